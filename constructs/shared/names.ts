@@ -1,0 +1,34 @@
+/**
+ * Names both sides agree on without seeing each other's values: Pulumi creates the Secrets under these
+ * names, cdk8s references them. Renaming one breaks the hand-off between a deployed stack and dist/.
+ */
+
+/** Kubernetes object names are DNS-1123 labels: lowercase alphanumerics and '-', at most 63 characters. */
+// Source: kubernetes.io/docs/concepts/overview/working-with-objects/names (RFC 1123 label names).
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_LABEL_MAX_LENGTH = 63;
+
+/** Name of the Secret holding KEDA's credentials for the ARMS Prometheus HTTP API. */
+export const PROMETHEUS_AUTH_SECRET_NAME = 'keda-arms-prometheus-auth';
+
+/** Keys of the Prometheus auth Secret, as KEDA's prometheus scaler reads them through a TriggerAuthentication. */
+// Source: keda.sh/docs/2.x/scalers/prometheus ("Authentication Parameters").
+export const PROMETHEUS_AUTH_KEYS = {
+  customAuthHeader: 'customAuthHeader',
+  customAuthValue: 'customAuthValue',
+  username: 'username',
+  password: 'password',
+} as const;
+
+/** Keys of a workload's RocketMQ ACL credentials Secret. */
+export const ROCKETMQ_CREDENTIALS_KEYS = { username: 'username', password: 'password' } as const;
+
+/** Name of the Secret holding one workload's RocketMQ ACL account. */
+export function rocketMqCredentialsSecretName(workloadName: string): string {
+  return `${workloadName}-rocketmq-credentials`;
+}
+
+/** Name of the ACL account (username) of one workload on the RocketMQ instance. */
+export function rocketMqAccountName(environment: string, workloadName: string): string {
+  return `${environment}-${workloadName}`;
+}
