@@ -1,0 +1,68 @@
+import { requireFinite, requireInt, requireNonNegative } from './guards';
+
+/** Source: KEDA ScaledObject spec, `cooldownPeriod` default 300 s. */
+export const DEFAULT_KEDA_COOLDOWN_SECONDS = 300;
+
+export interface KedaActivationInput {
+  /** Replicas of the scale target now. */
+  readonly currentReplicas: number;
+  /** Trigger metric value (the backlog). */
+  readonly metricValue: number;
+  /** Above this value (strictly) the trigger is active. */
+  readonly activationThreshold: number;
+  /** ScaledObject `minReplicaCount`. */
+  readonly minReplicaCount: number;
+  /** ScaledObject `idleReplicaCount` (only 0 is accepted by KEDA's webhook, and only below min). @default none */
+  readonly idleReplicaCount?: number;
+  /** Seconds since the trigger was last active. @default none: KEDA has no LastActiveTime and scales in at once */
+  readonly secondsSinceLastActive?: number;
+  /** @default 300 */
+  readonly cooldownPeriod?: number;
+}
+
+/** What the KEDA operator does this cycle; `none` leaves the count to the HPA. */
+export type KedaScaleAction = 'scaleFromZeroOrIdle' | 'scaleToZeroOrIdle' | 'scaleToMinReplicas' | 'none';
+
+export interface KedaActivationResult {
+  readonly active: boolean;
+  /** Replicas after KEDA's decision (unchanged when the HPA is in charge). */
+  readonly replicas: number;
+  readonly action: KedaScaleAction;
+}
+
+/**
+ * The KEDA operator's 0 ↔ 1 decision (kedacore/keda pkg/scaling/executor/scale_scaledobjects.go RequestScale,
+ * scaleFromZeroOrIdle, scaleToZeroOrIdle; the Prometheus scaler is active when value > activationThreshold).
+ * Scale-in waits until `lastActive + cooldownPeriod` is strictly before now.
+ */
+export function kedaActivation(input: KedaActivationInput): KedaActivationResult {
+  const current = requireInt('currentReplicas', input.currentReplicas);
+  requireNonNegative('metricValue', input.metricValue);
+  requireFinite('activationThreshold', input.activationThreshold);
+  const min = requireInt('minReplicaCount', input.minReplicaCount);
+  const idle =
+    input.idleReplicaCount === undefined ? undefined : requireInt('idleReplicaCount', input.idleReplicaCount);
+  if (idle !== undefined && idle >= min) {
+    throw new RangeError(`idleReplicaCount (${idle}) must be < minReplicaCount (${min})`);
+  }
+  const cooldown = requireInt('cooldownPeriod', input.cooldownPeriod ?? DEFAULT_KEDA_COOLDOWN_SECONDS);
+  const sinceActive =
+    input.secondsSinceLastActive === undefined
+      ? undefined
+      : requireNonNegative('secondsSinceLastActive', input.secondsSinceLastActive);
+
+  const active = input.metricValue > input.activationThreshold;
+  if (active) {
+    if ((idle !== undefined && current < min) || current === 0) {
+      return { active, replicas: Math.max(min, 1), action: 'scaleFromZeroOrIdle' };
+    }
+    return { active, replicas: current, action: 'none' };
+  }
+  if ((idle !== undefined && current > idle) || (current > 0 && min === 0)) {
+    const cooledDown = sinceActive === undefined || sinceActive > cooldown;
+    if (!cooledDown) return { active, replicas: current, action: 'none' };
+    return { active, replicas: idle ?? min, action: 'scaleToZeroOrIdle' };
+  }
+  if (current < min && idle === undefined) return { active, replicas: min, action: 'scaleToMinReplicas' };
+  return { active, replicas: current, action: 'none' };
+}

@@ -1,0 +1,70 @@
+import { requirePositive } from './guards';
+
+/** Serverless ApsaraMQ for RocketMQ capacity modes. */
+export type ServerlessMode = 'shared-cumulative' | 'shared-reserved' | 'dedicated-reserved';
+
+export interface ServerlessCapacityInput {
+  readonly mode: ServerlessMode;
+  /** Reserved TPS; required for the reserved modes. */
+  readonly reservedTps?: number;
+}
+
+export interface ServerlessCapacity {
+  /** TPS served without throttling. */
+  readonly losslessTps: number;
+  /** TPS above which requests are throttled. */
+  readonly maxThrottleTps: number;
+  /** Whether capacity adapts to load beyond the reservation. */
+  readonly adaptiveElasticity: boolean;
+}
+
+// Source: Alibaba Cloud ApsaraMQ for RocketMQ 5.x serverless instances, "Specifications and limits" table.
+export const SERVERLESS_CUMULATIVE_LOSSLESS_TPS = 50_000;
+export const SERVERLESS_MAX_THROTTLE_TPS = 300_000;
+export const SHARED_RESERVED_LOSSLESS_FACTOR = 3;
+export const SHARED_RESERVED_MAX_FACTOR = 10;
+export const DEDICATED_RESERVED_FACTOR = 1.5;
+
+/** Capacity of a serverless instance in the given mode. */
+export function serverlessCapacity(input: ServerlessCapacityInput): ServerlessCapacity {
+  switch (input.mode) {
+    case 'shared-cumulative':
+      return {
+        losslessTps: SERVERLESS_CUMULATIVE_LOSSLESS_TPS,
+        maxThrottleTps: SERVERLESS_MAX_THROTTLE_TPS,
+        adaptiveElasticity: true,
+      };
+    case 'shared-reserved': {
+      const reserved = requireReserved(input);
+      return {
+        losslessTps: SHARED_RESERVED_LOSSLESS_FACTOR * reserved,
+        maxThrottleTps: Math.min(SERVERLESS_MAX_THROTTLE_TPS, SHARED_RESERVED_MAX_FACTOR * reserved),
+        adaptiveElasticity: true,
+      };
+    }
+    case 'dedicated-reserved': {
+      const reserved = requireReserved(input);
+      return {
+        losslessTps: DEDICATED_RESERVED_FACTOR * reserved,
+        maxThrottleTps: DEDICATED_RESERVED_FACTOR * reserved,
+        adaptiveElasticity: false,
+      };
+    }
+    default:
+      throw new RangeError(
+        `mode must be shared-cumulative, shared-reserved or dedicated-reserved, got ${String(input.mode)}`,
+      );
+  }
+}
+
+function requireReserved(input: ServerlessCapacityInput): number {
+  if (input.reservedTps === undefined) throw new RangeError(`reservedTps is required for mode ${input.mode}`);
+  return requirePositive('reservedTps', input.reservedTps);
+}
+
+/** A threshold after a spec change: the larger of the two, so a downgrade never lowers it. */
+export function thresholdAfterSpecChange(currentThreshold: number, newLossless: number): number {
+  requirePositive('currentThreshold', currentThreshold);
+  requirePositive('newLossless', newLossless);
+  return Math.max(currentThreshold, newLossless);
+}

@@ -1,0 +1,42 @@
+import { requireInt, requirePositive } from './guards';
+
+export interface ThresholdInput {
+  /** Messages one pod processes per second at steady state. */
+  readonly messagesPerSecondPerPod: number;
+  /** Seconds in which each pod should drain its share of the backlog. */
+  readonly targetDrainSeconds: number;
+}
+
+/**
+ * Backlog per replica that one pod drains in the target time: `floor(rate × seconds)`, at least 1
+ * (a KEDA threshold must be > 0). The product is rounded to 12 significant digits first so that
+ * binary noise (0.29 × 100 = 28.999…) does not lose a message.
+ */
+export function thresholdFor(input: ThresholdInput): number {
+  const rate = requirePositive('messagesPerSecondPerPod', input.messagesPerSecondPerPod);
+  const seconds = requirePositive('targetDrainSeconds', input.targetDrainSeconds);
+  const product = Number((rate * seconds).toPrecision(12));
+  return Math.max(1, Math.floor(product));
+}
+
+export interface MaxUsefulReplicasInput {
+  /** 'message' for the 5.x gRPC SDKs (per-message balancing), 'queue' for the 4.x Remoting SDKs. */
+  readonly loadBalancing: 'message' | 'queue';
+  /** Message queues of the topic; required for queue-based balancing. */
+  readonly queueCount?: number;
+}
+
+/**
+ * Most consumers that can receive messages. Queue-based balancing assigns whole queues, so consumers
+ * beyond the queue count idle; message-based balancing has no such cap (Infinity).
+ * Source: Alibaba Cloud ApsaraMQ for RocketMQ docs, "Load balancing policies" (message vs queue).
+ */
+export function maxUsefulReplicas(input: MaxUsefulReplicasInput): number {
+  if (input.loadBalancing === 'message') return Number.POSITIVE_INFINITY;
+  if (input.loadBalancing !== 'queue') {
+    throw new RangeError(`loadBalancing must be 'message' or 'queue', got ${String(input.loadBalancing)}`);
+  }
+  if (input.queueCount === undefined)
+    throw new RangeError('queueCount is required for queue-based load balancing');
+  return requireInt('queueCount', input.queueCount, 1);
+}
