@@ -1,0 +1,317 @@
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { HpaBehavior, HpaScalingRules } from '../scaling';
+import { recommendedLabels } from '../shared/labels';
+import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
+import { arrivalRateQuery, backlogQuery } from '../shared/promql';
+import { PropChecker } from './validation';
+
+// Source: keda.sh/docs/2.x/reference/scaledobject-spec (defaults of pollingInterval, cooldownPeriod).
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+export const DEFAULT_COOLDOWN_PERIOD_SECONDS = 300;
+export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
+// Source: Kubernetes autoscaling/v2 validation (stabilizationWindowSeconds 0..3600, periodSeconds 1..1800).
+const MAX_WINDOW_SECONDS = 3600;
+const MAX_PERIOD_SECONDS = 1800;
+
+export interface BacklogScalerFallback {
+  /** Failed polls before KEDA holds the fallback count. @default 3 */
+  readonly failureThreshold?: number;
+  /** Replicas held during a metric outage. @default max(minReplicaCount, 1, ceil(maxReplicaCount / 2)) */
+  readonly replicas?: number;
+}
+
+export interface BacklogScalerArrivalRate {
+  /** Messages per second per replica (per-pod throughput × target utilization). */
+  readonly threshold: number;
+  /** @default rocketmq_messages_in_total */
+  readonly metricName?: string;
+}
+
+export interface BacklogScalerProps {
+  /** ScaledObject name (KEDA names the HPA `keda-hpa-<name>`). */
+  readonly name: string;
+  readonly environment: string;
+  /** Deployment to scale. */
+  readonly scaleTargetName: string;
+  /** ARMS Prometheus HTTP API base URL; KEDA appends `/api/v1/query`. */
+  readonly serverAddress: string;
+  /** 'token' (V1 instance: Authorization header) or 'accessKey' (V2 instance: basic auth). */
+  readonly auth: 'token' | 'accessKey';
+  /** Secret created by Pulumi with the Prometheus credentials. */
+  readonly authSecretName: string;
+  readonly instanceId: string;
+  readonly topic: string;
+  readonly consumerGroup: string;
+  /** Target backlog per replica (HPA AverageValue). */
+  readonly threshold: number;
+  /** Backlog above which KEDA activates from zero. @default 0 */
+  readonly activationThreshold?: number;
+  readonly minReplicaCount: number;
+  readonly maxReplicaCount: number;
+  /** @default none */
+  readonly idleReplicaCount?: number;
+  /** @default 30 */
+  readonly pollingIntervalSeconds?: number;
+  /** @default 300 */
+  readonly cooldownPeriodSeconds?: number;
+  /** `false` turns the fallback off. @default on, see BacklogScalerFallback */
+  readonly fallback?: false | BacklogScalerFallback;
+  /** @default 'message' */
+  readonly loadBalancing?: 'message' | 'queue';
+  /** Queue count of the topic; required for queue-based consumers. */
+  readonly queueCount?: number;
+  /** Second trigger on the arrival rate. @default none */
+  readonly arrivalRate?: BacklogScalerArrivalRate;
+  /** HPA behavior. @default none: the controller's legacy normalization */
+  readonly behavior?: HpaBehavior;
+}
+
+/** KEDA ScaledObject with the Prometheus backlog trigger, and the TriggerAuthentication it reads. */
+export class BacklogScaler extends Construct {
+  readonly scaledObject: ApiObject;
+  readonly triggerAuthentication: ApiObject;
+  readonly backlogQuery: string;
+  readonly arrivalRateQuery?: string;
+  readonly maxReplicaCount: number;
+
+  constructor(scope: Construct, id: string, props: BacklogScalerProps) {
+    super(scope, id);
+    validateBacklogScalerProps(props);
+
+    const labels = recommendedLabels({
+      name: props.name,
+      environment: props.environment,
+      component: 'autoscaler',
+    });
+    const queueBased = props.loadBalancing === 'queue';
+    this.maxReplicaCount = queueBased
+      ? Math.min(props.maxReplicaCount, props.queueCount ?? 0)
+      : props.maxReplicaCount;
+    this.backlogQuery = backlogQuery({
+      instanceId: props.instanceId,
+      topic: props.topic,
+      consumerGroup: props.consumerGroup,
+      // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
+      ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
+    });
+    const authName = `${props.name}-prometheus`;
+
+    const triggerAuthentication = new TriggerAuthentication({
+      metadata: { name: authName, labels },
+      spec: { secretTargetRef: secretRefs(props.auth, props.authSecretName) },
+    });
+    triggerAuthentication.validate();
+
+    const common = {
+      serverAddress: props.serverAddress,
+      authModes: props.auth === 'token' ? 'custom' : 'basic',
+    };
+    const triggers: NonNullable<ScaledObject['spec']>['triggers'] = [
+      {
+        type: 'prometheus',
+        name: 'backlog',
+        metricType: 'AverageValue',
+        metadata: {
+          ...common,
+          query: this.backlogQuery,
+          threshold: String(props.threshold),
+          activationThreshold: String(props.activationThreshold ?? 0),
+        },
+        authenticationRef: { name: authName },
+      },
+    ];
+    if (props.arrivalRate !== undefined) {
+      this.arrivalRateQuery = arrivalRateQuery({
+        instanceId: props.instanceId,
+        topic: props.topic,
+        ...(props.arrivalRate.metricName !== undefined && { metricName: props.arrivalRate.metricName }),
+      });
+      triggers.push({
+        type: 'prometheus',
+        name: 'arrival-rate',
+        metricType: 'AverageValue',
+        metadata: { ...common, query: this.arrivalRateQuery, threshold: String(props.arrivalRate.threshold) },
+        authenticationRef: { name: authName },
+      });
+    }
+
+    const fallback = resolveFallback(props);
+    const scaledObject = new ScaledObject({
+      metadata: { name: props.name, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.scaleTargetName },
+        pollingInterval: props.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+        cooldownPeriod: props.cooldownPeriodSeconds ?? DEFAULT_COOLDOWN_PERIOD_SECONDS,
+        minReplicaCount: props.minReplicaCount,
+        maxReplicaCount: this.maxReplicaCount,
+        ...(props.idleReplicaCount !== undefined && { idleReplicaCount: props.idleReplicaCount }),
+        ...(fallback !== undefined && { fallback }),
+        ...(props.behavior !== undefined && {
+          advanced: { horizontalPodAutoscalerConfig: { behavior: behaviorManifest(props.behavior) } },
+        }),
+        triggers,
+      },
+    });
+    scaledObject.validate();
+
+    this.triggerAuthentication = new ApiObject(
+      this,
+      'trigger-authentication',
+      toProps(triggerAuthentication),
+    );
+    this.scaledObject = new ApiObject(this, 'scaled-object', toProps(scaledObject));
+  }
+}
+
+function toProps(model: ScaledObject | TriggerAuthentication): ConstructorParameters<typeof ApiObject>[2] {
+  const json = model.toJSON() as { apiVersion: string; kind: string } & Record<string, unknown>;
+  return json;
+}
+
+function secretRefs(
+  auth: 'token' | 'accessKey',
+  secretName: string,
+): { parameter: string; name: string; key: string }[] {
+  const keys =
+    auth === 'token'
+      ? [PROMETHEUS_AUTH_KEYS.customAuthHeader, PROMETHEUS_AUTH_KEYS.customAuthValue]
+      : [PROMETHEUS_AUTH_KEYS.username, PROMETHEUS_AUTH_KEYS.password];
+  return keys.map((key) => ({ parameter: key, name: secretName, key }));
+}
+
+function resolveFallback(
+  props: BacklogScalerProps,
+): { failureThreshold: number; replicas: number } | undefined {
+  if (props.fallback === false) return undefined;
+  const max =
+    props.loadBalancing === 'queue'
+      ? Math.min(props.maxReplicaCount, props.queueCount ?? 0)
+      : props.maxReplicaCount;
+  return {
+    failureThreshold: props.fallback?.failureThreshold ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
+    // The backlog is unknown during an outage: hold half the capacity, never below the minimum.
+    replicas:
+      props.fallback?.replicas ?? Math.min(max, Math.max(props.minReplicaCount, 1, Math.ceil(max / 2))),
+  };
+}
+
+/** The behavior as written, with keys in the API's order (deterministic output). */
+function behaviorManifest(behavior: HpaBehavior): Record<string, unknown> {
+  const rules = (r: HpaScalingRules): Record<string, unknown> => ({
+    ...(r.stabilizationWindowSeconds !== undefined && {
+      stabilizationWindowSeconds: r.stabilizationWindowSeconds,
+    }),
+    ...(r.selectPolicy !== undefined && { selectPolicy: r.selectPolicy }),
+    ...(r.policies !== undefined && {
+      policies: r.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.periodSeconds })),
+    }),
+  });
+  return {
+    ...(behavior.scaleUp !== undefined && { scaleUp: rules(behavior.scaleUp) }),
+    ...(behavior.scaleDown !== undefined && { scaleDown: rules(behavior.scaleDown) }),
+  };
+}
+
+/** KEDA admission-webhook rules and ours, checked before anything is created. */
+export function validateBacklogScalerProps(props: BacklogScalerProps): void {
+  const check = new PropChecker('BacklogScaler');
+  check.name('name', props.name);
+  check.name('environment', props.environment);
+  check.name('scaleTargetName', props.scaleTargetName);
+  check.name('authSecretName', props.authSecretName);
+  if (typeof props.serverAddress !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.serverAddress)) {
+    check.add('serverAddress', `(${JSON.stringify(props.serverAddress)}) must be an http(s) URL`);
+  } else if (/\/api\/v1\/query\/?$/.test(props.serverAddress)) {
+    check.add('serverAddress', 'must be the base URL: KEDA appends /api/v1/query itself');
+  }
+  if (props.auth !== 'token' && props.auth !== 'accessKey') {
+    check.add('auth', `(${JSON.stringify(props.auth)}) must be token or accessKey`);
+  }
+  check.nonEmpty('instanceId', props.instanceId);
+  check.nonEmpty('topic', props.topic);
+  check.nonEmpty('consumerGroup', props.consumerGroup);
+  check.positive('threshold', props.threshold);
+  if (props.activationThreshold !== undefined && !(props.activationThreshold >= 0)) {
+    check.add('activationThreshold', `(${String(props.activationThreshold)}) must be >= 0`);
+  }
+  check.int('minReplicaCount', props.minReplicaCount, 0);
+  check.int('maxReplicaCount', props.maxReplicaCount, 1);
+  if (props.minReplicaCount > props.maxReplicaCount) {
+    check.add(
+      'minReplicaCount',
+      `(${props.minReplicaCount}) must be <= maxReplicaCount (${props.maxReplicaCount})`,
+    );
+  }
+  if (props.idleReplicaCount !== undefined) {
+    check.int('idleReplicaCount', props.idleReplicaCount, 0);
+    if (props.idleReplicaCount >= props.minReplicaCount) {
+      check.add(
+        'idleReplicaCount',
+        `(${props.idleReplicaCount}) must be < minReplicaCount (${props.minReplicaCount})`,
+      );
+    }
+  }
+  if (props.pollingIntervalSeconds !== undefined)
+    check.int('pollingIntervalSeconds', props.pollingIntervalSeconds, 1);
+  if (props.cooldownPeriodSeconds !== undefined)
+    check.int('cooldownPeriodSeconds', props.cooldownPeriodSeconds, 0);
+  if (
+    props.loadBalancing !== undefined &&
+    props.loadBalancing !== 'message' &&
+    props.loadBalancing !== 'queue'
+  ) {
+    check.add('loadBalancing', `(${JSON.stringify(props.loadBalancing)}) must be message or queue`);
+  }
+  if (props.loadBalancing === 'queue') {
+    if (props.queueCount === undefined) check.add('queueCount', 'is required for queue-based consumers');
+    else check.int('queueCount', props.queueCount, 1);
+  }
+  if (props.fallback !== undefined && props.fallback !== false) {
+    if (props.fallback.failureThreshold !== undefined)
+      check.int('fallback.failureThreshold', props.fallback.failureThreshold, 1);
+    const replicas = props.fallback.replicas;
+    if (replicas !== undefined) {
+      const low = Math.max(props.minReplicaCount, 1);
+      if (!Number.isInteger(replicas) || replicas < low || replicas > props.maxReplicaCount) {
+        check.add(
+          'fallback.replicas',
+          `(${replicas}) must be an integer in [max(minReplicaCount, 1), maxReplicaCount] = [${low}, ${props.maxReplicaCount}]`,
+        );
+      }
+    }
+  }
+  if (props.arrivalRate !== undefined) {
+    check.positive('arrivalRate.threshold', props.arrivalRate.threshold);
+    if (
+      props.arrivalRate.metricName !== undefined &&
+      !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(props.arrivalRate.metricName)
+    ) {
+      check.add(
+        'arrivalRate.metricName',
+        `(${JSON.stringify(props.arrivalRate.metricName)}) must be a Prometheus metric name`,
+      );
+    }
+  }
+  for (const direction of ['scaleUp', 'scaleDown'] as const) {
+    const rules = props.behavior?.[direction];
+    if (rules === undefined) continue;
+    const at = `behavior.${direction}`;
+    if (rules.stabilizationWindowSeconds !== undefined)
+      check.int(`${at}.stabilizationWindowSeconds`, rules.stabilizationWindowSeconds, 0, MAX_WINDOW_SECONDS);
+    if (rules.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(rules.selectPolicy)) {
+      check.add(`${at}.selectPolicy`, `(${JSON.stringify(rules.selectPolicy)}) must be Max, Min or Disabled`);
+    }
+    if (rules.policies !== undefined && rules.policies.length === 0)
+      check.add(`${at}.policies`, 'must list at least one policy');
+    rules.policies?.forEach((p, i) => {
+      if (p.type !== 'Pods' && p.type !== 'Percent')
+        check.add(`${at}.policies[${i}].type`, `(${JSON.stringify(p.type)}) must be Pods or Percent`);
+      check.int(`${at}.policies[${i}].value`, p.value, 1);
+      check.int(`${at}.policies[${i}].periodSeconds`, p.periodSeconds, 1, MAX_PERIOD_SECONDS);
+    });
+  }
+  check.throwIfAny();
+}

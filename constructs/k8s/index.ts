@@ -1,0 +1,3 @@
+export * from './validation';
+export * from './consumer-workload';
+export * from './backlog-scaler';

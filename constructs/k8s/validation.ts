@@ -1,0 +1,49 @@
+/** Construct-prop checks: each failure names the prop, shows the value and states the rule. */
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../shared/names';
+
+export class ConstructPropsError extends Error {
+  constructor(
+    readonly construct: string,
+    readonly violations: readonly string[],
+  ) {
+    super(`${construct}: invalid props:\n  - ${violations.join('\n  - ')}`);
+    this.name = 'ConstructPropsError';
+  }
+}
+
+/** Collects violations so a construct reports all of them at once. */
+export class PropChecker {
+  private readonly violations: string[] = [];
+
+  constructor(private readonly construct: string) {}
+
+  add(prop: string, message: string): void {
+    this.violations.push(`${prop} ${message}`);
+  }
+
+  name(prop: string, value: string): void {
+    if (typeof value !== 'string' || value.length > DNS1123_LABEL_MAX_LENGTH || !DNS1123_LABEL.test(value)) {
+      this.add(prop, `(${JSON.stringify(value)}) must be a DNS-1123 label: [a-z0-9-], at most 63 characters`);
+    }
+  }
+
+  nonEmpty(prop: string, value: string): void {
+    if (typeof value !== 'string' || value.trim().length === 0) this.add(prop, 'must be a non-empty string');
+  }
+
+  int(prop: string, value: number, min: number, max = 2 ** 31 - 1): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.add(prop, `(${String(value)}) must be an integer in [${min}, ${max}]`);
+    }
+  }
+
+  positive(prop: string, value: number): void {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      this.add(prop, `(${String(value)}) must be a number > 0`);
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.violations.length > 0) throw new ConstructPropsError(this.construct, this.violations);
+  }
+}

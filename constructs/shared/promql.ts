@@ -1,0 +1,89 @@
+/**
+ * The PromQL the KEDA triggers run against ARMS Prometheus. One module, shared by the manifests, the
+ * simulator and the docs, so the query a test checks is the query that ships.
+ */
+
+/** RocketMQ 5.x cloud-service metrics in ARMS (Source: Alibaba Cloud ApsaraMQ for RocketMQ "Metrics" reference). */
+export const READY_MESSAGES_METRIC = 'rocketmq_consumer_ready_messages';
+export const INFLIGHT_MESSAGES_METRIC = 'rocketmq_consumer_inflight_messages';
+export const DEFAULT_ARRIVAL_RATE_METRIC = 'rocketmq_messages_in_total';
+/** Window of the arrival-rate `rate()`: at least two 15 s-scrape samples with margin. */
+export const ARRIVAL_RATE_WINDOW = '1m';
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * A PromQL double-quoted string literal. Backslash, double quote and the control characters are escaped
+ * (Source: prometheus.io/docs/prometheus/latest/querying/basics, "String literals" — Go escaping rules).
+ */
+export function promqlString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function selector(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([name, value]) => `${name}=${promqlString(value)}`)
+    .join(', ');
+}
+
+export interface BacklogQueryInput {
+  readonly instanceId: string;
+  readonly topic: string;
+  readonly consumerGroup: string;
+  /** For queue-based consumers: the backlog is clamped to this so the HPA never asks for idle pods. @default none */
+  readonly clampMax?: number;
+}
+
+/**
+ * Ready + inflight messages of one instance, topic and group. Exact-match selectors and no `by` clause:
+ * the result is one series whatever other groups read the topic (KEDA rejects a multi-series result).
+ */
+export function backlogQuery(input: BacklogQueryInput): string {
+  requireNonEmpty('instanceId', input.instanceId);
+  requireNonEmpty('topic', input.topic);
+  requireNonEmpty('consumerGroup', input.consumerGroup);
+  const names = `${READY_MESSAGES_METRIC}|${INFLIGHT_MESSAGES_METRIC}`;
+  const sum = `sum({__name__=~"${names}", ${selector({
+    instance_id: input.instanceId,
+    topic: input.topic,
+    consumer_group: input.consumerGroup,
+  })}})`;
+  if (input.clampMax === undefined) return sum;
+  if (!Number.isInteger(input.clampMax) || input.clampMax < 1) {
+    throw new RangeError(`clampMax must be a positive integer, got ${input.clampMax}`);
+  }
+  return `clamp_max(${sum}, ${input.clampMax})`;
+}
+
+export interface ArrivalRateQueryInput {
+  readonly instanceId: string;
+  readonly topic: string;
+  /** @default rocketmq_messages_in_total */
+  readonly metricName?: string;
+}
+
+/** Messages per second arriving on one topic of one instance, as one series. */
+export function arrivalRateQuery(input: ArrivalRateQueryInput): string {
+  requireNonEmpty('instanceId', input.instanceId);
+  requireNonEmpty('topic', input.topic);
+  const metric = input.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC;
+  if (!METRIC_NAME.test(metric))
+    throw new RangeError(`metricName must match ${METRIC_NAME.source}, got ${metric}`);
+  return `sum(rate(${metric}{${selector({ instance_id: input.instanceId, topic: input.topic })}}[${ARRIVAL_RATE_WINDOW}]))`;
+}
+
+function requireNonEmpty(name: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new RangeError(`${name} must be a non-empty string`);
+}

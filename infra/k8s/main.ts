@@ -1,0 +1,199 @@
+/**
+ * The cdk8s app: for each environment, one chart (one YAML file) per workload plus a kustomization.yaml,
+ * from the committed stack file and the non-secret hand-off only. Run by `cdk8s synth` (cdk8s.yaml).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Chart, YamlOutputType } from 'cdk8s';
+import { stringify } from 'yaml';
+import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
+import { thresholdFor } from '../../constructs/scaling';
+import type { EnvironmentSpec, WorkloadSpec } from '../environment';
+import { listEnvironments, loadEnvironment } from '../environment';
+import type { Handoff } from '../handoff';
+import { loadHandoff } from '../handoff';
+
+/** Environment variable the synth wrapper sets to restrict synthesis to some environments (comma-separated). */
+export const ENVIRONMENTS_VARIABLE = 'APSARAMQ_KEDA_ENVIRONMENTS';
+
+export class SynthInputError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly violations: readonly string[],
+  ) {
+    super(
+      `environment ${environment}: the stack file and its hand-off disagree:\n  - ${violations.join('\n  - ')}`,
+    );
+    this.name = 'SynthInputError';
+  }
+}
+
+export interface SynthResult {
+  readonly environment: string;
+  readonly outdir: string;
+  /** Files written, relative to outdir, sorted. */
+  readonly files: readonly string[];
+}
+
+/** Every disagreement between the spec and the hand-off, so nothing is written from inconsistent inputs. */
+export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): string[] {
+  const violations: string[] = [];
+  if (handoff.environment !== spec.name) {
+    violations.push(`handoff.environment (${handoff.environment}) must be ${spec.name}`);
+  }
+  if (handoff.namespace !== spec.kubernetes.namespace) {
+    violations.push(
+      `handoff.namespace (${handoff.namespace}) must equal kubernetes.namespace (${spec.kubernetes.namespace})`,
+    );
+  }
+  if (handoff.prometheus.auth !== spec.prometheus.auth) {
+    violations.push(
+      `handoff.prometheus.auth (${handoff.prometheus.auth}) must equal prometheus.auth (${spec.prometheus.auth})`,
+    );
+  }
+  spec.workloads.forEach((w, i) => {
+    const entry = handoff.workloads.find((h) => h.name === w.name);
+    if (entry === undefined) {
+      violations.push(
+        `workloads[${i}] (${w.name}) has no entry in handoff.workloads: run pulumi up, then npm run outputs`,
+      );
+      return;
+    }
+    if (entry.topic !== w.topic)
+      violations.push(
+        `handoff.workloads[${w.name}].topic (${entry.topic}) must equal workloads[${i}].topic (${w.topic})`,
+      );
+    if (entry.consumerGroup !== w.consumerGroup) {
+      violations.push(
+        `handoff.workloads[${w.name}].consumerGroup (${entry.consumerGroup}) must equal workloads[${i}].consumerGroup (${w.consumerGroup})`,
+      );
+    }
+  });
+  for (const h of handoff.workloads) {
+    if (!spec.workloads.some((w) => w.name === h.name))
+      violations.push(`handoff.workloads[${h.name}] is not a workload of the stack`);
+  }
+  return violations;
+}
+
+/** The threshold a workload's ScaledObject uses: as configured, or derived from throughput and drain target. */
+export function workloadThreshold(w: WorkloadSpec): number {
+  return (
+    w.scaling.threshold ??
+    thresholdFor({
+      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+      targetDrainSeconds: w.targetDrainSeconds,
+    })
+  );
+}
+
+/** Builds the charts of one environment into `app` (exported for tests: Testing.synth). */
+export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
+  const violations = handoffViolations(spec, handoff);
+  if (violations.length > 0) throw new SynthInputError(spec.name, violations);
+  return spec.workloads.map((w) => {
+    const entry = handoff.workloads.find((h) => h.name === w.name);
+    if (entry === undefined) throw new SynthInputError(spec.name, [`no hand-off for ${w.name}`]);
+    const chart = new Chart(app, w.name, {
+      namespace: spec.kubernetes.namespace,
+      disableResourceNameHashes: true,
+    });
+    const workload = new ConsumerWorkload(chart, 'workload', {
+      name: w.name,
+      environment: spec.name,
+      image: w.image,
+      resources: w.resources,
+      rocketMqEndpoint: handoff.rocketMqEndpoint,
+      topic: w.topic,
+      consumerGroup: w.consumerGroup,
+      credentialsSecretName: entry.credentialsSecretName,
+      maxProcessingSeconds: w.maxProcessingSeconds,
+      minReplicas: w.minReplicas,
+      env: w.env,
+    });
+    const s = w.scaling;
+    new BacklogScaler(chart, 'scaler', {
+      name: w.name,
+      environment: spec.name,
+      scaleTargetName: workload.deployment.name,
+      serverAddress: handoff.prometheus.serverAddress,
+      auth: handoff.prometheus.auth,
+      authSecretName: handoff.prometheus.secretName,
+      instanceId: handoff.instanceId,
+      topic: w.topic,
+      consumerGroup: w.consumerGroup,
+      threshold: workloadThreshold(w),
+      activationThreshold: s.activationThreshold,
+      minReplicaCount: w.minReplicas,
+      maxReplicaCount: w.maxReplicas,
+      ...(w.idleReplicaCount !== undefined && { idleReplicaCount: w.idleReplicaCount }),
+      pollingIntervalSeconds: s.pollingIntervalSeconds,
+      cooldownPeriodSeconds: s.cooldownPeriodSeconds,
+      fallback:
+        s.fallback === false
+          ? false
+          : {
+              failureThreshold: s.fallback.failureThreshold,
+              ...(s.fallback.replicas !== undefined && { replicas: s.fallback.replicas }),
+            },
+      loadBalancing: w.loadBalancing,
+      ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
+      ...(s.scaleOnArrivalRate !== undefined && {
+        arrivalRate: {
+          threshold: Number(
+            (w.messagesPerSecondPerPod * s.scaleOnArrivalRate.targetUtilization).toPrecision(12),
+          ),
+          metricName: s.scaleOnArrivalRate.metricName,
+        },
+      }),
+      ...(s.behavior !== undefined && { behavior: s.behavior }),
+    });
+    return chart;
+  });
+}
+
+/**
+ * Writes `outdir/<workload>.yaml` for every workload and `outdir/kustomization.yaml`, replacing whatever
+ * was there. Validation happens before the directory is touched.
+ */
+export function synthEnvironment(spec: EnvironmentSpec, handoff: Handoff, outdir: string): SynthResult {
+  const app = new App({
+    outdir,
+    outputFileExtension: '.yaml',
+    yamlOutputType: YamlOutputType.FILE_PER_CHART,
+  });
+  const charts = buildEnvironment(app, spec, handoff);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  app.synth();
+  const manifests = charts.map((c) => `${c.node.id}.yaml`).sort();
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: spec.kubernetes.namespace,
+    resources: manifests,
+  };
+  fs.writeFileSync(
+    path.join(outdir, 'kustomization.yaml'),
+    `# Generated by npm run synth from stacks/Pulumi.${spec.name}.yaml and stacks/${spec.name}.outputs.json; do not edit.\n${stringify(kustomization)}`,
+  );
+  return { environment: spec.name, outdir, files: [...manifests, 'kustomization.yaml'].sort() };
+}
+
+/** Synthesizes the selected (default: all committed) environments under `baseOutdir/<env>`. */
+export function synthAll(baseOutdir: string, environments?: readonly string[]): SynthResult[] {
+  const selected = environments ?? listEnvironments();
+  // Load and cross-check every environment before writing any of them.
+  const inputs = selected.map((env) => ({ spec: loadEnvironment(env), handoff: loadHandoff(env) }));
+  return inputs.map(({ spec, handoff }) => synthEnvironment(spec, handoff, path.join(baseOutdir, spec.name)));
+}
+
+if (require.main === module) {
+  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  const only = process.env[ENVIRONMENTS_VARIABLE];
+  try {
+    synthAll(outdir, only === undefined || only === '' ? undefined : only.split(','));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
