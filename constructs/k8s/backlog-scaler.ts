@@ -220,6 +220,7 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   const check = new PropChecker('BacklogScaler');
   check.name('name', props.name);
   check.name('environment', props.environment);
+  check.instanceLabel(props.name, props.environment);
   check.name('scaleTargetName', props.scaleTargetName);
   check.name('authSecretName', props.authSecretName);
   if (typeof props.serverAddress !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.serverAddress)) {

@@ -177,6 +177,7 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
   const check = new PropChecker('ConsumerWorkload');
   check.name('name', props.name);
   check.name('environment', props.environment);
+  check.instanceLabel(props.name, props.environment);
   if (
     typeof props.image !== 'string' ||
     !PINNED_IMAGE.test(props.image) ||

@@ -27,6 +27,21 @@ export class PropChecker {
     }
   }
 
+  /** `app.kubernetes.io/instance` is `<name>-<environment>` and, as a label value, at most 63 characters. */
+  instanceLabel(name: string, environment: string): void {
+    const value = `${name}-${environment}`;
+    if (
+      typeof name === 'string' &&
+      typeof environment === 'string' &&
+      value.length > DNS1123_LABEL_MAX_LENGTH
+    ) {
+      this.add(
+        'name',
+        `with environment gives the label app.kubernetes.io/instance "${value}" (${value.length} characters); the limit is 63`,
+      );
+    }
+  }
+
   nonEmpty(prop: string, value: string): void {
     if (typeof value !== 'string' || value.trim().length === 0) this.add(prop, 'must be a non-empty string');
   }

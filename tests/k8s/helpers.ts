@@ -1,0 +1,70 @@
+import { App, Testing } from 'cdk8s';
+import { loadEnvironment } from '../../infra/environment';
+import { loadHandoff } from '../../infra/handoff';
+import { buildEnvironment } from '../../infra/k8s/main';
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+/** Every object of every chart of one committed environment. */
+export function synthObjects(environment: string): Manifest[] {
+  const app: App = Testing.app();
+  const charts = buildEnvironment(app, loadEnvironment(environment), loadHandoff(environment));
+  return charts.flatMap((chart) => Testing.synth(chart) as Manifest[]);
+}
+
+export function find(objects: Manifest[], kind: string, name: string): Manifest {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (found === undefined) throw new Error(`no ${kind} ${name}`);
+  return found;
+}
+
+// Narrow views of the fields the assertions read.
+export interface ScaledObjectView {
+  spec: {
+    minReplicaCount: number;
+    maxReplicaCount: number;
+    idleReplicaCount?: number;
+    pollingInterval: number;
+    cooldownPeriod: number;
+    fallback?: { failureThreshold: number; replicas: number };
+    advanced?: { horizontalPodAutoscalerConfig: { behavior: unknown } };
+    scaleTargetRef: { name: string; kind: string };
+    triggers: {
+      type: string;
+      name: string;
+      metricType: string;
+      metadata: Record<string, string>;
+      authenticationRef: { name: string };
+    }[];
+  };
+}
+
+export interface DeploymentView {
+  spec: {
+    replicas?: number;
+    template: {
+      spec: {
+        automountServiceAccountToken: boolean;
+        serviceAccountName: string;
+        terminationGracePeriodSeconds: number;
+        securityContext: Record<string, unknown>;
+        topologySpreadConstraints: { topologyKey: string }[];
+        containers: {
+          image: string;
+          env: {
+            name: string;
+            value?: string;
+            valueFrom?: { secretKeyRef: { name: string; key: string } };
+          }[];
+          resources: { requests: Record<string, string>; limits: Record<string, string> };
+          securityContext: Record<string, unknown>;
+        }[];
+      };
+    };
+  };
+}
