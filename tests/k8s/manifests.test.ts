@@ -38,7 +38,7 @@ describe.each(environments)('manifests of %s', (environment) => {
     const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
     const deployment = find(objects, 'Deployment', name) as unknown as DeploymentView;
     const podSpec = deployment.spec.template.spec;
-    const container = podSpec.containers[0]!;
+    const container = podSpec.containers[0];
     const queueBased = w.loadBalancing === 'queue';
     const threshold = workloadThreshold(w);
 
@@ -165,7 +165,7 @@ describe.each(environments)('manifests of %s', (environment) => {
 test('prod: two groups on one topic get two queries that differ only in consumer_group', () => {
   const objects = synthObjects('prod');
   const query = (name: string): string =>
-    (find(objects, 'ScaledObject', name) as unknown as ScaledObjectView).spec.triggers[0]!.metadata.query!;
+    (find(objects, 'ScaledObject', name) as unknown as ScaledObjectView).spec.triggers[0].metadata.query;
   expect(query('order-fulfilment').replace('order-fulfilment', 'X')).toBe(
     query('order-analytics').replace('order-analytics', 'X'),
   );

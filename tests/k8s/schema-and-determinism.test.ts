@@ -14,11 +14,9 @@ import { synthObjects, type Manifest } from './helpers';
 
 /** Kubernetes 1.28 and KEDA 2.x schemas, one validating model per kind. */
 const MODELS: Record<string, (o: Manifest) => { validate(): void }> = {
-  'apps/v1/Deployment': (o) => new Deployment(o as unknown as ConstructorParameters<typeof Deployment>[0]),
-  'v1/ServiceAccount': (o) =>
-    new ServiceAccount(o as unknown as ConstructorParameters<typeof ServiceAccount>[0]),
-  'policy/v1/PodDisruptionBudget': (o) =>
-    new PodDisruptionBudget(o as unknown as ConstructorParameters<typeof PodDisruptionBudget>[0]),
+  'apps/v1/Deployment': (o) => new Deployment(o),
+  'v1/ServiceAccount': (o) => new ServiceAccount(o),
+  'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
   'keda.sh/v1alpha1/ScaledObject': (o) =>
     new ScaledObject(o as unknown as ConstructorParameters<typeof ScaledObject>[0]),
   'keda.sh/v1alpha1/TriggerAuthentication': (o) =>
@@ -45,7 +43,7 @@ describe.each(listEnvironments())('schema validation of %s', (environment) => {
     for (const o of objects) {
       const model = MODELS[`${o.apiVersion}/${o.kind}`];
       expect(model).toBeDefined();
-      expect(() => model!(o).validate()).not.toThrow();
+      expect(() => model(o).validate()).not.toThrow();
     }
   });
 });
@@ -76,7 +74,7 @@ describe('synth output', () => {
     const result = synthEnvironment(loadEnvironment('prod'), loadHandoff('prod'), out);
     const kustomization = parseAllDocuments(
       fs.readFileSync(path.join(out, 'kustomization.yaml'), 'utf8'),
-    )[0]!.toJSON() as {
+    )[0].toJSON() as {
       kind: string;
       namespace: string;
       resources: string[];
@@ -105,7 +103,7 @@ describe('secrets', () => {
 
   test('a secure config value in the stack never reaches dist/', () => {
     const file = path.resolve(__dirname, '../../stacks/Pulumi.dev.yaml');
-    const document = parseAllDocuments(fs.readFileSync(file, 'utf8'))[0]!.toJSON() as {
+    const document = parseAllDocuments(fs.readFileSync(file, 'utf8'))[0].toJSON() as {
       config: Record<string, unknown>;
     };
     const spec = parseEnvironment('dev', {
@@ -119,7 +117,7 @@ describe('secrets', () => {
 
   test('a plain-text secret in the stack is refused before anything is written', () => {
     const file = path.resolve(__dirname, '../../stacks/Pulumi.dev.yaml');
-    const document = parseAllDocuments(fs.readFileSync(file, 'utf8'))[0]!.toJSON() as {
+    const document = parseAllDocuments(fs.readFileSync(file, 'utf8'))[0].toJSON() as {
       config: Record<string, unknown>;
     };
     expect(() =>
@@ -177,11 +175,11 @@ test('the schema validators do reject a malformed object (they are not a no-op)'
     ...scaled,
     spec: { ...(scaled.spec as object), minReplicaCount: 'zero' },
   } as unknown as Manifest;
-  expect(() => MODELS['keda.sh/v1alpha1/ScaledObject']!(broken).validate()).toThrow();
+  expect(() => MODELS['keda.sh/v1alpha1/ScaledObject'](broken).validate()).toThrow();
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
   const noContainers = {
     ...deployment,
     spec: { selector: {}, template: { spec: {} } },
   } as unknown as Manifest;
-  expect(() => MODELS['apps/v1/Deployment']!(noContainers).validate()).toThrow();
+  expect(() => MODELS['apps/v1/Deployment'](noContainers).validate()).toThrow();
 });
