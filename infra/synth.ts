@@ -29,7 +29,8 @@ const selected = options.env ?? known;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-synth-'));
 try {
   const cli = path.resolve(__dirname, '..', 'node_modules', '.bin', 'cdk8s');
-  const run = spawnSync(cli, ['synth', '--output', scratch], {
+  // --no-check-upgrade: the CLI's upgrade check calls the npm registry; synth must run offline.
+  const run = spawnSync(cli, ['synth', '--no-check-upgrade', '--output', scratch], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, [ENVIRONMENTS_VARIABLE]: selected.join(',') },
   });
