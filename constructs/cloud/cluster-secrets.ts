@@ -65,6 +65,23 @@ export function clusterSecretsViolations(args: ClusterSecretsArgs): string[] {
 }
 
 /**
+ * The keys and values of the Prometheus auth Secret, as KEDA's TriggerAuthentication reads them: the
+ * Authorization header and token for 'token', username and password (the AccessKey) for 'accessKey'. Every
+ * credential is a Pulumi secret.
+ */
+export function prometheusAuthData(credentials: PrometheusCredentials): Record<string, pulumi.Input<string>> {
+  return credentials.auth === 'token'
+    ? {
+        [PROMETHEUS_AUTH_KEYS.customAuthHeader]: PROMETHEUS_TOKEN_HEADER,
+        [PROMETHEUS_AUTH_KEYS.customAuthValue]: pulumi.secret(credentials.token),
+      }
+    : {
+        [PROMETHEUS_AUTH_KEYS.username]: pulumi.secret(credentials.accessKeyId),
+        [PROMETHEUS_AUTH_KEYS.password]: pulumi.secret(credentials.accessKeySecret),
+      };
+}
+
+/**
  * The secret half of the hand-off, written into the cluster: the Secret KEDA's TriggerAuthentication reads for
  * ARMS Prometheus, and one Secret per workload with its RocketMQ ACL account. Names are deterministic (from
  * constructs/shared/names), so the manifests reference them without ever seeing a value.
@@ -88,16 +105,6 @@ export class ClusterSecrets extends pulumi.ComponentResource {
     // Fixed names cannot be created before the old object is deleted.
     const childOpts = { parent: this, deleteBeforeReplace: true };
 
-    const prometheus = args.prometheus;
-    const prometheusData: Record<string, pulumi.Input<string>> = prometheus.auth === 'token'
-      ? {
-          [PROMETHEUS_AUTH_KEYS.customAuthHeader]: PROMETHEUS_TOKEN_HEADER,
-          [PROMETHEUS_AUTH_KEYS.customAuthValue]: pulumi.secret(prometheus.token),
-        }
-      : {
-          [PROMETHEUS_AUTH_KEYS.username]: pulumi.secret(prometheus.accessKeyId),
-          [PROMETHEUS_AUTH_KEYS.password]: pulumi.secret(prometheus.accessKeySecret),
-        };
     new k8s.core.v1.Secret(
       `${name}-prometheus-auth`,
       {
@@ -107,7 +114,7 @@ export class ClusterSecrets extends pulumi.ComponentResource {
           labels: labels('prometheus-auth'),
         },
         type: 'Opaque',
-        stringData: prometheusData,
+        stringData: prometheusAuthData(args.prometheus),
       },
       childOpts,
     );
