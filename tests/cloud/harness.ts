@@ -45,6 +45,16 @@ export interface RecordedResource {
   readonly dependsOn: readonly string[];
 }
 
+/** What a component registered with registerOutputs, as the engine received it. */
+export interface RecordedComponentOutputs {
+  readonly name: string;
+  readonly type: string;
+  /** Dotted paths of the outputs that are secret. */
+  readonly secretOutputs: readonly string[];
+  /** The outputs with secrets unwrapped. */
+  readonly values: Record<string, unknown>;
+}
+
 export interface RecordedCall {
   readonly token: string;
   readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- invoke args are untyped JSON
@@ -57,6 +67,7 @@ export interface MockOptions {
 
 export interface Run<T> {
   readonly resources: readonly RecordedResource[];
+  readonly componentOutputs: readonly RecordedComponentOutputs[];
   readonly calls: readonly RecordedCall[];
   readonly result?: T;
   readonly error?: unknown;
@@ -178,6 +189,14 @@ interface MonitorRequest {
   getDependenciesList?(): string[];
   getId?(): string;
 }
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 interface MonitorResponse {
   getUrn(): string;
 }
@@ -249,6 +268,26 @@ export async function runWithMocks<T>(
     };
   }
 
+  const componentOutputs: RecordedComponentOutputs[] = [];
+  const monitorOutputs = monitor as unknown as Record<
+    'registerResourceOutputs',
+    (req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } }, callback: unknown) => void
+  >;
+  const originalOutputs = monitorOutputs.registerResourceOutputs.bind(monitor);
+  monitorOutputs.registerResourceOutputs = (req, callback) => {
+    const raw = req.getOutputs().toJavaScript();
+    const secrets: string[] = [];
+    secretPaths(raw, '', secrets);
+    const known = urns.get(req.getUrn());
+    componentOutputs.push({
+      name: known?.name ?? nameOfUrn(req.getUrn()),
+      type: known?.type ?? typeOfUrn(req.getUrn()),
+      secretOutputs: secrets.sort(),
+      values: unwrapSecrets(raw) as Record<string, unknown>,
+    });
+    originalOutputs(req, callback);
+  };
+
   let result: T | undefined;
   let error: unknown;
   try {
@@ -258,13 +297,23 @@ export async function runWithMocks<T>(
   }
   // Waits for every outstanding registration, then drops the (mock) monitor connection.
   await pulumi.runtime.disconnect();
-  const resources = meta.map((m) => ({ ...m, inputs: inputsByKey.get(`${m.type}::${m.name}`) ?? {} }));
-  return { resources, calls, result, error };
+  // Mocks receive secret inputs still wrapped; secretInputs says which were, inputs hold the plain values.
+  const resources = meta.map((m) => ({
+    ...m,
+    inputs: unwrapSecrets(inputsByKey.get(`${m.type}::${m.name}`) ?? {}) as Record<string, unknown>,
+  }));
+  return { resources, componentOutputs, calls, result, error };
 }
 
-/** The resolved value of an output (after runWithMocks, every output has settled). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
+/**
+ * The resolved value of an output (after runWithMocks every output has settled); rejects when it is unknown
+ * or failed. Reads Output's promise and isKnown, which the SDK marks internal: apply would wait forever.
+ */
+export async function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  const internal = output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+  const value = await internal.promise();
+  if (!(await internal.isKnown)) throw new Error('output is unknown');
+  return value;
 }
 
 /** Resolves every output of a stack the way `pulumi stack output --json` shows it: secrets as "[secret]". */
