@@ -234,7 +234,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('stack %s', (env) => {
 
   beforeAll(async () => {
     run = await runWithMocks(env, toRuntimeConfig(stackFileConfig(env)), () => apsaraMqKedaStack());
-    if (run.error !== undefined) throw run.error;
+    expect(run.error).toBeUndefined();
     outputs = run.result as StackOutputs;
   });
 
