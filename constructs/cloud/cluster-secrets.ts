@@ -30,7 +30,9 @@ export type PrometheusCredentials =
 export interface WorkloadCredentials {
   /** Workload name; the Secret is rocketMqCredentialsSecretName(name). */
   readonly name: string;
+  /** ACL account username. */
   readonly username: pulumi.Input<string>;
+  /** ACL account password; stored as a Pulumi secret. */
   readonly password: pulumi.Input<string>;
 }
 

@@ -38,7 +38,9 @@ export interface ConsumerAccessArgs {
 
 /** The credentials of one workload; the password is a Pulumi secret. */
 export interface ConsumerCredentials {
+  /** ACL account username. */
   readonly username: pulumi.Output<string>;
+  /** Generated password, a Pulumi secret. */
   readonly password: pulumi.Output<string>;
 }
 
