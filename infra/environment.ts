@@ -475,6 +475,21 @@ function crossFieldViolations(spec: RawSpec): Violation[] {
 }
 
 /**
+ * Issues with paths made absolute; a failed union (an instance to create, or one to adopt) reports the issues
+ * of the branch that came closest, so `instance.seriesCode` is named instead of a bare "instance: Invalid input".
+ */
+function closestIssues(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): Violation[] {
+  return issues.flatMap((issue): Violation[] => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+      return closestIssues(closest, path);
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+/**
  * Validates the config values of one stack (keys with their namespace, e.g. `apsaramq-keda:topics`, values
  * already decoded from YAML or JSON) and returns the EnvironmentSpec. Throws EnvironmentSpecError listing
  * every violation.
@@ -504,7 +519,7 @@ export function parseEnvironment(
   }
   const parsed = rawSpecSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of closestIssues(parsed.error.issues)) {
       const where = issue.path.length === 0 ? PROJECT : formatPath(issue.path);
       violations.push(`${where}: ${issue.message}`);
     }

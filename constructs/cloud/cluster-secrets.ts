@@ -1,0 +1,153 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX_LENGTH,
+  PROMETHEUS_AUTH_KEYS,
+  PROMETHEUS_AUTH_SECRET_NAME,
+  ROCKETMQ_CREDENTIALS_KEYS,
+  rocketMqCredentialsSecretName,
+} from '../shared/names';
+import { assertNoViolations } from './invalid-args-error';
+
+// Source: keda.sh/docs/2.x/scalers/prometheus, custom auth: the header KEDA sends; ARMS V1 instances read the
+// token from the Authorization header.
+export const PROMETHEUS_TOKEN_HEADER = 'Authorization';
+// Source: kubernetes.io/docs/concepts/overview/working-with-objects/names: object names are DNS-1123
+// subdomains of at most 253 characters.
+const SECRET_NAME_MAX_LENGTH = 253;
+
+/** KEDA's credentials for the ARMS Prometheus HTTP API. */
+export type PrometheusCredentials =
+  | { readonly auth: 'token'; readonly token: pulumi.Input<string> }
+  | {
+      readonly auth: 'accessKey';
+      readonly accessKeyId: pulumi.Input<string>;
+      readonly accessKeySecret: pulumi.Input<string>;
+    };
+
+/** One workload's RocketMQ ACL account. */
+export interface WorkloadCredentials {
+  /** Workload name; the Secret is rocketMqCredentialsSecretName(name). */
+  readonly name: string;
+  /** ACL account username. */
+  readonly username: pulumi.Input<string>;
+  /** ACL account password; stored as a Pulumi secret. */
+  readonly password: pulumi.Input<string>;
+}
+
+export interface ClusterSecretsArgs {
+  /** Namespace of the workloads; it must exist. */
+  readonly namespace: string;
+  /** Credentials for the Prometheus auth Secret. */
+  readonly prometheus: PrometheusCredentials;
+  /** One credentials Secret per workload. */
+  readonly workloads: readonly WorkloadCredentials[];
+  /** Extra labels on every Secret. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Every violation of the arguments, each naming its field; empty when valid. */
+export function clusterSecretsViolations(args: ClusterSecretsArgs): string[] {
+  const out: string[] = [];
+  if (args.namespace.length > DNS1123_LABEL_MAX_LENGTH || !DNS1123_LABEL.test(args.namespace)) {
+    out.push(`namespace ("${args.namespace}") must be a DNS-1123 label`);
+  }
+  const names = new Set<string>([PROMETHEUS_AUTH_SECRET_NAME]);
+  args.workloads.forEach((w, i) => {
+    const secretName = rocketMqCredentialsSecretName(w.name);
+    if (!DNS1123_LABEL.test(w.name) || secretName.length > SECRET_NAME_MAX_LENGTH) {
+      out.push(`workloads[${i}].name ("${w.name}") must be a DNS-1123 label`);
+    } else if (names.has(secretName)) {
+      out.push(`workloads[${i}].name ("${w.name}") gives the Secret name "${secretName}" twice`);
+    }
+    names.add(secretName);
+  });
+  return out;
+}
+
+/**
+ * The keys and values of the Prometheus auth Secret, as KEDA's TriggerAuthentication reads them: the
+ * Authorization header and token for 'token', username and password (the AccessKey) for 'accessKey'. Every
+ * credential is a Pulumi secret.
+ */
+export function prometheusAuthData(credentials: PrometheusCredentials): Record<string, pulumi.Input<string>> {
+  return credentials.auth === 'token'
+    ? {
+        [PROMETHEUS_AUTH_KEYS.customAuthHeader]: PROMETHEUS_TOKEN_HEADER,
+        [PROMETHEUS_AUTH_KEYS.customAuthValue]: pulumi.secret(credentials.token),
+      }
+    : {
+        [PROMETHEUS_AUTH_KEYS.username]: pulumi.secret(credentials.accessKeyId),
+        [PROMETHEUS_AUTH_KEYS.password]: pulumi.secret(credentials.accessKeySecret),
+      };
+}
+
+/**
+ * The secret half of the hand-off, written into the cluster: the Secret KEDA's TriggerAuthentication reads for
+ * ARMS Prometheus, and one Secret per workload with its RocketMQ ACL account. Names are deterministic (from
+ * constructs/shared/names), so the manifests reference them without ever seeing a value.
+ */
+export class ClusterSecrets extends pulumi.ComponentResource {
+  /** Name of the Prometheus auth Secret. */
+  readonly prometheusSecretName: string;
+  /** Name of each workload's credentials Secret, by workload name. */
+  readonly credentialsSecretNames: Readonly<Record<string, string>>;
+
+  constructor(name: string, args: ClusterSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    assertNoViolations('ClusterSecrets', name, clusterSecretsViolations(args));
+    super('apsaramq-keda:cloud:ClusterSecrets', name, {}, opts);
+
+    const labels = (component: string) => ({
+      ...args.labels,
+      'app.kubernetes.io/part-of': 'apsaramq-keda',
+      'app.kubernetes.io/component': component,
+      'app.kubernetes.io/managed-by': 'pulumi',
+    });
+    // Fixed names cannot be created before the old object is deleted.
+    const childOpts = { parent: this, deleteBeforeReplace: true };
+
+    new k8s.core.v1.Secret(
+      `${name}-prometheus-auth`,
+      {
+        metadata: {
+          name: PROMETHEUS_AUTH_SECRET_NAME,
+          namespace: args.namespace,
+          labels: labels('prometheus-auth'),
+        },
+        type: 'Opaque',
+        stringData: prometheusAuthData(args.prometheus),
+      },
+      childOpts,
+    );
+    this.prometheusSecretName = PROMETHEUS_AUTH_SECRET_NAME;
+
+    const secretNames: Record<string, string> = {};
+    for (const workload of args.workloads) {
+      const secretName = rocketMqCredentialsSecretName(workload.name);
+      new k8s.core.v1.Secret(
+        `${name}-${workload.name}-credentials`,
+        {
+          metadata: {
+            name: secretName,
+            namespace: args.namespace,
+            labels: { ...labels('rocketmq-credentials'), 'app.kubernetes.io/name': workload.name },
+          },
+          type: 'Opaque',
+          stringData: {
+            [ROCKETMQ_CREDENTIALS_KEYS.username]: workload.username,
+            [ROCKETMQ_CREDENTIALS_KEYS.password]: pulumi.secret(workload.password),
+          },
+        },
+        childOpts,
+      );
+      secretNames[workload.name] = secretName;
+    }
+    this.credentialsSecretNames = secretNames;
+
+    this.registerOutputs({
+      prometheusSecretName: this.prometheusSecretName,
+      credentialsSecretNames: this.credentialsSecretNames,
+    });
+  }
+}

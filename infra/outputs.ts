@@ -1,0 +1,204 @@
+/**
+ * `npm run outputs -- <env> [--from <file>]`: turns `pulumi stack output --json` (stdin or a file) into
+ * `stacks/<env>.outputs.json`, the non-secret hand-off the cdk8s app reads. It refuses any input that carries
+ * a secret value, and writes the same bytes for the same hand-off (keys sorted, 2-space indent, final newline).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DNS1123_LABEL } from '../constructs/shared/names';
+import { defaultStacksDir, formatPath } from './environment';
+import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from './handoff';
+
+/** The stack output holding the hand-off (infra/index.ts `handoff`). */
+export const HANDOFF_OUTPUT = 'handoff';
+/** The stack outputs that are Pulumi secrets (infra/index.ts); `pulumi stack output --json` shows them redacted. */
+export const SECRET_STACK_OUTPUTS = ['prometheusAuth', 'rocketMqCredentials'] as const;
+/** How `pulumi stack output --json` shows a secret unless --show-secrets is given. */
+export const REDACTED = '[secret]';
+
+// Pulumi's serialized secret envelope (sdk/nodejs/runtime/rpc.ts specialSigKey), as in `pulumi stack export`.
+const SECRET_ENVELOPE_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_FIELD =
+  /pass(word|wd)?|secret|token|credential|access[-_]?key|private[-_]?key|auth[-_]?value|bearer/i;
+/** Hand-off fields whose names look secret but hold a Secret's name, never its content. */
+const SECRET_NAME_FIELDS = new Set(['secretName', 'credentialsSecretName']);
+// Source: Alibaba Cloud RAM, "Create an AccessKey pair": AccessKey IDs start with "LTAI".
+const ACCESS_KEY_ID = /^LTAI[A-Za-z0-9]{8,}$/;
+const JWT = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\./;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every place in `value` that holds or names a secret, as `<path>: <why>`. */
+export function secretFindings(value: unknown, at: readonly PropertyKey[] = []): string[] {
+  const where = at.length === 0 ? '(root)' : formatPath(at);
+  if (typeof value === 'string') {
+    if (value === REDACTED)
+      return [`${where}: is a redacted secret (${REDACTED}); the hand-off holds no secret`];
+    if (ACCESS_KEY_ID.test(value)) return [`${where}: looks like an AccessKey ID`];
+    if (JWT.test(value)) return [`${where}: looks like a token (JWT)`];
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(value)) return [`${where}: is a URL with credentials in it`];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => secretFindings(item, [...at, i]));
+  if (!isRecord(value)) return [];
+  if (SECRET_ENVELOPE_KEY in value) return [`${where}: is a Pulumi secret envelope`];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const named = !SECRET_NAME_FIELDS.has(key) && SECRET_FIELD.test(key);
+    const found = secretFindings(child, [...at, key]);
+    return named
+      ? [`${formatPath([...at, key])}: is a secret field; the hand-off holds no secret`, ...found]
+      : found;
+  });
+}
+
+/**
+ * The validated hand-off of `environment` from `pulumi stack output --json` (all outputs, the secret ones
+ * redacted) or from `pulumi stack output handoff --json`. Throws HandoffError naming every offending field.
+ */
+export function extractHandoff(environment: string, input: unknown, source: string): Handoff {
+  const violations: string[] = [];
+  let candidate = input;
+  let at: PropertyKey[] = [];
+  if (isRecord(input) && HANDOFF_OUTPUT in input) {
+    for (const [key, value] of Object.entries(input)) {
+      if (key === HANDOFF_OUTPUT || value === REDACTED) continue;
+      violations.push(
+        (SECRET_STACK_OUTPUTS as readonly string[]).includes(key)
+          ? `${key}: holds the value of a secret output; run pulumi stack output without --show-secrets`
+          : `${key}: is not a hand-off output and is not redacted; refusing what might be a secret`,
+      );
+    }
+    candidate = input[HANDOFF_OUTPUT];
+    at = [HANDOFF_OUTPUT];
+  }
+  violations.push(...secretFindings(candidate, at));
+  if (violations.length > 0) throw new HandoffError(source, violations);
+  const handoff = parseHandoff(source, candidate);
+  if (handoff.environment !== environment) {
+    throw new HandoffError(source, [
+      `environment: is "${handoff.environment}", not "${environment}"; wrong stack selected?`,
+    ]);
+  }
+  return handoff;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  );
+}
+
+/** The file's bytes: keys sorted, 2-space indent, final newline; arrays keep their order. */
+export function renderHandoff(handoff: Handoff): string {
+  return `${JSON.stringify(sortKeys(handoff), null, 2)}\n`;
+}
+
+/** Writes `content` to `file` atomically (temporary file, then rename); returns false when it was already so. */
+export function writeIfChanged(file: string, content: string): boolean {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return false;
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(temporary, content, 'utf8');
+  fs.renameSync(temporary, file);
+  return true;
+}
+
+export interface CliIo {
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface Options {
+  readonly from?: string;
+  readonly stacksDir: string;
+  readonly check?: boolean;
+}
+
+async function run(environment: string, options: Options, io: CliIo): Promise<number> {
+  if (!DNS1123_LABEL.test(environment)) {
+    throw new HandoffError('<env>', [`"${environment}" is not a stack name (a DNS-1123 label such as prod)`]);
+  }
+  if (options.from === undefined && io.stdin.isTTY === true) {
+    throw new HandoffError('stdin', [
+      `no input: pipe pulumi stack output --stack ${environment} --json, or pass --from <file>`,
+    ]);
+  }
+  const source = options.from ?? 'stdin';
+  const text = options.from !== undefined ? fs.readFileSync(options.from, 'utf8') : await readAll(io.stdin);
+  let input: unknown;
+  try {
+    input = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HandoffError(source, [`(root): is not JSON (${(error as Error).message})`]);
+  }
+  const content = renderHandoff(extractHandoff(environment, input, source));
+  const file = handoffFilePath(environment, options.stacksDir);
+  if (options.check === true) {
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (current === content) {
+      io.stdout(`${file} is up to date\n`);
+      return 0;
+    }
+    io.stderr(`${file} differs from the stack's outputs; run npm run outputs -- ${environment}\n`);
+    return 1;
+  }
+  io.stdout(writeIfChanged(file, content) ? `wrote ${file}\n` : `${file} is up to date\n`);
+  return 0;
+}
+
+/** Runs the CLI with `argv` (the arguments after the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('npm run outputs --')
+    .description('Write the non-secret hand-off of a deployed stack to stacks/<env>.outputs.json.')
+    .argument('<env>', 'stack name: dev, staging, prod, ...')
+    .option('--from <file>', 'read pulumi stack output --json from a file instead of stdin')
+    .option('--stacks-dir <dir>', 'directory of the hand-off files', defaultStacksDir())
+    .option('--check', 'exit 1 if the file differs from the input instead of writing it')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(async (environment: string, options: Options) => {
+      code = await run(environment, options, io);
+    });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof HandoffError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * The Pulumi program of one environment, as a function: infra/index.ts runs it and exports its outputs; the
+ * mock tests run it once per committed stack. Everything is validated before the first resource exists.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import {
+  ClusterSecrets,
+  ConsumerAccess,
+  KedaAddon,
+  MetricsReader,
+  PrometheusAccess,
+  prometheusAuthData,
+  type PrometheusCredentials,
+  RocketMqMessaging,
+  type RocketMqMessagingArgs,
+} from '../constructs/cloud';
+import {
+  PROMETHEUS_AUTH_SECRET_NAME,
+  rocketMqAccountName,
+  rocketMqCredentialsSecretName,
+} from '../constructs/shared/names';
+import {
+  decodePulumiConfig,
+  type EnvironmentSpec,
+  EnvironmentSpecError,
+  isExistingInstance,
+  parseEnvironment,
+  PROJECT,
+  SECRET_CONFIG_KEYS,
+} from './environment';
+import { type Handoff, parseHandoff } from './handoff';
+
+/** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
+export const PROMETHEUS_TOKEN_CONFIG_KEY = `${PROJECT}:prometheusToken`;
+
+/** What `pulumi stack output` shows: one plain hand-off, everything else a Pulumi secret. */
+export interface StackOutputs {
+  /** The non-secret hand-off to the cdk8s side (infra/handoff.ts), as `npm run outputs` writes it. */
+  readonly handoff: pulumi.Output<Handoff>;
+  /** KEDA's credentials for ARMS Prometheus, keyed like the Secret (PROMETHEUS_AUTH_KEYS). Secret. */
+  readonly prometheusAuth: pulumi.Output<Record<string, string>>;
+  /** Each workload's RocketMQ ACL account, by workload name. Secret. */
+  readonly rocketMqCredentials: pulumi.Output<Record<string, { username: string; password: string }>>;
+}
+
+/** A stack whose config is invalid; lists every violation, each with its path. */
+export class StackConfigError extends pulumi.RunError {
+  constructor(
+    readonly environment: string,
+    readonly violations: readonly string[],
+  ) {
+    super(new EnvironmentSpecError(environment, violations).message);
+    this.name = 'StackConfigError';
+  }
+}
+
+/** A validated stack: the spec, and whether the secret token is configured (its value never enters the spec). */
+export interface StackConfig {
+  readonly spec: EnvironmentSpec;
+  readonly hasPrometheusToken: boolean;
+}
+
+/**
+ * Validates a stack's runtime config (`pulumi.runtime.allConfig()`: every value a string). The secret keys
+ * are taken out first, so no secret value reaches parseEnvironment, the spec, or an error message. Throws
+ * StackConfigError listing every violation.
+ */
+export function readStackConfig(
+  environment: string,
+  allConfig: Readonly<Record<string, string>>,
+): StackConfig {
+  const secretKeys: readonly string[] = SECRET_CONFIG_KEYS;
+  const plain = Object.fromEntries(Object.entries(allConfig).filter(([key]) => !secretKeys.includes(key)));
+  const hasPrometheusToken = (allConfig[PROMETHEUS_TOKEN_CONFIG_KEY] ?? '') !== '';
+
+  const violations: string[] = [];
+  let decoded: Record<string, unknown> = {};
+  try {
+    decoded = decodePulumiConfig(plain);
+  } catch (error) {
+    violations.push(`config holds a value that is not valid JSON: ${(error as Error).message}`);
+  }
+  violations.push(...tokenViolations(decoded[`${PROJECT}:prometheus`], hasPrometheusToken));
+  let spec: EnvironmentSpec | undefined;
+  try {
+    spec = parseEnvironment(environment, decoded);
+  } catch (error) {
+    if (!(error instanceof EnvironmentSpecError)) throw error;
+    violations.unshift(...error.violations);
+  }
+  if (violations.length > 0 || spec === undefined) throw new StackConfigError(environment, violations);
+  return { spec, hasPrometheusToken };
+}
+
+/** Where the V1 token comes from must be unambiguous: the lookup, or the secret config key. */
+function tokenViolations(prometheus: unknown, hasToken: boolean): string[] {
+  if (typeof prometheus !== 'object' || prometheus === null) return [];
+  const { auth, serverAddress } = prometheus as { auth?: unknown; serverAddress?: unknown };
+  if (auth === 'token' && serverAddress !== undefined && !hasToken) {
+    return [
+      `${PROMETHEUS_TOKEN_CONFIG_KEY}: is required when prometheus.serverAddress is set with auth token ` +
+        '(pulumi config set --secret prometheusToken <token>)',
+    ];
+  }
+  if (auth === 'accessKey' && hasToken) {
+    return [`${PROMETHEUS_TOKEN_CONFIG_KEY}: applies to prometheus.auth token only; remove it`];
+  }
+  return [];
+}
+
+/** The RocketMqMessaging arguments of a spec. */
+export function messagingArgs(spec: EnvironmentSpec): RocketMqMessagingArgs {
+  const topics = spec.topics.map((t) => ({
+    name: t.name,
+    messageType: t.messageType,
+    maxSendTps: t.maxSendTps,
+    remark: t.remark,
+  }));
+  const consumerGroups = spec.consumerGroups.map((g) => ({
+    id: g.id,
+    deliveryOrderType: g.deliveryOrderType,
+    retryPolicy: g.retryPolicy,
+    maxRetryTimes: g.maxRetryTimes,
+    deadLetterTopic: g.deadLetterTopic,
+    maxReceiveTps: g.maxReceiveTps,
+    remark: g.remark,
+  }));
+  const instance = spec.instance;
+  if (isExistingInstance(instance)) {
+    return { existingInstanceId: instance.existingInstanceId, topics, consumerGroups };
+  }
+  const internet = instance.network.internet;
+  return {
+    instance: {
+      instanceName: instance.name,
+      seriesCode: instance.seriesCode,
+      subSeriesCode: instance.subSeriesCode,
+      msgProcessSpec: instance.msgProcessSpec,
+      paymentType: instance.paymentType,
+      period: instance.period,
+      periodUnit: instance.periodUnit,
+      autoRenew: instance.autoRenew,
+      messageRetentionHours: instance.messageRetentionHours,
+      sendReceiveRatio: instance.sendReceiveRatio,
+      autoScaling: instance.autoScaling,
+      vpcId: instance.network.vpcId,
+      vSwitchIds: instance.network.vSwitchIds,
+      securityGroupId: instance.network.securityGroupId,
+      internetBandwidthMbps: internet.enabled ? internet.bandwidthMbps : undefined,
+      ipWhitelist: internet.enabled ? internet.ipWhitelist : undefined,
+      tags: instance.tags,
+    },
+    topics,
+    consumerGroups,
+  };
+}
+
+/** RAM user name of an environment's metrics reader (unique in the account). */
+export function metricsReaderUserName(environment: string): string {
+  return `${PROJECT}-${environment}-metrics-reader`;
+}
+
+/** Declares the resources of the current stack from its config and returns its outputs. */
+export function apsaraMqKedaStack(): StackOutputs {
+  const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  const configuredToken = hasPrometheusToken
+    ? new pulumi.Config(PROJECT).requireSecret('prometheusToken')
+    : undefined;
+
+  const messaging = new RocketMqMessaging('messaging', messagingArgs(spec));
+
+  const consumers = new ConsumerAccess('consumers', {
+    instanceId: messaging.instanceId,
+    workloads: spec.workloads.map((w) => ({
+      name: w.name,
+      username: rocketMqAccountName(spec.name, w.name),
+      topicName: messaging.topics[w.topic].topicName,
+      consumerGroupId: messaging.consumerGroups[w.consumerGroup].consumerGroupId,
+    })),
+  });
+
+  const prometheus = new PrometheusAccess('prometheus', {
+    auth: spec.prometheus.auth,
+    instanceId: spec.prometheus.instanceId,
+    serverAddress: spec.prometheus.serverAddress,
+    preferInternalUrl: spec.prometheus.preferInternalUrl,
+    token: configuredToken,
+  });
+
+  let prometheusCredentials: PrometheusCredentials;
+  if (spec.prometheus.auth === 'accessKey') {
+    const reader = new MetricsReader('metrics-reader', {
+      userName: metricsReaderUserName(spec.name),
+      tags: isExistingInstance(spec.instance) ? undefined : spec.instance.tags,
+    });
+    prometheusCredentials = {
+      auth: 'accessKey',
+      accessKeyId: reader.accessKeyId,
+      accessKeySecret: reader.accessKeySecret,
+    };
+  } else {
+    // PrometheusAccess always yields a token for auth 'token' (looked up or configured).
+    prometheusCredentials = { auth: 'token', token: prometheus.token as pulumi.Output<string> };
+  }
+
+  if (spec.kubernetes.createSecrets) {
+    new ClusterSecrets('cluster-secrets', {
+      namespace: spec.kubernetes.namespace,
+      prometheus: prometheusCredentials,
+      workloads: spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+    });
+  }
+
+  if (spec.kubernetes.ackClusterId !== undefined) {
+    new KedaAddon('keda', {
+      clusterId: spec.kubernetes.ackClusterId,
+      version: spec.kubernetes.kedaAddonVersion,
+    });
+  }
+
+  const handoff = pulumi
+    .all([messaging.instanceId, messaging.vpcEndpoint, prometheus.serverAddress])
+    .apply(([instanceId, rocketMqEndpoint, serverAddress]) =>
+      // Checked against the schema here, so `npm run outputs` accepts what the stack exports.
+      parseHandoff(`the handoff output of stack ${spec.name}`, {
+        environment: spec.name,
+        instanceId,
+        rocketMqEndpoint,
+        prometheus: { serverAddress, auth: spec.prometheus.auth, secretName: PROMETHEUS_AUTH_SECRET_NAME },
+        namespace: spec.kubernetes.namespace,
+        workloads: spec.workloads.map((w) => ({
+          name: w.name,
+          topic: w.topic,
+          consumerGroup: w.consumerGroup,
+          credentialsSecretName: rocketMqCredentialsSecretName(w.name),
+        })),
+      }),
+    );
+
+  const prometheusAuth = pulumi.secret(pulumi.output(prometheusAuthData(prometheusCredentials)));
+  const rocketMqCredentials = pulumi.secret(consumers.credentials);
+
+  return { handoff, prometheusAuth, rocketMqCredentials };
+}

@@ -1,0 +1,247 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { extractHandoff, main, renderHandoff, secretFindings } from '../../infra/outputs';
+import { STACKS_DIR } from './harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const committed = (env: string) => fs.readFileSync(path.join(STACKS_DIR, `${env}.outputs.json`), 'utf8');
+const handoffOf = (env: string) => JSON.parse(committed(env)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- edited freely below
+/** What `pulumi stack output --stack <env> --json` prints: the hand-off, and the secret outputs redacted. */
+const stackOutput = (handoff: unknown) => ({
+  handoff,
+  prometheusAuth: '[secret]',
+  rocketMqCredentials: '[secret]',
+});
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outputs-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[], stdin?: unknown) {
+  let stdout = '';
+  let stderr = '';
+  const text = stdin === undefined ? '' : typeof stdin === 'string' ? stdin : JSON.stringify(stdin);
+  const code = await main([...args, '--stacks-dir', dir], {
+    stdin: Readable.from([text]),
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+function inputFile(value: unknown): string {
+  const file = path.join(dir, 'stack-output.json');
+  fs.writeFileSync(file, JSON.stringify(value, null, 4));
+  return file;
+}
+
+function reversedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reversedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .reverse()
+      .map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]),
+  );
+}
+
+describe('npm run outputs', () => {
+  test.each(['dev', 'staging', 'prod'])(
+    'writes stacks/%s.outputs.json byte for byte from pulumi stack output --json',
+    async (env) => {
+      const result = await cli([env, '--from', inputFile(stackOutput(handoffOf(env)))]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(fs.readFileSync(path.join(dir, `${env}.outputs.json`), 'utf8')).toBe(committed(env));
+    },
+  );
+
+  test('reads stdin, and takes the hand-off output on its own (pulumi stack output handoff --json)', async () => {
+    expect((await cli(['prod'], handoffOf('prod'))).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'prod.outputs.json'), 'utf8')).toBe(committed('prod'));
+  });
+
+  test('writes the same bytes whatever the key order of the input, and leaves an equal file alone', async () => {
+    await cli(['staging'], reversedKeys(stackOutput(handoffOf('staging'))));
+    const file = path.join(dir, 'staging.outputs.json');
+    expect(fs.readFileSync(file, 'utf8')).toBe(committed('staging'));
+    const second = await cli(['staging'], stackOutput(handoffOf('staging')));
+    expect(second.stdout).toBe(`${file} is up to date\n`);
+  });
+
+  test('renders sorted keys, two-space indent, arrays in order, one final newline', () => {
+    const text = renderHandoff(extractHandoff('prod', stackOutput(handoffOf('prod')), 'test'));
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.endsWith('\n\n')).toBe(false);
+    expect(text.split('\n')[1]).toBe('  "environment": "prod",');
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([
+      'environment',
+      'instanceId',
+      'namespace',
+      'prometheus',
+      'rocketMqEndpoint',
+      'workloads',
+    ]);
+    expect((JSON.parse(text) as { workloads: { name: string }[] }).workloads.map((w) => w.name)).toEqual([
+      'order-fulfilment',
+      'order-analytics',
+      'payment-ledger',
+    ]);
+  });
+
+  test('--check exits 1 without writing when the file differs, 0 when it matches', async () => {
+    const file = path.join(dir, 'dev.outputs.json');
+    const changed = handoffOf('dev');
+    changed.namespace = 'orders-dev-2';
+    fs.writeFileSync(file, committed('dev'));
+    const differs = await cli(['dev', '--check'], stackOutput(changed));
+    expect(differs.code).toBe(1);
+    expect(differs.stderr).toContain('differs');
+    expect(fs.readFileSync(file, 'utf8')).toBe(committed('dev'));
+    expect((await cli(['dev', '--check'], stackOutput(handoffOf('dev')))).code).toBe(0);
+  });
+
+  const SHOWN_SECRET = 'a-plaintext-secret-value';
+  test.each<[string, string, () => unknown, string]>([
+    [
+      'a secret output shown with --show-secrets',
+      'dev',
+      () => ({ ...stackOutput(handoffOf('dev')), prometheusAuth: { customAuthValue: SHOWN_SECRET } }),
+      'prometheusAuth: holds the value of a secret output',
+    ],
+    [
+      'a stack output that is neither the hand-off nor redacted',
+      'dev',
+      () => ({ ...stackOutput(handoffOf('dev')), kubeconfig: SHOWN_SECRET }),
+      'kubeconfig: is not a hand-off output and is not redacted',
+    ],
+    [
+      'a [secret] marker inside the hand-off',
+      'staging',
+      () => {
+        const h = handoffOf('staging');
+        h.prometheus.serverAddress = '[secret]';
+        return stackOutput(h);
+      },
+      'handoff.prometheus.serverAddress: is a redacted secret ([secret])',
+    ],
+    [
+      'a password field in a workload',
+      'prod',
+      () => {
+        const h = handoffOf('prod');
+        h.workloads[2].password = SHOWN_SECRET;
+        return stackOutput(h);
+      },
+      'handoff.workloads[2].password: is a secret field',
+    ],
+    [
+      'an accessKeySecret field',
+      'staging',
+      () => ({ ...handoffOf('staging'), accessKeySecret: SHOWN_SECRET }),
+      'accessKeySecret: is a secret field',
+    ],
+    [
+      'a token field',
+      'dev',
+      () => {
+        const h = handoffOf('dev');
+        h.prometheus.token = SHOWN_SECRET;
+        return h;
+      },
+      'prometheus.token: is a secret field',
+    ],
+    [
+      'an AccessKey ID as a value',
+      'staging',
+      () => {
+        const h = handoffOf('staging');
+        h.workloads[0].consumerGroup = 'LTAI5tAbCdEfGhIjKlMn';
+        return stackOutput(h);
+      },
+      'handoff.workloads[0].consumerGroup: looks like an AccessKey ID',
+    ],
+    [
+      'credentials inside the server address',
+      'dev',
+      () => {
+        const h = handoffOf('dev');
+        h.prometheus.serverAddress = `http://user:${SHOWN_SECRET}@arms.example/api`;
+        return stackOutput(h);
+      },
+      'handoff.prometheus.serverAddress: is a URL with credentials in it',
+    ],
+    [
+      "a Pulumi secret envelope (pulumi stack export's form)",
+      'dev',
+      () => {
+        const h = handoffOf('dev');
+        h.instanceId = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 'x' };
+        return stackOutput(h);
+      },
+      'handoff.instanceId: is a Pulumi secret envelope',
+    ],
+    [
+      'a field the hand-off schema does not have',
+      'prod',
+      () => {
+        const h = handoffOf('prod');
+        h.prometheus.region = 'cn-hangzhou';
+        return stackOutput(h);
+      },
+      'prometheus: Unrecognized key: "region"',
+    ],
+    [
+      'a hand-off value breaking the schema',
+      'prod',
+      () => ({ ...stackOutput({ ...handoffOf('prod'), instanceId: 'prod-instance' }) }),
+      'instanceId: must look like rmq-cn-xxxxxxxx',
+    ],
+    [
+      'the hand-off of another stack',
+      'prod',
+      () => stackOutput(handoffOf('dev')),
+      'environment: is "dev", not "prod"; wrong stack selected?',
+    ],
+    ['input that is not JSON', 'dev', () => '{"handoff": ', '(root): is not JSON'],
+  ])('refuses %s, naming the field, and writes nothing', async (_, env, input, message) => {
+    const value = input();
+    const result = await cli([env], typeof value === 'string' ? value : JSON.stringify(value));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain(SHOWN_SECRET);
+    expect(fs.existsSync(path.join(dir, `${env}.outputs.json`))).toBe(false);
+  });
+
+  test('lists every secret it finds at once', () => {
+    const h = handoffOf('dev');
+    h.workloads[0].password = 'x';
+    h.prometheus.serverAddress = '[secret]';
+    expect(secretFindings({ handoff: h }).sort()).toEqual([
+      'handoff.prometheus.serverAddress: is a redacted secret ([secret]); the hand-off holds no secret',
+      'handoff.workloads[0].password: is a secret field; the hand-off holds no secret',
+    ]);
+    expect(secretFindings(handoffOf('prod'))).toEqual([]);
+  });
+
+  test('refuses a stack name that is not one', async () => {
+    const result = await cli(['Prod!'], stackOutput(handoffOf('prod')));
+    expect(result).toMatchObject({ code: 1 });
+    expect(result.stderr).toContain('"Prod!" is not a stack name');
+  });
+
+  test('runs as npm run outputs does (tsx infra/outputs.ts), from stdin', () => {
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const result = spawnSync(tsx, ['infra/outputs.ts', 'dev', '--stacks-dir', dir], {
+      cwd: ROOT,
+      input: JSON.stringify(stackOutput(handoffOf('dev'))),
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(dir, 'dev.outputs.json'), 'utf8')).toBe(committed('dev'));
+  });
+});

@@ -1,0 +1,20 @@
+/** Pulumi type tokens the cloud tests look for. */
+export const TYPE = {
+  messaging: 'apsaramq-keda:cloud:RocketMqMessaging',
+  consumerAccess: 'apsaramq-keda:cloud:ConsumerAccess',
+  prometheusAccess: 'apsaramq-keda:cloud:PrometheusAccess',
+  metricsReader: 'apsaramq-keda:cloud:MetricsReader',
+  clusterSecrets: 'apsaramq-keda:cloud:ClusterSecrets',
+  kedaAddon: 'apsaramq-keda:cloud:KedaAddon',
+  instance: 'alicloud:rocketmq/rocketMQInstance:RocketMQInstance',
+  topic: 'alicloud:rocketmq/rocketMQTopic:RocketMQTopic',
+  group: 'alicloud:rocketmq/consumerGroup:ConsumerGroup',
+  password: 'random:index/randomPassword:RandomPassword',
+  account: 'alicloud:rocketmq/account:Account',
+  acl: 'alicloud:rocketmq/acl:Acl',
+  ramUser: 'alicloud:ram/user:User',
+  ramAttachment: 'alicloud:ram/userPolicyAttachment:UserPolicyAttachment',
+  ramAccessKey: 'alicloud:ram/accessKey:AccessKey',
+  k8sSecret: 'kubernetes:core/v1:Secret',
+  addon: 'alicloud:cs/kubernetesAddon:KubernetesAddon',
+} as const;
