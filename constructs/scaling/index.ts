@@ -4,3 +4,6 @@ export * from './hpa-normalize';
 export * from './keda-activation';
 export * from './thresholds';
 export * from './serverless';
+export * from './simulate';
+export * from './profiles';
+export * from './recommend';

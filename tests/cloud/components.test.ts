@@ -26,6 +26,7 @@ import {
   toRuntimeConfig,
   valueOf,
 } from './harness';
+import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs';
 import { TYPE } from './types';
 
 const DEV_PROMETHEUS = 'c0fakedev0000000000000000000000000';
@@ -405,7 +406,6 @@ describe('infra/index.ts', () => {
       });
     });
     expect(run.error).toBeUndefined();
-    const { SECRET_STACK_OUTPUTS, HANDOFF_OUTPUT } = await import('../../infra/outputs');
     expect(Object.keys(entry).sort()).toEqual([HANDOFF_OUTPUT, ...SECRET_STACK_OUTPUTS].sort());
     expect(run.resources).toHaveLength(16);
   });

@@ -1,0 +1,163 @@
+import { requirePositive } from './guards';
+import { MAX_SIMULATION_SECONDS, type SimulationTraffic } from './simulate';
+
+export const PROFILE_NAMES = ['steady', 'flash-sale', 'diurnal', 'seed-replay'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export interface TrafficProfile {
+  readonly name: string;
+  readonly description: string;
+  readonly durationSeconds: number;
+  readonly traffic: SimulationTraffic;
+  /** The replayed Deployment consumed nothing (the seed guide's nginx placeholder). */
+  readonly podsConsumeNothing: boolean;
+}
+
+/** Arrival segments helper: rates in messages/s from a second on. */
+function segments(...pairs: [number, number][]): { fromSecond: number; ratePerSecond: number }[] {
+  return pairs.map(([fromSecond, ratePerSecond]) => ({ fromSecond, ratePerSecond }));
+}
+
+/**
+ * Built-in profiles around a base rate (messages/s): steady (1 h flat), flash-sale (30 min base, 15 min at
+ * 10×, 75 min base), diurnal (24 h, a sine between 0.2× and 1.5× with the peak at 14:00, per minute) and
+ * seed-replay (the seed guide's recorded run: ~2,300 messages produced in ~2 min, drained by a separate
+ * program at 40/s from minute 3; independent of the base rate).
+ */
+export function builtInProfile(name: ProfileName, baseRatePerSecond: number): TrafficProfile {
+  requirePositive('baseRatePerSecond', baseRatePerSecond);
+  switch (name) {
+    case 'steady':
+      return {
+        name,
+        description: `${baseRatePerSecond} msg/s for 1 h`,
+        durationSeconds: 3600,
+        traffic: { arrivals: segments([0, baseRatePerSecond]) },
+        podsConsumeNothing: false,
+      };
+    case 'flash-sale':
+      return {
+        name,
+        description: `${baseRatePerSecond} msg/s, 10× for 15 min from minute 30, 2 h`,
+        durationSeconds: 7200,
+        traffic: {
+          arrivals: segments(
+            [0, baseRatePerSecond],
+            [1800, 10 * baseRatePerSecond],
+            [2700, baseRatePerSecond],
+          ),
+        },
+        podsConsumeNothing: false,
+      };
+    case 'diurnal': {
+      const perMinute: [number, number][] = [];
+      for (let minute = 0; minute < 1440; minute += 1) {
+        const phase = ((minute - 840) / 1440) * 2 * Math.PI;
+        const factor = 0.85 + 0.65 * Math.cos(phase);
+        perMinute.push([minute * 60, Number((baseRatePerSecond * factor).toFixed(6))]);
+      }
+      return {
+        name,
+        description: `${baseRatePerSecond} msg/s average, 0.2× to 1.5× over 24 h`,
+        durationSeconds: 86_400,
+        traffic: { arrivals: segments(...perMinute) },
+        podsConsumeNothing: false,
+      };
+    }
+    case 'seed-replay':
+      return {
+        name,
+        description:
+          'seed guide: 2,300 messages in 115 s, drained externally at 40/s from 180 s, placeholder pods',
+        durationSeconds: 900,
+        traffic: {
+          arrivals: segments([0, 20], [115, 0]),
+          externalDrain: segments([0, 0], [180, 40], [240, 0]),
+        },
+        podsConsumeNothing: true,
+      };
+    default:
+      throw new RangeError(`profile must be one of ${PROFILE_NAMES.join(', ')}, got ${String(name)}`);
+  }
+}
+
+export class ProfileParseError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
+    super(`${source}:${line}:${column}: ${detail}`);
+    this.name = 'ProfileParseError';
+  }
+}
+
+/**
+ * A CSV profile: `second,rate[,drain]` per line (an optional header line starting with a letter, `#` comments),
+ * seconds strictly increasing from 0, rates >= 0 in messages/s, each holding until the next line. The profile
+ * lasts until the last line's second + 60 s; more than a week is refused.
+ */
+export function parseCsvProfile(text: string, source: string): TrafficProfile {
+  const arrivals: { fromSecond: number; ratePerSecond: number }[] = [];
+  const drain: { fromSecond: number; ratePerSecond: number }[] = [];
+  let previous = -1;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const content = raw.trim();
+    if (content === '' || content.startsWith('#')) return;
+    if (arrivals.length === 0 && /^[A-Za-z]/.test(content)) return; // header
+    const cells = raw.split(',');
+    if (cells.length < 2 || cells.length > 3) {
+      throw new ProfileParseError(
+        source,
+        line,
+        1,
+        `expected second,rate[,drain], got ${cells.length} columns`,
+      );
+    }
+    let column = 1;
+    const values = cells.map((cell, i) => {
+      const at = column;
+      column += cell.length + 1;
+      const trimmed = cell.trim();
+      const value = Number(trimmed);
+      if (trimmed === '' || !Number.isFinite(value) || value < 0) {
+        throw new ProfileParseError(
+          source,
+          line,
+          at,
+          `${['second', 'rate', 'drain'][i]} must be a number >= 0, got ${JSON.stringify(trimmed)}`,
+        );
+      }
+      return value;
+    });
+    const [second, rate, external] = values as [number, number, number | undefined];
+    if (!Number.isInteger(second))
+      throw new ProfileParseError(source, line, 1, `second must be a whole number, got ${second}`);
+    if (arrivals.length === 0 && second !== 0)
+      throw new ProfileParseError(source, line, 1, 'the first row must start at second 0');
+    if (second <= previous)
+      throw new ProfileParseError(source, line, 1, `second ${second} must be greater than ${previous}`);
+    if (second + 60 > MAX_SIMULATION_SECONDS) {
+      throw new ProfileParseError(
+        source,
+        line,
+        1,
+        `the profile runs past one week (${MAX_SIMULATION_SECONDS} s)`,
+      );
+    }
+    previous = second;
+    arrivals.push({ fromSecond: second, ratePerSecond: rate });
+    if (external !== undefined) drain.push({ fromSecond: second, ratePerSecond: external });
+  });
+  if (arrivals.length === 0) throw new ProfileParseError(source, 1, 1, 'no data rows');
+  return {
+    name: source,
+    description: `${arrivals.length} rows from ${source}`,
+    durationSeconds: previous + 60,
+    traffic: { arrivals, ...(drain.length > 0 && { externalDrain: drain }) },
+    podsConsumeNothing: false,
+  };
+}

@@ -1,0 +1,162 @@
+import { requireInt, requirePositive } from './guards';
+import type { HpaBehavior } from './hpa-normalize';
+import { serverlessCapacity, type ServerlessCapacityInput } from './serverless';
+import {
+  simulate,
+  simulateOracle,
+  type SimulationScaling,
+  type SimulationSummary,
+  type SimulationTiming,
+  type SimulationTraffic,
+} from './simulate';
+import { maxUsefulReplicas, thresholdFor } from './thresholds';
+
+/** The seed guide's ScaledObject: threshold 30 and KEDA / HPA defaults. */
+export const SEED_GUIDE_THRESHOLD = 30;
+
+/** Fast scale-up, stabilized gradual scale-down. */
+export const RECOMMENDED_BEHAVIOR: HpaBehavior = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+      { type: 'Pods', value: 8, periodSeconds: 15 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 300,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 20, periodSeconds: 60 }],
+  },
+};
+
+export interface RecommendInput {
+  readonly messagesPerSecondPerPod: number;
+  /** Drain target (SLO) in seconds. */
+  readonly targetDrainSeconds: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly traffic: SimulationTraffic;
+  readonly durationSeconds: number;
+  /** @default 20 */
+  readonly startupSeconds?: number;
+  /** @default 'message' */
+  readonly loadBalancing?: 'message' | 'queue';
+  readonly queueCount?: number;
+  /** Capacity mode of a serverless instance, for the lossless-TPS warning. @default none */
+  readonly serverless?: ServerlessCapacityInput;
+  readonly timing?: SimulationTiming;
+}
+
+export interface EvaluatedConfig {
+  readonly scaling: SimulationScaling;
+  readonly summary: SimulationSummary;
+}
+
+export interface Recommendation {
+  readonly recommended: EvaluatedConfig;
+  readonly seedGuide: EvaluatedConfig;
+  readonly oracle: SimulationSummary;
+  readonly candidatesEvaluated: number;
+  readonly warnings: readonly string[];
+}
+
+/** Over-target seconds within which candidates count as equally good; the cheaper then wins. */
+const SLO_SLACK_SECONDS = 30;
+
+/**
+ * Chooses threshold, arrival-rate trigger, activation, polling interval and HPA behavior by simulating a small
+ * grid of candidates on the traffic: fewest seconds over the drain target (within 30 s of the best), then
+ * fewest replica-seconds, then fewest scale events.
+ */
+export function recommend(input: RecommendInput): Recommendation {
+  requirePositive('messagesPerSecondPerPod', input.messagesPerSecondPerPod);
+  requirePositive('targetDrainSeconds', input.targetDrainSeconds);
+  requireInt('minReplicas', input.minReplicas);
+  requireInt('maxReplicas', input.maxReplicas, 1);
+  if (input.minReplicas > input.maxReplicas) {
+    throw new RangeError(`minReplicas (${input.minReplicas}) must be <= maxReplicas (${input.maxReplicas})`);
+  }
+  const cap = maxUsefulReplicas({
+    loadBalancing: input.loadBalancing ?? 'message',
+    ...(input.queueCount !== undefined && { queueCount: input.queueCount }),
+  });
+  const warnings: string[] = [];
+  if (input.maxReplicas > cap) {
+    warnings.push(
+      `maxReplicas (${input.maxReplicas}) exceeds the ${cap} queues of a queue-based consumer: pods beyond ${cap} idle`,
+    );
+  }
+  if (input.serverless !== undefined) {
+    const capacity = serverlessCapacity(input.serverless);
+    const peak = Math.min(input.maxReplicas, cap) * input.messagesPerSecondPerPod;
+    if (peak > capacity.losslessTps) {
+      warnings.push(
+        `peak consumption at maxReplicas (${peak} msg/s) exceeds the serverless lossless threshold (${capacity.losslessTps} TPS): expect throttling above it`,
+      );
+    }
+  }
+  const maxReplicas = Math.min(input.maxReplicas, cap);
+  const base = {
+    minReplicas: input.minReplicas,
+    maxReplicas,
+    ...(Number.isFinite(cap) && { queueCap: cap }),
+  };
+  const workload = {
+    messagesPerSecondPerPod: input.messagesPerSecondPerPod,
+    targetDrainSeconds: input.targetDrainSeconds,
+    ...(input.startupSeconds !== undefined && { startupSeconds: input.startupSeconds }),
+  };
+  const run = (scaling: SimulationScaling): EvaluatedConfig => ({
+    scaling,
+    summary: simulate({
+      scaling,
+      workload,
+      traffic: input.traffic,
+      durationSeconds: input.durationSeconds,
+      ...(input.timing !== undefined && { timing: input.timing }),
+    }).summary,
+  });
+
+  const drainThreshold = thresholdFor({
+    messagesPerSecondPerPod: input.messagesPerSecondPerPod,
+    targetDrainSeconds: input.targetDrainSeconds,
+  });
+  const thresholds = [...new Set([drainThreshold, Math.max(1, Math.ceil(drainThreshold / 2))])];
+  const candidates: SimulationScaling[] = [];
+  for (const threshold of thresholds) {
+    for (const arrival of [undefined, Number((input.messagesPerSecondPerPod * 0.8).toPrecision(12))]) {
+      for (const polling of [15, 30]) {
+        for (const behavior of [undefined, RECOMMENDED_BEHAVIOR]) {
+          candidates.push({
+            ...base,
+            threshold,
+            activationThreshold: 0,
+            pollingIntervalSeconds: polling,
+            ...(arrival !== undefined && { arrivalRateThreshold: arrival }),
+            ...(behavior !== undefined && { behavior }),
+          });
+        }
+      }
+    }
+  }
+  const evaluated = candidates.map(run);
+  const bestOver = Math.min(...evaluated.map((e) => e.summary.secondsOverDrainTarget));
+  const feasible = evaluated.filter((e) => e.summary.secondsOverDrainTarget <= bestOver + SLO_SLACK_SECONDS);
+  feasible.sort(
+    (a, b) =>
+      a.summary.replicaSeconds - b.summary.replicaSeconds ||
+      a.summary.secondsOverDrainTarget - b.summary.secondsOverDrainTarget ||
+      a.summary.scaleEvents - b.summary.scaleEvents,
+  );
+  const recommended = feasible[0];
+  const seedGuide = run({ ...base, threshold: SEED_GUIDE_THRESHOLD });
+  const oracle = simulateOracle({
+    scaling: { ...base, threshold: drainThreshold },
+    workload,
+    traffic: input.traffic,
+    durationSeconds: input.durationSeconds,
+  }).summary;
+  return { recommended, seedGuide, oracle, candidatesEvaluated: evaluated.length, warnings };
+}

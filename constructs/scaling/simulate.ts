@@ -1,0 +1,550 @@
+import { requireInt, requireNonNegative, requirePositive } from './guards';
+import { hpaExternalProposal, type HpaTolerance } from './hpa-proposal';
+import { hpaNormalize, type HpaBehavior, type HpaState } from './hpa-normalize';
+import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
+
+// Sources: KEDA ScaledObject defaults (pollingInterval 30 s, cooldownPeriod 300 s); kube-controller-manager
+// `--horizontal-pod-autoscaler-sync-period` default 15 s; ARMS cloud-service metrics are scraped every 15-30 s.
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+export const DEFAULT_HPA_SYNC_SECONDS = 15;
+export const DEFAULT_METRIC_STALENESS_SECONDS = 30;
+export const DEFAULT_POD_STARTUP_SECONDS = 20;
+/** One week: profiles longer than this are refused. */
+export const MAX_SIMULATION_SECONDS = 7 * 86_400;
+/** Window of the arrival-rate query's rate() (constructs/shared/promql.ts). */
+const RATE_WINDOW_SECONDS = 60;
+/** Below this many messages the backlog counts as drained. */
+const DRAINED_EPSILON = 0.5;
+
+export interface SimulationScaling {
+  /** Backlog per replica (the backlog trigger's threshold). */
+  readonly threshold: number;
+  /** Messages/s per replica of the arrival-rate trigger. @default none (backlog trigger only) */
+  readonly arrivalRateThreshold?: number;
+  /** @default 0 */
+  readonly activationThreshold?: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** @default none */
+  readonly idleReplicaCount?: number;
+  /** @default 30 */
+  readonly pollingIntervalSeconds?: number;
+  /** @default 300 */
+  readonly cooldownPeriodSeconds?: number;
+  /** @default none: the HPA's legacy path, what a ScaledObject gets without horizontalPodAutoscalerConfig */
+  readonly behavior?: HpaBehavior;
+  /** Queue-based consumers: pods beyond this receive nothing, and the query is clamped. @default none */
+  readonly queueCap?: number;
+  /** `false` or absent: no fallback. */
+  readonly fallback?: false | { readonly failureThreshold: number; readonly replicas: number };
+  /** @default 0.1 */
+  readonly tolerance?: HpaTolerance;
+}
+
+export interface SimulationWorkload {
+  /** Messages per second one ready pod consumes; 0 models a placeholder that consumes nothing. */
+  readonly messagesPerSecondPerPod: number;
+  /** Seconds from pod creation to ready; a starting pod consumes nothing. @default 20 */
+  readonly startupSeconds?: number;
+  /** Drain target (SLO) for `secondsOverDrainTarget`. @default none */
+  readonly targetDrainSeconds?: number;
+}
+
+export interface SimulationTraffic {
+  /** Arrival rate in messages/s: one value per second, or piecewise-constant segments. */
+  readonly arrivals:
+    readonly number[] | readonly { readonly fromSecond: number; readonly ratePerSecond: number }[];
+  /** Messages already waiting at t = 0. @default 0 */
+  readonly initialBacklog?: number;
+  /** Messages/s consumed by something other than the Deployment (per second or segments). @default none */
+  readonly externalDrain?: SimulationTraffic['arrivals'];
+}
+
+export interface SimulationTiming {
+  /** Age of the metric value a query returns (ARMS scrape + query delay). @default 30 */
+  readonly metricStalenessSeconds?: number;
+  /** @default 15 */
+  readonly hpaSyncSeconds?: number;
+  /** Windows [fromSecond, toSecond) during which every metric query fails. @default none */
+  readonly outages?: readonly { readonly fromSecond: number; readonly toSecond: number }[];
+}
+
+export interface SimulationInput {
+  readonly scaling: SimulationScaling;
+  readonly workload: SimulationWorkload;
+  readonly traffic: SimulationTraffic;
+  /** @default all defaults */
+  readonly timing?: SimulationTiming;
+  readonly durationSeconds: number;
+  /** @default 1 */
+  readonly stepSeconds?: number;
+  /** Replicas (all ready) at t = 0. @default max(minReplicas, 0) */
+  readonly initialReplicas?: number;
+}
+
+export interface TimelinePoint {
+  readonly t: number;
+  readonly arrivalRate: number;
+  readonly backlog: number;
+  /** Replicas the Deployment asks for (spec.replicas). */
+  readonly replicas: number;
+  readonly readyReplicas: number;
+}
+
+export interface SimulationSummary {
+  readonly peakBacklog: number;
+  readonly peakAtSecond: number;
+  /** Seconds from the peak until the backlog is drained; null if it never is. */
+  readonly drainSecondsAfterPeak: number | null;
+  readonly maxWaitSeconds: number;
+  readonly p99WaitSeconds: number;
+  readonly replicaSeconds: number;
+  /** Seconds during which the oldest waiting message is older than the drain target. */
+  readonly secondsOverDrainTarget: number;
+  readonly scaleEvents: number;
+  readonly maxReplicas: number;
+  readonly arrived: number;
+  readonly consumed: number;
+  readonly finalBacklog: number;
+}
+
+export interface SimulationResult {
+  readonly timeline: readonly TimelinePoint[];
+  readonly summary: SimulationSummary;
+}
+
+interface Pod {
+  readyAt: number;
+}
+
+/** Expands arrivals (per-second array or segments) into a rate lookup by second. */
+export function rateAt(series: SimulationTraffic['arrivals'], second: number): number {
+  if (series.length === 0) return 0;
+  const first = series[0];
+  if (typeof first === 'number') {
+    const values = series as readonly number[];
+    return values[Math.min(Math.floor(second), values.length - 1)] ?? 0;
+  }
+  const segments = series as readonly { fromSecond: number; ratePerSecond: number }[];
+  // Binary search for the last segment starting at or before `second`.
+  let low = 0;
+  let high = segments.length - 1;
+  if (segments[0].fromSecond > second) return 0;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (segments[mid].fromSecond <= second) low = mid;
+    else high = mid - 1;
+  }
+  return segments[low].ratePerSecond;
+}
+
+function validateSeries(name: string, series: SimulationTraffic['arrivals']): void {
+  if (!Array.isArray(series)) throw new RangeError(`${name} must be an array`);
+  let previous = -Infinity;
+  series.forEach((item: number | { fromSecond: number; ratePerSecond: number }, i) => {
+    if (typeof item === 'number') {
+      requireNonNegative(`${name}[${i}]`, item);
+      return;
+    }
+    requireNonNegative(`${name}[${i}].fromSecond`, item.fromSecond);
+    requireNonNegative(`${name}[${i}].ratePerSecond`, item.ratePerSecond);
+    if (item.fromSecond <= previous) throw new RangeError(`${name}[${i}].fromSecond must increase`);
+    previous = item.fromSecond;
+  });
+}
+
+function validate(input: SimulationInput): void {
+  const s = input.scaling;
+  requirePositive('scaling.threshold', s.threshold);
+  if (s.arrivalRateThreshold !== undefined)
+    requirePositive('scaling.arrivalRateThreshold', s.arrivalRateThreshold);
+  requireNonNegative('scaling.activationThreshold', s.activationThreshold ?? 0);
+  requireInt('scaling.minReplicas', s.minReplicas);
+  requireInt('scaling.maxReplicas', s.maxReplicas, 1);
+  if (s.minReplicas > s.maxReplicas) {
+    throw new RangeError(
+      `scaling.minReplicas (${s.minReplicas}) must be <= scaling.maxReplicas (${s.maxReplicas})`,
+    );
+  }
+  if (s.idleReplicaCount !== undefined) requireInt('scaling.idleReplicaCount', s.idleReplicaCount);
+  requireInt(
+    'scaling.pollingIntervalSeconds',
+    s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+    1,
+  );
+  requireInt('scaling.cooldownPeriodSeconds', s.cooldownPeriodSeconds ?? DEFAULT_KEDA_COOLDOWN_SECONDS);
+  if (s.queueCap !== undefined) requireInt('scaling.queueCap', s.queueCap, 1);
+  if (s.fallback) {
+    requireInt('scaling.fallback.failureThreshold', s.fallback.failureThreshold, 1);
+    requireInt('scaling.fallback.replicas', s.fallback.replicas, 1);
+  }
+  requireNonNegative('workload.messagesPerSecondPerPod', input.workload.messagesPerSecondPerPod);
+  requireNonNegative('workload.startupSeconds', input.workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS);
+  if (input.workload.targetDrainSeconds !== undefined)
+    requirePositive('workload.targetDrainSeconds', input.workload.targetDrainSeconds);
+  validateSeries('traffic.arrivals', input.traffic.arrivals);
+  if (input.traffic.externalDrain !== undefined)
+    validateSeries('traffic.externalDrain', input.traffic.externalDrain);
+  requireNonNegative('traffic.initialBacklog', input.traffic.initialBacklog ?? 0);
+  const timing = input.timing ?? {};
+  requireNonNegative(
+    'timing.metricStalenessSeconds',
+    timing.metricStalenessSeconds ?? DEFAULT_METRIC_STALENESS_SECONDS,
+  );
+  requireInt('timing.hpaSyncSeconds', timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS, 1);
+  (timing.outages ?? []).forEach((o, i) => {
+    requireNonNegative(`timing.outages[${i}].fromSecond`, o.fromSecond);
+    if (!(o.toSecond > o.fromSecond))
+      throw new RangeError(`timing.outages[${i}].toSecond must be > fromSecond`);
+  });
+  requirePositive('durationSeconds', input.durationSeconds);
+  if (input.durationSeconds > MAX_SIMULATION_SECONDS) {
+    throw new RangeError(
+      `durationSeconds (${input.durationSeconds}) must be <= ${MAX_SIMULATION_SECONDS} (one week)`,
+    );
+  }
+  const step = input.stepSeconds ?? 1;
+  requireInt('stepSeconds', step, 1);
+  for (const [name, period] of [
+    ['timing.hpaSyncSeconds', timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS],
+    ['scaling.pollingIntervalSeconds', s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS],
+  ] as const) {
+    if (period % step !== 0)
+      throw new RangeError(`${name} (${period}) must be a multiple of stepSeconds (${step})`);
+  }
+  if (input.initialReplicas !== undefined) requireInt('initialReplicas', input.initialReplicas);
+}
+
+/** FIFO of waiting messages as (arrival second, count) buckets, for exact per-message waits. */
+class Backlog {
+  private readonly buckets: { at: number; count: number }[] = [];
+  private head = 0;
+  total = 0;
+
+  add(at: number, count: number): void {
+    if (count <= 0) return;
+    const last = this.buckets[this.buckets.length - 1];
+    if (last !== undefined && last.at === at && this.buckets.length > this.head) last.count += count;
+    else this.buckets.push({ at, count });
+    this.total += count;
+  }
+
+  /** Removes up to `count` oldest messages; reports each bucket's wait through `onConsumed`. */
+  take(count: number, now: number, onConsumed: (waitSeconds: number, messages: number) => void): number {
+    let remaining = count;
+    while (remaining > 0 && this.head < this.buckets.length) {
+      const bucket = this.buckets[this.head];
+      const taken = Math.min(bucket.count, remaining);
+      bucket.count -= taken;
+      remaining -= taken;
+      this.total -= taken;
+      onConsumed(now - bucket.at, taken);
+      if (bucket.count <= 1e-9) this.head += 1;
+    }
+    if (this.head > 4096 && this.head * 2 > this.buckets.length) {
+      this.buckets.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.total < 1e-9) this.total = 0;
+    return count - remaining;
+  }
+
+  oldestAt(): number | undefined {
+    return this.head < this.buckets.length ? this.buckets[this.head].at : undefined;
+  }
+}
+
+/** Weighted wait histogram at 1 s resolution. */
+class WaitHistogram {
+  private readonly counts = new Map<number, number>();
+  private total = 0;
+  max = 0;
+
+  add(waitSeconds: number, messages: number): void {
+    const key = Math.max(0, Math.round(waitSeconds));
+    this.counts.set(key, (this.counts.get(key) ?? 0) + messages);
+    this.total += messages;
+    if (waitSeconds > this.max) this.max = waitSeconds;
+  }
+
+  quantile(q: number): number {
+    if (this.total === 0) return 0;
+    const target = q * this.total;
+    let seen = 0;
+    for (const key of [...this.counts.keys()].sort((a, b) => a - b)) {
+      seen += this.counts.get(key)!;
+      if (seen >= target) return key;
+    }
+    return this.max;
+  }
+}
+
+/**
+ * Predicts what KEDA and the HPA do over time (pure, deterministic). Per step: messages arrive; ready pods
+ * (up to the queue cap) and the external drain consume FIFO; every polling interval KEDA evaluates activation
+ * (0 ↔ 1, cooldown) and fallback; every HPA sync the HPA takes the larger proposal of the triggers from the
+ * metric as it was `metricStalenessSeconds` ago and normalizes it (legacy path without behavior).
+ */
+export function simulate(input: SimulationInput): SimulationResult {
+  validate(input);
+  const { scaling, workload, traffic } = input;
+  const timing = input.timing ?? {};
+  const step = input.stepSeconds ?? 1;
+  const polling = scaling.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
+  const sync = timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS;
+  const staleness = timing.metricStalenessSeconds ?? DEFAULT_METRIC_STALENESS_SECONDS;
+  const startup = workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS;
+  const cooldown = scaling.cooldownPeriodSeconds ?? DEFAULT_KEDA_COOLDOWN_SECONDS;
+  const activation = scaling.activationThreshold ?? 0;
+  // KEDA creates the HPA with minReplicas = max(minReplicaCount, 1) (Source: KEDA hpa.go getHPAMinReplicas).
+  const hpaMin = Math.max(scaling.minReplicas, 1);
+  const steps = Math.ceil(input.durationSeconds / step);
+
+  const backlogSeries = new Float64Array(steps + 1);
+  const arrivedSeries = new Float64Array(steps + 1); // cumulative arrivals, for the rate() window
+  const backlog = new Backlog();
+  backlog.add(0, traffic.initialBacklog ?? 0);
+  const waits = new WaitHistogram();
+  const pods: Pod[] = [];
+  const initial = input.initialReplicas ?? scaling.minReplicas;
+  for (let i = 0; i < initial; i += 1) pods.push({ readyAt: 0 });
+  let specReplicas = initial;
+  let hpaState: HpaState | undefined;
+  let lastActiveAt: number | undefined;
+  let failedPolls = 0;
+  let fallbackActive = false;
+  let arrivedTotal = traffic.initialBacklog ?? 0;
+  let consumedTotal = 0;
+  let replicaSeconds = 0;
+  let secondsOver = 0;
+  let scaleEvents = 0;
+  let peak = { value: backlog.total, at: 0 };
+  let drainedAfterPeakAt: number | null = backlog.total <= DRAINED_EPSILON ? 0 : null;
+  let maxSpec = specReplicas;
+  const timeline: TimelinePoint[] = [];
+
+  const inOutage = (t: number): boolean =>
+    (timing.outages ?? []).some((o) => t >= o.fromSecond && t < o.toSecond);
+  const indexAt = (t: number): number => Math.max(0, Math.min(steps, Math.floor(t / step)));
+  const seenBacklog = (t: number): number => {
+    const value = backlogSeries[indexAt(t - staleness)];
+    return scaling.queueCap === undefined ? value : Math.min(value, scaling.queueCap * scaling.threshold);
+  };
+  const seenArrivalRate = (t: number): number => {
+    const end = indexAt(t - staleness);
+    const start = indexAt(t - staleness - RATE_WINDOW_SECONDS);
+    const seconds = (end - start) * step;
+    return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
+  };
+  const resize = (target: number, t: number): void => {
+    if (target === specReplicas) return;
+    scaleEvents += 1;
+    if (target > specReplicas) {
+      for (let i = specReplicas; i < target; i += 1) pods.push({ readyAt: t + startup });
+    } else {
+      // A ReplicaSet deletes pods that are not ready first, then the newest.
+      pods.sort((a, b) => a.readyAt - b.readyAt);
+      pods.length = target;
+    }
+    specReplicas = target;
+    maxSpec = Math.max(maxSpec, target);
+  };
+
+  backlogSeries[0] = backlog.total;
+  for (let i = 0; i < steps; i += 1) {
+    const t = i * step;
+    // 1. Control loops act on what they can see now.
+    if (t % polling === 0) {
+      if (inOutage(t)) {
+        failedPolls += 1;
+      } else {
+        failedPolls = 0;
+        fallbackActive = false;
+        const metric = seenBacklog(t);
+        const rate = scaling.arrivalRateThreshold === undefined ? 0 : seenArrivalRate(t);
+        const active = metric > activation || rate > 0;
+        if (active) lastActiveAt = t;
+        // ScaledObject activity is "any trigger active": pass it to the 0 ↔ 1 decision as 1 / 0.
+        const decision = kedaActivation({
+          currentReplicas: specReplicas,
+          metricValue: active ? 1 : 0,
+          activationThreshold: 0,
+          minReplicaCount: scaling.minReplicas,
+          ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
+          ...(lastActiveAt !== undefined && { secondsSinceLastActive: t - lastActiveAt }),
+          cooldownPeriod: cooldown,
+        });
+        resize(Math.min(decision.replicas, scaling.maxReplicas), t);
+      }
+      if (scaling.fallback && failedPolls >= scaling.fallback.failureThreshold) {
+        fallbackActive = true;
+        // From zero the KEDA executor scales to the fallback count itself (doFallbackScaling).
+        if (specReplicas === 0) resize(scaling.fallback.replicas, t);
+      }
+    }
+    if (t % sync === 0 && t > 0 && specReplicas > 0) {
+      let desired: number | undefined;
+      if (fallbackActive && scaling.fallback) {
+        // KEDA serves fallback.replicas × threshold so that the HPA lands on fallback.replicas.
+        desired = hpaExternalProposal({
+          statusReplicas: specReplicas,
+          metricValue: scaling.fallback.replicas * scaling.threshold,
+          targetAverageValue: scaling.threshold,
+          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
+        });
+      } else if (!inOutage(t)) {
+        desired = hpaExternalProposal({
+          statusReplicas: specReplicas,
+          metricValue: seenBacklog(t),
+          targetAverageValue: scaling.threshold,
+          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
+        });
+        if (scaling.arrivalRateThreshold !== undefined) {
+          desired = Math.max(
+            desired,
+            hpaExternalProposal({
+              statusReplicas: specReplicas,
+              metricValue: seenArrivalRate(t),
+              targetAverageValue: scaling.arrivalRateThreshold,
+              ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
+            }),
+          );
+        }
+      }
+      // With every metric failing and no fallback the HPA leaves the count alone.
+      if (desired !== undefined) {
+        const result = hpaNormalize({
+          now: t,
+          currentReplicas: specReplicas,
+          desiredReplicas: desired,
+          minReplicas: hpaMin,
+          maxReplicas: scaling.maxReplicas,
+          ...(scaling.behavior !== undefined && { behavior: scaling.behavior }),
+          ...(hpaState !== undefined && { state: hpaState }),
+        });
+        hpaState = result.state;
+        resize(result.replicas, t);
+      }
+    }
+
+    // 2. Messages arrive and are consumed during [t, t + step).
+    const arriving = rateAt(traffic.arrivals, t) * step;
+    backlog.add(t, arriving);
+    arrivedTotal += arriving;
+    const ready = pods.filter((p) => p.readyAt <= t).length;
+    const consuming = scaling.queueCap === undefined ? ready : Math.min(ready, scaling.queueCap);
+    const capacity =
+      consuming * workload.messagesPerSecondPerPod * step +
+      (traffic.externalDrain === undefined ? 0 : rateAt(traffic.externalDrain, t) * step);
+    consumedTotal += backlog.take(capacity, t + step, (wait, messages) => waits.add(wait, messages));
+    replicaSeconds += pods.length * step;
+
+    const now = t + step;
+    backlogSeries[i + 1] = backlog.total;
+    arrivedSeries[i + 1] = arrivedTotal - (traffic.initialBacklog ?? 0);
+    if (backlog.total > peak.value) {
+      peak = { value: backlog.total, at: now };
+      drainedAfterPeakAt = null;
+    }
+    if (drainedAfterPeakAt === null && backlog.total <= DRAINED_EPSILON) drainedAfterPeakAt = now;
+    const oldest = backlog.oldestAt();
+    if (
+      workload.targetDrainSeconds !== undefined &&
+      oldest !== undefined &&
+      now - oldest > workload.targetDrainSeconds
+    ) {
+      secondsOver += step;
+    }
+    timeline.push({
+      t: now,
+      arrivalRate: rateAt(traffic.arrivals, t),
+      backlog: backlog.total,
+      replicas: specReplicas,
+      readyReplicas: ready,
+    });
+  }
+
+  return {
+    timeline,
+    summary: {
+      peakBacklog: peak.value,
+      peakAtSecond: peak.at,
+      drainSecondsAfterPeak: drainedAfterPeakAt === null ? null : drainedAfterPeakAt - peak.at,
+      maxWaitSeconds: waits.max,
+      p99WaitSeconds: waits.quantile(0.99),
+      replicaSeconds,
+      secondsOverDrainTarget: secondsOver,
+      scaleEvents,
+      maxReplicas: maxSpec,
+      arrived: arrivedTotal,
+      consumed: consumedTotal,
+      finalBacklog: backlog.total,
+    },
+  };
+}
+
+/**
+ * The physical bound: replicas = ceil(arrival / per-pod rate) every step, ready at once, no limits or delays
+ * (the initial backlog is drained at the per-pod rate of that many replicas plus one).
+ */
+export function simulateOracle(input: SimulationInput): SimulationResult {
+  validate(input);
+  const perPod = input.workload.messagesPerSecondPerPod;
+  if (perPod <= 0) throw new RangeError('workload.messagesPerSecondPerPod must be > 0 for the oracle');
+  const step = input.stepSeconds ?? 1;
+  const steps = Math.ceil(input.durationSeconds / step);
+  const backlog = new Backlog();
+  backlog.add(0, input.traffic.initialBacklog ?? 0);
+  const waits = new WaitHistogram();
+  let arrived = input.traffic.initialBacklog ?? 0;
+  let consumed = 0;
+  let replicaSeconds = 0;
+  let events = 0;
+  let previous = -1;
+  let maxReplicas = 0;
+  let peak = { value: backlog.total, at: 0 };
+  let drainedAt: number | null = backlog.total <= DRAINED_EPSILON ? 0 : null;
+  const timeline: TimelinePoint[] = [];
+  for (let i = 0; i < steps; i += 1) {
+    const t = i * step;
+    const rate = rateAt(input.traffic.arrivals, t);
+    const arriving = rate * step;
+    backlog.add(t, arriving);
+    arrived += arriving;
+    const needed = Math.ceil(
+      (rate + (backlog.total - arriving > DRAINED_EPSILON ? perPod : 0)) / perPod - 1e-9,
+    );
+    const replicas = Math.max(0, needed);
+    if (previous >= 0 && replicas !== previous) events += 1;
+    previous = replicas;
+    maxReplicas = Math.max(maxReplicas, replicas);
+    consumed += backlog.take(replicas * perPod * step, t + step, (wait, messages) =>
+      waits.add(wait, messages),
+    );
+    replicaSeconds += replicas * step;
+    const now = t + step;
+    if (backlog.total > peak.value) {
+      peak = { value: backlog.total, at: now };
+      drainedAt = null;
+    }
+    if (drainedAt === null && backlog.total <= DRAINED_EPSILON) drainedAt = now;
+    timeline.push({ t: now, arrivalRate: rate, backlog: backlog.total, replicas, readyReplicas: replicas });
+  }
+  return {
+    timeline,
+    summary: {
+      peakBacklog: peak.value,
+      peakAtSecond: peak.at,
+      drainSecondsAfterPeak: drainedAt === null ? null : drainedAt - peak.at,
+      maxWaitSeconds: waits.max,
+      p99WaitSeconds: waits.quantile(0.99),
+      replicaSeconds,
+      secondsOverDrainTarget: 0,
+      scaleEvents: events,
+      maxReplicas,
+      arrived,
+      consumed,
+      finalBacklog: backlog.total,
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: medians of wall time over several runs, printed as a table against the targets.
+ * A benchmark, not a test: it reports, it does not fail the build.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { builtInProfile, recommend, simulate } from '../constructs/scaling';
+import { parseEnvironment, stackFilePath } from './environment';
+import { loadHandoff, type Handoff } from './handoff';
+import { synthAll, synthEnvironment } from './k8s/main';
+
+interface Row {
+  readonly name: string;
+  readonly runs: number;
+  readonly targetMs?: number;
+  readonly fn: () => void;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The prod stack with `count` workloads (and as many groups), and a matching hand-off. */
+export function generatedEnvironment(count: number): {
+  spec: ReturnType<typeof parseEnvironment>;
+  handoff: Handoff;
+} {
+  const document = parseYaml(fs.readFileSync(stackFilePath('prod'), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  const config = { ...document.config };
+  const template = (config['apsaramq-keda:workloads'] as Record<string, unknown>[])[1];
+  const names = Array.from({ length: count }, (_, i) => `consumer-${String(i).padStart(3, '0')}`);
+  config['apsaramq-keda:consumerGroups'] = names.map((id) => ({
+    id,
+    deliveryOrderType: 'Concurrently',
+    maxRetryTimes: 16,
+  }));
+  config['apsaramq-keda:workloads'] = names.map((name) => ({ ...template, name, consumerGroup: name }));
+  const spec = parseEnvironment('prod', config);
+  const base = loadHandoff('prod');
+  const handoff: Handoff = {
+    ...base,
+    workloads: names.map((name) => ({
+      name,
+      topic: String(template.topic),
+      consumerGroup: name,
+      credentialsSecretName: `${name}-rocketmq-credentials`,
+    })),
+  };
+  return { spec, handoff };
+}
+
+function main(): void {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-bench-'));
+  const large = generatedEnvironment(200);
+  const diurnal = builtInProfile('diurnal', 500);
+  const flash = builtInProfile('flash-sale', 100);
+  const rows: Row[] = [
+    {
+      name: 'synth dev + staging + prod',
+      runs: 7,
+      targetMs: 3000,
+      fn: () => synthAll(path.join(scratch, 'three')),
+    },
+    {
+      name: 'synth one env, 200 workloads',
+      runs: 5,
+      targetMs: 10_000,
+      fn: () => synthEnvironment(large.spec, large.handoff, path.join(scratch, 'large')),
+    },
+    {
+      name: 'simulate 24 h at 1 s',
+      runs: 7,
+      targetMs: 1000,
+      fn: () =>
+        simulate({
+          scaling: { threshold: 3000, minReplicas: 2, maxReplicas: 40, arrivalRateThreshold: 40 },
+          workload: { messagesPerSecondPerPod: 50, targetDrainSeconds: 60 },
+          traffic: diurnal.traffic,
+          durationSeconds: diurnal.durationSeconds,
+        }),
+    },
+    {
+      name: 'recommend one workload (flash sale, 2 h)',
+      runs: 5,
+      fn: () =>
+        recommend({
+          messagesPerSecondPerPod: 50,
+          targetDrainSeconds: 60,
+          minReplicas: 3,
+          maxReplicas: 40,
+          traffic: flash.traffic,
+          durationSeconds: flash.durationSeconds,
+        }),
+    },
+  ];
+  const table: string[][] = [['benchmark', 'runs', 'median ms', 'min ms', 'target ms', '']];
+  for (const row of rows) {
+    row.fn(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < row.runs; i += 1) {
+      const start = performance.now();
+      row.fn();
+      times.push(performance.now() - start);
+    }
+    const med = median(times);
+    table.push([
+      row.name,
+      String(row.runs),
+      med.toFixed(0),
+      Math.min(...times).toFixed(0),
+      row.targetMs === undefined ? '-' : String(row.targetMs),
+      row.targetMs === undefined ? '' : med <= row.targetMs ? 'ok' : 'OVER',
+    ]);
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  console.log(`node ${process.version}, ${os.cpus().length} cores`);
+  for (const r of table)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+}
+
+if (require.main === module) main();

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadEnvironment } from '../../infra/environment';
+import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan-report';
+
+jest.setTimeout(60_000);
+
+const root = path.resolve(__dirname, '../..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+function plan(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Well-formedness of the SVG: every opened tag closes, in order. */
+function wellFormed(xml: string): boolean {
+  const stack: string[] = [];
+  for (const match of xml.matchAll(/<(\/?)([A-Za-z][\w:.-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = match;
+    if (selfClosing === '/') continue;
+    if (closing === '/') {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name);
+  }
+  return stack.length === 0;
+}
+
+describe('npm run plan', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-plan-'));
+
+  test('writes the chart and the numbers, and prints the same numbers', () => {
+    const run = plan(['--env', 'prod', '--workload', 'payment-ledger', '--profile', 'steady', '--out', out]);
+    expect(run.stderr).not.toMatch(/^plan:/m);
+    expect(run.status).toBe(0);
+    const svg = fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(wellFormed(svg)).toBe(true);
+    const json = JSON.parse(
+      fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.json'), 'utf8'),
+    ) as ReturnType<typeof buildPlan>['plan'];
+
+    // The JSON holds exactly what the simulator computes in-process for the same inputs.
+    const spec = loadEnvironment('prod');
+    const workload = spec.workloads.find((w) => w.name === 'payment-ledger')!;
+    const expected = buildPlan(spec, workload, resolveProfile('steady', workload)).plan;
+    expect(json).toEqual(JSON.parse(JSON.stringify(expected)));
+    // And the printed table is the one formatted from those numbers.
+    expect(run.stdout).toContain(formatPlanTable(expected));
+  });
+
+  test('every committed environment plans end to end', () => {
+    for (const env of ['dev', 'staging']) {
+      const run = plan(['--env', env, '--profile', 'seed-replay', '--out', out]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('placeholder pods');
+    }
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.svg')).length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('clear errors for an unknown env, workload or profile, and a malformed CSV', () => {
+    const env = plan(['--env', 'nope', '--out', out]);
+    expect(env.status).not.toBe(0);
+    expect(env.stderr).toMatch(/known environments: dev, prod, staging/);
+
+    const workload = plan(['--env', 'prod', '--workload', 'nope', '--out', out]);
+    expect(workload.status).toBe(2);
+    expect(workload.stderr).toContain(
+      'unknown workload nope in prod (workloads: order-fulfilment, order-analytics, payment-ledger)',
+    );
+
+    const profile = plan(['--env', 'prod', '--profile', 'black-friday', '--out', out]);
+    expect(profile.status).toBe(2);
+    expect(profile.stderr).toContain(
+      'unknown profile black-friday: use one of steady, flash-sale, diurnal, seed-replay or a .csv file',
+    );
+
+    const csv = path.join(out, 'bad.csv');
+    fs.writeFileSync(csv, 'second,rate\n0,10\n60,-3\n');
+    const bad = plan(['--env', 'prod', '--workload', 'payment-ledger', '--profile', csv, '--out', out]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain(`${csv}:3:4: rate must be a number >= 0, got "-3"`);
+  });
+});

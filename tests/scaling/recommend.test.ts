@@ -1,0 +1,88 @@
+import { builtInProfile, parseCsvProfile, ProfileParseError, recommend } from '../../constructs/scaling';
+
+describe('recommend', () => {
+  const flashSale = builtInProfile('flash-sale', 100);
+  const input = {
+    messagesPerSecondPerPod: 50,
+    targetDrainSeconds: 60,
+    minReplicas: 3,
+    maxReplicas: 40,
+    traffic: flashSale.traffic,
+    durationSeconds: flashSale.durationSeconds,
+  };
+  const result = recommend(input);
+
+  test('beats the seed guide config on the flash sale at equal or lower replica-seconds', () => {
+    expect(result.recommended.summary.secondsOverDrainTarget).toBeLessThanOrEqual(
+      result.seedGuide.summary.secondsOverDrainTarget,
+    );
+    expect(result.recommended.summary.replicaSeconds).toBeLessThanOrEqual(
+      result.seedGuide.summary.replicaSeconds,
+    );
+    expect(result.seedGuide.scaling.threshold).toBe(30);
+  });
+
+  test('never beats the oracle on replica-seconds, and respects the bounds', () => {
+    expect(result.recommended.summary.replicaSeconds).toBeGreaterThanOrEqual(result.oracle.replicaSeconds);
+    expect(result.recommended.scaling.minReplicas).toBe(3);
+    expect(result.recommended.scaling.maxReplicas).toBe(40);
+    expect(result.candidatesEvaluated).toBeGreaterThanOrEqual(8);
+  });
+
+  test('warns when max replicas exceed the queue count and when peak consumption exceeds serverless lossless TPS', () => {
+    const warned = recommend({
+      ...input,
+      loadBalancing: 'queue',
+      queueCount: 16,
+      serverless: { mode: 'dedicated-reserved', reservedTps: 200 },
+    });
+    expect(warned.warnings).toEqual([
+      'maxReplicas (40) exceeds the 16 queues of a queue-based consumer: pods beyond 16 idle',
+      'peak consumption at maxReplicas (800 msg/s) exceeds the serverless lossless threshold (300 TPS): expect throttling above it',
+    ]);
+    expect(warned.recommended.scaling.maxReplicas).toBe(16);
+  });
+
+  test('rejects invalid input naming the field', () => {
+    expect(() => recommend({ ...input, targetDrainSeconds: 0 })).toThrow(/targetDrainSeconds must be > 0/);
+    expect(() => recommend({ ...input, minReplicas: 50 })).toThrow(
+      /minReplicas \(50\) must be <= maxReplicas \(40\)/,
+    );
+  });
+});
+
+describe('profiles', () => {
+  test('built-in profiles have the documented shapes', () => {
+    expect(builtInProfile('steady', 10).durationSeconds).toBe(3600);
+    expect(builtInProfile('diurnal', 10).durationSeconds).toBe(86_400);
+    expect(builtInProfile('seed-replay', 10).podsConsumeNothing).toBe(true);
+    expect(() => builtInProfile('nope' as 'steady', 10)).toThrow(
+      /profile must be one of steady, flash-sale, diurnal, seed-replay/,
+    );
+  });
+
+  test('CSV: header, comments, rows and an optional drain column', () => {
+    const profile = parseCsvProfile('second,rate,drain\n# warm-up\n0,10,0\n60,100,5\n', 'sale.csv');
+    expect(profile.traffic.arrivals).toEqual([
+      { fromSecond: 0, ratePerSecond: 10 },
+      { fromSecond: 60, ratePerSecond: 100 },
+    ]);
+    expect(profile.traffic.externalDrain).toEqual([
+      { fromSecond: 0, ratePerSecond: 0 },
+      { fromSecond: 60, ratePerSecond: 5 },
+    ]);
+    expect(profile.durationSeconds).toBe(120);
+  });
+
+  test.each([
+    ['0,10\n60,abc\n', 'sale.csv:2:4: rate must be a number >= 0, got "abc"'],
+    ['0,10\n30,5\n20,1\n', 'sale.csv:3:1: second 20 must be greater than 30'],
+    ['5,10\n', 'sale.csv:1:1: the first row must start at second 0'],
+    ['0,10,1,2\n', 'sale.csv:1:1: expected second,rate[,drain], got 4 columns'],
+    ['0,10\n700000,1\n', 'sale.csv:2:1: the profile runs past one week (604800 s)'],
+    ['second,rate\n', 'sale.csv:1:1: no data rows'],
+  ])('CSV errors name line and column: %j', (text, message) => {
+    expect(() => parseCsvProfile(text, 'sale.csv')).toThrow(ProfileParseError);
+    expect(() => parseCsvProfile(text, 'sale.csv')).toThrow(message);
+  });
+});

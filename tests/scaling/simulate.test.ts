@@ -1,0 +1,246 @@
+import fc from 'fast-check';
+import {
+  builtInProfile,
+  simulate,
+  simulateOracle,
+  type SimulationInput,
+  type SimulationScaling,
+} from '../../constructs/scaling';
+
+const SEED_GUIDE: SimulationScaling = { threshold: 30, minReplicas: 2, maxReplicas: 10 };
+
+describe('simulate: the seed guide replay', () => {
+  const profile = builtInProfile('seed-replay', 1);
+  const run = simulate({
+    scaling: SEED_GUIDE,
+    workload: { messagesPerSecondPerPod: 0, startupSeconds: 5 },
+    traffic: profile.traffic,
+    durationSeconds: profile.durationSeconds,
+  });
+  const at = (t: number) => run.timeline.find((p) => p.t === t)!;
+  const drainedAt = run.timeline.find((p) => p.t > run.summary.peakAtSecond && p.backlog === 0)!.t;
+
+  test('a backlog of about 2,300 builds and an external consumer drains it within about a minute', () => {
+    expect(run.summary.peakBacklog).toBe(2300);
+    expect(drainedAt - 180).toBeLessThanOrEqual(60);
+  });
+
+  test('replicas climb to 10 in legacy steps (×2 or +4 per sync)', () => {
+    const counts = [...new Set(run.timeline.map((p) => p.replicas))];
+    expect(counts.slice(0, 4)).toEqual([2, 4, 8, 10]);
+  });
+
+  test('after the backlog reaches 0 they hold 10 through the 5-minute stabilization, then drop straight to 2', () => {
+    const dropAt = run.timeline.find((p) => p.t > drainedAt && p.replicas < 10)!;
+    expect(dropAt.replicas).toBe(2);
+    // Held for the 300 s window after the last high recommendation (which lags by the metric staleness).
+    expect(dropAt.t - drainedAt).toBeGreaterThanOrEqual(300);
+    expect(dropAt.t - drainedAt).toBeLessThanOrEqual(300 + 30 + 2 * 15);
+    expect(at(drainedAt + 299).replicas).toBe(10);
+  });
+
+  test('contrast: pods that drain the backlog themselves step down instead of dropping at once', () => {
+    const gradual = simulate({
+      scaling: SEED_GUIDE,
+      workload: { messagesPerSecondPerPod: 0.5, startupSeconds: 5 },
+      traffic: { arrivals: profile.traffic.arrivals },
+      durationSeconds: 2400,
+    });
+    const counts = gradual.timeline.map((p) => p.replicas);
+    const peakIndex = counts.indexOf(10);
+    const downSteps = new Set(counts.slice(peakIndex).filter((c) => c < 10 && c > 2));
+    expect(downSteps.size).toBeGreaterThan(1);
+  });
+});
+
+describe('simulate: invariants', () => {
+  const scenario = fc.record({
+    min: fc.integer({ min: 0, max: 3 }),
+    extra: fc.integer({ min: 1, max: 12 }),
+    threshold: fc.integer({ min: 5, max: 500 }),
+    perPod: fc.integer({ min: 1, max: 50 }),
+    startup: fc.integer({ min: 0, max: 60 }),
+    rates: fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 6 }),
+    initialBacklog: fc.integer({ min: 0, max: 5000 }),
+    withBehavior: fc.boolean(),
+    queueCap: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+  });
+  type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+  const toInput = (c: Scenario): SimulationInput => ({
+    scaling: {
+      threshold: c.threshold,
+      minReplicas: c.min,
+      maxReplicas: c.min + c.extra,
+      ...(c.withBehavior && { behavior: {} }),
+      ...(c.queueCap !== undefined && { queueCap: c.queueCap }),
+    },
+    workload: { messagesPerSecondPerPod: c.perPod, startupSeconds: c.startup },
+    traffic: {
+      arrivals: c.rates.map((r, i) => ({ fromSecond: i * 300, ratePerSecond: r })),
+      initialBacklog: c.initialBacklog,
+    },
+    durationSeconds: c.rates.length * 300,
+  });
+
+  test('conservation: arrived = consumed + backlog', () => {
+    fc.assert(
+      fc.property(scenario, (c) => {
+        const { summary } = simulate(toInput(c));
+        expect(summary.arrived).toBeCloseTo(summary.consumed + summary.finalBacklog, 6);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('replicas stay within [0, max] and never below min once KEDA is active', () => {
+    fc.assert(
+      fc.property(scenario, (c) => {
+        const input = toInput(c);
+        const timeline = simulate(input).timeline;
+        const outOfBounds = timeline.filter(
+          (p) =>
+            p.replicas < (c.min > 0 ? c.min : 0) ||
+            p.replicas > input.scaling.maxReplicas ||
+            p.readyReplicas > p.replicas,
+        );
+        expect(outOfBounds).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('unready pods consume nothing: with a start-up longer than the run, nothing is consumed', () => {
+    const run = simulate({
+      scaling: { threshold: 10, minReplicas: 0, maxReplicas: 5 },
+      workload: { messagesPerSecondPerPod: 100, startupSeconds: 10_000 },
+      traffic: { arrivals: [50] },
+      durationSeconds: 600,
+    });
+    expect(run.summary.consumed).toBe(0);
+    expect(run.summary.maxReplicas).toBeGreaterThan(0);
+    expect(run.timeline.every((p) => p.readyReplicas === 0)).toBe(true);
+  });
+
+  test('the queue cap: pods beyond the queue count consume nothing', () => {
+    const input: SimulationInput = {
+      scaling: { threshold: 10, minReplicas: 8, maxReplicas: 8, queueCap: 4 },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: { arrivals: [0], initialBacklog: 10_000 },
+      durationSeconds: 100,
+      initialReplicas: 8,
+    };
+    expect(simulate(input).summary.consumed).toBe(4 * 10 * 100);
+  });
+});
+
+describe('simulate: KEDA activation, cooldown and fallback', () => {
+  const idleAfterBurst = (cooldownPeriodSeconds: number) =>
+    simulate({
+      scaling: {
+        threshold: 100,
+        arrivalRateThreshold: 40,
+        minReplicas: 0,
+        maxReplicas: 5,
+        pollingIntervalSeconds: 30,
+        cooldownPeriodSeconds,
+      },
+      workload: { messagesPerSecondPerPod: 100, startupSeconds: 0 },
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 50 },
+          { fromSecond: 120, ratePerSecond: 0 },
+        ],
+      },
+      timing: { metricStalenessSeconds: 0 },
+      durationSeconds: 1500,
+    });
+  const zeroAfter = (run: ReturnType<typeof simulate>, t: number) =>
+    run.timeline.find((p) => p.t > t && p.replicas === 0)!.t;
+
+  test('scale to zero only after cooldownPeriod with no activity', () => {
+    // The arrival rate (rate over 1 min) stays active until 60 s after the last message at 120 s.
+    const run = idleAfterBurst(300);
+    expect(run.timeline.filter((p) => p.t <= 180).every((p) => p.replicas > 0 || p.t <= 30)).toBe(true);
+    const zeroAt = zeroAfter(run, 120);
+    expect(zeroAt).toBeGreaterThan(120 + 300);
+    expect(zeroAt).toBeLessThanOrEqual(180 + 300 + 30 + 1);
+    expect(zeroAfter(idleAfterBurst(600), 120) - zeroAt).toBe(300);
+  });
+
+  test('backlog alone: consumers that keep up make the ScaledObject inactive under load (why the rate trigger exists)', () => {
+    const run = simulate({
+      scaling: { threshold: 100, minReplicas: 0, maxReplicas: 5, cooldownPeriodSeconds: 300 },
+      workload: { messagesPerSecondPerPod: 100, startupSeconds: 0 },
+      traffic: { arrivals: [50] },
+      timing: { metricStalenessSeconds: 0 },
+      durationSeconds: 900,
+    });
+    expect(run.timeline.some((p) => p.t > 400 && p.replicas === 0)).toBe(true);
+  });
+
+  test('during a metric outage the fallback count is held instead of dropping to min', () => {
+    const input: SimulationInput = {
+      scaling: {
+        threshold: 100,
+        minReplicas: 1,
+        maxReplicas: 20,
+        pollingIntervalSeconds: 15,
+        fallback: { failureThreshold: 3, replicas: 6 },
+      },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: { arrivals: [0], initialBacklog: 0 },
+      timing: { outages: [{ fromSecond: 300, toSecond: 1200 }] },
+      durationSeconds: 1200,
+    };
+    const run = simulate(input);
+    expect(run.timeline.find((p) => p.t === 290)!.replicas).toBe(1);
+    expect(run.timeline.find((p) => p.t === 1100)!.replicas).toBe(6);
+    const without = simulate({ ...input, scaling: { ...input.scaling, fallback: false } });
+    expect(without.timeline.find((p) => p.t === 1100)!.replicas).toBe(1);
+  });
+});
+
+describe('simulateOracle', () => {
+  test('replicas follow ceil(arrival / per-pod rate) with no delay', () => {
+    const run = simulateOracle({
+      scaling: { threshold: 1, minReplicas: 0, maxReplicas: 100 },
+      workload: { messagesPerSecondPerPod: 10 },
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 95 },
+          { fromSecond: 60, ratePerSecond: 10 },
+        ],
+      },
+      durationSeconds: 120,
+    });
+    expect(run.timeline[0].replicas).toBe(10);
+    expect(run.timeline[100].replicas).toBe(1);
+    expect(run.summary.peakBacklog).toBe(0);
+  });
+});
+
+describe('simulate: input validation', () => {
+  const ok: SimulationInput = {
+    scaling: { threshold: 10, minReplicas: 1, maxReplicas: 2 },
+    workload: { messagesPerSecondPerPod: 1 },
+    traffic: { arrivals: [1] },
+    durationSeconds: 60,
+  };
+  test.each([
+    [{ ...ok, scaling: { ...ok.scaling, threshold: 0 } }, /scaling.threshold must be > 0/],
+    [
+      { ...ok, scaling: { ...ok.scaling, minReplicas: 3 } },
+      /scaling.minReplicas \(3\) must be <= scaling.maxReplicas \(2\)/,
+    ],
+    [{ ...ok, durationSeconds: 8 * 86_400 }, /durationSeconds \(691200\) must be <= 604800 \(one week\)/],
+    [{ ...ok, traffic: { arrivals: [-1] } }, /traffic.arrivals\[0\] must be >= 0/],
+    [{ ...ok, stepSeconds: 7 }, /timing.hpaSyncSeconds \(15\) must be a multiple of stepSeconds \(7\)/],
+    [
+      { ...ok, timing: { outages: [{ fromSecond: 10, toSecond: 5 }] } },
+      /timing.outages\[0\].toSecond must be > fromSecond/,
+    ],
+  ] as [SimulationInput, RegExp][])('rejects %#', (input, message) => {
+    expect(() => simulate(input)).toThrow(RangeError);
+    expect(() => simulate(input)).toThrow(message);
+  });
+});
