@@ -99,6 +99,7 @@ export function buildPlan(spec: EnvironmentSpec, w: WorkloadSpec, profile: Traff
     traffic: profile.traffic,
     durationSeconds: profile.durationSeconds,
     loadBalancing: w.loadBalancing,
+    extraCandidates: [scaling],
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
     ...(spec.instance !== undefined &&
       'serverlessCapacity' in spec.instance &&

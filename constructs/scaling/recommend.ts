@@ -47,6 +47,8 @@ export interface RecommendInput {
   /** Capacity mode of a serverless instance, for the lossless-TPS warning. @default none */
   readonly serverless?: ServerlessCapacityInput;
   readonly timing?: SimulationTiming;
+  /** Configurations to weigh beside the grid, e.g. the one deployed now. @default none */
+  readonly extraCandidates?: readonly SimulationScaling[];
 }
 
 export interface EvaluatedConfig {
@@ -141,6 +143,7 @@ export function recommend(input: RecommendInput): Recommendation {
       }
     }
   }
+  for (const extra of input.extraCandidates ?? []) candidates.push({ ...extra, maxReplicas: Math.min(extra.maxReplicas, maxReplicas) });
   const evaluated = candidates.map(run);
   const bestOver = Math.min(...evaluated.map((e) => e.summary.secondsOverDrainTarget));
   const feasible = evaluated.filter((e) => e.summary.secondsOverDrainTarget <= bestOver + SLO_SLACK_SECONDS);
