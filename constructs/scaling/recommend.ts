@@ -143,7 +143,8 @@ export function recommend(input: RecommendInput): Recommendation {
       }
     }
   }
-  for (const extra of input.extraCandidates ?? []) candidates.push({ ...extra, maxReplicas: Math.min(extra.maxReplicas, maxReplicas) });
+  for (const extra of input.extraCandidates ?? [])
+    candidates.push({ ...extra, maxReplicas: Math.min(extra.maxReplicas, maxReplicas) });
   const evaluated = candidates.map(run);
   const bestOver = Math.min(...evaluated.map((e) => e.summary.secondsOverDrainTarget));
   const feasible = evaluated.filter((e) => e.summary.secondsOverDrainTarget <= bestOver + SLO_SLACK_SECONDS);
