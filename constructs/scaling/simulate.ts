@@ -33,7 +33,10 @@ export interface SimulationScaling {
   readonly cooldownPeriodSeconds?: number;
   /** @default none: the HPA's legacy path, what a ScaledObject gets without horizontalPodAutoscalerConfig */
   readonly behavior?: HpaBehavior;
-  /** Queue-based consumers: pods beyond this receive nothing, and the query is clamped. @default none */
+  /**
+   * Queue-based consumers: pods beyond this receive nothing, and the query is clamped at
+   * min(queueCap, maxReplicas) × threshold as the manifests do. @default none
+   */
   readonly queueCap?: number;
   /** `false` or absent: no fallback. */
   readonly fallback?: false | { readonly failureThreshold: number; readonly replicas: number };
@@ -46,6 +49,13 @@ export interface SimulationWorkload {
   readonly messagesPerSecondPerPod: number;
   /** Seconds from pod creation to ready; a starting pod consumes nothing. @default 20 */
   readonly startupSeconds?: number;
+  /**
+   * Mean seconds a fetched message stays in flight (received, not yet acknowledged). The backlog metric counts
+   * it, so the autoscaler sees ready + in-flight; a pod removed by a scale-down stops fetching and is billed
+   * until its in-flight messages are done. Use the mean, not the worst case: in-flight per pod is
+   * messagesPerSecondPerPod × processingSeconds. @default 0
+   */
+  readonly processingSeconds?: number;
   /** Drain target (SLO) for `secondsOverDrainTarget`. @default none */
   readonly targetDrainSeconds?: number;
 }
@@ -85,16 +95,20 @@ export interface SimulationInput {
 export interface TimelinePoint {
   readonly t: number;
   readonly arrivalRate: number;
+  /** Ready + in-flight messages: what the backlog query returns. */
   readonly backlog: number;
+  /** The in-flight part of `backlog`. */
+  readonly inflight: number;
   /** Replicas the Deployment asks for (spec.replicas). */
   readonly replicas: number;
   readonly readyReplicas: number;
 }
 
 export interface SimulationSummary {
+  /** Highest ready + in-flight backlog. */
   readonly peakBacklog: number;
   readonly peakAtSecond: number;
-  /** Seconds from the peak until the backlog is drained; null if it never is. */
+  /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
   readonly drainSecondsAfterPeak: number | null;
   readonly maxWaitSeconds: number;
   readonly p99WaitSeconds: number;
@@ -103,8 +117,11 @@ export interface SimulationSummary {
   readonly secondsOverDrainTarget: number;
   readonly scaleEvents: number;
   readonly maxReplicas: number;
+  /** Messages that arrived, the initial backlog included. */
   readonly arrived: number;
+  /** Messages acknowledged (by the pods or the external drain). */
   readonly consumed: number;
+  /** Ready + in-flight at the end: arrived = consumed + finalBacklog. */
   readonly finalBacklog: number;
 }
 
@@ -180,6 +197,7 @@ function validate(input: SimulationInput): void {
   }
   requireNonNegative('workload.messagesPerSecondPerPod', input.workload.messagesPerSecondPerPod);
   requireNonNegative('workload.startupSeconds', input.workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS);
+  requireNonNegative('workload.processingSeconds', input.workload.processingSeconds ?? 0);
   if (input.workload.targetDrainSeconds !== undefined)
     requirePositive('workload.targetDrainSeconds', input.workload.targetDrainSeconds);
   validateSeries('traffic.arrivals', input.traffic.arrivals);
@@ -215,8 +233,11 @@ function validate(input: SimulationInput): void {
   if (input.initialReplicas !== undefined) requireInt('initialReplicas', input.initialReplicas);
 }
 
-/** FIFO of waiting messages as (arrival second, count) buckets, for exact per-message waits. */
-class Backlog {
+/**
+ * FIFO of messages as (second, count) buckets: waiting messages keyed by arrival (for exact per-message
+ * waits), in-flight messages keyed by the second their ack is due.
+ */
+class MessageFifo {
   private readonly buckets: { at: number; count: number }[] = [];
   private head = 0;
   total = 0;
@@ -229,16 +250,19 @@ class Backlog {
     this.total += count;
   }
 
-  /** Removes up to `count` oldest messages; reports each bucket's wait through `onConsumed`. */
-  take(count: number, now: number, onConsumed: (waitSeconds: number, messages: number) => void): number {
-    let remaining = count;
-    while (remaining > 0 && this.head < this.buckets.length) {
+  /**
+   * Removes up to `count` of the oldest messages keyed at or before `until`, reporting each bucket's key
+   * through `onTaken`; returns how many were removed.
+   */
+  take(count: number, until = Infinity, onTaken?: (at: number, messages: number) => void): number {
+    let removed = 0;
+    while (removed < count && this.head < this.buckets.length && this.buckets[this.head].at <= until) {
       const bucket = this.buckets[this.head];
-      const taken = Math.min(bucket.count, remaining);
+      const taken = Math.min(bucket.count, count - removed);
       bucket.count -= taken;
-      remaining -= taken;
+      removed += taken;
       this.total -= taken;
-      onConsumed(now - bucket.at, taken);
+      onTaken?.(bucket.at, taken);
       if (bucket.count <= 1e-9) this.head += 1;
     }
     if (this.head > 4096 && this.head * 2 > this.buckets.length) {
@@ -246,7 +270,7 @@ class Backlog {
       this.head = 0;
     }
     if (this.total < 1e-9) this.total = 0;
-    return count - remaining;
+    return removed;
   }
 
   oldestAt(): number | undefined {
@@ -279,6 +303,93 @@ class WaitHistogram {
   }
 }
 
+/** What happens to the messages, step by step: shared by `simulate` and `simulateOracle`. */
+class MessageLedger {
+  private readonly waiting = new MessageFifo();
+  /** Keyed by the second the ack is due. */
+  private readonly inflight = new MessageFifo();
+  private readonly waits = new WaitHistogram();
+  private arrived: number;
+  private consumed = 0;
+  private peak: { value: number; at: number };
+  private drainedAt: number | null;
+  private secondsOver = 0;
+
+  constructor(
+    initialBacklog: number,
+    private readonly processingSeconds: number,
+    private readonly targetDrainSeconds: number | undefined,
+  ) {
+    this.waiting.add(0, initialBacklog);
+    this.arrived = initialBacklog;
+    this.peak = { value: initialBacklog, at: 0 };
+    this.drainedAt = initialBacklog <= DRAINED_EPSILON ? 0 : null;
+  }
+
+  /** Ready + in-flight: what the backlog query returns. */
+  get backlog(): number {
+    return this.waiting.total + this.inflight.total;
+  }
+
+  get inflightMessages(): number {
+    return this.inflight.total;
+  }
+
+  get waitingMessages(): number {
+    return this.waiting.total;
+  }
+
+  /**
+   * One step [t, t + step): `arriving` messages join the queue; the pods fetch up to `podCapacity` (in flight
+   * until `processingSeconds` later), the external consumer takes up to `externalCapacity` (acked at once);
+   * acks that are due leave the backlog.
+   */
+  advance(t: number, step: number, arriving: number, podCapacity: number, externalCapacity: number): void {
+    const now = t + step;
+    this.waiting.add(t, arriving);
+    this.arrived += arriving;
+    const recordWait = (at: number, messages: number): void => this.waits.add(now - at, messages);
+    const fetched = this.waiting.take(podCapacity, Infinity, recordWait);
+    this.inflight.add(now + this.processingSeconds, fetched);
+    this.consumed += this.waiting.take(externalCapacity, Infinity, recordWait);
+    this.consumed += this.inflight.take(Infinity, now);
+
+    const backlog = this.backlog;
+    if (backlog > this.peak.value) {
+      this.peak = { value: backlog, at: now };
+      this.drainedAt = null;
+    }
+    if (this.drainedAt === null && this.waiting.total <= DRAINED_EPSILON) this.drainedAt = now;
+    const oldest = this.waiting.oldestAt();
+    if (
+      this.targetDrainSeconds !== undefined &&
+      oldest !== undefined &&
+      now - oldest > this.targetDrainSeconds
+    ) {
+      this.secondsOver += step;
+    }
+  }
+
+  summary(control: {
+    readonly replicaSeconds: number;
+    readonly scaleEvents: number;
+    readonly maxReplicas: number;
+  }): SimulationSummary {
+    return {
+      peakBacklog: this.peak.value,
+      peakAtSecond: this.peak.at,
+      drainSecondsAfterPeak: this.drainedAt === null ? null : this.drainedAt - this.peak.at,
+      maxWaitSeconds: this.waits.max,
+      p99WaitSeconds: this.waits.quantile(0.99),
+      secondsOverDrainTarget: this.secondsOver,
+      ...control,
+      arrived: this.arrived,
+      consumed: this.consumed,
+      finalBacklog: this.backlog,
+    };
+  }
+}
+
 /**
  * Predicts what KEDA and the HPA do over time (pure, deterministic). Per step: messages arrive; ready pods
  * (up to the queue cap) and the external drain consume FIFO; every polling interval KEDA evaluates activation
@@ -300,11 +411,11 @@ export function simulate(input: SimulationInput): SimulationResult {
   const hpaMin = Math.max(scaling.minReplicas, 1);
   const steps = Math.ceil(input.durationSeconds / step);
 
+  const processing = workload.processingSeconds ?? 0;
+
   const backlogSeries = new Float64Array(steps + 1);
   const arrivedSeries = new Float64Array(steps + 1); // cumulative arrivals, for the rate() window
-  const backlog = new Backlog();
-  backlog.add(0, traffic.initialBacklog ?? 0);
-  const waits = new WaitHistogram();
+  const ledger = new MessageLedger(traffic.initialBacklog ?? 0, processing, workload.targetDrainSeconds);
   const pods: Pod[] = [];
   const initial = input.initialReplicas ?? scaling.minReplicas;
   for (let i = 0; i < initial; i += 1) pods.push({ readyAt: 0 });
@@ -313,23 +424,20 @@ export function simulate(input: SimulationInput): SimulationResult {
   let lastActiveAt: number | undefined;
   let failedPolls = 0;
   let fallbackActive = false;
-  let arrivedTotal = traffic.initialBacklog ?? 0;
-  let consumedTotal = 0;
   let replicaSeconds = 0;
-  let secondsOver = 0;
   let scaleEvents = 0;
-  let peak = { value: backlog.total, at: 0 };
-  let drainedAfterPeakAt: number | null = backlog.total <= DRAINED_EPSILON ? 0 : null;
   let maxSpec = specReplicas;
   const timeline: TimelinePoint[] = [];
+  // The manifests clamp a queue-based query at maxReplicaCount × threshold (constructs/k8s/backlog-scaler.ts).
+  const clampAt =
+    scaling.queueCap === undefined
+      ? Infinity
+      : Math.min(scaling.queueCap, scaling.maxReplicas) * scaling.threshold;
 
   const inOutage = (t: number): boolean =>
     (timing.outages ?? []).some((o) => t >= o.fromSecond && t < o.toSecond);
   const indexAt = (t: number): number => Math.max(0, Math.min(steps, Math.floor(t / step)));
-  const seenBacklog = (t: number): number => {
-    const value = backlogSeries[indexAt(t - staleness)];
-    return scaling.queueCap === undefined ? value : Math.min(value, scaling.queueCap * scaling.threshold);
-  };
+  const seenBacklog = (t: number): number => Math.min(backlogSeries[indexAt(t - staleness)], clampAt);
   const seenArrivalRate = (t: number): number => {
     const end = indexAt(t - staleness);
     const start = indexAt(t - staleness - RATE_WINDOW_SECONDS);
@@ -344,13 +452,16 @@ export function simulate(input: SimulationInput): SimulationResult {
     } else {
       // A ReplicaSet deletes pods that are not ready first, then the newest.
       pods.sort((a, b) => a.readyAt - b.readyAt);
+      const removedReady = pods.slice(target).filter((p) => p.readyAt <= t).length;
+      // A removed pod stops fetching and stays billed until its in-flight messages are done.
+      replicaSeconds += removedReady * processing;
       pods.length = target;
     }
     specReplicas = target;
     maxSpec = Math.max(maxSpec, target);
   };
 
-  backlogSeries[0] = backlog.total;
+  backlogSeries[0] = ledger.backlog;
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
     // 1. Control loops act on what they can see now.
@@ -428,59 +539,29 @@ export function simulate(input: SimulationInput): SimulationResult {
     }
 
     // 2. Messages arrive and are consumed during [t, t + step).
-    const arriving = rateAt(traffic.arrivals, t) * step;
-    backlog.add(t, arriving);
-    arrivedTotal += arriving;
     const ready = pods.filter((p) => p.readyAt <= t).length;
     const consuming = scaling.queueCap === undefined ? ready : Math.min(ready, scaling.queueCap);
-    const capacity =
-      consuming * workload.messagesPerSecondPerPod * step +
-      (traffic.externalDrain === undefined ? 0 : rateAt(traffic.externalDrain, t) * step);
-    consumedTotal += backlog.take(capacity, t + step, (wait, messages) => waits.add(wait, messages));
+    ledger.advance(
+      t,
+      step,
+      rateAt(traffic.arrivals, t) * step,
+      consuming * workload.messagesPerSecondPerPod * step,
+      traffic.externalDrain === undefined ? 0 : rateAt(traffic.externalDrain, t) * step,
+    );
     replicaSeconds += pods.length * step;
-
-    const now = t + step;
-    backlogSeries[i + 1] = backlog.total;
-    arrivedSeries[i + 1] = arrivedTotal - (traffic.initialBacklog ?? 0);
-    if (backlog.total > peak.value) {
-      peak = { value: backlog.total, at: now };
-      drainedAfterPeakAt = null;
-    }
-    if (drainedAfterPeakAt === null && backlog.total <= DRAINED_EPSILON) drainedAfterPeakAt = now;
-    const oldest = backlog.oldestAt();
-    if (
-      workload.targetDrainSeconds !== undefined &&
-      oldest !== undefined &&
-      now - oldest > workload.targetDrainSeconds
-    ) {
-      secondsOver += step;
-    }
+    backlogSeries[i + 1] = ledger.backlog;
+    arrivedSeries[i + 1] = arrivedSeries[i] + rateAt(traffic.arrivals, t) * step;
     timeline.push({
-      t: now,
+      t: t + step,
       arrivalRate: rateAt(traffic.arrivals, t),
-      backlog: backlog.total,
+      backlog: ledger.backlog,
+      inflight: ledger.inflightMessages,
       replicas: specReplicas,
       readyReplicas: ready,
     });
   }
 
-  return {
-    timeline,
-    summary: {
-      peakBacklog: peak.value,
-      peakAtSecond: peak.at,
-      drainSecondsAfterPeak: drainedAfterPeakAt === null ? null : drainedAfterPeakAt - peak.at,
-      maxWaitSeconds: waits.max,
-      p99WaitSeconds: waits.quantile(0.99),
-      replicaSeconds,
-      secondsOverDrainTarget: secondsOver,
-      scaleEvents,
-      maxReplicas: maxSpec,
-      arrived: arrivedTotal,
-      consumed: consumedTotal,
-      finalBacklog: backlog.total,
-    },
-  };
+  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, maxReplicas: maxSpec }) };
 }
 
 /**
@@ -489,62 +570,44 @@ export function simulate(input: SimulationInput): SimulationResult {
  */
 export function simulateOracle(input: SimulationInput): SimulationResult {
   validate(input);
-  const perPod = input.workload.messagesPerSecondPerPod;
+  const { workload, traffic } = input;
+  const perPod = workload.messagesPerSecondPerPod;
   if (perPod <= 0) throw new RangeError('workload.messagesPerSecondPerPod must be > 0 for the oracle');
   const step = input.stepSeconds ?? 1;
   const steps = Math.ceil(input.durationSeconds / step);
-  const backlog = new Backlog();
-  backlog.add(0, input.traffic.initialBacklog ?? 0);
-  const waits = new WaitHistogram();
-  let arrived = input.traffic.initialBacklog ?? 0;
-  let consumed = 0;
+  const ledger = new MessageLedger(
+    traffic.initialBacklog ?? 0,
+    workload.processingSeconds ?? 0,
+    workload.targetDrainSeconds,
+  );
   let replicaSeconds = 0;
-  let events = 0;
+  let scaleEvents = 0;
   let previous = -1;
   let maxReplicas = 0;
-  let peak = { value: backlog.total, at: 0 };
-  let drainedAt: number | null = backlog.total <= DRAINED_EPSILON ? 0 : null;
+  let waitingBefore = traffic.initialBacklog ?? 0;
   const timeline: TimelinePoint[] = [];
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
-    const rate = rateAt(input.traffic.arrivals, t);
-    const arriving = rate * step;
-    backlog.add(t, arriving);
-    arrived += arriving;
-    const needed = Math.ceil(
-      (rate + (backlog.total - arriving > DRAINED_EPSILON ? perPod : 0)) / perPod - 1e-9,
+    const rate = rateAt(traffic.arrivals, t);
+    // One pod more while anything from before this step still waits.
+    const replicas = Math.max(
+      0,
+      Math.ceil((rate + (waitingBefore > DRAINED_EPSILON ? perPod : 0)) / perPod - 1e-9),
     );
-    const replicas = Math.max(0, needed);
-    if (previous >= 0 && replicas !== previous) events += 1;
+    if (previous >= 0 && replicas !== previous) scaleEvents += 1;
     previous = replicas;
     maxReplicas = Math.max(maxReplicas, replicas);
-    consumed += backlog.take(replicas * perPod * step, t + step, (wait, messages) =>
-      waits.add(wait, messages),
-    );
+    ledger.advance(t, step, rate * step, replicas * perPod * step, 0);
     replicaSeconds += replicas * step;
-    const now = t + step;
-    if (backlog.total > peak.value) {
-      peak = { value: backlog.total, at: now };
-      drainedAt = null;
-    }
-    if (drainedAt === null && backlog.total <= DRAINED_EPSILON) drainedAt = now;
-    timeline.push({ t: now, arrivalRate: rate, backlog: backlog.total, replicas, readyReplicas: replicas });
+    waitingBefore = ledger.waitingMessages;
+    timeline.push({
+      t: t + step,
+      arrivalRate: rate,
+      backlog: ledger.backlog,
+      inflight: ledger.inflightMessages,
+      replicas,
+      readyReplicas: replicas,
+    });
   }
-  return {
-    timeline,
-    summary: {
-      peakBacklog: peak.value,
-      peakAtSecond: peak.at,
-      drainSecondsAfterPeak: drainedAt === null ? null : drainedAt - peak.at,
-      maxWaitSeconds: waits.max,
-      p99WaitSeconds: waits.quantile(0.99),
-      replicaSeconds,
-      secondsOverDrainTarget: 0,
-      scaleEvents: events,
-      maxReplicas,
-      arrived,
-      consumed,
-      finalBacklog: backlog.total,
-    },
-  };
+  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, maxReplicas }) };
 }

@@ -64,6 +64,7 @@ describe('simulate: invariants', () => {
     initialBacklog: fc.integer({ min: 0, max: 5000 }),
     withBehavior: fc.boolean(),
     queueCap: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+    processing: fc.integer({ min: 0, max: 90 }),
   });
   type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
   const toInput = (c: Scenario): SimulationInput => ({
@@ -74,7 +75,11 @@ describe('simulate: invariants', () => {
       ...(c.withBehavior && { behavior: {} }),
       ...(c.queueCap !== undefined && { queueCap: c.queueCap }),
     },
-    workload: { messagesPerSecondPerPod: c.perPod, startupSeconds: c.startup },
+    workload: {
+      messagesPerSecondPerPod: c.perPod,
+      startupSeconds: c.startup,
+      processingSeconds: c.processing,
+    },
     traffic: {
       arrivals: c.rates.map((r, i) => ({ fromSecond: i * 300, ratePerSecond: r })),
       initialBacklog: c.initialBacklog,
@@ -130,6 +135,52 @@ describe('simulate: invariants', () => {
       initialReplicas: 8,
     };
     expect(simulate(input).summary.consumed).toBe(4 * 10 * 100);
+  });
+});
+
+describe('simulate: in-flight messages', () => {
+  // 50 msg/s, one pod fetches 100/s: nothing waits once it runs, but each message is in flight 10 s.
+  const input: SimulationInput = {
+    scaling: { threshold: 100, minReplicas: 1, maxReplicas: 10 },
+    workload: { messagesPerSecondPerPod: 100, startupSeconds: 0, processingSeconds: 10 },
+    traffic: { arrivals: [50] },
+    timing: { metricStalenessSeconds: 0 },
+    durationSeconds: 600,
+  };
+  const run = simulate(input);
+
+  test('in flight at steady state is arrival rate × processing time, and the query counts it', () => {
+    const late = run.timeline.filter((p) => p.t >= 300);
+    expect(late.every((p) => p.inflight === 500)).toBe(true);
+    expect(late.every((p) => p.backlog === 500)).toBe(true);
+    expect(run.summary.p99WaitSeconds).toBe(1);
+  });
+
+  test('the HPA scales on ready + in-flight: 500 in flight over a threshold of 100 asks for 5 pods', () => {
+    expect(run.timeline[run.timeline.length - 1].replicas).toBe(5);
+    const instant = simulate({ ...input, workload: { ...input.workload, processingSeconds: 0 } });
+    expect(instant.summary.maxReplicas).toBe(1);
+    expect(instant.timeline.every((p) => p.inflight === 0)).toBe(true);
+  });
+
+  test('acked messages are consumed; in-flight ones are still backlog (conservation)', () => {
+    expect(run.summary.arrived).toBe(50 * 600);
+    expect(run.summary.finalBacklog).toBe(500);
+    expect(run.summary.consumed).toBe(50 * 600 - 500);
+  });
+
+  test('a pod removed by a scale-down is billed until its in-flight messages are done', () => {
+    const downscale = (processingSeconds: number) =>
+      simulate({
+        scaling: { threshold: 100, minReplicas: 1, maxReplicas: 4, behavior: {} },
+        workload: { messagesPerSecondPerPod: 1, startupSeconds: 0, processingSeconds },
+        traffic: { arrivals: [0] },
+        timing: { metricStalenessSeconds: 0 },
+        durationSeconds: 900,
+        initialReplicas: 4,
+      }).summary;
+    // Nothing to do: the HPA drops 4 -> 1 after the 300 s stabilization; three ready pods leave.
+    expect(downscale(20).replicaSeconds - downscale(0).replicaSeconds).toBe(3 * 20);
   });
 });
 
@@ -234,6 +285,10 @@ describe('simulate: input validation', () => {
     ],
     [{ ...ok, durationSeconds: 8 * 86_400 }, /durationSeconds \(691200\) must be <= 604800 \(one week\)/],
     [{ ...ok, traffic: { arrivals: [-1] } }, /traffic.arrivals\[0\] must be >= 0/],
+    [
+      { ...ok, workload: { ...ok.workload, processingSeconds: -1 } },
+      /workload.processingSeconds must be >= 0, got -1/,
+    ],
     [{ ...ok, stepSeconds: 7 }, /timing.hpaSyncSeconds \(15\) must be a multiple of stepSeconds \(7\)/],
     [
       { ...ok, timing: { outages: [{ fromSecond: 10, toSecond: 5 }] } },
