@@ -1,6 +1,9 @@
 /** Builds, prints and charts a plan: current config vs recommended vs oracle for one workload and profile. */
 import {
   builtInProfile,
+  DEFAULT_POD_STARTUP_SECONDS,
+  DEFAULT_POLLING_INTERVAL_SECONDS,
+  type HpaScalingRules,
   maxUsefulReplicas,
   PROFILE_NAMES,
   recommend,
@@ -22,6 +25,10 @@ export interface Plan {
   readonly profile: string;
   readonly profileDescription: string;
   readonly durationSeconds: number;
+  /** Mean in-flight seconds per message the plan assumed. */
+  readonly processingSeconds: number;
+  /** Pod start-up seconds the plan assumed. */
+  readonly startupSeconds: number;
   readonly current: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly recommended: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
@@ -32,7 +39,11 @@ export interface Plan {
 
 export interface PlanRun {
   readonly plan: Plan;
-  readonly timelines: { readonly current: SimulationResult; readonly oracle: SimulationResult };
+  readonly timelines: {
+    readonly current: SimulationResult;
+    readonly recommended: SimulationResult;
+    readonly oracle: SimulationResult;
+  };
 }
 
 /** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
@@ -83,10 +94,51 @@ export function currentScaling(w: WorkloadSpec): SimulationScaling {
   };
 }
 
-export function buildPlan(spec: EnvironmentSpec, w: WorkloadSpec, profile: TrafficProfile): PlanRun {
+/** Workload facts the environment does not state; the CLI takes them as options. */
+export interface PlanOptions {
+  /** Mean seconds a message stays in flight; at most the workload's maxProcessingSeconds. @default 0 */
+  readonly processingSeconds?: number;
+  /** Seconds from pod creation to ready. @default 20 (DEFAULT_POD_STARTUP_SECONDS) */
+  readonly startupSeconds?: number;
+}
+
+/** Checks the options against the workload; every message names the option, the value and the rule. */
+export function planOptionViolations(w: WorkloadSpec, options: PlanOptions): string[] {
+  const violations: string[] = [];
+  const { processingSeconds, startupSeconds } = options;
+  if (processingSeconds !== undefined) {
+    if (!Number.isFinite(processingSeconds) || processingSeconds < 0) {
+      violations.push(`--processing-seconds (${processingSeconds}) must be a number >= 0`);
+    } else if (processingSeconds > w.maxProcessingSeconds) {
+      violations.push(
+        `--processing-seconds (${processingSeconds}) must be <= maxProcessingSeconds (${w.maxProcessingSeconds}) of workload ${w.name}`,
+      );
+    }
+  }
+  if (startupSeconds !== undefined && (!Number.isFinite(startupSeconds) || startupSeconds < 0)) {
+    violations.push(`--startup-seconds (${startupSeconds}) must be a number >= 0`);
+  }
+  return violations;
+}
+
+export function buildPlan(
+  spec: EnvironmentSpec,
+  w: WorkloadSpec,
+  profile: TrafficProfile,
+  options: PlanOptions = {},
+): PlanRun {
+  const violations = planOptionViolations(w, options);
+  if (violations.length > 0) throw new RangeError(violations.join('; '));
+  const timings = {
+    ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
+    ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
+  };
+  // The seed replay's Deployment is a placeholder: the configs are compared with pods that consume nothing,
+  // while the recommendation and the oracle still use the workload's real throughput.
   const workload = {
     messagesPerSecondPerPod: profile.podsConsumeNothing ? 0 : w.messagesPerSecondPerPod,
     targetDrainSeconds: w.targetDrainSeconds,
+    ...timings,
   };
   const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
   const scaling = currentScaling(w);
@@ -100,20 +152,19 @@ export function buildPlan(spec: EnvironmentSpec, w: WorkloadSpec, profile: Traff
     durationSeconds: profile.durationSeconds,
     loadBalancing: w.loadBalancing,
     extraCandidates: [scaling],
+    ...timings,
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
     ...(spec.instance !== undefined &&
       'serverlessCapacity' in spec.instance &&
       spec.instance.serverlessCapacity !== undefined && { serverless: spec.instance.serverlessCapacity }),
   });
-  const replay = (s: SimulationScaling): SimulationSummary =>
-    profile.podsConsumeNothing
-      ? simulate({ ...base, scaling: s }).summary
-      : recommendation.recommended.summary;
   const oracle = simulateOracle({
     ...base,
     workload: { ...workload, messagesPerSecondPerPod: w.messagesPerSecondPerPod },
     scaling,
   });
+  const { seedGuide } = recommendation;
+  const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
   return {
     plan: {
       environment: spec.name,
@@ -121,22 +172,21 @@ export function buildPlan(spec: EnvironmentSpec, w: WorkloadSpec, profile: Traff
       profile: profile.name,
       profileDescription: profile.description,
       durationSeconds: profile.durationSeconds,
+      processingSeconds: options.processingSeconds ?? 0,
+      startupSeconds: options.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS,
       current: { scaling, summary: current.summary },
-      recommended: {
-        scaling: recommendation.recommended.scaling,
-        summary: replay(recommendation.recommended.scaling),
-      },
+      recommended: { scaling: recommendation.recommended.scaling, summary: recommended.summary },
       seedGuide: {
-        scaling: recommendation.seedGuide.scaling,
+        scaling: seedGuide.scaling,
         summary: profile.podsConsumeNothing
-          ? simulate({ ...base, scaling: recommendation.seedGuide.scaling }).summary
-          : recommendation.seedGuide.summary,
+          ? simulate({ ...base, scaling: seedGuide.scaling }).summary
+          : seedGuide.summary,
       },
       oracle: { summary: oracle.summary },
       warnings: recommendation.warnings,
       podsConsumeNothing: profile.podsConsumeNothing,
     },
-    timelines: { current, oracle },
+    timelines: { current, recommended, oracle },
   };
 }
 
@@ -144,6 +194,49 @@ const fmt = (n: number | null, digits = 0): string =>
   n === null
     ? 'never'
     : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function describeRules(direction: 'up' | 'down', rules: HpaScalingRules | undefined): string {
+  if (rules === undefined) return `${direction} default`;
+  const sign = direction === 'up' ? '+' : '-';
+  const policies = (rules.policies ?? [])
+    .map((p) => `${sign}${p.value}${p.type === 'Percent' ? '%' : ' pods'}/${p.periodSeconds} s`)
+    .join(` ${(rules.selectPolicy ?? 'Max').toLowerCase()} `);
+  const window = rules.stabilizationWindowSeconds;
+  return [
+    `${direction} ${policies || 'default policies'}`,
+    ...(window === undefined ? [] : [`window ${window} s`]),
+  ].join(', ');
+}
+
+/** One line of a config's trigger and HPA settings. */
+export function describeScaling(s: SimulationScaling): string {
+  const rate =
+    s.arrivalRateThreshold === undefined
+      ? 'no arrival-rate trigger'
+      : `arrival-rate threshold ${s.arrivalRateThreshold} msg/s`;
+  const behavior =
+    s.behavior === undefined
+      ? 'no HPA behavior (legacy)'
+      : `behavior ${describeRules('up', s.behavior.scaleUp)}; ${describeRules('down', s.behavior.scaleDown)}`;
+  return [
+    `threshold ${s.threshold}`,
+    rate,
+    `activation ${s.activationThreshold ?? 0}`,
+    `polling ${s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS} s`,
+    behavior,
+  ].join(', ');
+}
+
+const signed = (n: number, digits = 0): string => `${n > 0 ? '+' : ''}${fmt(n, digits)}`;
+
+/** The trade-off between two configs in one line: cost first, then the SLO. */
+function compareLine(label: string, a: SimulationSummary, b: SimulationSummary): string {
+  const cost =
+    b.replicaSeconds === 0
+      ? 'replica-minutes n/a'
+      : `replica-minutes ${signed((100 * (a.replicaSeconds - b.replicaSeconds)) / b.replicaSeconds, 1)}%`;
+  return `${label}: ${cost}, over drain target ${signed(a.secondsOverDrainTarget - b.secondsOverDrainTarget)} s, p99 wait ${signed(a.p99WaitSeconds - b.p99WaitSeconds)} s`;
+}
 
 /** The summary table, as printed by `npm run plan`. */
 export function formatPlanTable(plan: Plan): string {
@@ -173,6 +266,7 @@ export function formatPlanTable(plan: Plan): string {
   const rec = plan.recommended.scaling;
   return [
     `${plan.environment}/${plan.workload} — profile ${plan.profile} (${plan.profileDescription})`,
+    `assumed: pod start-up ${plan.startupSeconds} s, ${plan.processingSeconds} s in flight per message`,
     ...(plan.podsConsumeNothing
       ? ['(replayed with placeholder pods that consume nothing, as in the seed guide)']
       : []),
@@ -180,42 +274,78 @@ export function formatPlanTable(plan: Plan): string {
     line(cells[0]),
     ...cells.slice(1).map(line),
     '',
-    `recommended: threshold ${rec.threshold}, ${rec.arrivalRateThreshold === undefined ? 'no arrival-rate trigger' : `arrival-rate threshold ${rec.arrivalRateThreshold} msg/s`}, activation ${rec.activationThreshold ?? 0}, polling ${rec.pollingIntervalSeconds ?? 30} s, ${rec.behavior === undefined ? 'default HPA behavior' : 'behavior: scale up +100%/+8 pods per 15 s, scale down -20%/min after 300 s'}`,
+    `recommended: ${describeScaling(rec)}`,
+    compareLine('recommended vs current', plan.recommended.summary, plan.current.summary),
     ...plan.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }
 
-/** Vega-Lite spec: backlog (left axis), replicas and oracle replicas (right axis) over minutes. */
+/** Series of the chart, in legend order, with their colours. */
+const CHART_SERIES = [
+  ['backlog (current)', '#d62728'],
+  ['replicas (current)', '#1f77b4'],
+  ['replicas (recommended)', '#ff7f0e'],
+  ['replicas (oracle)', '#2ca02c'],
+] as const;
+
+/** At most this many points a series: enough for a 720 px wide chart, small enough to stay a light SVG. */
+const MAX_CHART_POINTS = 1500;
+
+/**
+ * Vega-Lite spec: the current config's backlog (area, left axis) and the replicas of the current config, the
+ * recommendation and the oracle (step lines, right axis) over minutes.
+ */
 export function chartSpec(plan: Plan, timelines: PlanRun['timelines']): Record<string, unknown> {
-  const stride = Math.max(1, Math.ceil(timelines.current.timeline.length / 1500));
+  const length = timelines.current.timeline.length;
+  const stride = Math.max(1, Math.ceil(length / MAX_CHART_POINTS));
+  const [backlog, current, recommended, oracle] = CHART_SERIES.map(([name]) => name);
   const values: { minute: number; series: string; value: number }[] = [];
-  timelines.current.timeline.forEach((p, i) => {
-    if (i % stride !== 0) return;
-    const minute = Number((p.t / 60).toFixed(3));
-    values.push({ minute, series: 'backlog', value: Number(p.backlog.toFixed(1)) });
-    values.push({ minute, series: 'replicas', value: p.replicas });
-    values.push({ minute, series: 'oracle replicas', value: timelines.oracle.timeline[i]?.replicas ?? 0 });
-  });
+  for (let i = 0; i < length; i += stride) {
+    const point = timelines.current.timeline[i];
+    const minute = Number((point.t / 60).toFixed(3));
+    values.push(
+      { minute, series: backlog, value: Number(point.backlog.toFixed(1)) },
+      { minute, series: current, value: point.replicas },
+      { minute, series: recommended, value: timelines.recommended.timeline[i].replicas },
+      { minute, series: oracle, value: timelines.oracle.timeline[i].replicas },
+    );
+  }
   const x = { field: 'minute', type: 'quantitative', title: 'minute' };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: CHART_SERIES.map(([name]) => name), range: CHART_SERIES.map(([, c]) => c) },
+    legend: { orient: 'bottom', columns: 4, labelLimit: 240 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `${plan.environment}/${plan.workload}: ${plan.profile}`,
+    title: `${plan.environment}/${plan.workload}: ${plan.profile} (${plan.profileDescription})`,
     width: 720,
     height: 300,
     data: { values },
     layer: [
       {
-        transform: [{ filter: "datum.series === 'backlog'" }],
-        mark: { type: 'area', opacity: 0.3, color: '#d62728' },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'backlog (messages)' } },
+        transform: [{ filter: { field: 'series', equal: backlog } }],
+        mark: { type: 'area', opacity: 0.3 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'backlog (ready + in flight)' },
+          color,
+        },
       },
       {
-        transform: [{ filter: "datum.series !== 'backlog'" }],
+        transform: [{ filter: { not: { field: 'series', equal: backlog } } }],
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'replicas' },
-          color: { field: 'series', type: 'nominal', scale: { range: ['#1f77b4', '#2ca02c'] } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'replicas',
+            axis: { tickMinStep: 1, format: 'd' },
+          },
+          color,
         },
       },
     ],

@@ -1,15 +1,33 @@
 /**
  * `npm run plan -- --env <env> [--workload <name>] [--profile steady|flash-sale|diurnal|seed-replay|<file.csv>]
- * [--out <dir>]`: what the autoscaler will do, against the recommendation and the physical bound.
+ * [--base-rate <msg/s>] [--processing-seconds <s>] [--startup-seconds <s>] [--out <dir>]`: what the autoscaler
+ * will do, against the recommendation, the seed guide's config and the physical bound.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command } from 'commander';
-import { parseCsvProfile, type TrafficProfile } from '../constructs/scaling';
-import { loadEnvironment, type WorkloadSpec } from './environment';
-import { buildPlan, chartSpec, formatPlanTable, renderSvg, resolveProfile } from './plan-report';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../constructs/scaling';
+import { EnvironmentSpecError, loadEnvironment, type WorkloadSpec } from './environment';
+import {
+  buildPlan,
+  chartSpec,
+  formatPlanTable,
+  planOptionViolations,
+  renderSvg,
+  resolveProfile,
+  type PlanOptions,
+} from './plan-report';
 
+/** Wrong input from the user: exit code 2, nothing written. */
 class UsageError extends Error {}
+
+function nonNegativeNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('must be a number >= 0');
+  }
+  return parsed;
+}
 
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
@@ -20,12 +38,21 @@ function profileFor(option: string, w: WorkloadSpec, baseRate?: number): Traffic
   try {
     return resolveProfile(option, w, baseRate);
   } catch (error) {
+    // Only the name or the base rate can be wrong here.
     throw new UsageError((error as Error).message);
   }
 }
 
+interface CliOptions extends PlanOptions {
+  readonly env: string;
+  readonly workload?: string;
+  readonly profile: string;
+  readonly baseRate?: number;
+  readonly out: string;
+}
+
 async function main(): Promise<void> {
-  const program = new Command()
+  const options = new Command()
     .name('plan')
     .description(
       'Predict what KEDA and the HPA will do for a workload, beside a recommendation and the oracle',
@@ -37,18 +64,18 @@ async function main(): Promise<void> {
       'steady | flash-sale | diurnal | seed-replay | <file.csv>',
       'flash-sale',
     )
-    .option('-r, --base-rate <msgPerSecond>', 'base arrival rate of the built-in profiles', (v) => Number(v))
+    .option('-r, --base-rate <msg/s>', 'base arrival rate of the built-in profiles', nonNegativeNumber)
+    .option(
+      '--processing-seconds <s>',
+      'mean seconds a message stays in flight (<= the workload maxProcessingSeconds)',
+      nonNegativeNumber,
+    )
+    .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
-    .parse();
-  const options = program.opts<{
-    env: string;
-    workload?: string;
-    profile: string;
-    baseRate?: number;
-    out: string;
-  }>();
-  if (options.baseRate !== undefined && !(options.baseRate > 0))
-    throw new UsageError('--base-rate must be a number > 0');
+    .parse()
+    .opts<CliOptions>();
+  if (options.baseRate !== undefined && options.baseRate === 0)
+    throw new UsageError('--base-rate must be > 0');
 
   const spec = loadEnvironment(options.env);
   const workloads =
@@ -60,10 +87,18 @@ async function main(): Promise<void> {
       `unknown workload ${options.workload} in ${spec.name} (workloads: ${spec.workloads.map((w) => w.name).join(', ')})`,
     );
   }
+  const planOptions: PlanOptions = {
+    ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
+    ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
+  };
+  // Every check before anything is written.
+  const violations = workloads.flatMap((w) => planOptionViolations(w, planOptions));
+  if (violations.length > 0) throw new UsageError(violations.join('\n'));
+  const jobs = workloads.map((w) => ({ w, profile: profileFor(options.profile, w, options.baseRate) }));
+
   fs.mkdirSync(options.out, { recursive: true });
-  for (const w of workloads) {
-    const profile = profileFor(options.profile, w, options.baseRate);
-    const run = buildPlan(spec, w, profile);
+  for (const { w, profile } of jobs) {
+    const run = buildPlan(spec, w, profile, planOptions);
     const stem = path.join(options.out, `${spec.name}-${w.name}-${profile.name}`);
     fs.writeFileSync(`${stem}.svg`, await renderSvg(chartSpec(run.plan, run.timelines)));
     fs.writeFileSync(`${stem}.json`, `${JSON.stringify(run.plan, null, 2)}\n`);
@@ -72,7 +107,10 @@ async function main(): Promise<void> {
   }
 }
 
+const isUsage = (error: unknown): boolean =>
+  error instanceof UsageError || error instanceof EnvironmentSpecError || error instanceof ProfileParseError;
+
 main().catch((error: unknown) => {
   console.error(`plan: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  process.exit(isUsage(error) ? 2 : 1);
 });

@@ -1,4 +1,4 @@
-import { requireInt, requirePositive } from './guards';
+import { requireInt, requireNonNegative, requirePositive } from './guards';
 import type { HpaBehavior } from './hpa-normalize';
 import { serverlessCapacity, type ServerlessCapacityInput } from './serverless';
 import {
@@ -39,8 +39,10 @@ export interface RecommendInput {
   readonly maxReplicas: number;
   readonly traffic: SimulationTraffic;
   readonly durationSeconds: number;
-  /** @default 20 */
+  /** Pod start-up seconds. @default 20 */
   readonly startupSeconds?: number;
+  /** Mean seconds a message stays in flight (see SimulationWorkload). @default 0 */
+  readonly processingSeconds?: number;
   /** @default 'message' */
   readonly loadBalancing?: 'message' | 'queue';
   readonly queueCount?: number;
@@ -64,6 +66,9 @@ export interface Recommendation {
   readonly warnings: readonly string[];
 }
 
+/** Arrival-rate trigger candidates aim each pod at this share of its throughput. */
+export const RECOMMENDED_RATE_UTILIZATION = 0.8;
+
 /** Over-target seconds within which candidates count as equally good; the cheaper then wins. */
 const SLO_SLACK_SECONDS = 30;
 
@@ -75,6 +80,7 @@ const SLO_SLACK_SECONDS = 30;
 export function recommend(input: RecommendInput): Recommendation {
   requirePositive('messagesPerSecondPerPod', input.messagesPerSecondPerPod);
   requirePositive('targetDrainSeconds', input.targetDrainSeconds);
+  requireNonNegative('processingSeconds', input.processingSeconds ?? 0);
   requireInt('minReplicas', input.minReplicas);
   requireInt('maxReplicas', input.maxReplicas, 1);
   if (input.minReplicas > input.maxReplicas) {
@@ -109,6 +115,7 @@ export function recommend(input: RecommendInput): Recommendation {
     messagesPerSecondPerPod: input.messagesPerSecondPerPod,
     targetDrainSeconds: input.targetDrainSeconds,
     ...(input.startupSeconds !== undefined && { startupSeconds: input.startupSeconds }),
+    ...(input.processingSeconds !== undefined && { processingSeconds: input.processingSeconds }),
   };
   const run = (scaling: SimulationScaling): EvaluatedConfig => ({
     scaling,
@@ -121,24 +128,32 @@ export function recommend(input: RecommendInput): Recommendation {
     }).summary,
   });
 
+  // A busy pod also holds rate × processing messages in flight, which the backlog query counts.
   const drainThreshold = thresholdFor({
     messagesPerSecondPerPod: input.messagesPerSecondPerPod,
-    targetDrainSeconds: input.targetDrainSeconds,
+    targetDrainSeconds: input.targetDrainSeconds + (input.processingSeconds ?? 0),
   });
   const thresholds = [...new Set([drainThreshold, Math.max(1, Math.ceil(drainThreshold / 2))])];
+  // Activation only matters when KEDA may scale to zero: then try waking at a tenth of a pod's share.
+  const activations = input.minReplicas === 0 ? [0, Math.max(1, Math.floor(drainThreshold / 10))] : [0];
   const candidates: SimulationScaling[] = [];
   for (const threshold of thresholds) {
-    for (const arrival of [undefined, Number((input.messagesPerSecondPerPod * 0.8).toPrecision(12))]) {
-      for (const polling of [15, 30]) {
-        for (const behavior of [undefined, RECOMMENDED_BEHAVIOR]) {
-          candidates.push({
-            ...base,
-            threshold,
-            activationThreshold: 0,
-            pollingIntervalSeconds: polling,
-            ...(arrival !== undefined && { arrivalRateThreshold: arrival }),
-            ...(behavior !== undefined && { behavior }),
-          });
+    const rateThreshold = Number(
+      (input.messagesPerSecondPerPod * RECOMMENDED_RATE_UTILIZATION).toPrecision(12),
+    );
+    for (const arrival of [undefined, rateThreshold]) {
+      for (const activationThreshold of activations) {
+        for (const polling of [15, 30]) {
+          for (const behavior of [undefined, RECOMMENDED_BEHAVIOR]) {
+            candidates.push({
+              ...base,
+              threshold,
+              activationThreshold,
+              pollingIntervalSeconds: polling,
+              ...(arrival !== undefined && { arrivalRateThreshold: arrival }),
+              ...(behavior !== undefined && { behavior }),
+            });
+          }
         }
       }
     }

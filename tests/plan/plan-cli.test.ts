@@ -62,7 +62,7 @@ describe('npm run plan', () => {
 
   test('clear errors for an unknown env, workload or profile, and a malformed CSV', () => {
     const env = plan(['--env', 'nope', '--out', out]);
-    expect(env.status).not.toBe(0);
+    expect(env.status).toBe(2);
     expect(env.stderr).toMatch(/known environments: dev, prod, staging/);
 
     const workload = plan(['--env', 'prod', '--workload', 'nope', '--out', out]);
@@ -80,7 +80,60 @@ describe('npm run plan', () => {
     const csv = path.join(out, 'bad.csv');
     fs.writeFileSync(csv, 'second,rate\n0,10\n60,-3\n');
     const bad = plan(['--env', 'prod', '--workload', 'payment-ledger', '--profile', csv, '--out', out]);
-    expect(bad.status).not.toBe(0);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(`${csv}:3:4: rate must be a number >= 0, got "-3"`);
+  });
+
+  test('option errors name the option and the rule, and nothing is written', () => {
+    const fresh = path.join(out, 'never-created');
+    const tooLong = plan(['--env', 'prod', '--processing-seconds', '45', '--out', fresh]);
+    expect(tooLong.status).toBe(2);
+    // Every workload is checked; order-analytics (10 s) and order-fulfilment (30 s) both fail.
+    expect(tooLong.stderr).toContain(
+      '--processing-seconds (45) must be <= maxProcessingSeconds (30) of workload order-fulfilment',
+    );
+    expect(tooLong.stderr).toContain(
+      '--processing-seconds (45) must be <= maxProcessingSeconds (10) of workload order-analytics',
+    );
+    const negative = plan(['--env', 'prod', '--startup-seconds', '-5', '--out', fresh]);
+    expect(negative.status).not.toBe(0);
+    expect(negative.stderr).toContain(
+      "option '--startup-seconds <s>' argument '-5' is invalid. must be a number >= 0",
+    );
+    const zeroRate = plan(['--env', 'prod', '--base-rate', '0', '--out', fresh]);
+    expect(zeroRate.status).toBe(2);
+    expect(zeroRate.stderr).toContain('--base-rate must be > 0');
+    expect(fs.existsSync(fresh)).toBe(false);
+  });
+
+  test('in-flight time and start-up are applied and recorded', () => {
+    const run = plan([
+      '--env',
+      'prod',
+      '--workload',
+      'payment-ledger',
+      '--profile',
+      'steady',
+      '--processing-seconds',
+      '2',
+      '--startup-seconds',
+      '45',
+      '--out',
+      out,
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('assumed: pod start-up 45 s, 2 s in flight per message');
+    const json = JSON.parse(
+      fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.json'), 'utf8'),
+    ) as ReturnType<typeof buildPlan>['plan'];
+    const spec = loadEnvironment('prod');
+    const workload = spec.workloads.find((w) => w.name === 'payment-ledger')!;
+    const expected = buildPlan(spec, workload, resolveProfile('steady', workload), {
+      processingSeconds: 2,
+      startupSeconds: 45,
+    }).plan;
+    expect(json).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(json.processingSeconds).toBe(2);
+    expect(json.startupSeconds).toBe(45);
   });
 });
