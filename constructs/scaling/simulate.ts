@@ -422,8 +422,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   let specReplicas = initial;
   let hpaState: HpaState | undefined;
   let lastActiveAt: number | undefined;
-  let failedPolls = 0;
-  let fallbackActive = false;
+  let hpaFailures = 0;
   let replicaSeconds = 0;
   let scaleEvents = 0;
   let maxSpec = specReplicas;
@@ -444,6 +443,13 @@ export function simulate(input: SimulationInput): SimulationResult {
     const seconds = (end - start) * step;
     return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
   };
+  // The ScaledObject's triggers: the backlog, and optionally the arrival rate (activation 0, KEDA's default).
+  const triggers: { target: number; activation: number; seen: (t: number) => number }[] = [
+    { target: scaling.threshold, activation, seen: seenBacklog },
+    ...(scaling.arrivalRateThreshold === undefined
+      ? []
+      : [{ target: scaling.arrivalRateThreshold, activation: 0, seen: seenArrivalRate }]),
+  ];
   const resize = (target: number, t: number): void => {
     if (target === specReplicas) return;
     scaleEvents += 1;
@@ -464,17 +470,17 @@ export function simulate(input: SimulationInput): SimulationResult {
   backlogSeries[0] = ledger.backlog;
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
-    // 1. Control loops act on what they can see now.
+    // 1. Control loops act on what they can see now. In an outage every query fails.
+    const failing = inOutage(t);
     if (t % polling === 0) {
-      if (inOutage(t)) {
-        failedPolls += 1;
+      const active = !failing && triggers.some((trigger) => trigger.seen(t) > trigger.activation);
+      if (active) lastActiveAt = t;
+      if (!active && failing && scaling.fallback) {
+        // No trigger active, one failed, fallback.replicas set: the scale loop sets the count itself,
+        // from the first failed poll (KEDA executor RequestScale → doFallbackScaling).
+        resize(scaling.fallback.replicas, t);
       } else {
-        failedPolls = 0;
-        fallbackActive = false;
-        const metric = seenBacklog(t);
-        const rate = scaling.arrivalRateThreshold === undefined ? 0 : seenArrivalRate(t);
-        const active = metric > activation || rate > 0;
-        if (active) lastActiveAt = t;
+        // A failing trigger is not active: without fallback an outage counts as idle, cooldown included.
         // ScaledObject activity is "any trigger active": pass it to the 0 ↔ 1 decision as 1 / 0.
         const decision = kedaActivation({
           currentReplicas: specReplicas,
@@ -487,40 +493,27 @@ export function simulate(input: SimulationInput): SimulationResult {
         });
         resize(Math.min(decision.replicas, scaling.maxReplicas), t);
       }
-      if (scaling.fallback && failedPolls >= scaling.fallback.failureThreshold) {
-        fallbackActive = true;
-        // From zero the KEDA executor scales to the fallback count itself (doFallbackScaling).
-        if (specReplicas === 0) resize(scaling.fallback.replicas, t);
-      }
     }
     if (t % sync === 0 && t > 0 && specReplicas > 0) {
+      // The metrics server counts failed HPA requests per metric and resets on success
+      // (KEDA pkg/fallback GetMetricsWithFallback).
+      hpaFailures = failing ? hpaFailures + 1 : 0;
+      const proposal = (metricValue: number, targetAverageValue: number): number =>
+        hpaExternalProposal({
+          statusReplicas: specReplicas,
+          metricValue,
+          targetAverageValue,
+          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
+        });
       let desired: number | undefined;
-      if (fallbackActive && scaling.fallback) {
-        // KEDA serves fallback.replicas × threshold so that the HPA lands on fallback.replicas.
-        desired = hpaExternalProposal({
-          statusReplicas: specReplicas,
-          metricValue: scaling.fallback.replicas * scaling.threshold,
-          targetAverageValue: scaling.threshold,
-          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
-        });
-      } else if (!inOutage(t)) {
-        desired = hpaExternalProposal({
-          statusReplicas: specReplicas,
-          metricValue: seenBacklog(t),
-          targetAverageValue: scaling.threshold,
-          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
-        });
-        if (scaling.arrivalRateThreshold !== undefined) {
-          desired = Math.max(
-            desired,
-            hpaExternalProposal({
-              statusReplicas: specReplicas,
-              metricValue: seenArrivalRate(t),
-              targetAverageValue: scaling.arrivalRateThreshold,
-              ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
-            }),
-          );
-        }
+      if (!failing) {
+        desired = Math.max(...triggers.map((trigger) => proposal(trigger.seen(t), trigger.target)));
+      } else if (scaling.fallback && hpaFailures > scaling.fallback.failureThreshold) {
+        // Past failureThreshold each metric reads int64(target) × fallback.replicas (doFallback).
+        const replicas = scaling.fallback.replicas;
+        desired = Math.max(
+          ...triggers.map((trigger) => proposal(Math.trunc(trigger.target) * replicas, trigger.target)),
+        );
       }
       // With every metric failing and no fallback the HPA leaves the count alone.
       if (desired !== undefined) {

@@ -245,9 +245,37 @@ describe('simulate: KEDA activation, cooldown and fallback', () => {
     };
     const run = simulate(input);
     expect(run.timeline.find((p) => p.t === 290)!.replicas).toBe(1);
+    // The scale loop sets the fallback count at the first failed poll (300 s); the HPA, which gets errors
+    // until more than failureThreshold requests failed, leaves it; then it reads 6 × threshold and holds 6.
+    expect(run.timeline.find((p) => p.t === 301)!.replicas).toBe(6);
+    expect(run.timeline.filter((p) => p.t > 300).every((p) => p.replicas === 6)).toBe(true);
     expect(run.timeline.find((p) => p.t === 1100)!.replicas).toBe(6);
     const without = simulate({ ...input, scaling: { ...input.scaling, fallback: false } });
     expect(without.timeline.find((p) => p.t === 1100)!.replicas).toBe(1);
+  });
+});
+
+describe('simulate: an outage without fallback', () => {
+  test('counts as idle: a workload with minReplicas 0 goes to zero once cooldownPeriod has passed', () => {
+    const run = simulate({
+      // The arrival-rate trigger keeps the ScaledObject active until the outage starts.
+      scaling: {
+        threshold: 100,
+        arrivalRateThreshold: 10,
+        minReplicas: 0,
+        maxReplicas: 5,
+        cooldownPeriodSeconds: 300,
+      },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: { arrivals: [20] },
+      timing: { metricStalenessSeconds: 0, outages: [{ fromSecond: 600, toSecond: 1800 }] },
+      durationSeconds: 1800,
+    });
+    expect(run.timeline.find((p) => p.t === 600)!.replicas).toBeGreaterThan(0);
+    const zeroAt = run.timeline.find((p) => p.t > 600 && p.replicas === 0)!.t;
+    // Last active at the 570 s poll; scale-in needs lastActive + cooldown strictly before now: the 900 s poll.
+    expect(zeroAt).toBe(901);
+    expect(run.summary.finalBacklog).toBeGreaterThan(0);
   });
 });
 
