@@ -4,6 +4,9 @@ import {
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
   type HpaScalingRules,
+  type PhaseSpread,
+  type Range,
+  simulateAcrossPhases,
   maxUsefulReplicas,
   PROFILE_NAMES,
   recommend,
@@ -29,8 +32,17 @@ export interface Plan {
   readonly processingSeconds: number;
   /** Pod start-up seconds the plan assumed. */
   readonly startupSeconds: number;
-  readonly current: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
-  readonly recommended: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
+  readonly current: {
+    readonly scaling: SimulationScaling;
+    readonly summary: SimulationSummary;
+    /** The same config re-run with the KEDA and HPA timers at other offsets. */
+    readonly acrossPhases: PhaseSpread;
+  };
+  readonly recommended: {
+    readonly scaling: SimulationScaling;
+    readonly summary: SimulationSummary;
+    readonly acrossPhases: PhaseSpread;
+  };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly oracle: { readonly summary: SimulationSummary };
   readonly warnings: readonly string[];
@@ -174,8 +186,18 @@ export function buildPlan(
       durationSeconds: profile.durationSeconds,
       processingSeconds: options.processingSeconds ?? 0,
       startupSeconds: options.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS,
-      current: { scaling, summary: current.summary },
-      recommended: { scaling: recommendation.recommended.scaling, summary: recommended.summary },
+      current: {
+        scaling,
+        summary: current.summary,
+        acrossPhases: simulateAcrossPhases({ ...base, scaling }),
+      },
+      recommended: {
+        scaling: recommendation.recommended.scaling,
+        summary: recommended.summary,
+        acrossPhases: profile.podsConsumeNothing
+          ? simulateAcrossPhases({ ...base, scaling: recommendation.recommended.scaling })
+          : recommendation.recommended.acrossPhases,
+      },
       seedGuide: {
         scaling: seedGuide.scaling,
         summary: profile.podsConsumeNothing
@@ -229,6 +251,14 @@ export function describeScaling(s: SimulationScaling): string {
 
 const signed = (n: number, digits = 0): string => `${n > 0 ? '+' : ''}${fmt(n, digits)}`;
 
+function spreadLine(label: string, spread: PhaseSpread): string {
+  const range = (r: Range, digits = 0, scale = 1): string =>
+    r.min === r.max
+      ? fmt(r.min / scale, digits)
+      : `${fmt(r.min / scale, digits)}–${fmt(r.max / scale, digits)}`;
+  return `${label} with the KEDA/HPA timers at ${spread.phases.length} offsets: p99 wait ${range(spread.p99WaitSeconds)} s, over drain target ${range(spread.secondsOverDrainTarget)} s, replica-minutes ${range(spread.replicaSeconds, 1, 60)}`;
+}
+
 /** The trade-off between two configs in one line: cost first, then the SLO. */
 function compareLine(label: string, a: SimulationSummary, b: SimulationSummary): string {
   const cost =
@@ -275,6 +305,8 @@ export function formatPlanTable(plan: Plan): string {
     ...cells.slice(1).map(line),
     '',
     `recommended: ${describeScaling(rec)}`,
+    spreadLine('current', plan.current.acrossPhases),
+    spreadLine('recommended', plan.recommended.acrossPhases),
     compareLine('recommended vs current', plan.recommended.summary, plan.current.summary),
     ...plan.warnings.map((w) => `warning: ${w}`),
   ].join('\n');

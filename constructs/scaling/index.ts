@@ -7,3 +7,4 @@ export * from './serverless';
 export * from './simulate';
 export * from './profiles';
 export * from './recommend';
+export * from './phases';

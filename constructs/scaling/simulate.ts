@@ -13,6 +13,11 @@ export const DEFAULT_POD_STARTUP_SECONDS = 20;
 export const MAX_SIMULATION_SECONDS = 7 * 86_400;
 /** Window of the arrival-rate query's rate() (constructs/shared/promql.ts). */
 const RATE_WINDOW_SECONDS = 60;
+/**
+ * KEDA stores LastActiveTime to the whole second and polls a fraction of a second after its tick, so the poll
+ * exactly cooldownPeriod after the last active one already sees lastActive + cooldown before now.
+ */
+const POLL_SUBSECOND_OFFSET = 0.5;
 /** Below this many messages the backlog counts as drained. */
 const DRAINED_EPSILON = 0.5;
 
@@ -75,6 +80,13 @@ export interface SimulationTiming {
   readonly metricStalenessSeconds?: number;
   /** @default 15 */
   readonly hpaSyncSeconds?: number;
+  /**
+   * Offset of KEDA's polls within its polling interval: the loops run on independent timers, so a step change
+   * waits 0 to one period for each. Aligned (0, 0) is the fastest case for changes on whole minutes. @default 0
+   */
+  readonly kedaPhaseSeconds?: number;
+  /** Offset of the HPA's syncs within its sync period (see kedaPhaseSeconds). @default 0 */
+  readonly hpaPhaseSeconds?: number;
   /** Windows [fromSecond, toSecond) during which every metric query fails. @default none */
   readonly outages?: readonly { readonly fromSecond: number; readonly toSecond: number }[];
 }
@@ -223,12 +235,28 @@ function validate(input: SimulationInput): void {
   }
   const step = input.stepSeconds ?? 1;
   requireInt('stepSeconds', step, 1);
-  for (const [name, period] of [
-    ['timing.hpaSyncSeconds', timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS],
-    ['scaling.pollingIntervalSeconds', s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS],
+  for (const [name, period, phaseName, phase] of [
+    [
+      'timing.hpaSyncSeconds',
+      timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS,
+      'timing.hpaPhaseSeconds',
+      timing.hpaPhaseSeconds ?? 0,
+    ],
+    [
+      'scaling.pollingIntervalSeconds',
+      s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+      'timing.kedaPhaseSeconds',
+      timing.kedaPhaseSeconds ?? 0,
+    ],
   ] as const) {
     if (period % step !== 0)
       throw new RangeError(`${name} (${period}) must be a multiple of stepSeconds (${step})`);
+    requireInt(phaseName, phase);
+    if (phase >= period || phase % step !== 0) {
+      throw new RangeError(
+        `${phaseName} (${phase}) must be a multiple of stepSeconds (${step}) below ${name} (${period})`,
+      );
+    }
   }
   if (input.initialReplicas !== undefined) requireInt('initialReplicas', input.initialReplicas);
 }
@@ -280,13 +308,15 @@ class MessageFifo {
 
 /** Weighted wait histogram at 1 s resolution. */
 class WaitHistogram {
-  private readonly counts = new Map<number, number>();
+  /** Messages by wait rounded to the second; dense, since waits never exceed the simulated duration. */
+  private readonly counts: number[] = [];
   private total = 0;
   max = 0;
 
   add(waitSeconds: number, messages: number): void {
     const key = Math.max(0, Math.round(waitSeconds));
-    this.counts.set(key, (this.counts.get(key) ?? 0) + messages);
+    while (this.counts.length <= key) this.counts.push(0);
+    this.counts[key] += messages;
     this.total += messages;
     if (waitSeconds > this.max) this.max = waitSeconds;
   }
@@ -295,8 +325,8 @@ class WaitHistogram {
     if (this.total === 0) return 0;
     const target = q * this.total;
     let seen = 0;
-    for (const key of [...this.counts.keys()].sort((a, b) => a - b)) {
-      seen += this.counts.get(key)!;
+    for (let key = 0; key < this.counts.length; key += 1) {
+      seen += this.counts[key];
       if (seen >= target) return key;
     }
     return this.max;
@@ -314,6 +344,10 @@ class MessageLedger {
   private peak: { value: number; at: number };
   private drainedAt: number | null;
   private secondsOver = 0;
+  /** End of the step being advanced, for the waits of the messages it takes. */
+  private now = 0;
+  private readonly recordWait = (at: number, messages: number): void =>
+    this.waits.add(this.now - at, messages);
 
   constructor(
     initialBacklog: number,
@@ -348,10 +382,10 @@ class MessageLedger {
     const now = t + step;
     this.waiting.add(t, arriving);
     this.arrived += arriving;
-    const recordWait = (at: number, messages: number): void => this.waits.add(now - at, messages);
-    const fetched = this.waiting.take(podCapacity, Infinity, recordWait);
+    this.now = now;
+    const fetched = this.waiting.take(podCapacity, Infinity, this.recordWait);
     this.inflight.add(now + this.processingSeconds, fetched);
-    this.consumed += this.waiting.take(externalCapacity, Infinity, recordWait);
+    this.consumed += this.waiting.take(externalCapacity, Infinity, this.recordWait);
     this.consumed += this.inflight.take(Infinity, now);
 
     const backlog = this.backlog;
@@ -403,6 +437,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const step = input.stepSeconds ?? 1;
   const polling = scaling.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
   const sync = timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS;
+  const kedaPhase = timing.kedaPhaseSeconds ?? 0;
+  const hpaPhase = timing.hpaPhaseSeconds ?? 0;
   const staleness = timing.metricStalenessSeconds ?? DEFAULT_METRIC_STALENESS_SECONDS;
   const startup = workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS;
   const cooldown = scaling.cooldownPeriodSeconds ?? DEFAULT_KEDA_COOLDOWN_SECONDS;
@@ -421,7 +457,9 @@ export function simulate(input: SimulationInput): SimulationResult {
   for (let i = 0; i < initial; i += 1) pods.push({ readyAt: 0 });
   let specReplicas = initial;
   let hpaState: HpaState | undefined;
-  let lastActiveAt: number | undefined;
+  // A Deployment already running counts as active at the start; a new one with no replicas has no
+  // LastActiveTime, so KEDA would scale it in without waiting for the cooldown.
+  let lastActiveAt: number | undefined = initial > 0 ? 0 : undefined;
   let hpaFailures = 0;
   let replicaSeconds = 0;
   let scaleEvents = 0;
@@ -472,7 +510,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     const t = i * step;
     // 1. Control loops act on what they can see now. In an outage every query fails.
     const failing = inOutage(t);
-    if (t % polling === 0) {
+    if (t % polling === kedaPhase) {
       const active = !failing && triggers.some((trigger) => trigger.seen(t) > trigger.activation);
       if (active) lastActiveAt = t;
       if (!active && failing && scaling.fallback) {
@@ -488,16 +526,15 @@ export function simulate(input: SimulationInput): SimulationResult {
           activationThreshold: 0,
           minReplicaCount: scaling.minReplicas,
           ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
-          ...(lastActiveAt !== undefined && { secondsSinceLastActive: t - lastActiveAt }),
+          ...(lastActiveAt !== undefined && {
+            secondsSinceLastActive: t - lastActiveAt + POLL_SUBSECOND_OFFSET,
+          }),
           cooldownPeriod: cooldown,
         });
         resize(Math.min(decision.replicas, scaling.maxReplicas), t);
       }
     }
-    if (t % sync === 0 && t > 0 && specReplicas > 0) {
-      // The metrics server counts failed HPA requests per metric and resets on success
-      // (KEDA pkg/fallback GetMetricsWithFallback).
-      hpaFailures = failing ? hpaFailures + 1 : 0;
+    if (t % sync === hpaPhase && specReplicas > 0) {
       const proposal = (metricValue: number, targetAverageValue: number): number =>
         hpaExternalProposal({
           statusReplicas: specReplicas,
@@ -506,14 +543,23 @@ export function simulate(input: SimulationInput): SimulationResult {
           ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
         });
       let desired: number | undefined;
-      if (!failing) {
-        desired = Math.max(...triggers.map((trigger) => proposal(trigger.seen(t), trigger.target)));
-      } else if (scaling.fallback && hpaFailures > scaling.fallback.failureThreshold) {
-        // Past failureThreshold each metric reads int64(target) × fallback.replicas (doFallback).
-        const replicas = scaling.fallback.replicas;
-        desired = Math.max(
-          ...triggers.map((trigger) => proposal(Math.trunc(trigger.target) * replicas, trigger.target)),
-        );
+      if (specReplicas > scaling.maxReplicas || specReplicas < hpaMin) {
+        // reconcileAutoscaler clamps to [min, max] before it asks for metrics; hpaNormalize's guard ignores
+        // the proposal.
+        desired = specReplicas;
+      } else {
+        // The metrics server counts failed requests per metric and resets on success
+        // (KEDA pkg/fallback GetMetricsWithFallback).
+        hpaFailures = failing ? hpaFailures + 1 : 0;
+        if (!failing) {
+          desired = Math.max(...triggers.map((trigger) => proposal(trigger.seen(t), trigger.target)));
+        } else if (scaling.fallback && hpaFailures > scaling.fallback.failureThreshold) {
+          // Past failureThreshold each metric reads int64(target) × fallback.replicas (doFallback).
+          const replicas = scaling.fallback.replicas;
+          desired = Math.max(
+            ...triggers.map((trigger) => proposal(Math.trunc(trigger.target) * replicas, trigger.target)),
+          );
+        }
       }
       // With every metric failing and no fallback the HPA leaves the count alone.
       if (desired !== undefined) {
@@ -532,7 +578,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     }
 
     // 2. Messages arrive and are consumed during [t, t + step).
-    const ready = pods.filter((p) => p.readyAt <= t).length;
+    let ready = 0;
+    for (const pod of pods) if (pod.readyAt <= t) ready += 1;
     const consuming = scaling.queueCap === undefined ? ready : Math.min(ready, scaling.queueCap);
     ledger.advance(
       t,

@@ -22,6 +22,28 @@ describe('recommend', () => {
     expect(result.seedGuide.scaling.threshold).toBe(30);
   });
 
+  test('the choice was checked at every timer placement, the aligned one included', () => {
+    const { summary, acrossPhases } = result.recommended;
+    expect(acrossPhases.phases).toHaveLength(6);
+    expect(acrossPhases.secondsOverDrainTarget.min).toBeLessThanOrEqual(summary.secondsOverDrainTarget);
+    expect(acrossPhases.secondsOverDrainTarget.max).toBeGreaterThanOrEqual(summary.secondsOverDrainTarget);
+    expect(acrossPhases.replicaSeconds.max).toBeGreaterThanOrEqual(summary.replicaSeconds);
+  });
+
+  test('with in-flight time the drain threshold grows by what a busy pod holds in flight', () => {
+    const withInflight = recommend({ ...input, processingSeconds: 4 });
+    // 50 msg/s × (60 s + 4 s): the threshold candidates are 3200 and 1600.
+    expect([3200, 1600]).toContain(withInflight.recommended.scaling.threshold);
+    expect(() => recommend({ ...input, processingSeconds: -1 })).toThrow(
+      /processingSeconds must be >= 0, got -1/,
+    );
+  });
+
+  test('activation candidates only when KEDA may scale to zero', () => {
+    const fromZero = recommend({ ...input, minReplicas: 0 });
+    expect(fromZero.candidatesEvaluated).toBe(2 * result.candidatesEvaluated);
+  });
+
   test('never beats the oracle on replica-seconds, and respects the bounds', () => {
     expect(result.recommended.summary.replicaSeconds).toBeGreaterThanOrEqual(result.oracle.replicaSeconds);
     expect(result.recommended.scaling.minReplicas).toBe(3);

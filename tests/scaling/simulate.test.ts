@@ -255,6 +255,54 @@ describe('simulate: KEDA activation, cooldown and fallback', () => {
   });
 });
 
+describe('simulate: loop phases and the HPA guards', () => {
+  const stepUp = (timing: SimulationInput['timing']) =>
+    simulate({
+      scaling: { threshold: 100, minReplicas: 1, maxReplicas: 20 },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 0 },
+          { fromSecond: 60, ratePerSecond: 100 },
+        ],
+      },
+      durationSeconds: 300,
+      timing: { metricStalenessSeconds: 0, ...timing },
+    });
+  const firstScaleUp = (run: ReturnType<typeof simulate>) => run.timeline.find((p) => p.replicas > 1)!.t;
+
+  test('the HPA acts on its own timer: a step change waits for the next sync at its phase', () => {
+    // 1 pod, 90 msg/s net from 60 s: the backlog passes threshold × (1 + tolerance) = 110 at 62 s.
+    // Aligned syncs (…, 60, 75) act at 75; phase 2 syncs at 62; phase 7 at 67. The point after is t + 1.
+    expect(firstScaleUp(stepUp({}))).toBe(76);
+    expect(firstScaleUp(stepUp({ hpaPhaseSeconds: 2 }))).toBe(63);
+    expect(firstScaleUp(stepUp({ hpaPhaseSeconds: 7 }))).toBe(68);
+  });
+
+  test.each([
+    [
+      { hpaPhaseSeconds: 15 },
+      'timing.hpaPhaseSeconds (15) must be a multiple of stepSeconds (1) below timing.hpaSyncSeconds (15)',
+    ],
+    [{ kedaPhaseSeconds: -1 }, 'timing.kedaPhaseSeconds must be >= 0, got -1'],
+    [{ kedaPhaseSeconds: 2.5 }, 'timing.kedaPhaseSeconds must be an integer, got 2.5'],
+  ])('rejects phase %j', (timing, message) => {
+    expect(() => stepUp(timing)).toThrow(message);
+  });
+
+  test('replicas outside [min, max] are clamped at the next sync even while every query fails', () => {
+    const run = simulate({
+      scaling: { threshold: 100, minReplicas: 3, maxReplicas: 5 },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: { arrivals: [0] },
+      timing: { outages: [{ fromSecond: 0, toSecond: 600 }] },
+      durationSeconds: 120,
+      initialReplicas: 9,
+    });
+    expect(run.timeline[0].replicas).toBe(5);
+  });
+});
+
 describe('simulate: an outage without fallback', () => {
   test('counts as idle: a workload with minReplicas 0 goes to zero once cooldownPeriod has passed', () => {
     const run = simulate({
@@ -273,8 +321,9 @@ describe('simulate: an outage without fallback', () => {
     });
     expect(run.timeline.find((p) => p.t === 600)!.replicas).toBeGreaterThan(0);
     const zeroAt = run.timeline.find((p) => p.t > 600 && p.replicas === 0)!.t;
-    // Last active at the 570 s poll; scale-in needs lastActive + cooldown strictly before now: the 900 s poll.
-    expect(zeroAt).toBe(901);
+    // Last active at the 570 s poll; KEDA stores that to the second and polls a moment after the tick, so
+    // lastActive + cooldown is before now at the 870 s poll.
+    expect(zeroAt).toBe(871);
     expect(run.summary.finalBacklog).toBeGreaterThan(0);
   });
 });

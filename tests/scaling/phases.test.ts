@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { simulate, simulateAcrossPhases, timerPhases, type SimulationInput } from '../../constructs/scaling';
+
+describe('timerPhases', () => {
+  test.each([
+    [30, 15, 1, [0, 15], [0, 5, 10]],
+    [15, 15, 1, [0, 7], [0, 5, 10]],
+    [30, 15, 5, [0, 15], [0, 5, 10]],
+    [30, 15, 15, [0, 15], [0]],
+    [1, 15, 1, [0], [0, 5, 10]],
+  ])('polling %i s, sync %i s, step %i s: KEDA at %j, HPA at %j', (polling, sync, step, keda, hpa) => {
+    const phases = timerPhases(polling, sync, step);
+    expect([...new Set(phases.map((p) => p.kedaPhaseSeconds))]).toEqual(keda);
+    expect([...new Set(phases.map((p) => p.hpaPhaseSeconds))]).toEqual(hpa);
+    expect(phases).toHaveLength(keda.length * hpa.length);
+  });
+});
+
+describe('simulateAcrossPhases', () => {
+  test('the ranges hold the aligned run, which is one of the placements', () => {
+    const scenario = fc.record({
+      threshold: fc.integer({ min: 20, max: 400 }),
+      rates: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 4 }),
+      polling: fc.constantFrom(15, 30, 60),
+      behavior: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(scenario, (c) => {
+        const input: SimulationInput = {
+          scaling: {
+            threshold: c.threshold,
+            minReplicas: 1,
+            maxReplicas: 12,
+            pollingIntervalSeconds: c.polling,
+            ...(c.behavior && { behavior: {} }),
+          },
+          workload: { messagesPerSecondPerPod: 25, startupSeconds: 10, targetDrainSeconds: 60 },
+          traffic: { arrivals: c.rates.map((r, i) => ({ fromSecond: i * 240, ratePerSecond: r })) },
+          durationSeconds: c.rates.length * 240,
+        };
+        const aligned = simulate(input).summary;
+        const spread = simulateAcrossPhases(input);
+        expect(spread.phases).toContainEqual({ kedaPhaseSeconds: 0, hpaPhaseSeconds: 0 });
+        for (const key of ['p99WaitSeconds', 'secondsOverDrainTarget', 'replicaSeconds'] as const) {
+          expect(spread[key].min).toBeLessThanOrEqual(aligned[key]);
+          expect(spread[key].max).toBeGreaterThanOrEqual(aligned[key]);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('timing changes the outcome: a traffic step right after a sync waits almost a full period', () => {
+    const spread = simulateAcrossPhases({
+      scaling: { threshold: 100, minReplicas: 1, maxReplicas: 20 },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0, targetDrainSeconds: 10 },
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 0 },
+          { fromSecond: 60, ratePerSecond: 100 },
+        ],
+      },
+      durationSeconds: 600,
+      timing: { metricStalenessSeconds: 0 },
+    });
+    expect(spread.secondsOverDrainTarget.max).toBeGreaterThan(spread.secondsOverDrainTarget.min);
+  });
+});
