@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
 import { loadEnvironment } from '../../infra/environment';
 import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan-report';
 
@@ -15,17 +16,15 @@ function plan(args: string[]): { status: number | null; stdout: string; stderr: 
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Well-formedness of the SVG: every opened tag closes, in order. */
-function wellFormed(xml: string): boolean {
-  const stack: string[] = [];
-  for (const match of xml.matchAll(/<(\/?)([A-Za-z][\w:.-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing === '/') continue;
-    if (closing === '/') {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name);
-  }
-  return stack.length === 0;
+/** Parses the SVG as XML, throwing on any well-formedness error, and returns its text content. */
+function parseSvg(svg: string): { root: string; text: string } {
+  const document = new DOMParser({
+    onError: (level, message) => {
+      throw new Error(`SVG ${level}: ${message}`);
+    },
+  }).parseFromString(svg, 'image/svg+xml');
+  const root = document.documentElement;
+  return { root: root?.nodeName ?? '', text: root?.textContent ?? '' };
 }
 
 describe('npm run plan', () => {
@@ -36,8 +35,16 @@ describe('npm run plan', () => {
     expect(run.stderr).not.toMatch(/^plan:/m);
     expect(run.status).toBe(0);
     const svg = fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.svg'), 'utf8');
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(wellFormed(svg)).toBe(true);
+    const chart = parseSvg(svg);
+    expect(chart.root).toBe('svg');
+    expect(chart.text).toContain('prod/payment-ledger: steady');
+    for (const series of [
+      'backlog (current)',
+      'replicas (current)',
+      'replicas (recommended)',
+      'replicas (oracle)',
+    ])
+      expect(chart.text).toContain(series);
     const json = JSON.parse(
       fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.json'), 'utf8'),
     ) as ReturnType<typeof buildPlan>['plan'];
