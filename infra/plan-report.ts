@@ -1,6 +1,7 @@
 /** Builds, prints and charts a plan: current config vs recommended vs oracle for one workload and profile. */
 import {
   builtInProfile,
+  defaultFallbackReplicas,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
   type HpaScalingRules,
@@ -98,9 +99,8 @@ export function currentScaling(w: WorkloadSpec): SimulationScaling {
     ...(s.fallback !== false && {
       fallback: {
         failureThreshold: s.fallback.failureThreshold,
-        replicas:
-          s.fallback.replicas ??
-          Math.min(w.maxReplicas, Math.max(w.minReplicas, 1, Math.ceil(w.maxReplicas / 2))),
+        // maxReplicas is already within the queue count (the environment loader checks it).
+        replicas: s.fallback.replicas ?? defaultFallbackReplicas(w.minReplicas, w.maxReplicas),
       },
     }),
   };

@@ -2,7 +2,7 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { HpaBehavior, HpaScalingRules } from '../scaling';
+import { defaultFallbackReplicas, type HpaBehavior, type HpaScalingRules } from '../scaling';
 import { recommendedLabels } from '../shared/labels';
 import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
 import { arrivalRateQuery, backlogQuery } from '../shared/promql';
@@ -17,7 +17,10 @@ const MAX_WINDOW_SECONDS = 3600;
 const MAX_PERIOD_SECONDS = 1800;
 
 export interface BacklogScalerFallback {
-  /** Failed polls before KEDA holds the fallback count. @default 3 */
+  /**
+   * Failed metric requests (one per HPA sync) after which the HPA reads `replicas` × threshold; the KEDA scale
+   * loop already sets `replicas` at the first failed poll while no trigger is active. @default 3
+   */
   readonly failureThreshold?: number;
   /** Replicas held during a metric outage. @default max(minReplicaCount, 1, ceil(maxReplicaCount / 2)) */
   readonly replicas?: number;
@@ -192,9 +195,7 @@ function resolveFallback(
       : props.maxReplicaCount;
   return {
     failureThreshold: props.fallback?.failureThreshold ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
-    // The backlog is unknown during an outage: hold half the capacity, never below the minimum.
-    replicas:
-      props.fallback?.replicas ?? Math.min(max, Math.max(props.minReplicaCount, 1, Math.ceil(max / 2))),
+    replicas: props.fallback?.replicas ?? defaultFallbackReplicas(props.minReplicaCount, max),
   };
 }
 

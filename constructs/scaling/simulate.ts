@@ -425,10 +425,14 @@ class MessageLedger {
 }
 
 /**
- * Predicts what KEDA and the HPA do over time (pure, deterministic). Per step: messages arrive; ready pods
- * (up to the queue cap) and the external drain consume FIFO; every polling interval KEDA evaluates activation
- * (0 ↔ 1, cooldown) and fallback; every HPA sync the HPA takes the larger proposal of the triggers from the
- * metric as it was `metricStalenessSeconds` ago and normalizes it (legacy path without behavior).
+ * Predicts what KEDA and the HPA do over time (pure, deterministic). Each step, first the control loops that
+ * are due act on what they can see, then messages arrive and ready pods (up to the queue cap) and the external
+ * drain take them FIFO; a fetched message stays in the backlog until its ack is due.
+ * - KEDA, every polling interval at its phase: activation (0 ↔ 1, idle) and cooldown; with every query
+ *   failing, `fallback.replicas` set directly, or without fallback the same as idle.
+ * - The HPA, every sync at its phase while replicas > 0: the [min, max] guards, else the larger proposal of the
+ *   triggers from the metric as it was `metricStalenessSeconds` ago (the fallback metric once more than
+ *   `failureThreshold` requests failed), normalized on the legacy path without behavior.
  */
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
