@@ -4,6 +4,7 @@ import {
   defaultFallbackReplicas,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
+  type HpaBehavior,
   type HpaScalingRules,
   type PhaseSpread,
   type Range,
@@ -20,7 +21,9 @@ import {
   type SimulationSummary,
   type TrafficProfile,
 } from '../constructs/scaling';
-import type { EnvironmentSpec, WorkloadSpec } from './environment';
+import { stringify as stringifyYaml } from 'yaml';
+import { DEFAULT_ARRIVAL_RATE_METRIC } from '../constructs/shared/promql';
+import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from './environment';
 import { workloadThreshold } from './k8s/main';
 
 export interface Plan {
@@ -46,6 +49,8 @@ export interface Plan {
   };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly oracle: { readonly summary: SimulationSummary };
+  /** The recommendation as the workload's `scaling` block of the stack file, ready to paste. */
+  readonly recommendedStackScaling: WorkloadSpec['scaling'];
   readonly warnings: readonly string[];
   readonly podsConsumeNothing: boolean;
 }
@@ -103,6 +108,40 @@ export function currentScaling(w: WorkloadSpec): SimulationScaling {
         replicas: s.fallback.replicas ?? defaultFallbackReplicas(w.minReplicas, w.maxReplicas),
       },
     }),
+  };
+}
+
+/**
+ * A simulated config back as the workload's `scaling` block: what the recommendation tunes from `s`, the rest
+ * (cooldown, fallback, the arrival-rate metric name) kept from the workload.
+ */
+export function stackScaling(w: WorkloadSpec, s: SimulationScaling): WorkloadSpec['scaling'] {
+  // In the schema's order, so the block reads like the committed stack files.
+  return {
+    threshold: s.threshold,
+    activationThreshold: s.activationThreshold ?? 0,
+    pollingIntervalSeconds: s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+    cooldownPeriodSeconds: w.scaling.cooldownPeriodSeconds,
+    fallback: w.scaling.fallback,
+    ...(s.arrivalRateThreshold !== undefined && {
+      scaleOnArrivalRate: {
+        targetUtilization: Number((s.arrivalRateThreshold / w.messagesPerSecondPerPod).toPrecision(12)),
+        metricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+      },
+    }),
+    ...(s.behavior !== undefined && { behavior: behaviorSpec(s.behavior) }),
+  };
+}
+
+/** A behavior as the stack file's schema holds it (mutable arrays). */
+function behaviorSpec(b: HpaBehavior): BehaviorSpec {
+  const rules = ({ policies, ...rest }: HpaScalingRules): NonNullable<BehaviorSpec['scaleUp']> => ({
+    ...rest,
+    ...(policies !== undefined && { policies: policies.map((p) => ({ ...p })) }),
+  });
+  return {
+    ...(b.scaleUp !== undefined && { scaleUp: rules(b.scaleUp) }),
+    ...(b.scaleDown !== undefined && { scaleDown: rules(b.scaleDown) }),
   };
 }
 
@@ -164,6 +203,13 @@ export function buildPlan(
     durationSeconds: profile.durationSeconds,
     loadBalancing: w.loadBalancing,
     extraCandidates: [scaling],
+    fixed: {
+      ...(scaling.cooldownPeriodSeconds !== undefined && {
+        cooldownPeriodSeconds: scaling.cooldownPeriodSeconds,
+      }),
+      ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
+      ...(scaling.fallback !== undefined && { fallback: scaling.fallback }),
+    },
     ...timings,
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
     ...(spec.instance !== undefined &&
@@ -205,6 +251,7 @@ export function buildPlan(
           : seedGuide.summary,
       },
       oracle: { summary: oracle.summary },
+      recommendedStackScaling: stackScaling(w, recommendation.recommended.scaling),
       warnings: recommendation.warnings,
       podsConsumeNothing: profile.podsConsumeNothing,
     },
@@ -309,6 +356,9 @@ export function formatPlanTable(plan: Plan): string {
     spreadLine('recommended', plan.recommended.acrossPhases),
     compareLine('recommended vs current', plan.recommended.summary, plan.current.summary),
     ...plan.warnings.map((w) => `warning: ${w}`),
+    '',
+    `recommended as the stack file's scaling block of workload ${plan.workload}:`,
+    stringifyYaml({ scaling: plan.recommendedStackScaling }).trimEnd(),
   ].join('\n');
 }
 

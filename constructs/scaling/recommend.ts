@@ -52,6 +52,11 @@ export interface RecommendInput {
   readonly timing?: SimulationTiming;
   /** Configurations to weigh beside the grid, e.g. the one deployed now. @default none */
   readonly extraCandidates?: readonly SimulationScaling[];
+  /** Settings the grid keeps as they are, e.g. those of the deployed ScaledObject. @default KEDA's defaults */
+  readonly fixed?: Pick<
+    SimulationScaling,
+    'cooldownPeriodSeconds' | 'idleReplicaCount' | 'fallback' | 'tolerance'
+  >;
 }
 
 export interface EvaluatedConfig {
@@ -118,11 +123,12 @@ export function recommend(input: RecommendInput): Recommendation {
     }
   }
   const maxReplicas = Math.min(input.maxReplicas, cap);
-  const base = {
+  const bounds = {
     minReplicas: input.minReplicas,
     maxReplicas,
     ...(Number.isFinite(cap) && { queueCap: cap }),
   };
+  const base = { ...input.fixed, ...bounds };
   const workload = {
     messagesPerSecondPerPod: input.messagesPerSecondPerPod,
     targetDrainSeconds: input.targetDrainSeconds,
@@ -146,8 +152,11 @@ export function recommend(input: RecommendInput): Recommendation {
     targetDrainSeconds: input.targetDrainSeconds + (input.processingSeconds ?? 0),
   });
   const thresholds = [...new Set([drainThreshold, Math.max(1, Math.ceil(drainThreshold / 2))])];
-  // Activation only matters when KEDA may scale to zero: then try waking at a tenth of a pod's share.
-  const activations = input.minReplicas === 0 ? [0, Math.max(1, Math.floor(drainThreshold / 10))] : [0];
+  // Activation only matters when KEDA may scale to zero or idle: then try waking at a tenth of a pod's share.
+  const activations =
+    input.minReplicas === 0 || input.fixed?.idleReplicaCount !== undefined
+      ? [0, Math.max(1, Math.floor(drainThreshold / 10))]
+      : [0];
   const candidates: SimulationScaling[] = [];
   for (const threshold of thresholds) {
     const rateThreshold = Number(
@@ -194,7 +203,8 @@ export function recommend(input: RecommendInput): Recommendation {
   const recommended = withinSlack(shortlist, (e) => e.acrossPhases.secondsOverDrainTarget.max).sort(
     (a, b) => a.acrossPhases.replicaSeconds.max - b.acrossPhases.replicaSeconds.max || byCost(a, b),
   )[0];
-  const seedGuide = run({ ...base, threshold: SEED_GUIDE_THRESHOLD });
+  // The seed guide's ScaledObject sets nothing else: KEDA's defaults, no fallback.
+  const seedGuide = run({ ...bounds, threshold: SEED_GUIDE_THRESHOLD });
   const oracle = simulateOracle({
     scaling: { ...base, threshold: drainThreshold },
     workload,
