@@ -259,10 +259,13 @@ export function buildPlan(
   };
 }
 
-const fmt = (n: number | null, digits = 0): string =>
-  n === null
-    ? 'never'
-    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** Fixed decimals with thousands separators, without the ICU data a locale would depend on. */
+export function fmt(n: number | null, digits = 0): string {
+  if (n === null) return 'never';
+  const [whole, fraction] = n.toFixed(digits).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
 
 function describeRules(direction: 'up' | 'down', rules: HpaScalingRules | undefined): string {
   if (rules === undefined) return `${direction} default`;
@@ -296,7 +299,11 @@ export function describeScaling(s: SimulationScaling): string {
   ].join(', ');
 }
 
-const signed = (n: number, digits = 0): string => `${n > 0 ? '+' : ''}${fmt(n, digits)}`;
+/** A difference with its sign; one that rounds to zero has none. */
+function signed(n: number, digits = 0): string {
+  const magnitude = fmt(Math.abs(n), digits);
+  return /^[0.]+$/.test(magnitude) ? magnitude : `${n < 0 ? '-' : '+'}${magnitude}`;
+}
 
 function spreadLine(label: string, spread: PhaseSpread): string {
   const range = (r: Range, digits = 0, scale = 1): string =>
