@@ -337,7 +337,7 @@ export function formatPlanTable(plan: Plan): string {
     ['max wait (s)', (s) => fmt(s.maxWaitSeconds)],
     ['over drain target (s)', (s) => fmt(s.secondsOverDrainTarget)],
     ['replica-minutes', (s) => fmt(s.replicaSeconds / 60, 1)],
-    ['max replicas', (s) => fmt(s.maxReplicas)],
+    ['peak replicas', (s) => fmt(s.peakReplicas)],
     ['scale events', (s) => fmt(s.scaleEvents)],
   ];
   const cells = [

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../constructs/scaling';
 import { EnvironmentSpecError, loadEnvironment, type WorkloadSpec } from './environment';
 import {
@@ -21,6 +21,17 @@ import {
 /** Wrong input from the user: exit code 2, nothing written. */
 class UsageError extends Error {}
 
+/** Far above any ApsaraMQ instance's TPS; keeps ten times the base rate, summed over a week, finite. */
+const MAX_BASE_RATE = 1_000_000;
+
+function baseRate(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed > 0 && parsed <= MAX_BASE_RATE)) {
+    throw new InvalidArgumentError(`must be a number > 0 and <= ${MAX_BASE_RATE} msg/s`);
+  }
+  return parsed;
+}
+
 function nonNegativeNumber(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
@@ -31,7 +42,8 @@ function nonNegativeNumber(value: string): number {
 
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
-    if (!fs.existsSync(option)) throw new UsageError(`profile file ${option} does not exist`);
+    if (!fs.existsSync(option) || !fs.statSync(option).isFile())
+      throw new UsageError(`profile file ${option} does not exist or is not a file`);
     const profile = parseCsvProfile(fs.readFileSync(option, 'utf8'), option);
     return { ...profile, name: path.basename(option, '.csv') };
   }
@@ -64,7 +76,7 @@ async function main(): Promise<void> {
       'steady | flash-sale | diurnal | seed-replay | <file.csv>',
       'flash-sale',
     )
-    .option('-r, --base-rate <msg/s>', 'base arrival rate of the built-in profiles', nonNegativeNumber)
+    .option('-r, --base-rate <msg/s>', 'base arrival rate of the built-in profiles', baseRate)
     .option(
       '--processing-seconds <s>',
       'mean seconds a message stays in flight (<= the workload maxProcessingSeconds)',
@@ -72,11 +84,10 @@ async function main(): Promise<void> {
     )
     .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
+    // Commander prints its own message; main() turns its error into the exit code.
+    .exitOverride()
     .parse()
     .opts<CliOptions>();
-  if (options.baseRate !== undefined && options.baseRate === 0)
-    throw new UsageError('--base-rate must be > 0');
-
   const spec = loadEnvironment(options.env);
   const workloads =
     options.workload === undefined
@@ -111,6 +122,8 @@ const isUsage = (error: unknown): boolean =>
   error instanceof UsageError || error instanceof EnvironmentSpecError || error instanceof ProfileParseError;
 
 main().catch((error: unknown) => {
+  // --help and --version end here too, with exit code 0.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   console.error(`plan: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(isUsage(error) ? 2 : 1);
 });

@@ -2,6 +2,7 @@ export * from './guards';
 export * from './hpa-proposal';
 export * from './hpa-normalize';
 export * from './keda-activation';
+export * from './fallback';
 export * from './thresholds';
 export * from './serverless';
 export * from './simulate';

@@ -66,13 +66,3 @@ export function kedaActivation(input: KedaActivationInput): KedaActivationResult
   if (current < min && idle === undefined) return { active, replicas: min, action: 'scaleToMinReplicas' };
   return { active, replicas: current, action: 'none' };
 }
-
-/**
- * The fallback count this project uses when a ScaledObject names none: the backlog is unknown during an
- * outage, so hold half of the useful maximum, never below max(minReplicaCount, 1) nor above that maximum.
- */
-export function defaultFallbackReplicas(minReplicaCount: number, usefulMaxReplicas: number): number {
-  const min = requireInt('minReplicaCount', minReplicaCount);
-  const max = requireInt('usefulMaxReplicas', usefulMaxReplicas, 1);
-  return Math.min(max, Math.max(min, 1, Math.ceil(max / 2)));
-}

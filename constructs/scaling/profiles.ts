@@ -58,7 +58,7 @@ export function builtInProfile(name: ProfileName, baseRatePerSecond: number): Tr
       }
       return {
         name,
-        description: `${baseRatePerSecond} msg/s average, 0.2× to 1.5× over 24 h`,
+        description: `0.2× to 1.5× of ${baseRatePerSecond} msg/s over 24 h (mean 0.85×), peak at 14:00`,
         durationSeconds: 86_400,
         traffic: { arrivals: segments(...perMinute) },
         podsConsumeNothing: false,

@@ -33,12 +33,17 @@ export const RECOMMENDED_BEHAVIOR: HpaBehavior = {
 };
 
 export interface RecommendInput {
+  /** Messages per second one ready pod consumes. */
   readonly messagesPerSecondPerPod: number;
   /** Drain target (SLO) in seconds. */
   readonly targetDrainSeconds: number;
+  /** minReplicaCount every candidate keeps. */
   readonly minReplicas: number;
+  /** maxReplicaCount every candidate keeps (lowered to the queue count of a queue-based consumer). */
   readonly maxReplicas: number;
+  /** The traffic every candidate is simulated on. */
   readonly traffic: SimulationTraffic;
+  /** Seconds simulated, at most a week. */
   readonly durationSeconds: number;
   /** Pod start-up seconds. @default 20 */
   readonly startupSeconds?: number;
@@ -46,9 +51,11 @@ export interface RecommendInput {
   readonly processingSeconds?: number;
   /** @default 'message' */
   readonly loadBalancing?: 'message' | 'queue';
+  /** Message queues of the topic; required for queue-based balancing. @default none */
   readonly queueCount?: number;
   /** Capacity mode of a serverless instance, for the lossless-TPS warning. @default none */
   readonly serverless?: ServerlessCapacityInput;
+  /** Metric staleness, HPA sync, outages; the timer phases are varied by the choice. @default all defaults */
   readonly timing?: SimulationTiming;
   /** Configurations to weigh beside the grid, e.g. the one deployed now. @default none */
   readonly extraCandidates?: readonly SimulationScaling[];
@@ -157,11 +164,11 @@ export function recommend(input: RecommendInput): Recommendation {
     input.minReplicas === 0 || input.fixed?.idleReplicaCount !== undefined
       ? [0, Math.max(1, Math.floor(drainThreshold / 10))]
       : [0];
+  const rateThreshold = Number(
+    (input.messagesPerSecondPerPod * RECOMMENDED_RATE_UTILIZATION).toPrecision(12),
+  );
   const candidates: SimulationScaling[] = [];
   for (const threshold of thresholds) {
-    const rateThreshold = Number(
-      (input.messagesPerSecondPerPod * RECOMMENDED_RATE_UTILIZATION).toPrecision(12),
-    );
     for (const arrival of [undefined, rateThreshold]) {
       for (const activationThreshold of activations) {
         for (const polling of [15, 30]) {

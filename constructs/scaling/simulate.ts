@@ -8,14 +8,17 @@ import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation
 export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
 export const DEFAULT_HPA_SYNC_SECONDS = 15;
 export const DEFAULT_METRIC_STALENESS_SECONDS = 30;
+/** An assumption, not a measurement: image already on the node, a JVM consumer connecting to the broker. */
 export const DEFAULT_POD_STARTUP_SECONDS = 20;
 /** One week: profiles longer than this are refused. */
 export const MAX_SIMULATION_SECONDS = 7 * 86_400;
-/** Window of the arrival-rate query's rate() (constructs/shared/promql.ts). */
-const RATE_WINDOW_SECONDS = 60;
+/** Window of the arrival-rate query's rate(): ARRIVAL_RATE_WINDOW in constructs/shared/promql.ts (tested). */
+export const RATE_WINDOW_SECONDS = 60;
 /**
  * KEDA stores LastActiveTime to the whole second and polls a fraction of a second after its tick, so the poll
  * exactly cooldownPeriod after the last active one already sees lastActive + cooldown before now.
+ * Source: metav1.Time marshals as RFC 3339 seconds (k8s.io/apimachinery pkg/apis/meta/v1/time.go); KEDA
+ * executor scaleToZeroOrIdle compares LastActiveTime + cooldown with now.
  */
 const POLL_SUBSECOND_OFFSET = 0.5;
 /** Below this many messages the backlog counts as drained. */
@@ -28,9 +31,11 @@ export interface SimulationScaling {
   readonly arrivalRateThreshold?: number;
   /** @default 0 */
   readonly activationThreshold?: number;
+  /** ScaledObject minReplicaCount; 0 lets KEDA scale to zero. */
   readonly minReplicas: number;
+  /** ScaledObject maxReplicaCount. */
   readonly maxReplicas: number;
-  /** @default none */
+  /** ScaledObject idleReplicaCount, below minReplicas. @default none */
   readonly idleReplicaCount?: number;
   /** @default 30 */
   readonly pollingIntervalSeconds?: number;
@@ -43,7 +48,7 @@ export interface SimulationScaling {
    * min(queueCap, maxReplicas) × threshold as the manifests do. @default none
    */
   readonly queueCap?: number;
-  /** `false` or absent: no fallback. */
+  /** ScaledObject fallback, `replicas` within [1, maxReplicas]. @default none (`false` too) */
   readonly fallback?: false | { readonly failureThreshold: number; readonly replicas: number };
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
@@ -66,7 +71,10 @@ export interface SimulationWorkload {
 }
 
 export interface SimulationTraffic {
-  /** Arrival rate in messages/s: one value per second, or piecewise-constant segments. */
+  /**
+   * Arrival rate in messages/s: one value per second (the last one holds to the end), or piecewise-constant
+   * segments from whole seconds (zero before the first). Not both in one list.
+   */
   readonly arrivals:
     readonly number[] | readonly { readonly fromSecond: number; readonly ratePerSecond: number }[];
   /** Messages already waiting at t = 0. @default 0 */
@@ -97,10 +105,11 @@ export interface SimulationInput {
   readonly traffic: SimulationTraffic;
   /** @default all defaults */
   readonly timing?: SimulationTiming;
+  /** Seconds to simulate, at most a week. */
   readonly durationSeconds: number;
-  /** @default 1 */
+  /** Seconds a step; arrivals are summed over each step. @default 1 */
   readonly stepSeconds?: number;
-  /** Replicas (all ready) at t = 0. @default max(minReplicas, 0) */
+  /** Replicas (all ready, counted as active) at t = 0. @default minReplicas */
   readonly initialReplicas?: number;
 }
 
@@ -127,8 +136,10 @@ export interface SimulationSummary {
   readonly replicaSeconds: number;
   /** Seconds during which the oldest waiting message is older than the drain target. */
   readonly secondsOverDrainTarget: number;
+  /** Writes of a new replica count, by KEDA or the HPA. */
   readonly scaleEvents: number;
-  readonly maxReplicas: number;
+  /** Highest replica count asked for. */
+  readonly peakReplicas: number;
   /** Messages that arrived, the initial backlog included. */
   readonly arrived: number;
   /** Messages acknowledged (by the pods or the external drain). */
@@ -146,7 +157,7 @@ interface Pod {
   readyAt: number;
 }
 
-/** Expands arrivals (per-second array or segments) into a rate lookup by second. */
+/** The arrival rate (messages/s) during whole second `second` of a per-second array or segments. */
 export function rateAt(series: SimulationTraffic['arrivals'], second: number): number {
   if (series.length === 0) return 0;
   const first = series[0];
@@ -167,15 +178,28 @@ export function rateAt(series: SimulationTraffic['arrivals'], second: number): n
   return segments[low].ratePerSecond;
 }
 
+/** Messages arriving in the whole seconds [from, from + seconds). */
+export function amountIn(series: SimulationTraffic['arrivals'], from: number, seconds: number): number {
+  let total = 0;
+  for (let second = from; second < from + seconds; second += 1) total += rateAt(series, second);
+  return total;
+}
+
 function validateSeries(name: string, series: SimulationTraffic['arrivals']): void {
   if (!Array.isArray(series)) throw new RangeError(`${name} must be an array`);
+  const perSecond = typeof series[0] === 'number';
   let previous = -Infinity;
   series.forEach((item: number | { fromSecond: number; ratePerSecond: number }, i) => {
+    if ((typeof item === 'number') !== perSecond) {
+      throw new RangeError(
+        `${name}[${i}] must be ${perSecond ? 'a number' : 'a { fromSecond, ratePerSecond } segment'} like ${name}[0]`,
+      );
+    }
     if (typeof item === 'number') {
       requireNonNegative(`${name}[${i}]`, item);
       return;
     }
-    requireNonNegative(`${name}[${i}].fromSecond`, item.fromSecond);
+    requireInt(`${name}[${i}].fromSecond`, item.fromSecond);
     requireNonNegative(`${name}[${i}].ratePerSecond`, item.ratePerSecond);
     if (item.fromSecond <= previous) throw new RangeError(`${name}[${i}].fromSecond must increase`);
     previous = item.fromSecond;
@@ -195,7 +219,15 @@ function validate(input: SimulationInput): void {
       `scaling.minReplicas (${s.minReplicas}) must be <= scaling.maxReplicas (${s.maxReplicas})`,
     );
   }
-  if (s.idleReplicaCount !== undefined) requireInt('scaling.idleReplicaCount', s.idleReplicaCount);
+  if (s.idleReplicaCount !== undefined) {
+    requireInt('scaling.idleReplicaCount', s.idleReplicaCount);
+    // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
+    if (s.idleReplicaCount >= s.minReplicas) {
+      throw new RangeError(
+        `scaling.idleReplicaCount (${s.idleReplicaCount}) must be < scaling.minReplicas (${s.minReplicas})`,
+      );
+    }
+  }
   requireInt(
     'scaling.pollingIntervalSeconds',
     s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
@@ -206,6 +238,11 @@ function validate(input: SimulationInput): void {
   if (s.fallback) {
     requireInt('scaling.fallback.failureThreshold', s.fallback.failureThreshold, 1);
     requireInt('scaling.fallback.replicas', s.fallback.replicas, 1);
+    if (s.fallback.replicas > s.maxReplicas) {
+      throw new RangeError(
+        `scaling.fallback.replicas (${s.fallback.replicas}) must be <= scaling.maxReplicas (${s.maxReplicas})`,
+      );
+    }
   }
   requireNonNegative('workload.messagesPerSecondPerPod', input.workload.messagesPerSecondPerPod);
   requireNonNegative('workload.startupSeconds', input.workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS);
@@ -407,7 +444,7 @@ class MessageLedger {
   summary(control: {
     readonly replicaSeconds: number;
     readonly scaleEvents: number;
-    readonly maxReplicas: number;
+    readonly peakReplicas: number;
   }): SimulationSummary {
     return {
       peakBacklog: this.peak.value,
@@ -498,7 +535,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (target > specReplicas) {
       for (let i = specReplicas; i < target; i += 1) pods.push({ readyAt: t + startup });
     } else {
-      // A ReplicaSet deletes pods that are not ready first, then the newest.
+      // A ReplicaSet deletes pods that are not ready first, then the most recently ready
+      // (Source: kubernetes pkg/controller/controller_utils.go ActivePodsWithRanks).
       pods.sort((a, b) => a.readyAt - b.readyAt);
       const removedReady = pods.slice(target).filter((p) => p.readyAt <= t).length;
       // A removed pod stops fetching and stays billed until its in-flight messages are done.
@@ -535,7 +573,7 @@ export function simulate(input: SimulationInput): SimulationResult {
           }),
           cooldownPeriod: cooldown,
         });
-        resize(Math.min(decision.replicas, scaling.maxReplicas), t);
+        resize(decision.replicas, t);
       }
     }
     if (t % sync === hpaPhase && specReplicas > 0) {
@@ -585,19 +623,20 @@ export function simulate(input: SimulationInput): SimulationResult {
     let ready = 0;
     for (const pod of pods) if (pod.readyAt <= t) ready += 1;
     const consuming = scaling.queueCap === undefined ? ready : Math.min(ready, scaling.queueCap);
+    const arriving = amountIn(traffic.arrivals, t, step);
     ledger.advance(
       t,
       step,
-      rateAt(traffic.arrivals, t) * step,
+      arriving,
       consuming * workload.messagesPerSecondPerPod * step,
-      traffic.externalDrain === undefined ? 0 : rateAt(traffic.externalDrain, t) * step,
+      traffic.externalDrain === undefined ? 0 : amountIn(traffic.externalDrain, t, step),
     );
     replicaSeconds += pods.length * step;
     backlogSeries[i + 1] = ledger.backlog;
-    arrivedSeries[i + 1] = arrivedSeries[i] + rateAt(traffic.arrivals, t) * step;
+    arrivedSeries[i + 1] = arrivedSeries[i] + arriving;
     timeline.push({
       t: t + step,
-      arrivalRate: rateAt(traffic.arrivals, t),
+      arrivalRate: arriving / step,
       backlog: ledger.backlog,
       inflight: ledger.inflightMessages,
       replicas: specReplicas,
@@ -605,18 +644,22 @@ export function simulate(input: SimulationInput): SimulationResult {
     });
   }
 
-  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, maxReplicas: maxSpec }) };
+  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, peakReplicas: maxSpec }) };
 }
 
 /**
- * The physical bound: replicas = ceil(arrival / per-pod rate) every step, ready at once, no limits or delays
- * (the initial backlog is drained at the per-pod rate of that many replicas plus one).
+ * The physical bound: every step, replicas = ceil(rate / per-pod rate), one more while messages from earlier
+ * steps wait, ready at once, with no delay and no replica limit but the queue count of a queue-based consumer
+ * (pods beyond it receive nothing). The external drain is left out: the oracle's pods do all the work.
  */
 export function simulateOracle(input: SimulationInput): SimulationResult {
   validate(input);
   const { workload, traffic } = input;
   const perPod = workload.messagesPerSecondPerPod;
-  if (perPod <= 0) throw new RangeError('workload.messagesPerSecondPerPod must be > 0 for the oracle');
+  if (perPod <= 0) {
+    throw new RangeError(`workload.messagesPerSecondPerPod must be > 0 for the oracle, got ${perPod}`);
+  }
+  const cap = input.scaling.queueCap ?? Infinity;
   const step = input.stepSeconds ?? 1;
   const steps = Math.ceil(input.durationSeconds / step);
   const ledger = new MessageLedger(
@@ -627,23 +670,20 @@ export function simulateOracle(input: SimulationInput): SimulationResult {
   let replicaSeconds = 0;
   let scaleEvents = 0;
   let previous = -1;
-  let maxReplicas = 0;
-  let waitingBefore = traffic.initialBacklog ?? 0;
+  let peakReplicas = 0;
   const timeline: TimelinePoint[] = [];
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
-    const rate = rateAt(traffic.arrivals, t);
-    // One pod more while anything from before this step still waits.
-    const replicas = Math.max(
-      0,
-      Math.ceil((rate + (waitingBefore > DRAINED_EPSILON ? perPod : 0)) / perPod - 1e-9),
-    );
+    const arriving = amountIn(traffic.arrivals, t, step);
+    const rate = arriving / step;
+    const behind = ledger.waitingMessages > DRAINED_EPSILON ? perPod : 0;
+    // 1e-9: 0.3 / 0.1 is 2.9999999999999996 in binary, which must not round up to 4.
+    const replicas = Math.min(cap, Math.ceil((rate + behind) / perPod - 1e-9));
     if (previous >= 0 && replicas !== previous) scaleEvents += 1;
     previous = replicas;
-    maxReplicas = Math.max(maxReplicas, replicas);
-    ledger.advance(t, step, rate * step, replicas * perPod * step, 0);
+    peakReplicas = Math.max(peakReplicas, replicas);
+    ledger.advance(t, step, arriving, replicas * perPod * step, 0);
     replicaSeconds += replicas * step;
-    waitingBefore = ledger.waitingMessages;
     timeline.push({
       t: t + step,
       arrivalRate: rate,
@@ -653,5 +693,5 @@ export function simulateOracle(input: SimulationInput): SimulationResult {
       readyReplicas: replicas,
     });
   }
-  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, maxReplicas }) };
+  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, peakReplicas }) };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { loadEnvironment } from '../../infra/environment';
+import { listEnvironments, loadEnvironment } from '../../infra/environment';
 import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan-report';
 
 jest.setTimeout(60_000);
@@ -58,13 +58,17 @@ describe('npm run plan', () => {
     expect(run.stdout).toContain(formatPlanTable(expected));
   });
 
-  test('every committed environment plans end to end', () => {
-    for (const env of ['dev', 'staging']) {
-      const run = plan(['--env', env, '--profile', 'seed-replay', '--out', out]);
+  test('every committed environment plans end to end, one chart and one JSON per workload', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-plan-all-'));
+    const expected: string[] = [];
+    for (const env of listEnvironments()) {
+      const run = plan(['--env', env, '--profile', 'seed-replay', '--out', dir]);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('placeholder pods');
+      for (const w of loadEnvironment(env).workloads)
+        expected.push(`${env}-${w.name}-seed-replay.json`, `${env}-${w.name}-seed-replay.svg`);
     }
-    expect(fs.readdirSync(out).filter((f) => f.endsWith('.svg')).length).toBeGreaterThanOrEqual(4);
+    expect(fs.readdirSync(dir).sort()).toEqual(expected.sort());
   });
 
   test('clear errors for an unknown env, workload or profile, and a malformed CSV', () => {
@@ -103,13 +107,23 @@ describe('npm run plan', () => {
       '--processing-seconds (45) must be <= maxProcessingSeconds (10) of workload order-analytics',
     );
     const negative = plan(['--env', 'prod', '--startup-seconds', '-5', '--out', fresh]);
-    expect(negative.status).not.toBe(0);
+    expect(negative.status).toBe(2);
     expect(negative.stderr).toContain(
       "option '--startup-seconds <s>' argument '-5' is invalid. must be a number >= 0",
     );
     const zeroRate = plan(['--env', 'prod', '--base-rate', '0', '--out', fresh]);
     expect(zeroRate.status).toBe(2);
-    expect(zeroRate.stderr).toContain('--base-rate must be > 0');
+    expect(zeroRate.stderr).toContain(
+      "option '-r, --base-rate <msg/s>' argument '0' is invalid. must be a number > 0 and <= 1000000 msg/s",
+    );
+    const missing = plan(['--out', fresh]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("required option '-e, --env <env>' not specified");
+    const directory = path.join(out, 'folder.csv');
+    fs.mkdirSync(directory, { recursive: true });
+    const notAFile = plan(['--env', 'prod', '--profile', directory, '--out', fresh]);
+    expect(notAFile.status).toBe(2);
+    expect(notAFile.stderr).toContain(`profile file ${directory} does not exist or is not a file`);
     expect(fs.existsSync(fresh)).toBe(false);
   });
 

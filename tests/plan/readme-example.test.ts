@@ -57,6 +57,6 @@ describe('README plan example', () => {
       Math.min(recommended.summary.replicaSeconds, current.summary.replicaSeconds),
     );
     // 160 msg/s, ten times for 15 min, 50 msg/s per pod: the oracle needs 32 pods at the peak.
-    expect(oracle.summary.maxReplicas).toBe(32);
+    expect(oracle.summary.peakReplicas).toBe(32);
   });
 });

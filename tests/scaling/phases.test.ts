@@ -50,8 +50,8 @@ describe('simulateAcrossPhases', () => {
     );
   });
 
-  test('timing changes the outcome: a traffic step right after a sync waits almost a full period', () => {
-    const spread = simulateAcrossPhases({
+  test('a traffic step waits for the next HPA sync, so the earliest placement misses the target least', () => {
+    const input: SimulationInput = {
       scaling: { threshold: 100, minReplicas: 1, maxReplicas: 20 },
       workload: { messagesPerSecondPerPod: 10, startupSeconds: 0, targetDrainSeconds: 10 },
       traffic: {
@@ -62,7 +62,17 @@ describe('simulateAcrossPhases', () => {
       },
       durationSeconds: 600,
       timing: { metricStalenessSeconds: 0 },
-    });
-    expect(spread.secondsOverDrainTarget.max).toBeGreaterThan(spread.secondsOverDrainTarget.min);
+    };
+    const at = (hpaPhaseSeconds: number) =>
+      simulate({ ...input, timing: { ...input.timing, hpaPhaseSeconds } });
+    // The backlog passes threshold × 1.1 at 62 s; the first sync after it is at 75, 65 or 70 s.
+    const runs = [0, 5, 10].map(at);
+    expect(runs.map((r) => r.timeline.find((p) => p.replicas > 1)!.t)).toEqual([76, 66, 71]);
+    const over = runs.map((r) => r.summary.secondsOverDrainTarget);
+    const spread = simulateAcrossPhases(input);
+    expect(spread.secondsOverDrainTarget.min).toBe(over[1]);
+    expect(spread.secondsOverDrainTarget.max).toBe(over[0]);
+    expect(over[0]).toBeGreaterThan(over[2]);
+    expect(over[2]).toBeGreaterThan(over[1]);
   });
 });

@@ -48,7 +48,8 @@ describe('recommend', () => {
     expect(result.recommended.summary.replicaSeconds).toBeGreaterThanOrEqual(result.oracle.replicaSeconds);
     expect(result.recommended.scaling.minReplicas).toBe(3);
     expect(result.recommended.scaling.maxReplicas).toBe(40);
-    expect(result.candidatesEvaluated).toBeGreaterThanOrEqual(8);
+    // 2 thresholds × 2 (with or without the rate trigger) × 1 activation × 2 polling intervals × 2 behaviors.
+    expect(result.candidatesEvaluated).toBe(16);
   });
 
   test('warns when max replicas exceed the queue count and when peak consumption exceeds serverless lossless TPS', () => {

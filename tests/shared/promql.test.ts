@@ -1,4 +1,10 @@
-import { arrivalRateQuery, backlogQuery, promqlString } from '../../constructs/shared/promql';
+import { RATE_WINDOW_SECONDS } from '../../constructs/scaling';
+import {
+  ARRIVAL_RATE_WINDOW,
+  arrivalRateQuery,
+  backlogQuery,
+  promqlString,
+} from '../../constructs/shared/promql';
 
 describe('promqlString', () => {
   test.each([
@@ -51,5 +57,11 @@ describe('arrivalRateQuery', () => {
     expect(() => arrivalRateQuery({ instanceId: 'i', topic: 'o', metricName: 'bad-name' })).toThrow(
       /metricName must match/,
     );
+  });
+});
+
+describe('ARRIVAL_RATE_WINDOW', () => {
+  test('is the window the simulator averages the arrival rate over', () => {
+    expect(ARRIVAL_RATE_WINDOW).toBe(`${RATE_WINDOW_SECONDS / 60}m`);
   });
 });
