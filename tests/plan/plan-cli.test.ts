@@ -71,59 +71,58 @@ describe('npm run plan', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(expected.sort());
   });
 
-  test('clear errors for an unknown env, workload or profile, and a malformed CSV', () => {
-    const env = plan(['--env', 'nope', '--out', out]);
-    expect(env.status).toBe(2);
-    expect(env.stderr).toMatch(/known environments: dev, prod, staging/);
+  const badCsv = path.join(out, 'bad.csv');
+  fs.writeFileSync(badCsv, 'second,rate\n0,10\n60,-3\n');
+  const folderCsv = path.join(out, 'folder.csv');
+  fs.mkdirSync(folderCsv, { recursive: true });
 
-    const workload = plan(['--env', 'prod', '--workload', 'nope', '--out', out]);
-    expect(workload.status).toBe(2);
-    expect(workload.stderr).toContain(
-      'unknown workload nope in prod (workloads: order-fulfilment, order-analytics, payment-ledger)',
-    );
-
-    const profile = plan(['--env', 'prod', '--profile', 'black-friday', '--out', out]);
-    expect(profile.status).toBe(2);
-    expect(profile.stderr).toContain(
-      'unknown profile black-friday: use one of steady, flash-sale, diurnal, seed-replay or a .csv file',
-    );
-
-    const csv = path.join(out, 'bad.csv');
-    fs.writeFileSync(csv, 'second,rate\n0,10\n60,-3\n');
-    const bad = plan(['--env', 'prod', '--workload', 'payment-ledger', '--profile', csv, '--out', out]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain(`${csv}:3:4: rate must be a number >= 0, got "-3"`);
-  });
-
-  test('option errors name the option and the rule, and nothing is written', () => {
+  test.each<[string, string[], string[]]>([
+    ['an unknown environment', ['--env', 'nope'], ['known environments: dev, prod, staging']],
+    ['a missing --env', [], ["required option '-e, --env <env>' not specified"]],
+    [
+      'an unknown workload',
+      ['--env', 'prod', '--workload', 'nope'],
+      ['unknown workload nope in prod (workloads: order-fulfilment, order-analytics, payment-ledger)'],
+    ],
+    [
+      'an unknown profile',
+      ['--env', 'prod', '--profile', 'black-friday'],
+      ['unknown profile black-friday: use one of steady, flash-sale, diurnal, seed-replay or a .csv file'],
+    ],
+    [
+      'a malformed CSV, by line and column',
+      ['--env', 'prod', '--workload', 'payment-ledger', '--profile', badCsv],
+      [`${badCsv}:3:4: rate must be a number >= 0, got "-3"`],
+    ],
+    [
+      'a .csv that is not a file',
+      ['--env', 'prod', '--profile', folderCsv],
+      [`profile file ${folderCsv} does not exist or is not a file`],
+    ],
+    [
+      // Every workload is checked: order-fulfilment (30 s) and order-analytics (10 s) both fail.
+      'an in-flight time above maxProcessingSeconds',
+      ['--env', 'prod', '--processing-seconds', '45'],
+      [
+        '--processing-seconds (45) must be <= maxProcessingSeconds (30) of workload order-fulfilment',
+        '--processing-seconds (45) must be <= maxProcessingSeconds (10) of workload order-analytics',
+      ],
+    ],
+    [
+      'a negative start-up',
+      ['--env', 'prod', '--startup-seconds', '-5'],
+      ["option '--startup-seconds <s>' argument '-5' is invalid. must be a number >= 0"],
+    ],
+    [
+      'a base rate of 0',
+      ['--env', 'prod', '--base-rate', '0'],
+      ["option '-r, --base-rate <msg/s>' argument '0' is invalid. must be a number > 0 and <= 1000000 msg/s"],
+    ],
+  ])('refuses %s with exit code 2 and a message naming it, writing nothing', (_, args, messages) => {
     const fresh = path.join(out, 'never-created');
-    const tooLong = plan(['--env', 'prod', '--processing-seconds', '45', '--out', fresh]);
-    expect(tooLong.status).toBe(2);
-    // Every workload is checked; order-analytics (10 s) and order-fulfilment (30 s) both fail.
-    expect(tooLong.stderr).toContain(
-      '--processing-seconds (45) must be <= maxProcessingSeconds (30) of workload order-fulfilment',
-    );
-    expect(tooLong.stderr).toContain(
-      '--processing-seconds (45) must be <= maxProcessingSeconds (10) of workload order-analytics',
-    );
-    const negative = plan(['--env', 'prod', '--startup-seconds', '-5', '--out', fresh]);
-    expect(negative.status).toBe(2);
-    expect(negative.stderr).toContain(
-      "option '--startup-seconds <s>' argument '-5' is invalid. must be a number >= 0",
-    );
-    const zeroRate = plan(['--env', 'prod', '--base-rate', '0', '--out', fresh]);
-    expect(zeroRate.status).toBe(2);
-    expect(zeroRate.stderr).toContain(
-      "option '-r, --base-rate <msg/s>' argument '0' is invalid. must be a number > 0 and <= 1000000 msg/s",
-    );
-    const missing = plan(['--out', fresh]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("required option '-e, --env <env>' not specified");
-    const directory = path.join(out, 'folder.csv');
-    fs.mkdirSync(directory, { recursive: true });
-    const notAFile = plan(['--env', 'prod', '--profile', directory, '--out', fresh]);
-    expect(notAFile.status).toBe(2);
-    expect(notAFile.stderr).toContain(`profile file ${directory} does not exist or is not a file`);
+    const run = plan([...args, '--out', fresh]);
+    expect(run.status).toBe(2);
+    for (const message of messages) expect(run.stderr).toContain(message);
     expect(fs.existsSync(fresh)).toBe(false);
   });
 
