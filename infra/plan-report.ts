@@ -34,6 +34,8 @@ export interface Plan {
   readonly durationSeconds: number;
   /** Mean in-flight seconds per message the plan assumed. */
   readonly processingSeconds: number;
+  /** The workload's longest handling time: how long a removed pod lingers when messages are in flight. */
+  readonly maxProcessingSeconds: number;
   /** Pod start-up seconds the plan assumed. */
   readonly startupSeconds: number;
   readonly current: {
@@ -181,6 +183,7 @@ export function buildPlan(
   const violations = planOptionViolations(w, options);
   if (violations.length > 0) throw new RangeError(violations.join('; '));
   const timings = {
+    maxProcessingSeconds: w.maxProcessingSeconds,
     ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
     ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
   };
@@ -231,6 +234,7 @@ export function buildPlan(
       profileDescription: profile.description,
       durationSeconds: profile.durationSeconds,
       processingSeconds: options.processingSeconds ?? 0,
+      maxProcessingSeconds: w.maxProcessingSeconds,
       startupSeconds: options.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS,
       current: {
         scaling,
@@ -350,7 +354,7 @@ export function formatPlanTable(plan: Plan): string {
   const rec = plan.recommended.scaling;
   return [
     `${plan.environment}/${plan.workload} — profile ${plan.profile} (${plan.profileDescription})`,
-    `assumed: pod start-up ${plan.startupSeconds} s, ${plan.processingSeconds} s in flight per message`,
+    `assumed: pod start-up ${plan.startupSeconds} s, ${plan.processingSeconds} s in flight per message${plan.processingSeconds > 0 ? `, a removed pod lingers ${plan.maxProcessingSeconds} s (maxProcessingSeconds)` : ''}`,
     ...(plan.podsConsumeNothing
       ? ['(replayed with placeholder pods that consume nothing, as in the seed guide)']
       : []),

@@ -49,6 +49,8 @@ export interface RecommendInput {
   readonly startupSeconds?: number;
   /** Mean seconds a message stays in flight (see SimulationWorkload). @default 0 */
   readonly processingSeconds?: number;
+  /** Longest a message takes (see SimulationWorkload). @default processingSeconds */
+  readonly maxProcessingSeconds?: number;
   /** @default 'message' */
   readonly loadBalancing?: 'message' | 'queue';
   /** Message queues of the topic; required for queue-based balancing. @default none */
@@ -141,6 +143,7 @@ export function recommend(input: RecommendInput): Recommendation {
     targetDrainSeconds: input.targetDrainSeconds,
     ...(input.startupSeconds !== undefined && { startupSeconds: input.startupSeconds }),
     ...(input.processingSeconds !== undefined && { processingSeconds: input.processingSeconds }),
+    ...(input.maxProcessingSeconds !== undefined && { maxProcessingSeconds: input.maxProcessingSeconds }),
   };
   const run = (scaling: SimulationScaling): EvaluatedConfig => ({
     scaling,

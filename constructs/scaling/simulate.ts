@@ -61,11 +61,15 @@ export interface SimulationWorkload {
   readonly startupSeconds?: number;
   /**
    * Mean seconds a fetched message stays in flight (received, not yet acknowledged). The backlog metric counts
-   * it, so the autoscaler sees ready + in-flight; a pod removed by a scale-down stops fetching and is billed
-   * until its in-flight messages are done. Use the mean, not the worst case: in-flight per pod is
+   * it, so the autoscaler sees ready + in-flight. Use the mean, not the worst case: in-flight per pod is
    * messagesPerSecondPerPod × processingSeconds. @default 0
    */
   readonly processingSeconds?: number;
+  /**
+   * Longest a message takes. A pod removed by a scale-down stops fetching and is billed until the slowest of
+   * its in-flight messages is done: this long, when messages are in flight at all. @default processingSeconds
+   */
+  readonly maxProcessingSeconds?: number;
   /** Drain target (SLO) for `secondsOverDrainTarget`. @default none */
   readonly targetDrainSeconds?: number;
 }
@@ -246,7 +250,16 @@ function validate(input: SimulationInput): void {
   }
   requireNonNegative('workload.messagesPerSecondPerPod', input.workload.messagesPerSecondPerPod);
   requireNonNegative('workload.startupSeconds', input.workload.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS);
-  requireNonNegative('workload.processingSeconds', input.workload.processingSeconds ?? 0);
+  const processing = requireNonNegative('workload.processingSeconds', input.workload.processingSeconds ?? 0);
+  const maxProcessing = input.workload.maxProcessingSeconds;
+  if (
+    maxProcessing !== undefined &&
+    requireNonNegative('workload.maxProcessingSeconds', maxProcessing) < processing
+  ) {
+    throw new RangeError(
+      `workload.maxProcessingSeconds (${maxProcessing}) must be >= workload.processingSeconds (${processing})`,
+    );
+  }
   if (input.workload.targetDrainSeconds !== undefined)
     requirePositive('workload.targetDrainSeconds', input.workload.targetDrainSeconds);
   validateSeries('traffic.arrivals', input.traffic.arrivals);
@@ -489,6 +502,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const steps = Math.ceil(input.durationSeconds / step);
 
   const processing = workload.processingSeconds ?? 0;
+  // Time a removed pod lingers: until the slowest in-flight message is done, if any can be in flight.
+  const shutdownSeconds = processing > 0 ? (workload.maxProcessingSeconds ?? processing) : 0;
 
   const backlogSeries = new Float64Array(steps + 1);
   const arrivedSeries = new Float64Array(steps + 1); // cumulative arrivals, for the rate() window
@@ -539,8 +554,7 @@ export function simulate(input: SimulationInput): SimulationResult {
       // (Source: kubernetes pkg/controller/controller_utils.go ActivePodsWithRanks).
       pods.sort((a, b) => a.readyAt - b.readyAt);
       const removedReady = pods.slice(target).filter((p) => p.readyAt <= t).length;
-      // A removed pod stops fetching and stays billed until its in-flight messages are done.
-      replicaSeconds += removedReady * processing;
+      replicaSeconds += removedReady * shutdownSeconds;
       pods.length = target;
     }
     specReplicas = target;

@@ -142,7 +142,9 @@ describe('npm run plan', () => {
       out,
     ]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('assumed: pod start-up 45 s, 2 s in flight per message');
+    expect(run.stdout).toContain(
+      'assumed: pod start-up 45 s, 2 s in flight per message, a removed pod lingers 60 s (maxProcessingSeconds)',
+    );
     const json = JSON.parse(
       fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.json'), 'utf8'),
     ) as ReturnType<typeof buildPlan>['plan'];

@@ -167,10 +167,15 @@ describe('simulate: in-flight messages', () => {
   });
 
   test('a pod removed by a scale-down is billed until its in-flight messages are done', () => {
-    const downscale = (processingSeconds: number) =>
+    const downscale = (processingSeconds: number, maxProcessingSeconds?: number) =>
       simulate({
         scaling: { threshold: 100, minReplicas: 1, maxReplicas: 4, behavior: {} },
-        workload: { messagesPerSecondPerPod: 1, startupSeconds: 0, processingSeconds },
+        workload: {
+          messagesPerSecondPerPod: 1,
+          startupSeconds: 0,
+          processingSeconds,
+          ...(maxProcessingSeconds !== undefined && { maxProcessingSeconds }),
+        },
         traffic: { arrivals: [0] },
         timing: { metricStalenessSeconds: 0 },
         durationSeconds: 900,
@@ -178,6 +183,10 @@ describe('simulate: in-flight messages', () => {
       }).summary;
     // Nothing to do: the HPA drops 4 -> 1 after the 300 s stabilization; three ready pods leave.
     expect(downscale(20).replicaSeconds - downscale(0).replicaSeconds).toBe(3 * 20);
+    // The slowest in-flight message decides when a pod is gone.
+    expect(downscale(20, 45).replicaSeconds - downscale(0).replicaSeconds).toBe(3 * 45);
+    // Nothing in flight: a pod leaves at once, whatever the longest handling time.
+    expect(downscale(0, 45).replicaSeconds).toBe(downscale(0).replicaSeconds);
   });
 });
 
@@ -424,6 +433,10 @@ describe('simulate: input validation', () => {
     [
       { ...ok, workload: { ...ok.workload, processingSeconds: -1 } },
       /workload.processingSeconds must be >= 0, got -1/,
+    ],
+    [
+      { ...ok, workload: { ...ok.workload, processingSeconds: 5, maxProcessingSeconds: 2 } },
+      /workload.maxProcessingSeconds \(2\) must be >= workload.processingSeconds \(5\)/,
     ],
     [{ ...ok, stepSeconds: 7 }, /timing.hpaSyncSeconds \(15\) must be a multiple of stepSeconds \(7\)/],
     [
