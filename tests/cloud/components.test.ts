@@ -14,7 +14,7 @@ import {
   type RocketMqMessagingArgs,
   vpcEndpointOf,
 } from '../../constructs/cloud';
-import { apsaraMqKedaStack, type StackOutputs } from '../../infra/program';
+import { apsaraMqKedaStack, type StackOutputs } from '../../infra/pulumi/program';
 import {
   ALL_CANARIES,
   CANARY,
@@ -25,9 +25,9 @@ import {
   stringsIn,
   toRuntimeConfig,
   valueOf,
-} from './harness';
-import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs';
-import { TYPE } from './types';
+} from '../pulumi/harness';
+import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs/cli';
+import { TYPE } from '../pulumi/types';
 
 const DEV_PROMETHEUS = 'c0fakedev0000000000000000000000000';
 const INTERNAL_URL = `http://cn-hangzhou-intranet.arms.aliyuncs.com:9090/api/v1/prometheus/fakedev0000/1234567890123456/${DEV_PROMETHEUS}/cn-hangzhou`;
@@ -397,12 +397,12 @@ describe('the program on variants of the committed stacks', () => {
   });
 });
 
-describe('infra/index.ts', () => {
+describe('infra/pulumi/index.ts', () => {
   test('exports the hand-off and the secret outputs, nothing else', async () => {
     let entry: Record<string, unknown> = {};
     const run = await runWithMocks('dev', toRuntimeConfig(stackFileConfig('dev')), () => {
       jest.isolateModules(() => {
-        entry = require('../../infra/index') as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- a fresh copy of the entry point, after the mocks
+        entry = require('../../infra/pulumi/index') as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- a fresh copy of the entry point, after the mocks
       });
     });
     expect(run.error).toBeUndefined();

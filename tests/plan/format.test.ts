@@ -1,4 +1,4 @@
-import { fmt } from '../../infra/plan-report';
+import { fmt } from '../../infra/plan/report';
 
 describe('fmt', () => {
   test.each([

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { listEnvironments, loadEnvironment } from '../../infra/environment';
-import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan-report';
+import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
+import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan/report';
 
 jest.setTimeout(60_000);
 
@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 function plan(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan', 'cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

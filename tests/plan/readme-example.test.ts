@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEnvironment } from '../../infra/environment';
-import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan-report';
+import { loadEnvironment } from '../../infra/config/environment';
+import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan/report';
 
 jest.setTimeout(60_000);
 
@@ -29,7 +29,7 @@ describe('README plan example', () => {
     const cli = spawnSync(
       path.join(root, 'node_modules', '.bin', 'tsx'),
       [
-        path.join(root, 'infra', 'plan.ts'),
+        path.join(root, 'infra', 'plan', 'cli.ts'),
         ...['--env', 'prod', '--workload', 'order-fulfilment', '--profile', 'flash-sale', '--out', out],
       ],
       { cwd: root, encoding: 'utf8' },

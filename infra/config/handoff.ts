@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { DNS1123_LABEL } from '../constructs/shared/names';
+import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { defaultStacksDir, formatPath } from './environment';
 
 const secretName = z.string().max(253).regex(DNS1123_LABEL, 'must be a DNS-1123 name');

@@ -13,12 +13,12 @@ import {
   type PrometheusCredentials,
   RocketMqMessaging,
   type RocketMqMessagingArgs,
-} from '../constructs/cloud';
+} from '../../constructs/cloud';
 import {
   PROMETHEUS_AUTH_SECRET_NAME,
   rocketMqAccountName,
   rocketMqCredentialsSecretName,
-} from '../constructs/shared/names';
+} from '../../constructs/shared/names';
 import {
   decodePulumiConfig,
   type EnvironmentSpec,
@@ -27,8 +27,8 @@ import {
   parseEnvironment,
   PROJECT,
   SECRET_CONFIG_KEYS,
-} from './environment';
-import { type Handoff, parseHandoff } from './handoff';
+} from '../config/environment';
+import { type Handoff, parseHandoff } from '../config/handoff';
 
 /** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
 export const PROMETHEUS_TOKEN_CONFIG_KEY = `${PROJECT}:prometheusToken`;

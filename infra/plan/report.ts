@@ -20,11 +20,11 @@ import {
   type SimulationScaling,
   type SimulationSummary,
   type TrafficProfile,
-} from '../constructs/scaling';
+} from '../../constructs/scaling';
 import { stringify as stringifyYaml } from 'yaml';
-import { DEFAULT_ARRIVAL_RATE_METRIC } from '../constructs/shared/promql';
-import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from './environment';
-import { workloadThreshold } from './k8s/main';
+import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { workloadThreshold } from '../config/workload-threshold';
 
 export interface Plan {
   readonly environment: string;

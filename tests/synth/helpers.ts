@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
-import { loadEnvironment } from '../../infra/environment';
-import { loadHandoff } from '../../infra/handoff';
-import { buildEnvironment } from '../../infra/k8s/main';
+import { loadEnvironment } from '../../infra/config/environment';
+import { loadHandoff } from '../../infra/config/handoff';
+import { buildEnvironment } from '../../infra/synth/app';
 
 export interface Manifest {
   apiVersion: string;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../constructs/shared/names';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 
 /** The Pulumi project name, which is also the namespace of every config key of this stack. */
 export const PROJECT = 'apsaramq-keda';
@@ -565,7 +565,7 @@ export function stackFilePath(environment: string, stacksDir = defaultStacksDir(
 }
 
 export function defaultStacksDir(): string {
-  return path.resolve(__dirname, '..', 'stacks');
+  return path.resolve(__dirname, '..', '..', 'stacks');
 }
 
 /** The environments with a committed stack file, sorted. */

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { extractHandoff, main, renderHandoff, secretFindings } from '../../infra/outputs';
-import { STACKS_DIR } from './harness';
+import { extractHandoff, main, renderHandoff, secretFindings } from '../../infra/outputs/cli';
+import { STACKS_DIR } from '../pulumi/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const committed = (env: string) => fs.readFileSync(path.join(STACKS_DIR, `${env}.outputs.json`), 'utf8');
@@ -234,9 +234,9 @@ describe('npm run outputs', () => {
     expect(result.stderr).toContain('"Prod!" is not a stack name');
   });
 
-  test('runs as npm run outputs does (tsx infra/outputs.ts), from stdin', () => {
+  test('runs as npm run outputs does (tsx infra/outputs/cli.ts), from stdin', () => {
     const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-    const result = spawnSync(tsx, ['infra/outputs.ts', 'dev', '--stacks-dir', dir], {
+    const result = spawnSync(tsx, ['infra/outputs/cli.ts', 'dev', '--stacks-dir', dir], {
       cwd: ROOT,
       input: JSON.stringify(stackOutput(handoffOf('dev'))),
       encoding: 'utf8',

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { listEnvironments } from './environment';
-import { ENVIRONMENTS_VARIABLE } from './k8s/main';
+import { listEnvironments } from '../config/environment';
+import { ENVIRONMENTS_VARIABLE } from '../synth/app';
 
 const program = new Command()
   .name('synth')
@@ -28,7 +28,7 @@ if (unknown.length > 0) {
 const selected = options.env ?? known;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-synth-'));
 try {
-  const cli = path.resolve(__dirname, '..', 'node_modules', '.bin', 'cdk8s');
+  const cli = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'cdk8s');
   // --no-check-upgrade: the CLI's upgrade check calls the npm registry; synth must run offline.
   const run = spawnSync(cli, ['synth', '--no-check-upgrade', '--output', scratch], {
     stdio: ['ignore', 'ignore', 'inherit'],

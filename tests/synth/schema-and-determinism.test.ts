@@ -7,9 +7,9 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parseAllDocuments } from 'yaml';
-import { listEnvironments, loadEnvironment, parseEnvironment } from '../../infra/environment';
-import { loadHandoff, parseHandoff, HandoffError } from '../../infra/handoff';
-import { synthAll, synthEnvironment, SynthInputError } from '../../infra/k8s/main';
+import { listEnvironments, loadEnvironment, parseEnvironment } from '../../infra/config/environment';
+import { loadHandoff, parseHandoff, HandoffError } from '../../infra/config/handoff';
+import { synthAll, synthEnvironment, SynthInputError } from '../../infra/synth/app';
 import { synthObjects, type Manifest } from './helpers';
 
 /** Kubernetes 1.28 and KEDA 2.x schemas, one validating model per kind. */

@@ -1,6 +1,6 @@
-import { listEnvironments, loadEnvironment } from '../../infra/environment';
-import { loadHandoff } from '../../infra/handoff';
-import { workloadThreshold } from '../../infra/k8s/main';
+import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
+import { loadHandoff } from '../../infra/config/handoff';
+import { workloadThreshold } from '../../infra/config/workload-threshold';
 import { backlogQuery } from '../../constructs/shared/promql';
 import { SHUTDOWN_MARGIN_SECONDS } from '../../constructs/k8s';
 import { find, synthObjects, type DeploymentView, type ScaledObjectView } from './helpers';

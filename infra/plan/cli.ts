@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../constructs/scaling';
-import { EnvironmentSpecError, loadEnvironment, type WorkloadSpec } from './environment';
+import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../../constructs/scaling';
+import { EnvironmentSpecError, loadEnvironment, type WorkloadSpec } from '../config/environment';
 import {
   buildPlan,
   chartSpec,
@@ -16,7 +16,7 @@ import {
   renderSvg,
   resolveProfile,
   type PlanOptions,
-} from './plan-report';
+} from './report';
 
 /** Wrong input from the user: exit code 2, nothing written. */
 class UsageError extends Error {}

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { type StackOutputs, apsaraMqKedaStack } from '../../infra/program';
-import { extractHandoff, renderHandoff } from '../../infra/outputs';
+import { type StackOutputs, apsaraMqKedaStack } from '../../infra/pulumi/program';
+import { extractHandoff, renderHandoff } from '../../infra/outputs/cli';
 import {
   ALL_CANARIES,
   ARMS_LOOKUP,

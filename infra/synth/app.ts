@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
-import { thresholdFor } from '../../constructs/scaling';
-import type { EnvironmentSpec, WorkloadSpec } from '../environment';
-import { listEnvironments, loadEnvironment } from '../environment';
-import type { Handoff } from '../handoff';
-import { loadHandoff } from '../handoff';
+import type { EnvironmentSpec } from '../config/environment';
+import { workloadThreshold } from '../config/workload-threshold';
+import { listEnvironments, loadEnvironment } from '../config/environment';
+import type { Handoff } from '../config/handoff';
+import { loadHandoff } from '../config/handoff';
 
 /** Environment variable the synth wrapper sets to restrict synthesis to some environments (comma-separated). */
 export const ENVIRONMENTS_VARIABLE = 'APSARAMQ_KEDA_ENVIRONMENTS';
@@ -74,17 +74,6 @@ export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): stri
       violations.push(`handoff.workloads[${h.name}] is not a workload of the stack`);
   }
   return violations;
-}
-
-/** The threshold a workload's ScaledObject uses: as configured, or derived from throughput and drain target. */
-export function workloadThreshold(w: WorkloadSpec): number {
-  return (
-    w.scaling.threshold ??
-    thresholdFor({
-      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
-      targetDrainSeconds: w.targetDrainSeconds,
-    })
-  );
 }
 
 /** Builds the charts of one environment into `app` (exported for tests: Testing.synth). */

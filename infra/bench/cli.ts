@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { builtInProfile, recommend, simulate } from '../constructs/scaling';
-import { parseEnvironment, stackFilePath } from './environment';
-import { loadHandoff, type Handoff } from './handoff';
-import { synthAll, synthEnvironment } from './k8s/main';
+import { builtInProfile, recommend, simulate } from '../../constructs/scaling';
+import { parseEnvironment, stackFilePath } from '../config/environment';
+import { loadHandoff, type Handoff } from '../config/handoff';
+import { synthAll, synthEnvironment } from '../synth/app';
 
 interface Row {
   readonly name: string;
@@ -61,7 +61,7 @@ function main(): void {
   const large = generatedEnvironment(200);
   const diurnal = builtInProfile('diurnal', 500);
   const flash = builtInProfile('flash-sale', 100);
-  const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const tsx = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
   const rows: Row[] = [
     {
       // What CI and users run: tsx, then the cdk8s CLI running the app, then the swap into the output directory.
@@ -69,7 +69,7 @@ function main(): void {
       runs: 5,
       targetMs: 3000,
       fn: () => {
-        const run = spawnSync(tsx, [path.join(__dirname, 'synth.ts'), '--out', path.join(scratch, 'cli')], {
+        const run = spawnSync(tsx, [path.join(__dirname, '..', 'synth', 'cli.ts'), '--out', path.join(scratch, 'cli')], {
           stdio: 'ignore',
         });
         if (run.status !== 0) throw new Error(`synth exited with ${run.status}`);

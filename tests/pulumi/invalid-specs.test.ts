@@ -1,4 +1,4 @@
-import { apsaraMqKedaStack, StackConfigError } from '../../infra/program';
+import { apsaraMqKedaStack, StackConfigError } from '../../infra/pulumi/program';
 import { CANARY, runWithMocks, stackFileConfig, toRuntimeConfig } from './harness';
 
 type Config = Record<string, unknown>;

@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DNS1123_LABEL } from '../constructs/shared/names';
-import { defaultStacksDir, formatPath } from './environment';
-import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from './handoff';
+import { DNS1123_LABEL } from '../../constructs/shared/names';
+import { defaultStacksDir, formatPath } from '../config/environment';
+import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';
 
 /** The stack output holding the hand-off (infra/index.ts `handoff`). */
 export const HANDOFF_OUTPUT = 'handoff';

@@ -11,9 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { hpaExternalProposal } from '../../constructs/scaling';
-import { listEnvironments, loadEnvironment } from '../../infra/environment';
-import { loadHandoff } from '../../infra/handoff';
-import { buildEnvironment } from '../../infra/k8s/main';
+import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
+import { loadHandoff } from '../../infra/config/handoff';
+import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from './helpers';
 
 jest.setTimeout(90_000);
