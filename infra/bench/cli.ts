@@ -69,9 +69,13 @@ function main(): void {
       runs: 5,
       targetMs: 3000,
       fn: () => {
-        const run = spawnSync(tsx, [path.join(__dirname, '..', 'synth', 'cli.ts'), '--out', path.join(scratch, 'cli')], {
-          stdio: 'ignore',
-        });
+        const run = spawnSync(
+          tsx,
+          [path.join(__dirname, '..', 'synth', 'cli.ts'), '--out', path.join(scratch, 'cli')],
+          {
+            stdio: 'ignore',
+          },
+        );
         if (run.status !== 0) throw new Error(`synth exited with ${run.status}`);
       },
     },

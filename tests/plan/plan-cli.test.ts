@@ -12,7 +12,10 @@ const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 function plan(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan', 'cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan', 'cli.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

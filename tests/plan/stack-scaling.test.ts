@@ -1,6 +1,11 @@
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { listEnvironments, loadEnvironment, parseEnvironment, stackFilePath } from '../../infra/config/environment';
+import {
+  listEnvironments,
+  loadEnvironment,
+  parseEnvironment,
+  stackFilePath,
+} from '../../infra/config/environment';
 import { buildPlan, currentScaling, formatPlanTable, resolveProfile } from '../../infra/plan/report';
 
 // The plan prints its recommendation as a `scaling:` block; pasted into the stack file it must load and
