@@ -1,0 +1,28 @@
+/** The loader's error: every violation of one environment at once, each naming its path. */
+
+/**
+ * Thrown with every violation of a spec at once, each naming its path. Shape errors (types, ranges, names)
+ * come first; rules across fields (a workload's topic exists, min <= max, ...) are checked once every field
+ * has its shape, and are then all reported together.
+ */
+export class EnvironmentSpecError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly violations: readonly string[],
+  ) {
+    super(`environment "${environment}" is invalid:\n  - ${violations.join('\n  - ')}`);
+    this.name = 'EnvironmentSpecError';
+  }
+}
+
+/** Renders a zod path as `workloads[1].maxReplicas`. */
+export function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join('');
+}
+
+export interface Violation {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
