@@ -68,7 +68,9 @@ export function parseEnvironment(
     }
     throw new EnvironmentSpecError(environment, violations);
   }
-  violations.push(...crossFieldViolations(parsed.data).map((v) => `${formatPath(v.path)} ${v.message}`));
+  violations.push(
+    ...crossFieldViolations(parsed.data, environment).map((v) => `${formatPath(v.path)} ${v.message}`),
+  );
   if (violations.length > 0) throw new EnvironmentSpecError(environment, violations);
   const consumerGroups = parsed.data.consumerGroups.map((g) => ({
     ...g,
