@@ -143,11 +143,13 @@ function typeOfUrn(urn: string): string {
   return (urn.split('::')[2] ?? '').split('$').pop() ?? '';
 }
 
+/** Provider inputs and state: untyped JSON, as the engine passes them. */
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see RecordedResource.inputs
+
 /** The commodity code the service reports for an instance created without one. */
 // Source: resource_alicloud_rocketmq_instance.go schema commodity_code (Computed; ons_rmqsub_public_cn
 // subscription, ons_rmqpost_public_cn pay-as-you-go, ons_rmqsrvlesspost_public_cn serverless).
-function readBackCommodityCode(inputs: Record<string, any>): string {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- see RecordedResource.inputs
+function readBackCommodityCode(inputs: Json): string {
   if (inputs.commodityCode !== undefined) return String(inputs.commodityCode);
   return inputs.paymentType === 'Subscription' ? 'ons_rmqsub_public_cn' : 'ons_rmqpost_public_cn';
 }
@@ -158,8 +160,7 @@ function readBackCommodityCode(inputs: Record<string, any>): string {
  * provider's serverless acceptance test TestAccAliCloudRocketmqInstance_basic6747 sends
  * ons_rmqsrvlesspost_public_cn), and so does auto-renewal without its period.
  */
-function createInstanceErrors(inputs: Record<string, any>): string[] {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- see RecordedResource.inputs
+function createInstanceErrors(inputs: Json): string[] {
   const errors: string[] = [];
   if (inputs.subSeriesCode === 'serverless' && inputs.commodityCode !== 'ons_rmqsrvlesspost_public_cn') {
     errors.push('Code: Missingnull, Parameter null is mandatory for this action (serverless commodityCode)');
@@ -379,8 +380,7 @@ function armsLookup(
 /** The ACK cluster credential as the data source answers it. */
 // Source: data_source_alicloud_cs_cluster_credential.go csClusterAuthDescriptionAttributes (kube_config and
 // the certificates Sensitive; expiration of the DescribeClusterUserKubeconfig credential).
-function clusterCredential(inputs: Record<string, any>): Record<string, unknown> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- see RecordedCall.inputs
+function clusterCredential(inputs: Json): Record<string, unknown> {
   const clusterId = String(inputs.clusterId);
   return {
     id: `hash-${clusterId}`,
