@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 import {
   DELIVERY_ORDER_TYPES,
+  LOAD_BALANCING_HINT,
   MAX_RETRY_TIMES,
   MAX_STABILIZATION_WINDOW_SECONDS,
   MESSAGE_TYPES,
@@ -179,8 +180,14 @@ const workloadSchema = z.strictObject({
     .refine((image) => /[:@]/.test(image.replace(/^[^/]*\//, '')), 'must pin a tag or digest, not latest'),
   topic: nonEmpty,
   consumerGroup: nonEmpty,
-  /** 'message' for the 5.x gRPC SDKs, 'queue' for the 4.x Remoting SDKs. */
-  loadBalancing: z.enum(['message', 'queue']).default('message'),
+  /**
+   * How the consumers' SDK balances the group (LOAD_BALANCING_BY_SDK): 'message' for the 5.x gRPC SDKs, TCP Java
+   * 2.x.x.Final+ and TCP C++ 3.x; 'queue' for the 4.x Remoting SDKs, TCP Java 1.x and TCP C++ 1.x-2.x, where a
+   * consumer beyond the queue count sits idle. @default 'message'
+   */
+  loadBalancing: z
+    .enum(['message', 'queue'], { error: () => `must be message or queue (${LOAD_BALANCING_HINT})` })
+    .default('message'),
   /** Read queues of the topic; required for queue-based consumers. */
   queueCount: positiveInt.optional(),
   messagesPerSecondPerPod: z.number().positive(),

@@ -160,3 +160,31 @@ describe('loadEnvironment unknown config keys', () => {
 test('every committed stack file loads', () => {
   for (const env of listEnvironments()) expect(loadEnvironment(env).name).toBe(env);
 });
+
+describe('loadBalancing names the SDKs of each mode', () => {
+  const withLine = (line: string): string => {
+    const text = devFile.replace('      loadBalancing: message\n', `      ${line}\n`);
+    expect(text).not.toBe(devFile);
+    return text;
+  };
+
+  test('an unknown value lists which SDKs balance per message and which per queue', () => {
+    const [violation] = loadVariant('qa', withLine('loadBalancing: tcp')).error.violations;
+    expect(violation).toMatch(/^workloads\[0\]\.loadBalancing: must be message or queue \(message = /);
+    for (const sdk of [
+      'TCP Java SDK 2.x.x.Final',
+      'TCP C++ SDK 3.x',
+      'TCP Java SDK 1.x',
+      'TCP C++ SDK 1.x and 2.x',
+      '4.x Remoting',
+      '5.x gRPC',
+    ])
+      expect(violation).toContain(sdk);
+  });
+
+  test('queue without queueCount names the queue-based SDKs', () => {
+    expect(loadVariant('qa', withLine('loadBalancing: queue')).error.violations).toEqual([
+      'workloads[0].queueCount is required for queue-based consumers (loadBalancing: queue is Apache RocketMQ 4.x Remoting SDKs; Alibaba TCP Java SDK 1.x; Alibaba TCP C++ SDK 1.x and 2.x; any SDK of a region without message-based balancing)',
+    ]);
+  });
+});
