@@ -1,5 +1,6 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
+import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 import {
   DELIVERY_ORDER_TYPES,
@@ -220,6 +221,13 @@ const prometheusSchema = z
 
 const kubernetesSchema = z.strictObject({
   namespace: k8sName,
+  /**
+   * Which labels select the consumer pods (constructs/shared/labels.ts SELECTOR_SCHEMES): 'environment' avoids
+   * `app.kubernetes.io/instance`, which Argo CD's label tracking overwrites; 'instance-label' keeps the selector of
+   * Deployments deployed before it existed (a selector is immutable: see the README's selector migration).
+   * @default 'environment'
+   */
+  selectorScheme: z.enum(SELECTOR_SCHEMES).default(DEFAULT_SELECTOR_SCHEME),
   /** Whether Pulumi writes the Secrets into the cluster (needs a kubeconfig). */
   createSecrets: z.boolean().default(true),
   /** ACK cluster id: when set, Pulumi installs the ack-keda add-on on it. */

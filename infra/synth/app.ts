@@ -90,6 +90,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     const workload = new ConsumerWorkload(chart, 'workload', {
       name: w.name,
       environment: spec.name,
+      selectorScheme: spec.kubernetes.selectorScheme,
       image: w.image,
       resources: w.resources,
       rocketMqEndpoint: handoff.rocketMqEndpoint,
@@ -104,6 +105,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     new BacklogScaler(chart, 'scaler', {
       name: w.name,
       environment: spec.name,
+      selectorScheme: spec.kubernetes.selectorScheme,
       scaleTargetName: workload.deployment.name,
       serverAddress: handoff.prometheus.serverAddress,
       auth: handoff.prometheus.auth,
