@@ -10,7 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import { builtInProfile, recommend, simulate } from '../../constructs/scaling';
 import { parseEnvironment, stackFilePath } from '../config/environment';
 import { loadHandoff, type Handoff } from '../config/handoff';
-import { synthAll, synthEnvironment } from '../synth/app';
+import { synthEnvironment } from '../synth/app';
+import { synthAll } from '../synth/pipeline';
 
 interface Row {
   readonly name: string;

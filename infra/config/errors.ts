@@ -1,5 +1,6 @@
 /** The loader's error: every violation of one environment at once, each naming its path. */
 import * as path from 'node:path';
+import { InputError } from '../shared/input-error';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -14,7 +15,7 @@ export function displayPath(file: string): string {
  * come first; rules across fields (a workload's topic exists, min <= max, ...) are checked once every field
  * has its shape, and are then all reported together.
  */
-export class EnvironmentSpecError extends Error {
+export class EnvironmentSpecError extends InputError {
   constructor(
     readonly environment: string,
     readonly violations: readonly string[],
@@ -22,7 +23,6 @@ export class EnvironmentSpecError extends Error {
     readonly file: string = displayPath(path.join(REPO_ROOT, 'stacks', `Pulumi.${environment}.yaml`)),
   ) {
     super(`${file}: environment "${environment}" is invalid:\n  - ${violations.join('\n  - ')}`);
-    this.name = 'EnvironmentSpecError';
   }
 }
 

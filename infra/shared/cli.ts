@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { InputError } from './input-error';
 
 export const EXIT_OK = 0;
 /** The command ran and found a failure: a stale file, a failed child process. */
@@ -14,13 +15,7 @@ export const EXIT_USAGE = 2;
 /** The project's version, printed by `--version` of every CLI. */
 export const VERSION: string = version;
 
-/** Wrong input from the user: exit code 2, the message only (no stack trace), nothing written. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export { InputError };
 
 /**
  * A commander program with the shared conventions: `--version`, errors thrown instead of `process.exit`
