@@ -57,7 +57,9 @@ export function secretFindings(value: unknown, at: readonly PropertyKey[] = []):
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(value)) return [`${where}: is a URL with credentials in it`];
     const parameters = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? secretParameters(value) : [];
     if (parameters.length > 0) {
-      return [`${where}: is a URL with credentials in its query string or fragment (${parameters.join(', ')})`];
+      return [
+        `${where}: is a URL with credentials in its query string or fragment (${parameters.join(', ')})`,
+      ];
     }
     return [];
   }

@@ -295,7 +295,7 @@ describe('npm run outputs', () => {
       encoding: 'utf8',
     });
     expect(closed.status).toBe(2);
-    expect(closed.stderr).toMatch(/^outputs: stdin is invalid:\n  - no input/);
+    expect(closed.stderr).toMatch(/^outputs: stdin is invalid:\n {2}- no input/);
   });
 
   test('runs as npm run outputs does (tsx infra/outputs/cli.ts), from stdin', () => {
