@@ -5,6 +5,7 @@ import type { Violation } from './errors';
 import {
   ACL_USERNAME_MAX_LENGTH,
   AUTO_RENEW_PERIODS,
+  LOAD_BALANCING_BY_SDK,
   MSG_PROCESS_SPECS,
   NAME_MAX_LENGTH,
   OPEN_ALLOWLIST_ENTRY,
@@ -112,7 +113,10 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
     }
     if (w.loadBalancing === 'queue') {
       if (w.queueCount === undefined) {
-        add(at('queueCount'), 'is required for queue-based (4.x Remoting SDK) consumers');
+        add(
+          at('queueCount'),
+          `is required for queue-based consumers (loadBalancing: queue is ${LOAD_BALANCING_BY_SDK.queue})`,
+        );
       } else if (w.maxReplicas > w.queueCount) {
         add(
           at('maxReplicas'),
@@ -120,7 +124,10 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
         );
       }
     } else if (w.queueCount !== undefined) {
-      add(at('queueCount'), 'applies to queue-based consumers only (loadBalancing: queue)');
+      add(
+        at('queueCount'),
+        `applies to queue-based consumers only (loadBalancing: queue); message-based balancing is ${LOAD_BALANCING_BY_SDK.message}`,
+      );
     }
     if (w.idleReplicaCount !== undefined && w.idleReplicaCount >= w.minReplicas) {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
