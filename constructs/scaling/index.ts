@@ -4,6 +4,7 @@ export * from './hpa-behavior';
 export * from './hpa-rate-limits';
 export * from './hpa-normalize';
 export * from './keda-activation';
+export * from './keda-version';
 export * from './fallback';
 export * from './thresholds';
 export * from './serverless';

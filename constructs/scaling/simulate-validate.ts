@@ -1,6 +1,12 @@
 import { requireInt, requireNonNegative, requirePositive } from './guards';
 import { DEFAULT_KEDA_COOLDOWN_SECONDS } from './keda-activation';
 import {
+  DEFAULT_KEDA_VERSION,
+  KEDA_FALLBACK_BEHAVIORS,
+  kedaFallbackMode,
+  kedaSupportsFallbackBehavior,
+} from './keda-version';
+import {
   DEFAULT_HPA_SYNC_SECONDS,
   DEFAULT_METRIC_STALENESS_SECONDS,
   DEFAULT_POD_STARTUP_SECONDS,
@@ -62,7 +68,24 @@ export function validate(input: SimulationInput): void {
   );
   requireInt('scaling.cooldownPeriodSeconds', s.cooldownPeriodSeconds ?? DEFAULT_KEDA_COOLDOWN_SECONDS);
   if (s.queueCap !== undefined) requireInt('scaling.queueCap', s.queueCap, 1);
+  const kedaVersion = s.kedaVersion ?? DEFAULT_KEDA_VERSION;
+  kedaFallbackMode(kedaVersion);
+  if (s.ignoreNullValues !== undefined && typeof s.ignoreNullValues !== 'boolean') {
+    throw new RangeError(`scaling.ignoreNullValues must be true or false, got ${String(s.ignoreNullValues)}`);
+  }
   if (s.fallback) {
+    if (s.fallback.behavior !== undefined) {
+      if (!KEDA_FALLBACK_BEHAVIORS.includes(s.fallback.behavior)) {
+        throw new RangeError(
+          `scaling.fallback.behavior must be one of ${KEDA_FALLBACK_BEHAVIORS.join(', ')}, got ${String(s.fallback.behavior)}`,
+        );
+      }
+      if (!kedaSupportsFallbackBehavior(kedaVersion)) {
+        throw new RangeError(
+          `scaling.fallback.behavior needs KEDA 2.17 or later (scaling.kedaVersion ${kedaVersion})`,
+        );
+      }
+    }
     requireInt('scaling.fallback.failureThreshold', s.fallback.failureThreshold, 1);
     requireInt('scaling.fallback.replicas', s.fallback.replicas, 1);
     if (s.fallback.replicas > s.maxReplicas) {
@@ -99,6 +122,16 @@ export function validate(input: SimulationInput): void {
     requireNonNegative(`timing.outages[${i}].fromSecond`, o.fromSecond);
     if (!(o.toSecond > o.fromSecond))
       throw new RangeError(`timing.outages[${i}].toSecond must be > fromSecond`);
+    if (o.kind !== undefined && o.kind !== 'error' && o.kind !== 'empty') {
+      throw new RangeError(`timing.outages[${i}].kind must be error or empty, got ${String(o.kind)}`);
+    }
+    (o.triggers ?? []).forEach((trigger, j) => {
+      if (trigger !== 'backlog' && trigger !== 'arrivalRate') {
+        throw new RangeError(
+          `timing.outages[${i}].triggers[${j}] must be backlog or arrivalRate, got ${String(trigger)}`,
+        );
+      }
+    });
   });
   requirePositive('durationSeconds', input.durationSeconds);
   if (input.durationSeconds > MAX_SIMULATION_SECONDS) {

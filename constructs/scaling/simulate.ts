@@ -2,6 +2,7 @@ import { hpaExternalProposal } from './hpa-proposal';
 import type { HpaState } from './hpa-behavior';
 import { hpaNormalize } from './hpa-normalize';
 import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
+import { DEFAULT_KEDA_VERSION, fallbackMetricReplicas, kedaFallbackMode } from './keda-version';
 import { MessageLedger } from './message-ledger';
 import { validate } from './simulate-validate';
 import {
@@ -12,6 +13,7 @@ import {
   RATE_WINDOW_SECONDS,
   type SimulationInput,
   type SimulationResult,
+  type SimulationTrigger,
   type TimelinePoint,
 } from './simulation-types';
 import { amountIn } from './traffic-series';
@@ -32,11 +34,15 @@ interface Pod {
  * Predicts what KEDA and the HPA do over time (pure, deterministic). Each step, first the control loops that
  * are due act on what they can see, then messages arrive and ready pods (up to the queue cap) and the external
  * drain take them FIFO; a fetched message stays in the backlog until its ack is due.
- * - KEDA, every polling interval at its phase: activation (0 ↔ 1, idle) and cooldown; with every query
- *   failing, `fallback.replicas` set directly, or without fallback the same as idle.
+ * - KEDA, every polling interval at its phase (kedacore/keda pkg/scaling/executor/scale_scaledobjects.go
+ *   RequestScale): activation (0 ↔ 1, idle) and cooldown. A failing trigger is not active; with one failing,
+ *   LastActiveTime is not refreshed; with none active and one failing, KEDA 2.16 and earlier write
+ *   `fallback.replicas` (doFallbackScaling), 2.17+ do nothing, and without fallback nothing is scaled.
  * - The HPA, every sync at its phase while replicas > 0: the [min, max] guards, else the larger proposal of the
- *   triggers from the metric as it was `metricStalenessSeconds` ago (the fallback metric once more than
- *   `failureThreshold` requests failed), normalized on the legacy path without behavior.
+ *   triggers from the metric as it was `metricStalenessSeconds` ago (a trigger's fallback metric once more than
+ *   `failureThreshold` of its requests failed), normalized on the legacy path without behavior. A failing
+ *   metric blocks a scale-down and, when every metric fails, any change (horizontal.go
+ *   computeReplicasForMetrics).
  */
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
@@ -70,7 +76,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   // A Deployment already running counts as active at the start; a new one with no replicas has no
   // LastActiveTime, so KEDA would scale it in without waiting for the cooldown.
   let lastActiveAt: number | undefined = initial > 0 ? 0 : undefined;
-  let hpaFailures = 0;
+  // Failed metric requests per trigger, reset by a success (KEDA pkg/fallback GetMetricsWithFallback).
+  const hpaFailures = [0, 0];
+  const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
+  const ignoreNullValues = scaling.ignoreNullValues ?? true;
   let replicaSeconds = 0;
   let scaleEvents = 0;
   let maxSpec = specReplicas;
@@ -81,8 +90,17 @@ export function simulate(input: SimulationInput): SimulationResult {
       ? Infinity
       : Math.min(scaling.queueCap, scaling.maxReplicas) * scaling.threshold;
 
-  const inOutage = (t: number): boolean =>
-    (timing.outages ?? []).some((o) => t >= o.fromSecond && t < o.toSecond);
+  /** The outage kind hitting `trigger`'s query at t, if any ('error' wins over 'empty'). */
+  const outageAt = (trigger: SimulationTrigger, t: number): 'error' | 'empty' | undefined => {
+    let kind: 'error' | 'empty' | undefined;
+    for (const o of timing.outages ?? []) {
+      if (t < o.fromSecond || t >= o.toSecond) continue;
+      if (o.triggers !== undefined && !o.triggers.includes(trigger)) continue;
+      if ((o.kind ?? 'error') === 'error') return 'error';
+      kind = 'empty';
+    }
+    return kind;
+  };
   const indexAt = (t: number): number => Math.max(0, Math.min(steps, Math.floor(t / step)));
   const seenBacklog = (t: number): number => Math.min(backlogSeries[indexAt(t - staleness)], clampAt);
   const seenArrivalRate = (t: number): number => {
@@ -92,12 +110,36 @@ export function simulate(input: SimulationInput): SimulationResult {
     return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
   };
   // The ScaledObject's triggers: the backlog, and optionally the arrival rate (activation 0, KEDA's default).
-  const triggers: { target: number; activation: number; seen: (t: number) => number }[] = [
-    { target: scaling.threshold, activation, seen: seenBacklog },
+  const triggers: {
+    name: SimulationTrigger;
+    target: number;
+    activation: number;
+    ignoreNullValues: boolean;
+    seen: (t: number) => number;
+  }[] = [
+    { name: 'backlog', target: scaling.threshold, activation, ignoreNullValues, seen: seenBacklog },
     ...(scaling.arrivalRateThreshold === undefined
       ? []
-      : [{ target: scaling.arrivalRateThreshold, activation: 0, seen: seenArrivalRate }]),
+      : [
+          {
+            name: 'arrivalRate' as const,
+            target: scaling.arrivalRateThreshold,
+            activation: 0,
+            ignoreNullValues: true,
+            seen: seenArrivalRate,
+          },
+        ]),
   ];
+  /**
+   * What a trigger's query gives at t: the value, or undefined for an error. An empty result is 0 with
+   * ignoreNullValues, else an error (Source: KEDA pkg/scalers/prometheus_scaler.go ExecutePromQuery).
+   */
+  const read = (trigger: (typeof triggers)[number], t: number): number | undefined => {
+    const outage = outageAt(trigger.name, t);
+    if (outage === 'error') return undefined;
+    if (outage === 'empty') return trigger.ignoreNullValues ? 0 : undefined;
+    return trigger.seen(t);
+  };
   const resize = (target: number, t: number): void => {
     if (target === specReplicas) return;
     scaleEvents += 1;
@@ -118,17 +160,21 @@ export function simulate(input: SimulationInput): SimulationResult {
   backlogSeries[0] = ledger.backlog;
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
-    // 1. Control loops act on what they can see now. In an outage every query fails.
-    const failing = inOutage(t);
+    // 1. Control loops act on what they can see now.
     if (t % polling === kedaPhase) {
-      const active = !failing && triggers.some((trigger) => trigger.seen(t) > trigger.activation);
-      if (active) lastActiveAt = t;
-      if (!active && failing && scaling.fallback) {
-        // No trigger active, one failed, fallback.replicas set: the scale loop sets the count itself,
-        // from the first failed poll (KEDA executor RequestScale → doFallbackScaling).
-        resize(scaling.fallback.replicas, t);
+      const values = triggers.map((trigger) => read(trigger, t));
+      const isError = values.some((v) => v === undefined);
+      const active = values.some((v, i) => v !== undefined && v > triggers[i].activation);
+      const fromZeroOrIdle =
+        specReplicas === 0 || (scaling.idleReplicaCount !== undefined && specReplicas < scaling.minReplicas);
+      if (active && !fromZeroOrIdle && isError) {
+        // RequestScale `isActive`, `case isError`: Ready=Unknown, LastActiveTime left as it was.
+      } else if (!active && isError) {
+        // RequestScale `!isActive && isError`: with fallback, 2.16 and earlier write fallback.replicas
+        // (doFallbackScaling); 2.17+ and no fallback only set a condition.
+        if (scaling.fallback && fallbackMode === 'scale-loop') resize(scaling.fallback.replicas, t);
       } else {
-        // A failing trigger is not active: without fallback an outage counts as idle, cooldown included.
+        if (active) lastActiveAt = t;
         // ScaledObject activity is "any trigger active": pass it to the 0 ↔ 1 decision as 1 / 0.
         const decision = kedaActivation({
           currentReplicas: specReplicas,
@@ -147,7 +193,9 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (t % sync === hpaPhase && specReplicas > 0) {
       const proposal = (metricValue: number, targetAverageValue: number): number =>
         hpaExternalProposal({
-          statusReplicas: specReplicas,
+          // The replica calculator divides by the scale's status.replicas, the pods that exist (replica_calculator.go
+          // GetExternalPerPodMetricReplicas); the model creates and deletes pods with the write, so it equals spec.
+          statusReplicas: pods.length,
           metricValue,
           targetAverageValue,
           ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
@@ -158,20 +206,33 @@ export function simulate(input: SimulationInput): SimulationResult {
         // the proposal.
         desired = specReplicas;
       } else {
-        // The metrics server counts failed requests per metric and resets on success
-        // (KEDA pkg/fallback GetMetricsWithFallback).
-        hpaFailures = failing ? hpaFailures + 1 : 0;
-        if (!failing) {
-          desired = Math.max(...triggers.map((trigger) => proposal(trigger.seen(t), trigger.target)));
-        } else if (scaling.fallback && hpaFailures > scaling.fallback.failureThreshold) {
-          // Past failureThreshold each metric reads int64(target) × fallback.replicas (doFallback).
-          const replicas = scaling.fallback.replicas;
-          desired = Math.max(
-            ...triggers.map((trigger) => proposal(Math.trunc(trigger.target) * replicas, trigger.target)),
-          );
-        }
+        let invalid = 0;
+        let proposed = 0;
+        triggers.forEach((trigger, i) => {
+          const value = read(trigger, t);
+          hpaFailures[i] = value === undefined ? hpaFailures[i] + 1 : 0;
+          let metric = value;
+          if (
+            metric === undefined &&
+            scaling.fallback &&
+            hpaFailures[i] > scaling.fallback.failureThreshold
+          ) {
+            // Past failureThreshold the metric reads int64(target) × replicas (fallback.go doFallback).
+            const replicas = fallbackMetricReplicas(
+              scaling.fallback.replicas,
+              specReplicas,
+              fallbackMode === 'hpa' ? scaling.fallback.behavior : undefined,
+            );
+            metric = Math.trunc(trigger.target) * replicas;
+          }
+          if (metric === undefined) invalid += 1;
+          else proposed = Math.max(proposed, proposal(metric, trigger.target));
+        });
+        // computeReplicasForMetrics: every metric invalid, or one invalid and a proposal below spec, is an error.
+        const failed = invalid === triggers.length || (invalid > 0 && proposed < specReplicas);
+        if (!failed) desired = proposed;
       }
-      // With every metric failing and no fallback the HPA leaves the count alone.
+      // On a metric error the HPA leaves the count alone.
       if (desired !== undefined) {
         const result = hpaNormalize({
           now: t,

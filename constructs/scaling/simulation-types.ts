@@ -1,5 +1,6 @@
 import type { HpaTolerance } from './hpa-proposal';
 import type { HpaBehavior } from './hpa-behavior';
+import type { KedaFallbackBehavior } from './keda-version';
 
 // Sources: KEDA ScaledObject defaults (pollingInterval 30 s, cooldownPeriod 300 s); kube-controller-manager
 // `--horizontal-pod-autoscaler-sync-period` default 15 s; ARMS cloud-service metrics are scraped every 15-30 s.
@@ -37,8 +38,25 @@ export interface SimulationScaling {
    * min(queueCap, maxReplicas) × threshold as the manifests do. @default none
    */
   readonly queueCap?: number;
-  /** ScaledObject fallback, `replicas` within [1, maxReplicas]. @default none (`false` too) */
-  readonly fallback?: false | { readonly failureThreshold: number; readonly replicas: number };
+  /**
+   * ScaledObject fallback, `replicas` within [1, maxReplicas]; `behavior` needs KEDA 2.17+.
+   * @default none (`false` too)
+   */
+  readonly fallback?:
+    | false
+    | {
+        readonly failureThreshold: number;
+        readonly replicas: number;
+        /** @default static */
+        readonly behavior?: KedaFallbackBehavior;
+      };
+  /** The KEDA release whose executor and fallback are modelled (major.minor.patch). @default DEFAULT_KEDA_VERSION */
+  readonly kedaVersion?: string;
+  /**
+   * The backlog trigger's `ignoreNullValues`: true reads an empty result as 0, false makes it an error (the
+   * arrival-rate trigger keeps KEDA's default, true). @default true
+   */
+  readonly ignoreNullValues?: boolean;
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
 }
@@ -88,8 +106,24 @@ export interface SimulationTiming {
   readonly kedaPhaseSeconds?: number;
   /** Offset of the HPA's syncs within its sync period (see kedaPhaseSeconds). @default 0 */
   readonly hpaPhaseSeconds?: number;
-  /** Windows [fromSecond, toSecond) during which every metric query fails. @default none */
-  readonly outages?: readonly { readonly fromSecond: number; readonly toSecond: number }[];
+  /** Windows [fromSecond, toSecond) during which metric queries fail or come back empty. @default none */
+  readonly outages?: readonly SimulationOutage[];
+}
+
+/** A trigger of the simulated ScaledObject. */
+export type SimulationTrigger = 'backlog' | 'arrivalRate';
+
+export interface SimulationOutage {
+  readonly fromSecond: number;
+  readonly toSecond: number;
+  /**
+   * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
+   * wrong instance id, an ARMS gap, a group that lost its series), which only ignoreNullValues false makes
+   * an error. @default error
+   */
+  readonly kind?: 'error' | 'empty';
+  /** The triggers whose queries are affected. @default every trigger */
+  readonly triggers?: readonly SimulationTrigger[];
 }
 
 export interface SimulationInput {
