@@ -25,6 +25,12 @@ export type KedaFallbackMode = 'scale-loop' | 'hpa';
 export type KedaFallbackBehavior =
   'static' | 'currentReplicas' | 'currentReplicasIfHigher' | 'currentReplicasIfLower';
 
+/**
+ * The fallback behavior the manifests use from KEDA 2.17 on: the larger of the current count and
+ * fallback.replicas, so a metric outage never scales in (kedacore/keda v2.17.2 pkg/fallback/fallback.go doFallback).
+ */
+export const FAIL_SAFE_FALLBACK_BEHAVIOR: KedaFallbackBehavior = 'currentReplicasIfHigher';
+
 export const KEDA_FALLBACK_BEHAVIORS: readonly KedaFallbackBehavior[] = [
   'static',
   'currentReplicas',

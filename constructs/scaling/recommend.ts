@@ -64,7 +64,12 @@ export interface RecommendInput {
   /** Settings the grid keeps as they are, e.g. those of the deployed ScaledObject. @default KEDA's defaults */
   readonly fixed?: Pick<
     SimulationScaling,
-    'cooldownPeriodSeconds' | 'idleReplicaCount' | 'fallback' | 'tolerance'
+    | 'cooldownPeriodSeconds'
+    | 'idleReplicaCount'
+    | 'fallback'
+    | 'tolerance'
+    | 'kedaVersion'
+    | 'ignoreNullValues'
   >;
 }
 

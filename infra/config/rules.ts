@@ -1,6 +1,11 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
 import type { Violation } from './errors';
-import { NAME_MAX_LENGTH, RETRY_POLICY_FOR_ORDER, SERVERLESS_TOPIC_NAME_MAX_LENGTH } from './limits';
+import {
+  NAME_MAX_LENGTH,
+  PINNED_ACK_KEDA_VERSION,
+  RETRY_POLICY_FOR_ORDER,
+  SERVERLESS_TOPIC_NAME_MAX_LENGTH,
+} from './limits';
 import { isExistingInstance, isServerless, type RawSpec } from './schema';
 
 /** Rules that span fields: run only once every field has its own shape right. */
@@ -116,6 +121,14 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
       add(at('idleReplicaCount'), `(${w.idleReplicaCount}) must be < minReplicas (${w.minReplicas})`);
     }
+    if (w.minReplicas === 0 && w.scaling.activationThreshold > 0) {
+      // KEDA activates only when the backlog is above activationThreshold (prometheus_scaler.go
+      // GetMetricsAndActivity: value > activationThreshold), so at zero replicas that many messages wait forever.
+      add(
+        ['workloads', i, 'scaling', 'activationThreshold'],
+        `(${w.scaling.activationThreshold}) must be 0 when minReplicas is 0: with no consumer running, up to ${w.scaling.activationThreshold} messages would wait forever`,
+      );
+    }
     const fallback = w.scaling.fallback;
     if (fallback !== false && fallback.replicas !== undefined) {
       if (fallback.replicas < Math.max(w.minReplicas, 1) || fallback.replicas > w.maxReplicas) {
@@ -126,5 +139,11 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
       }
     }
   });
+  if (spec.kubernetes.ackClusterId !== undefined && spec.kubernetes.kedaAddonVersion === undefined) {
+    add(
+      ['kubernetes', 'kedaAddonVersion'],
+      `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
+    );
+  }
   return out;
 }

@@ -40,6 +40,17 @@ function nonNegativeNumber(value: string): number {
   return parsed;
 }
 
+/** `--outage 600-1200` or `600-1200:empty`: whole seconds, from < to. */
+function outageWindow(value: string): NonNullable<PlanOptions['outage']> {
+  const match = /^(\d+)-(\d+)(:empty|:error)?$/.exec(value.trim());
+  const fromSecond = Number(match?.[1]);
+  const toSecond = Number(match?.[2]);
+  if (match === null || !(toSecond > fromSecond)) {
+    throw new InvalidArgumentError('must be <from>-<to> whole seconds with from < to, optionally :empty');
+  }
+  return { fromSecond, toSecond, kind: match[3] === ':empty' ? 'empty' : 'error' };
+}
+
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
     if (!fs.existsSync(option) || !fs.statSync(option).isFile())
@@ -83,6 +94,11 @@ async function main(): Promise<void> {
       nonNegativeNumber,
     )
     .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
+    .option(
+      '--outage <from-to[:empty]>',
+      'seconds during which every metric query fails (or, with :empty, returns no series), for the current config',
+      outageWindow,
+    )
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
     // Commander prints its own message; main() turns its error into the exit code.
     .exitOverride()
@@ -101,6 +117,7 @@ async function main(): Promise<void> {
   const planOptions: PlanOptions = {
     ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
     ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
+    ...(options.outage !== undefined && { outage: options.outage }),
   };
   // Every check before anything is written.
   const violations = workloads.flatMap((w) => planOptionViolations(w, planOptions));

@@ -1,7 +1,10 @@
 /** Builds, prints and charts a plan: current config vs recommended vs oracle for one workload and profile. */
 import {
   builtInProfile,
+  DEFAULT_KEDA_VERSION,
   defaultFallbackReplicas,
+  FAIL_SAFE_FALLBACK_BEHAVIOR,
+  kedaSupportsFallbackBehavior,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
   type HpaBehavior,
@@ -24,6 +27,7 @@ import {
 import { stringify as stringifyYaml } from 'yaml';
 import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { kedaRelease } from '../config/keda-release';
 import { workloadThreshold } from '../config/workload-threshold';
 
 export interface Plan {
@@ -86,9 +90,12 @@ export function resolveProfile(name: string, w: WorkloadSpec, baseRate?: number)
 }
 
 /** The ScaledObject of the environment as simulation parameters. */
-export function currentScaling(w: WorkloadSpec): SimulationScaling {
+export function currentScaling(w: WorkloadSpec, kedaVersion = DEFAULT_KEDA_VERSION): SimulationScaling {
   const s = w.scaling;
   return {
+    kedaVersion,
+    // The backlog trigger's ignoreNullValues as constructs/k8s/backlog-scaler.ts writes it.
+    ignoreNullValues: false,
     threshold: workloadThreshold(w),
     activationThreshold: s.activationThreshold,
     minReplicas: w.minReplicas,
@@ -108,6 +115,8 @@ export function currentScaling(w: WorkloadSpec): SimulationScaling {
         failureThreshold: s.fallback.failureThreshold,
         // maxReplicas is already within the queue count (the environment loader checks it).
         replicas: s.fallback.replicas ?? defaultFallbackReplicas(w.minReplicas, w.maxReplicas),
+        // As constructs/k8s/backlog-scaler.ts writes it for releases that have fallback.behavior.
+        ...(kedaSupportsFallbackBehavior(kedaVersion) && { behavior: FAIL_SAFE_FALLBACK_BEHAVIOR }),
       },
     }),
   };
@@ -153,6 +162,12 @@ export interface PlanOptions {
   readonly processingSeconds?: number;
   /** Seconds from pod creation to ready. @default 20 (DEFAULT_POD_STARTUP_SECONDS) */
   readonly startupSeconds?: number;
+  /** A metric outage the current configuration lives through (errors, or empty results). @default none */
+  readonly outage?: {
+    readonly fromSecond: number;
+    readonly toSecond: number;
+    readonly kind: 'error' | 'empty';
+  };
 }
 
 /** Checks the options against the workload; every message names the option, the value and the rule. */
@@ -170,6 +185,12 @@ export function planOptionViolations(w: WorkloadSpec, options: PlanOptions): str
   }
   if (startupSeconds !== undefined && (!Number.isFinite(startupSeconds) || startupSeconds < 0)) {
     violations.push(`--startup-seconds (${startupSeconds}) must be a number >= 0`);
+  }
+  const outage = options.outage;
+  if (outage !== undefined && !(outage.fromSecond >= 0 && outage.toSecond > outage.fromSecond)) {
+    violations.push(
+      `--outage (${outage.fromSecond}-${outage.toSecond}) must be <from>-<to> seconds with 0 <= from < to`,
+    );
   }
   return violations;
 }
@@ -195,8 +216,12 @@ export function buildPlan(
     ...timings,
   };
   const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
-  const scaling = currentScaling(w);
-  const current = simulate({ ...base, scaling });
+  const scaling = currentScaling(w, kedaRelease(spec));
+  const current = simulate({
+    ...base,
+    scaling,
+    ...(options.outage !== undefined && { timing: { outages: [options.outage] } }),
+  });
   const recommendation: Recommendation = recommend({
     messagesPerSecondPerPod: w.messagesPerSecondPerPod,
     targetDrainSeconds: w.targetDrainSeconds,
@@ -212,6 +237,8 @@ export function buildPlan(
       }),
       ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
       ...(scaling.fallback !== undefined && { fallback: scaling.fallback }),
+      ...(scaling.kedaVersion !== undefined && { kedaVersion: scaling.kedaVersion }),
+      ...(scaling.ignoreNullValues !== undefined && { ignoreNullValues: scaling.ignoreNullValues }),
     },
     ...timings,
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),

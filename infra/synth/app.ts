@@ -8,6 +8,7 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
 import type { EnvironmentSpec } from '../config/environment';
+import { kedaRelease } from '../config/keda-release';
 import { workloadThreshold } from '../config/workload-threshold';
 import { listEnvironments, loadEnvironment } from '../config/environment';
 import type { Handoff } from '../config/handoff';
@@ -136,6 +137,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
         },
       }),
       ...(s.behavior !== undefined && { behavior: s.behavior }),
+      kedaVersion: kedaRelease(spec),
     });
     return chart;
   });

@@ -17,6 +17,7 @@ import {
   runWithMocks,
   valueOf,
 } from './harness';
+import { PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
 import { TYPE } from './types';
 
 type Env = 'dev' | 'staging' | 'prod';
@@ -396,7 +397,12 @@ describe.each(['dev', 'staging', 'prod'] as const)('stack %s', (env) => {
   test('installs the ack-keda add-on exactly when the stack names an ACK cluster', () => {
     const addons = ofType(run, TYPE.addon).map((a) => a.inputs);
     const cluster = { dev: 'c0fakedev00000000000000000000000dd', prod: 'c0fakeprod0000000000000000000000pp' };
-    expect(addons).toEqual(env === 'staging' ? [] : [{ clusterId: cluster[env], name: 'ack-keda' }]);
+    // Every stack that installs the add-on pins its version (infra/config/limits.ts PINNED_ACK_KEDA_VERSION).
+    expect(addons).toEqual(
+      env === 'staging'
+        ? []
+        : [{ clusterId: cluster[env], name: 'ack-keda', version: PINNED_ACK_KEDA_VERSION }],
+    );
   });
 
   test('exports handoff in plain text and every credential only as a Pulumi secret', async () => {

@@ -1,7 +1,7 @@
 import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
 import { workloadThreshold } from '../../infra/config/workload-threshold';
-import { backlogQuery } from '../../constructs/shared/promql';
+import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import { SHUTDOWN_MARGIN_SECONDS } from '../../constructs/k8s';
 import { find, synthObjects, type DeploymentView, type ScaledObjectView } from './helpers';
 
@@ -55,10 +55,29 @@ describe.each(environments)('manifests of %s', (environment) => {
           topic: w.topic,
           consumerGroup: w.consumerGroup,
           ...(queueBased && { clampMax: w.maxReplicas * threshold }),
+          // A workload that scales to zero falls back to the topic's arrivals when the group has no series.
+          ...(w.minReplicas === 0 && {
+            whenGroupAbsent: {
+              arrivalMetricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+            },
+          }),
         }),
       );
       expect(backlog.metadata.query).not.toMatch(/\bby\b/);
       expect(backlog.metadata.query).toContain(`consumer_group="${w.consumerGroup}"`);
+    });
+
+    test('a missing backlog series is an error, and the fallback never scales in (KEDA 2.17+)', () => {
+      // Source: kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery (ignoreNullValues default true
+      // reads an empty result as 0); pkg/fallback/fallback.go doFallback (currentReplicasIfHigher).
+      const backlog = scaled.spec.triggers.find((t) => t.name === 'backlog')!;
+      expect(backlog.metadata.ignoreNullValues).toBe('false');
+      const fallback = (scaled.spec as { fallback?: Record<string, unknown> }).fallback;
+      if (w.scaling.fallback === false) expect(fallback).toBeUndefined();
+      else {
+        expect(fallback?.behavior).toBe('currentReplicasIfHigher');
+        expect(fallback?.replicas).toBeLessThanOrEqual(scaled.spec.maxReplicaCount);
+      }
     });
 
     test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
