@@ -15,3 +15,4 @@ export * from './oracle';
 export * from './profiles';
 export * from './recommend';
 export * from './phases';
+export * from './consumer-shutdown';

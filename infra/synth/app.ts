@@ -98,6 +98,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
       consumerGroup: w.consumerGroup,
       credentialsSecretName: entry.credentialsSecretName,
       maxProcessingSeconds: w.maxProcessingSeconds,
+      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
       minReplicas: w.minReplicas,
       env: w.env,
     });

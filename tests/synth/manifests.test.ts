@@ -2,7 +2,7 @@ import { listEnvironments, loadEnvironment } from '../../infra/config/environmen
 import { loadHandoff } from '../../infra/config/handoff';
 import { workloadThreshold } from '../../infra/config/workload-threshold';
 import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
-import { SHUTDOWN_MARGIN_SECONDS } from '../../constructs/k8s';
+import { consumerShutdownSeconds } from '../../constructs/scaling';
 import { find, synthObjects, type DeploymentView, type ScaledObjectView } from './helpers';
 
 const environments = listEnvironments();
@@ -148,7 +148,11 @@ describe.each(environments)('manifests of %s', (environment) => {
       });
       expect(container.image).toBe(w.image);
       expect(container.resources).toEqual({
-        requests: { cpu: w.resources.cpuRequest, memory: w.resources.memoryRequest },
+        requests: {
+          cpu: w.resources.cpuRequest,
+          memory: w.resources.memoryRequest,
+          'ephemeral-storage': '256Mi',
+        },
         limits: { cpu: w.resources.cpuLimit, memory: w.resources.memoryLimit },
       });
       expect(podSpec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual([
@@ -157,9 +161,31 @@ describe.each(environments)('manifests of %s', (environment) => {
       ]);
     });
 
-    test('scale-in lets in-flight messages finish: grace period >= max processing time', () => {
-      expect(podSpec.terminationGracePeriodSeconds).toBe(w.maxProcessingSeconds + SHUTDOWN_MARGIN_SECONDS);
-      expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(w.maxProcessingSeconds);
+    test('scale-in lets in-flight messages finish: grace period covers the receive wait and max processing', () => {
+      expect(podSpec.terminationGracePeriodSeconds).toBe(
+        consumerShutdownSeconds({
+          maxProcessingSeconds: w.maxProcessingSeconds,
+          messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+        }),
+      );
+      // The client's 30 s receive long-poll plus its 3 s request timeout come before the work it holds.
+      expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThan(33 + w.maxProcessingSeconds);
+    });
+
+    test('a rollout never cuts capacity, /tmp is bounded and reserved, spreading counts one ReplicaSet', () => {
+      const deployment = find(objects, 'Deployment', name) as unknown as {
+        spec: { strategy: unknown; template: { spec: { volumes: unknown[] } } };
+      };
+      expect(deployment.spec.strategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 },
+      });
+      expect(deployment.spec.template.spec.volumes).toEqual([
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      ]);
+      for (const constraint of podSpec.topologySpreadConstraints as { matchLabelKeys?: string[] }[]) {
+        expect(constraint.matchLabelKeys).toEqual(['pod-template-hash']);
+      }
     });
 
     test('credentials come from the Secret by reference, connection settings as values', () => {
@@ -175,7 +201,9 @@ describe.each(environments)('manifests of %s', (environment) => {
 
     test('a PodDisruptionBudget exists exactly when min >= 2', () => {
       const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name);
-      if (w.minReplicas >= 2) expect(pdb).toMatchObject({ spec: { maxUnavailable: 1 } });
+      // unhealthyPodEvictionPolicy AlwaysAllow: a crash-looping pod never blocks a node drain.
+      if (w.minReplicas >= 2)
+        expect(pdb).toMatchObject({ spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
       else expect(pdb).toBeUndefined();
     });
   });
