@@ -1,6 +1,7 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
 import type { Violation } from './errors';
 import {
+  LOAD_BALANCING_BY_SDK,
   NAME_MAX_LENGTH,
   PINNED_ACK_KEDA_VERSION,
   RETRY_POLICY_FOR_ORDER,
@@ -107,7 +108,10 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
     }
     if (w.loadBalancing === 'queue') {
       if (w.queueCount === undefined) {
-        add(at('queueCount'), 'is required for queue-based (4.x Remoting SDK) consumers');
+        add(
+          at('queueCount'),
+          `is required for queue-based consumers (loadBalancing: queue is ${LOAD_BALANCING_BY_SDK.queue})`,
+        );
       } else if (w.maxReplicas > w.queueCount) {
         add(
           at('maxReplicas'),
@@ -115,7 +119,10 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
         );
       }
     } else if (w.queueCount !== undefined) {
-      add(at('queueCount'), 'applies to queue-based consumers only (loadBalancing: queue)');
+      add(
+        at('queueCount'),
+        `applies to queue-based consumers only (loadBalancing: queue); message-based balancing is ${LOAD_BALANCING_BY_SDK.message}`,
+      );
     }
     if (w.idleReplicaCount !== undefined && w.idleReplicaCount >= w.minReplicas) {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
