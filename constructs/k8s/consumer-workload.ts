@@ -1,6 +1,7 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { consumerShutdownSeconds } from '../scaling';
 import { recommendedLabels, type SelectorScheme, selectorLabels } from '../shared/labels';
 import { ROCKETMQ_CREDENTIALS_KEYS } from '../shared/names';
 import { PropChecker } from './validation';
@@ -10,8 +11,8 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 /** An image reference pinned by tag or digest. */
 const PINNED_IMAGE = /^[^\s@]+?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Seconds added to the longest message handling time so the SDK can ack and close before SIGKILL. */
-export const SHUTDOWN_MARGIN_SECONDS = 15;
+/** Size of the `/tmp` emptyDir, also requested as ephemeral storage so the scheduler reserves it. */
+export const DEFAULT_TMP_SIZE_MIB = 256;
 /** Env names the construct sets itself; `env` may not override them. */
 export const CONSUMER_ENV = {
   endpoint: 'ROCKETMQ_ENDPOINT',
@@ -44,8 +45,17 @@ export interface ConsumerWorkloadProps {
   readonly consumerGroup: string;
   /** Secret (created by Pulumi) with the ACL `username` and `password`. */
   readonly credentialsSecretName: string;
-  /** Longest time one message takes to handle, in seconds; sets the termination grace period. */
+  /** Longest time one message takes to handle, in seconds; part of the termination grace period. */
   readonly maxProcessingSeconds: number;
+  /**
+   * Messages per second one pod handles: the messages it holds at shutdown drain at this rate
+   * (consumerShutdownSeconds). @default none: the held messages are not counted
+   */
+  readonly messagesPerSecondPerPod?: number;
+  /** Messages a pod holds received (prefetch, cache, batch). @default DEFAULT_HELD_MESSAGES_PER_POD (10) */
+  readonly heldMessagesPerPod?: number;
+  /** Size limit of the `/tmp` emptyDir, requested as ephemeral storage. @default 256 */
+  readonly tmpSizeMiB?: number;
   /** The autoscaler's minimum; a PodDisruptionBudget is added when it is 2 or more. */
   readonly minReplicas: number;
   /** Extra plain environment variables. @default {} */
@@ -75,7 +85,14 @@ export class ConsumerWorkload extends Construct {
       selectorScheme: props.selectorScheme,
     });
     const selector = selectorLabels(props.name, props.environment, props.selectorScheme);
-    this.terminationGracePeriodSeconds = props.maxProcessingSeconds + SHUTDOWN_MARGIN_SECONDS;
+    this.terminationGracePeriodSeconds = consumerShutdownSeconds({
+      maxProcessingSeconds: props.maxProcessingSeconds,
+      ...(props.messagesPerSecondPerPod !== undefined && {
+        messagesPerSecondPerPod: props.messagesPerSecondPerPod,
+      }),
+      ...(props.heldMessagesPerPod !== undefined && { heldMessagesPerPod: props.heldMessagesPerPod }),
+    });
+    const tmpSizeMiB = props.tmpSizeMiB ?? DEFAULT_TMP_SIZE_MIB;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name: props.name, labels: this.labels },
@@ -86,6 +103,11 @@ export class ConsumerWorkload extends Construct {
       metadata: { name: props.name, labels: this.labels },
       podMetadata: { labels: this.labels },
       select: false,
+      // A rollout adds pods before it removes any: consumer capacity never drops below the current count.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
@@ -112,7 +134,10 @@ export class ConsumerWorkload extends Construct {
     const container = this.deployment.containers[0];
     if (container === undefined) throw new Error('ConsumerWorkload: the consumer container was not created');
     // SDK logs and caches need a writable place under a read-only root filesystem.
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp'));
+    container.mount(
+      '/tmp',
+      kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpSizeMiB) }),
+    );
 
     const deploymentObject = ApiObject.of(this.deployment);
     deploymentObject.addJsonPatch(
@@ -121,6 +146,8 @@ export class ConsumerWorkload extends Construct {
         requests: {
           cpu: quantity(props.resources.cpuRequest),
           memory: quantity(props.resources.memoryRequest),
+          // The /tmp emptyDir lives on the node's ephemeral storage; past sizeLimit the kubelet evicts the pod.
+          'ephemeral-storage': quantity(`${tmpSizeMiB}Mi`),
         },
         limits: { cpu: quantity(props.resources.cpuLimit), memory: quantity(props.resources.memoryLimit) },
       }),
@@ -140,7 +167,12 @@ export class ConsumerWorkload extends Construct {
       this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: { name: props.name, labels: this.labels },
         // maxUnavailable suits autoscaled workloads: it stays meaningful at any replica count.
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+        spec: {
+          maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: selector },
+          // A crash-looping pod must not block a node drain (policy/v1 PodDisruptionBudgetSpec, k8s 1.27+).
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
       });
     }
   }
@@ -173,7 +205,14 @@ function quantity(value: string): kplus.k8s.Quantity {
 
 function spread(topologyKey: string, matchLabels: Record<string, string>): Record<string, unknown> {
   // ScheduleAnyway: a zone outage must not block scale-out in the zones that remain.
-  return { maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } };
+  // matchLabelKeys pod-template-hash: during a rollout only pods of the same ReplicaSet count for the skew.
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels },
+    matchLabelKeys: ['pod-template-hash'],
+  };
 }
 
 export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): void {
@@ -211,6 +250,10 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
   check.nonEmpty('consumerGroup', props.consumerGroup);
   check.name('credentialsSecretName', props.credentialsSecretName);
   check.int('maxProcessingSeconds', props.maxProcessingSeconds, 1, 86_400);
+  if (props.messagesPerSecondPerPod !== undefined)
+    check.positive('messagesPerSecondPerPod', props.messagesPerSecondPerPod);
+  if (props.heldMessagesPerPod !== undefined) check.int('heldMessagesPerPod', props.heldMessagesPerPod, 0);
+  if (props.tmpSizeMiB !== undefined) check.int('tmpSizeMiB', props.tmpSizeMiB, 1);
   check.int('minReplicas', props.minReplicas, 0);
   const reserved = new Set<string>(Object.values(CONSUMER_ENV));
   for (const name of Object.keys(props.env ?? {})) {

@@ -120,3 +120,15 @@ export const LOAD_BALANCING_BY_SDK = {
 
 /** The SDK mapping as one line, for messages. */
 export const LOAD_BALANCING_HINT = `message = ${LOAD_BALANCING_BY_SDK.message}; queue = ${LOAD_BALANCING_BY_SDK.queue}`;
+
+/**
+ * ack-keda add-on versions this project accepts, with the KEDA release each ships. To confirm against Alibaba
+ * Cloud's ack-keda release notes (help.aliyun.com/zh/ack/product-overview/ack-keda, "变更记录"): that page could
+ * not be read from the build environment, so the pairing assumes ack-keda carries the KEDA version number it is
+ * built from. The ScaledObjects use only fields of this KEDA release, and constructs/scaling DEFAULT_KEDA_VERSION
+ * models it (a test keeps the two equal).
+ */
+export const ACK_KEDA_RELEASES = { '2.17.2': '2.17.2' } as const satisfies Record<string, string>;
+export type AckKedaVersion = keyof typeof ACK_KEDA_RELEASES;
+/** The pinned add-on version: every stack that installs ack-keda names it. */
+export const PINNED_ACK_KEDA_VERSION: AckKedaVersion = '2.17.2';

@@ -10,6 +10,7 @@ import {
   NAME_MAX_LENGTH,
   OPEN_ALLOWLIST_ENTRY,
   PERIOD_RANGES,
+  PINNED_ACK_KEDA_VERSION,
   RETRY_POLICY_FOR_ORDER,
   SERVERLESS_COMMODITY_CODE,
   SERVERLESS_TOPIC_NAME_MAX_LENGTH,
@@ -133,6 +134,14 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
       add(at('idleReplicaCount'), `(${w.idleReplicaCount}) must be < minReplicas (${w.minReplicas})`);
     }
+    if (w.minReplicas === 0 && w.scaling.activationThreshold > 0) {
+      // KEDA activates only when the backlog is above activationThreshold (prometheus_scaler.go
+      // GetMetricsAndActivity: value > activationThreshold), so at zero replicas that many messages wait forever.
+      add(
+        ['workloads', i, 'scaling', 'activationThreshold'],
+        `(${w.scaling.activationThreshold}) must be 0 when minReplicas is 0: with no consumer running, up to ${w.scaling.activationThreshold} messages would wait forever`,
+      );
+    }
     const fallback = w.scaling.fallback;
     if (fallback !== false && fallback.replicas !== undefined) {
       if (fallback.replicas < Math.max(w.minReplicas, 1) || fallback.replicas > w.maxReplicas) {
@@ -143,6 +152,12 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       }
     }
   });
+  if (spec.kubernetes.ackClusterId !== undefined && spec.kubernetes.kedaAddonVersion === undefined) {
+    add(
+      ['kubernetes', 'kedaAddonVersion'],
+      `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
+    );
+  }
   return out;
 }
 

@@ -4,6 +4,8 @@ import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shar
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 import { IPV4_CIDR } from './cidr';
 import {
+  ACK_KEDA_RELEASES,
+  type AckKedaVersion,
   DELIVERY_ORDER_TYPES,
   LOAD_BALANCING_HINT,
   MAX_RETRY_TIMES,
@@ -255,8 +257,17 @@ const kubernetesSchema = z.strictObject({
     .string()
     .regex(/^c[a-z0-9]{16,40}$/, 'must be an ACK cluster id')
     .optional(),
-  /** Version of the ack-keda add-on; the provider's default when absent. */
-  kedaAddonVersion: nonEmpty.optional(),
+  /**
+   * Version of the ack-keda add-on, one of ACK_KEDA_RELEASES; required with ackClusterId. Without an
+   * ackClusterId it names the ack-keda the cluster already runs. @default PINNED_ACK_KEDA_VERSION's KEDA for the
+   * manifests when absent
+   */
+  kedaAddonVersion: z
+    .enum(Object.keys(ACK_KEDA_RELEASES) as [AckKedaVersion, ...AckKedaVersion[]], {
+      error: (issue) =>
+        `(${JSON.stringify(issue.input)}) must be a pinned ack-keda version: ${Object.keys(ACK_KEDA_RELEASES).join(', ')}`,
+    })
+    .optional(),
 });
 
 export const rawSpecSchema = z.strictObject({

@@ -29,6 +29,7 @@ import {
   valueOf,
 } from '../pulumi/harness';
 import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs/cli';
+import { PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
 import { TYPE } from '../pulumi/types';
 
 const DEV_PROMETHEUS = 'c0fakedev0000000000000000000000000';
@@ -412,12 +413,12 @@ describe('the program on variants of the committed stacks', () => {
 
   test('pins the ack-keda version when the stack names one', async () => {
     const { run } = await program('prod', (c) => {
-      c['apsaramq-keda:kubernetes'].kedaAddonVersion = '2.14.0';
+      c['apsaramq-keda:kubernetes'].kedaAddonVersion = PINNED_ACK_KEDA_VERSION;
     });
     expect(run.resources.find((r) => r.type === TYPE.addon)?.inputs).toEqual({
       clusterId: 'c0fakeprod0000000000000000000000pp',
       name: 'ack-keda',
-      version: '2.14.0',
+      version: PINNED_ACK_KEDA_VERSION,
     });
   });
 });

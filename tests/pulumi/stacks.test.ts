@@ -20,6 +20,7 @@ import {
   runWithMocks,
   valueOf,
 } from './harness';
+import { PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
 import { TYPE } from './types';
 
 /** Every environment with a stack file: the generic tests run on each, a new one included. */
@@ -559,8 +560,11 @@ describe.each(HAND_WORKED)('stack %s', (env) => {
   test('installs the ack-keda add-on exactly when the stack names an ACK cluster', () => {
     const addons = ofType(run, TYPE.addon).map((a) => a.inputs);
     const cluster = { dev: 'c0fakedev00000000000000000000000dd', prod: 'c0fakeprod0000000000000000000000pp' };
+    // Every stack that installs the add-on pins its version (infra/config/limits.ts PINNED_ACK_KEDA_VERSION).
     expect(addons).toEqual(
-      env === 'staging' ? [] : [{ clusterId: cluster[env as 'dev' | 'prod'], name: 'ack-keda' }],
+      env === 'staging'
+        ? []
+        : [{ clusterId: cluster[env as 'dev' | 'prod'], name: 'ack-keda', version: PINNED_ACK_KEDA_VERSION }],
     );
     for (const addon of ofType(run, TYPE.addon)) expect(addon.retainOnDelete).toBe(true);
   });

@@ -1,8 +1,8 @@
 import { loadEnvironment } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
 import { workloadThreshold } from '../../infra/config/workload-threshold';
-import { backlogQuery } from '../../constructs/shared/promql';
-import { SHUTDOWN_MARGIN_SECONDS } from '../../constructs/k8s';
+import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import { consumerShutdownSeconds } from '../../constructs/scaling';
 import {
   environmentsWithHandoff,
   find,
@@ -58,10 +58,29 @@ describe.each(environments)('manifests of %s', (environment) => {
           topic: w.topic,
           consumerGroup: w.consumerGroup,
           ...(queueBased && { clampMax: w.maxReplicas * threshold }),
+          // A workload that scales to zero falls back to the topic's arrivals when the group has no series.
+          ...(w.minReplicas === 0 && {
+            whenGroupAbsent: {
+              arrivalMetricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+            },
+          }),
         }),
       );
       expect(backlog.metadata.query).not.toMatch(/\bby\b/);
       expect(backlog.metadata.query).toContain(`consumer_group="${w.consumerGroup}"`);
+    });
+
+    test('a missing backlog series is an error, and the fallback never scales in (KEDA 2.17+)', () => {
+      // Source: kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery (ignoreNullValues default true
+      // reads an empty result as 0); pkg/fallback/fallback.go doFallback (currentReplicasIfHigher).
+      const backlog = scaled.spec.triggers.find((t) => t.name === 'backlog')!;
+      expect(backlog.metadata.ignoreNullValues).toBe('false');
+      const fallback = (scaled.spec as { fallback?: Record<string, unknown> }).fallback;
+      if (w.scaling.fallback === false) expect(fallback).toBeUndefined();
+      else {
+        expect(fallback?.behavior).toBe('currentReplicasIfHigher');
+        expect(fallback?.replicas).toBeLessThanOrEqual(scaled.spec.maxReplicaCount);
+      }
     });
 
     test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
@@ -132,7 +151,11 @@ describe.each(environments)('manifests of %s', (environment) => {
       });
       expect(container.image).toBe(w.image);
       expect(container.resources).toEqual({
-        requests: { cpu: w.resources.cpuRequest, memory: w.resources.memoryRequest },
+        requests: {
+          cpu: w.resources.cpuRequest,
+          memory: w.resources.memoryRequest,
+          'ephemeral-storage': '256Mi',
+        },
         limits: { cpu: w.resources.cpuLimit, memory: w.resources.memoryLimit },
       });
       expect(podSpec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual([
@@ -141,9 +164,31 @@ describe.each(environments)('manifests of %s', (environment) => {
       ]);
     });
 
-    test('scale-in lets in-flight messages finish: grace period >= max processing time', () => {
-      expect(podSpec.terminationGracePeriodSeconds).toBe(w.maxProcessingSeconds + SHUTDOWN_MARGIN_SECONDS);
-      expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(w.maxProcessingSeconds);
+    test('scale-in lets in-flight messages finish: grace period covers the receive wait and max processing', () => {
+      expect(podSpec.terminationGracePeriodSeconds).toBe(
+        consumerShutdownSeconds({
+          maxProcessingSeconds: w.maxProcessingSeconds,
+          messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+        }),
+      );
+      // The client's 30 s receive long-poll plus its 3 s request timeout come before the work it holds.
+      expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThan(33 + w.maxProcessingSeconds);
+    });
+
+    test('a rollout never cuts capacity, /tmp is bounded and reserved, spreading counts one ReplicaSet', () => {
+      const deployment = find(objects, 'Deployment', name) as unknown as {
+        spec: { strategy: unknown; template: { spec: { volumes: unknown[] } } };
+      };
+      expect(deployment.spec.strategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 },
+      });
+      expect(deployment.spec.template.spec.volumes).toEqual([
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      ]);
+      for (const constraint of podSpec.topologySpreadConstraints as { matchLabelKeys?: string[] }[]) {
+        expect(constraint.matchLabelKeys).toEqual(['pod-template-hash']);
+      }
     });
 
     test('credentials come from the Secret by reference, connection settings as values', () => {
@@ -159,7 +204,9 @@ describe.each(environments)('manifests of %s', (environment) => {
 
     test('a PodDisruptionBudget exists exactly when min >= 2', () => {
       const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name);
-      if (w.minReplicas >= 2) expect(pdb).toMatchObject({ spec: { maxUnavailable: 1 } });
+      // unhealthyPodEvictionPolicy AlwaysAllow: a crash-looping pod never blocks a node drain.
+      if (w.minReplicas >= 2)
+        expect(pdb).toMatchObject({ spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
       else expect(pdb).toBeUndefined();
     });
   });
