@@ -99,6 +99,10 @@ export class BacklogScaler extends Construct {
       consumerGroup: props.consumerGroup,
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
+      // At zero replicas a missing series must wake a pod, never read as "no backlog" (see backlogQuery).
+      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
+        whenMissing: Math.floor(props.activationThreshold ?? 0) + 1,
+      }),
     });
     const authName = `${props.name}-prometheus`;
 

@@ -43,6 +43,14 @@ export interface BacklogQueryInput {
   readonly consumerGroup: string;
   /** For queue-based consumers: the backlog is clamped to this so the HPA never asks for idle pods. @default none */
   readonly clampMax?: number;
+  /**
+   * Value returned when the group has no backlog series at all. Apache RocketMQ 5.x exports a group's series
+   * only while the broker knows a consumer of it (broker ConsumerLagCalculator.processAllGroup skips a group
+   * whose ConsumerManager.getConsumerGroupInfo is null), so at zero replicas "no series" can hide waiting
+   * messages. A workload that scales to zero sets this above its activationThreshold: no series wakes one
+   * pod, whose subscription brings the series back. @default none (an empty result, which KEDA reads as 0)
+   */
+  readonly whenMissing?: number;
 }
 
 /**
@@ -59,11 +67,19 @@ export function backlogQuery(input: BacklogQueryInput): string {
     topic: input.topic,
     consumer_group: input.consumerGroup,
   })}})`;
-  if (input.clampMax === undefined) return sum;
+  let query = sum;
+  if (input.whenMissing !== undefined) {
+    if (!Number.isInteger(input.whenMissing) || input.whenMissing < 1) {
+      throw new RangeError(`whenMissing must be a positive integer, got ${input.whenMissing}`);
+    }
+    // `or on() vector(n)`: the left side when it has a sample, n only when it is empty.
+    query = `(${sum} or on() vector(${input.whenMissing}))`;
+  }
+  if (input.clampMax === undefined) return query;
   if (!Number.isInteger(input.clampMax) || input.clampMax < 1) {
     throw new RangeError(`clampMax must be a positive integer, got ${input.clampMax}`);
   }
-  return `clamp_max(${sum}, ${input.clampMax})`;
+  return `clamp_max(${query}, ${input.clampMax})`;
 }
 
 export interface ArrivalRateQueryInput {

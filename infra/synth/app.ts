@@ -99,6 +99,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
       maxProcessingSeconds: w.maxProcessingSeconds,
       minReplicas: w.minReplicas,
       env: w.env,
+      probes: w.probes,
     });
     const s = w.scaling;
     new BacklogScaler(chart, 'scaler', {
