@@ -201,13 +201,16 @@ export class ConsumerWorkload extends Construct {
       String(this.terminationGracePeriodSeconds),
     );
     const probes = resolveProbes(props.probes);
-    if (probes !== undefined) variables[CONSUMER_ENV.httpPort] = kplus.EnvValue.fromValue(String(probes.port));
+    if (probes !== undefined)
+      variables[CONSUMER_ENV.httpPort] = kplus.EnvValue.fromValue(String(probes.port));
     return variables;
   }
 }
 
 /** The probes with defaults filled in, or undefined when they are off. */
-export function resolveProbes(probes: false | ConsumerProbes | undefined): Required<ConsumerProbes> | undefined {
+export function resolveProbes(
+  probes: false | ConsumerProbes | undefined,
+): Required<ConsumerProbes> | undefined {
   if (probes === false) return undefined;
   return {
     port: probes?.port ?? CONSUMER_HTTP_DEFAULTS.port,
@@ -266,7 +269,10 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
     check.int('probes.port', probes.port, 1, 65_535);
     for (const key of ['livenessPath', 'readinessPath'] as const) {
       if (!/^\/\S*$/.test(probes[key])) {
-        check.add(`probes.${key}`, `(${JSON.stringify(probes[key])}) must be an absolute path without spaces`);
+        check.add(
+          `probes.${key}`,
+          `(${JSON.stringify(probes[key])}) must be an absolute path without spaces`,
+        );
       }
     }
   }

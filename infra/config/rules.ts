@@ -85,10 +85,14 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
   spec.producers.forEach((p, i) => {
     if (seenProducers.has(p.name)) add(['producers', i, 'name'], `"${p.name}" is declared twice`);
     else if (credentialNames.has(p.name)) {
-      add(['producers', i, 'name'], `"${p.name}" is also a workload name; their accounts and Secrets would collide`);
+      add(
+        ['producers', i, 'name'],
+        `"${p.name}" is also a workload name; their accounts and Secrets would collide`,
+      );
     }
     seenProducers.add(p.name);
-    if (!topicsByName.has(p.topic)) add(['producers', i, 'topic'], `"${p.topic}" is not one of topics[].name`);
+    if (!topicsByName.has(p.topic))
+      add(['producers', i, 'topic'], `"${p.topic}" is not one of topics[].name`);
   });
 
   const seenWorkloads = new Set<string>();

@@ -177,8 +177,14 @@ const probesSchema = z.union([
   z.literal(false),
   z.strictObject({
     port: z.number().int().min(1).max(65_535).default(CONSUMER_HTTP_DEFAULTS.port),
-    livenessPath: z.string().regex(/^\/[^\s]*$/, 'must be an absolute path').default(CONSUMER_HTTP_DEFAULTS.livenessPath),
-    readinessPath: z.string().regex(/^\/[^\s]*$/, 'must be an absolute path').default(CONSUMER_HTTP_DEFAULTS.readinessPath),
+    livenessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.livenessPath),
+    readinessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.readinessPath),
   }),
 ]);
 

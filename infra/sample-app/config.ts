@@ -42,7 +42,14 @@ export interface ConsumerConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function number(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+function number(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -53,7 +60,14 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   return value;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const value = number(env, name, fallback, min, max, problems);
   if (!Number.isInteger(value)) {
     problems.push(`${name} (${JSON.stringify(env[name])}) must be an integer`);
@@ -84,7 +98,14 @@ export function consumerConfigFromEnv(env: Env): ConsumerConfig {
   if ((username === undefined) !== (password === undefined)) {
     problems.push(`${CONSUMER_ENV.username} and ${CONSUMER_ENV.password} must be set together`);
   }
-  const graceSeconds = integer(env, CONSUMER_ENV.shutdownGraceSeconds, DEFAULT_GRACE_SECONDS, 3, 86_400 + 60, problems);
+  const graceSeconds = integer(
+    env,
+    CONSUMER_ENV.shutdownGraceSeconds,
+    DEFAULT_GRACE_SECONDS,
+    3,
+    86_400 + 60,
+    problems,
+  );
   // 0 asks the OS for a free port (tests).
   const httpPort = integer(env, CONSUMER_ENV.httpPort, DEFAULT_HTTP_PORT, 0, 65_535, problems);
   const processingMs = number(env, 'SAMPLE_PROCESSING_MS', 100, 0, 3_600_000, problems);

@@ -25,7 +25,8 @@ export async function startHttpServer(
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n');
     if (path === HTTP_PATHS.liveness) return health.live() ? reply(200, 'ok\n') : reply(503, 'not live\n');
-    if (path === HTTP_PATHS.readiness) return health.ready() ? reply(200, 'ready\n') : reply(503, 'not ready\n');
+    if (path === HTTP_PATHS.readiness)
+      return health.ready() ? reply(200, 'ready\n') : reply(503, 'not ready\n');
     if (path === HTTP_PATHS.metrics) {
       registry.metrics().then(
         (text) => reply(200, text, registry.contentType),

@@ -32,7 +32,9 @@ export function jsonLogger(
 export function parseLogLevel(value: string | undefined): LogLevel {
   if (value === undefined || value === '') return 'info';
   if (value in ORDER) return value as LogLevel;
-  throw new RangeError(`LOG_LEVEL (${JSON.stringify(value)}) must be one of ${Object.keys(ORDER).join(', ')}`);
+  throw new RangeError(
+    `LOG_LEVEL (${JSON.stringify(value)}) must be one of ${Object.keys(ORDER).join(', ')}`,
+  );
 }
 
 /**

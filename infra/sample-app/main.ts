@@ -83,7 +83,9 @@ export function program(): Command {
         .argParser(positiveNumber(86_400))
         .conflicts('count'),
     )
-    .addOption(new Option('--count <n>', 'send exactly this many messages').argParser(positiveInteger(100_000_000)))
+    .addOption(
+      new Option('--count <n>', 'send exactly this many messages').argParser(positiveInteger(100_000_000)),
+    )
     .option('--endpoint <host:port>', `gRPC endpoint (default $${PRODUCER_ENV.endpoint})`)
     .option('--tag <tag>', 'message tag', 'load')
     .option('--body-bytes <n>', 'body size in bytes', positiveInteger(MAX_BODY_BYTES), 256)
@@ -102,7 +104,7 @@ export function program(): Command {
       });
       const summary = await runLoad(
         {
-          endpoint: endpoint as string,
+          endpoint: endpoint,
           topic: opts.topic as string,
           rate: opts.rate as number,
           durationSeconds: (opts.duration as number | undefined) ?? 60,

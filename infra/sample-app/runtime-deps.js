@@ -28,8 +28,10 @@ while (queue.length > 0) {
   if (seen.has(dir)) continue;
   seen.add(dir);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  for (const dep of Object.keys(manifest.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
-  for (const dep of Object.keys(manifest.optionalDependencies ?? {})) queue.push({ name: dep, from: dir, optional: true });
+  for (const dep of Object.keys(manifest.dependencies ?? {}))
+    queue.push({ name: dep, from: dir, optional: false });
+  for (const dep of Object.keys(manifest.optionalDependencies ?? {}))
+    queue.push({ name: dep, from: dir, optional: true });
 }
 for (const dir of seen) {
   const target = path.join(out, path.relative(root, dir));

@@ -407,6 +407,7 @@ describe('infra/pulumi/index.ts', () => {
     });
     expect(run.error).toBeUndefined();
     expect(Object.keys(entry).sort()).toEqual([HANDOFF_OUTPUT, ...SECRET_STACK_OUTPUTS].sort());
-    expect(run.resources).toHaveLength(16);
+    // 16 for the workload side, 5 for dev's producer (ProducerAccess, password, account, ACL, Secret).
+    expect(run.resources).toHaveLength(21);
   });
 });

@@ -27,7 +27,9 @@ const environments = listEnvironments();
 const specs = environments.map((environment) => loadEnvironment(environment));
 const access = stackPlan(specs);
 const workloads = specs.flatMap((spec) => spec.workloads.map((w) => ({ spec, workload: w })));
-const fifoTopics = new Set(specs.flatMap((s) => s.topics.filter((t) => t.messageType === 'FIFO').map((t) => t.name)));
+const fifoTopics = new Set(
+  specs.flatMap((s) => s.topics.filter((t) => t.messageType === 'FIFO').map((t) => t.name)),
+);
 /** A second group on each workload's topic, so every backlog query has a neighbour it must not see. */
 const peerGroup = (group: string): string => `${group}-peer`;
 const ZERO = { never: 'zero-never-consumed', left: 'zero-consumer-left', static: 'zero-static-subscription' };
@@ -48,15 +50,21 @@ async function brokerSamples(broker: RocketMq, name: string): Promise<Sample[]> 
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)/.exec(line);
     if (match === null || match[1] !== name) continue;
     const metric: Record<string, string> = {};
-    for (const [, k, v] of match[2]!.matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) metric[k!] = v!;
+    for (const [, k, v] of match[2].matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) metric[k] = v!;
     out.push({ metric, value: Number(match[3]) });
   }
   return out;
 }
 
-async function brokerBacklog(broker: RocketMq, topic: string, group: string): Promise<{ ready: number; inflight: number; series: Sample[] }> {
+async function brokerBacklog(
+  broker: RocketMq,
+  topic: string,
+  group: string,
+): Promise<{ ready: number; inflight: number; series: Sample[] }> {
   const pick = async (name: string) =>
-    (await brokerSamples(broker, name)).filter((s) => s.metric.topic === topic && s.metric.consumer_group === group);
+    (await brokerSamples(broker, name)).filter(
+      (s) => s.metric.topic === topic && s.metric.consumer_group === group,
+    );
   const ready = await pick('rocketmq_consumer_ready_messages');
   const inflight = await pick('rocketmq_consumer_inflight_messages');
   const total = (xs: Sample[]) => xs.reduce((a, s) => a + s.value, 0);
@@ -69,14 +77,16 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
 
   beforeAll(async () => {
     const topics = [...new Set(specs.flatMap((s) => s.workloads.map((w) => w.topic)))];
-    const firstTopic = specs[0]!.workloads[0]!.topic;
+    const firstTopic = specs[0].workloads[0].topic;
     broker = await startRocketMq({
       brokerConfig: { subscriptionExpiredTimeout: String(SUBSCRIPTION_EXPIRED_MS) },
       plan: {
         ...access.plan,
         groups: [
           ...(access.plan.groups ?? []),
-          ...[...new Set(workloads.map((c) => c.workload.consumerGroup))].map((g) => ({ name: peerGroup(g) })),
+          ...[...new Set(workloads.map((c) => c.workload.consumerGroup))].map((g) => ({
+            name: peerGroup(g),
+          })),
           { name: ZERO.never },
           { name: ZERO.left },
           { name: ZERO.static, staticTopics: [firstTopic] },
@@ -103,7 +113,10 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
   /** The committed environment synthesized against the local Prometheus standing in for ARMS. */
   function scaledObject(environment: string, workload: string): ScaledObjectView {
     const handoff = loadHandoff(environment);
-    const local = { ...handoff, prometheus: { ...handoff.prometheus, serverAddress: prometheus.serverAddress } };
+    const local = {
+      ...handoff,
+      prometheus: { ...handoff.prometheus, serverAddress: prometheus.serverAddress },
+    };
     const objects = buildEnvironment(Testing.app(), loadEnvironment(environment), local).flatMap(
       (c) => Testing.synth(c) as Manifest[],
     );
@@ -115,7 +128,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
   test('the exporter has no instance_id label and splits every group into is_retry="false" and "true" series', async () => {
     // Any POP (SimpleConsumer) group online gives both series: ConsumerLagCalculator.calculate records the
     // retry topic's lag as is_retry=true (apache/rocketmq broker metrics/ConsumerLagCalculator.java).
-    const { workload } = workloads[0]!;
+    const { workload } = workloads[0];
     const consumer = await simpleConsumer(broker.endpoint, ADMIN, workload.topic, workload.consumerGroup);
     try {
       await receive(consumer, 1, { ack: true, timeoutMs: 6_000 });
@@ -131,7 +144,9 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       await waitFor(
         'the is_retry="true" series',
         async () =>
-          (await brokerBacklog(broker, workload.topic, workload.consumerGroup)).series.some((s) => s.metric.is_retry === 'true'),
+          (await brokerBacklog(broker, workload.topic, workload.consumerGroup)).series.some(
+            (s) => s.metric.is_retry === 'true',
+          ),
         30_000,
       );
       const { series } = await brokerBacklog(broker, workload.topic, workload.consumerGroup);
@@ -147,8 +162,18 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
     async (_label, { spec, workload }) => {
       const fifo = fifoTopics.has(workload.topic);
       const admin = await producer(broker.endpoint, ADMIN, workload.topic);
-      const own = await simpleConsumer(broker.endpoint, access.consumers.get(`${spec.name}/${workload.name}`)!, workload.topic, workload.consumerGroup);
-      const peer = await simpleConsumer(broker.endpoint, ADMIN, workload.topic, peerGroup(workload.consumerGroup));
+      const own = await simpleConsumer(
+        broker.endpoint,
+        access.consumers.get(`${spec.name}/${workload.name}`)!,
+        workload.topic,
+        workload.consumerGroup,
+      );
+      const peer = await simpleConsumer(
+        broker.endpoint,
+        ADMIN,
+        workload.topic,
+        peerGroup(workload.consumerGroup),
+      );
       try {
         const ids = await sendMany(admin, workload.topic, 40, { fifo });
         // The peer group reads everything: its backlog drops to zero while ours keeps the 40.
@@ -169,14 +194,14 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         const result = await prometheus.query(trigger.metadata.query);
         expect(result.status).toBe('success');
         expect(result.data.result).toHaveLength(1);
-        const value = Number(result.data.result[0]!.value[1]);
+        const value = Number(result.data.result[0].value[1]);
 
         const mine = await brokerBacklog(broker, workload.topic, workload.consumerGroup);
         const theirs = await brokerBacklog(broker, workload.topic, peerGroup(workload.consumerGroup));
         console.info(
           `${spec.name}/${workload.name}: held ${held.length} of 40; online ready=${online.ready} inflight=${online.inflight}; ` +
             `after leaving ready=${mine.ready} inflight=${mine.inflight}; peer ready=${theirs.ready} inflight=${theirs.inflight}`,
-        )
+        );
         const threshold = Number(trigger.metadata.threshold);
         const expected =
           workload.loadBalancing === 'queue'
@@ -191,7 +216,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         });
         const peerResult = await prometheus.query(peerQuery);
         expect(peerResult.data.result).toHaveLength(1);
-        expect(Number(peerResult.data.result[0]!.value[1])).toBe(theirs.ready + theirs.inflight);
+        expect(Number(peerResult.data.result[0].value[1])).toBe(theirs.ready + theirs.inflight);
         // Drain ours again so the next workload on this topic and group starts from what it sends.
         const again = await simpleConsumer(broker.endpoint, ADMIN, workload.topic, workload.consumerGroup);
         try {
@@ -200,7 +225,9 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
           await again.shutdown();
         }
       } finally {
-        await Promise.all([own.shutdown(), peer.shutdown(), admin.shutdown()].map((p) => p.catch(() => undefined)));
+        await Promise.all(
+          [own.shutdown(), peer.shutdown(), admin.shutdown()].map((p) => p.catch(() => undefined)),
+        );
       }
     },
   );
@@ -214,9 +241,11 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       const windowSeconds = Number(/\[(\d+)m\]/.exec(trigger.metadata.query)![1]) * 60;
       expect(windowSeconds / prometheus.scrapeIntervalSeconds).toBeGreaterThanOrEqual(4);
       // The real counter's labels: topic and message_type, no group and no instance_id.
-      const counter = (await brokerSamples(broker, 'rocketmq_messages_in_total')).filter((s) => s.metric.topic === workload.topic);
+      const counter = (await brokerSamples(broker, 'rocketmq_messages_in_total')).filter(
+        (s) => s.metric.topic === workload.topic,
+      );
       expect(counter.length).toBeGreaterThan(0);
-      expect(Object.keys(counter[0]!.metric).sort()).toEqual(
+      expect(Object.keys(counter[0].metric).sort()).toEqual(
         ['cluster', 'is_system', 'message_type', 'node_id', 'node_type', 'otel_scope_name', 'topic'].sort(),
       );
       const before = counter.reduce((a, s) => a + s.value, 0);
@@ -228,7 +257,9 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         // 20 msg/s for 12 s, all inside the window, so rate() = messages in the window / window.
         while (Date.now() - started < 12_000) {
           sent += (await sendMany(admin, workload.topic, 10, { fifo })).length;
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, (sent / 20) * 1000 - (Date.now() - started))));
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.max(0, (sent / 20) * 1000 - (Date.now() - started))),
+          );
         }
       } finally {
         await admin.shutdown();
@@ -240,7 +271,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       expect(after - before).toBe(sent);
       const result = await prometheus.query(trigger.metadata.query);
       expect(result.data.result).toHaveLength(1);
-      const rate = Number(result.data.result[0]!.value[1]);
+      const rate = Number(result.data.result[0].value[1]);
       // Earlier tests sent to this topic inside the same window too: the rate is at least ours over the window.
       expect(rate).toBeGreaterThanOrEqual((sent / windowSeconds) * 0.9);
       const other = arrivalRateQuery({ instanceId: 'rmq-cn-not-this-instance', topic: workload.topic });
@@ -249,8 +280,8 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
   );
 
   describe('scale from zero: which series exist when the group has no consumer online', () => {
-    const topic = specs[0]!.workloads[0]!.topic;
-    const instanceId = loadHandoff(specs[0]!.name).instanceId;
+    const topic = specs[0].workloads[0].topic;
+    const instanceId = loadHandoff(specs[0].name).instanceId;
     const query = (group: string) => backlogQuery({ instanceId, topic, consumerGroup: group });
 
     test('a group that never had a consumer has no series, even with messages waiting', async () => {
@@ -264,7 +295,9 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       expect((await brokerBacklog(broker, topic, ZERO.never)).series).toEqual([]);
       expect((await prometheus.query(query(ZERO.never))).data.result).toEqual([]);
       // What the manifests of a scale-to-zero workload ask instead: the missing series wakes a pod.
-      const safe = await prometheus.query(backlogQuery({ instanceId, topic, consumerGroup: ZERO.never, whenMissing: 6 }));
+      const safe = await prometheus.query(
+        backlogQuery({ instanceId, topic, consumerGroup: ZERO.never, whenMissing: 6 }),
+      );
       expect(safe.data.result.map((r) => Number(r.value[1]))).toEqual([6]);
     });
 
@@ -275,9 +308,16 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       const left = Date.now();
       await prometheus.nextScrape();
       expect((await brokerBacklog(broker, topic, ZERO.left)).series.length).toBeGreaterThan(0);
-      await waitFor('the series of a group without consumers to vanish', async () => (await brokerBacklog(broker, topic, ZERO.left)).series.length === 0, 90_000, 1000);
+      await waitFor(
+        'the series of a group without consumers to vanish',
+        async () => (await brokerBacklog(broker, topic, ZERO.left)).series.length === 0,
+        90_000,
+        1000,
+      );
       const goneAfterMs = Date.now() - left;
-      console.info(`series of ${ZERO.left} vanished ${goneAfterMs} ms after its last consumer left (subscriptionExpiredTimeout ${SUBSCRIPTION_EXPIRED_MS} ms)`);
+      console.info(
+        `series of ${ZERO.left} vanished ${goneAfterMs} ms after its last consumer left (subscriptionExpiredTimeout ${SUBSCRIPTION_EXPIRED_MS} ms)`,
+      );
       expect(goneAfterMs).toBeGreaterThanOrEqual(SUBSCRIPTION_EXPIRED_MS - 5_000);
     });
 
@@ -286,7 +326,9 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       await prometheus.nextScrape();
       await prometheus.nextScrape();
       const backlog = await brokerBacklog(broker, topic, ZERO.static);
-      console.info(`static-subscription group without consumers: ${JSON.stringify(backlog.series.map((s) => [s.metric.is_retry, s.value]))}`);
+      console.info(
+        `static-subscription group without consumers: ${JSON.stringify(backlog.series.map((s) => [s.metric.is_retry, s.value]))}`,
+      );
       expect(backlog.series.length).toBeGreaterThan(0);
       // The series exist, but no consumer ever set a pull offset, and the calculator then starts from the
       // queue's max offset (ConsumerLagCalculator.getAvailableMsgCount): the waiting messages read as 0.

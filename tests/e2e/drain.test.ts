@@ -18,7 +18,10 @@ import { stackPlan } from './harness/stack-plan';
 
 jest.setTimeout(300_000);
 
-const describeBroker = describeWith(['java', 'mvn'], 'install Java 17 and Maven (apt-get install -y openjdk-17-jdk-headless maven)');
+const describeBroker = describeWith(
+  ['java', 'mvn'],
+  'install Java 17 and Maven (apt-get install -y openjdk-17-jdk-headless maven)',
+);
 const specs = listEnvironments().map((environment) => loadEnvironment(environment));
 const access = stackPlan(specs);
 const ROOT = path.resolve(__dirname, '../..');
@@ -77,7 +80,18 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       const producerAccount = access.producers.get(`${spec.name}/${producer.name}`)!;
       const load = spawnSync(
         TSX,
-        [MAIN, 'load', '--topic', workload.topic, '--count', String(MESSAGES), '--rate', '500', '--ids-file', idsFile],
+        [
+          MAIN,
+          'load',
+          '--topic',
+          workload.topic,
+          '--count',
+          String(MESSAGES),
+          '--rate',
+          '500',
+          '--ids-file',
+          idsFile,
+        ],
         {
           cwd: ROOT,
           encoding: 'utf8',
@@ -119,18 +133,30 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       const mine = consumers.slice(-CONSUMERS);
       const all = (): Acked[] => mine.flatMap((c) => acked(c.output(), c.pid));
       // SIGTERM the first consumer once it is mid-work, and time its exit against the grace period.
-      await waitFor('the first consumer to be mid-work', () => acked(mine[0]!.output(), mine[0]!.pid).length >= 20, 90_000, 50);
+      await waitFor(
+        'the first consumer to be mid-work',
+        () => acked(mine[0].output(), mine[0].pid).length >= 20,
+        90_000,
+        50,
+      );
       const termAt = Date.now();
-      const exited = new Promise<number | null>((resolve) => mine[0]!.child.once('exit', (code) => resolve(code)));
-      process.kill(mine[0]!.pid, 'SIGTERM');
+      const exited = new Promise<number | null>((resolve) =>
+        mine[0].child.once('exit', (code) => resolve(code)),
+      );
+      process.kill(mine[0].pid, 'SIGTERM');
       const code = await exited;
       const exitMs = Date.now() - termAt;
       expect(code).toBe(0);
       expect(exitMs).toBeLessThan(graceSeconds * 1000);
-      expect(mine[0]!.output()).toMatch(/"msg":"drained"/);
+      expect(mine[0].output()).toMatch(/"msg":"drained"/);
 
       const sentSet = new Set(sent);
-      await waitFor('every sent message to be acked', () => sent.every((id) => all().some((a) => a.messageId === id)), 180_000, 500);
+      await waitFor(
+        'every sent message to be acked',
+        () => sent.every((id) => all().some((a) => a.messageId === id)),
+        180_000,
+        500,
+      );
       const elapsedSeconds = (Date.now() - started) / 1000;
       const records = all();
       const byId = new Map<string, Acked[]>();
@@ -139,7 +165,7 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       const duplicates = [...byId.values()].filter((rs) => rs.length > 1);
       expect(lost).toEqual([]);
       // A message acked twice was redelivered after its invisible time: only the stopped consumer causes that.
-      for (const rs of duplicates) expect(rs.some((r) => r.pid === mine[0]!.pid)).toBe(true);
+      for (const rs of duplicates) expect(rs.some((r) => r.pid === mine[0].pid)).toBe(true);
       expect([...byId.keys()].filter((id) => !sentSet.has(id))).toEqual([]);
       const perConsumer = mine.map((c) => acked(c.output(), c.pid).length);
       console.info(

@@ -25,8 +25,12 @@ const describeBroker = describeWith(
 );
 const specs = listEnvironments().map((environment) => loadEnvironment(environment));
 const access = stackPlan(specs);
-const workloads = specs.flatMap((spec) => spec.workloads.map((w) => ({ environment: spec.name, workload: w })));
-const producers = specs.flatMap((spec) => spec.producers.map((p) => ({ environment: spec.name, producer: p })));
+const workloads = specs.flatMap((spec) =>
+  spec.workloads.map((w) => ({ environment: spec.name, workload: w })),
+);
+const producers = specs.flatMap((spec) =>
+  spec.producers.map((p) => ({ environment: spec.name, producer: p })),
+);
 
 describeBroker('least privilege against a real RocketMQ 5.x with ACL 2.0', () => {
   let broker: RocketMq;
@@ -46,7 +50,9 @@ describeBroker('least privilege against a real RocketMQ 5.x with ACL 2.0', () =>
       const consumer = await simpleConsumer(broker.endpoint, account, workload.topic, workload.consumerGroup);
       const admin = await producer(broker.endpoint, ADMIN, workload.topic);
       try {
-        const fifo = specs.some((s) => s.topics.some((t) => t.name === workload.topic && t.messageType === 'FIFO'));
+        const fifo = specs.some((s) =>
+          s.topics.some((t) => t.name === workload.topic && t.messageType === 'FIFO'),
+        );
         const ids = await sendMany(admin, workload.topic, 3, { fifo });
         // The group may hold older messages of its topic (other workloads' tests): all are acked, ours must be there.
         const seen = await receiveIds(consumer, ids);
@@ -91,12 +97,19 @@ describeBroker('least privilege against a real RocketMQ 5.x with ACL 2.0', () =>
   test.each(workloads.map((c) => [label(c.environment, c.workload.name), c] as const))(
     '%s: the consumer account cannot read as a group it was not granted',
     async (key, { workload }) => {
-      const other = specs.flatMap((s) => s.consumerGroups.map((g) => g.id)).find((g) => g !== workload.consumerGroup);
+      const other = specs
+        .flatMap((s) => s.consumerGroups.map((g) => g.id))
+        .find((g) => g !== workload.consumerGroup);
       // Some group of the stacks always differs; a stack set with one group has nothing to check here.
       if (other === undefined) return;
       // Refused at start-up (the proxy checks the group on the telemetry settings) or at the first receive.
       const error = await failureOf(async () => {
-        const consumer = await simpleConsumer(broker.endpoint, access.consumers.get(key)!, workload.topic, other);
+        const consumer = await simpleConsumer(
+          broker.endpoint,
+          access.consumers.get(key)!,
+          workload.topic,
+          other,
+        );
         try {
           await consumer.receive(1, 15_000);
         } finally {
@@ -118,7 +131,7 @@ describeBroker('least privilege against a real RocketMQ 5.x with ACL 2.0', () =>
       } finally {
         await p.shutdown();
       }
-      const group = specs.find((s) => s.producers.includes(spec))!.consumerGroups[0]!.id;
+      const group = specs.find((s) => s.producers.includes(spec))!.consumerGroups[0].id;
       const error = await failureOf(async () => {
         const consumer = await simpleConsumer(broker.endpoint, account, spec.topic, group);
         try {

@@ -30,8 +30,10 @@ describe('sample app contract', () => {
   test('the sample app imports nothing from constructs/ but the contract of env names', () => {
     const dir = path.join(ROOT, 'infra', 'sample-app');
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      for (const i of imports.filter((x) => x!.includes('constructs/'))) {
+      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map(
+        (m) => m[1],
+      );
+      for (const i of imports.filter((x) => x.includes('constructs/'))) {
         expect(`${file}: ${i}`).toBe(`${file}: ../../constructs/shared/consumer-contract`);
       }
     }
@@ -114,7 +116,10 @@ describe('npm run load', () => {
   test.each([
     [['--rate', 'abc', '--topic', 't'], "option '--rate <msgs>' argument 'abc' is invalid"],
     [['--topic', 't', '--count', '0'], "option '--count <n>' argument '0' is invalid"],
-    [['--topic', 't', '--count', '5', '--duration', '3'], "option '--duration <seconds>' cannot be used with option '--count <n>'"],
+    [
+      ['--topic', 't', '--count', '5', '--duration', '3'],
+      "option '--duration <seconds>' cannot be used with option '--count <n>'",
+    ],
     [['--rate', '10'], "required option '--topic <name>' not specified"],
     [['--topic', 't', '--endpoint', 'x'], '--endpoint ("x") must be host:port'],
   ])('%j exits 2 naming the flag', (args, message) => {
@@ -125,5 +130,51 @@ describe('npm run load', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+});
+
+describe('ConsumerWorkload probes from the stack files', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only this block synthesizes
+  const { synthObjects, find } = require('../synth/helpers') as typeof import('../synth/helpers');
+  const { listEnvironments, loadEnvironment } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+    require('../../infra/config/environment') as typeof import('../../infra/config/environment');
+  const cases = listEnvironments().flatMap((env) =>
+    loadEnvironment(env).workloads.map((w) => [`${env}/${w.name}`, env, w] as const),
+  );
+
+  test.each(cases)('%s: container port, probes and contract env follow the stack file', (_label, env, w) => {
+    const deployment = find(synthObjects(env), 'Deployment', w.name) as unknown as {
+      spec: {
+        template: { spec: { terminationGracePeriodSeconds: number; containers: Record<string, unknown>[] } };
+      };
+    };
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0] as {
+      ports?: { containerPort: number; name: string }[];
+      readinessProbe?: { httpGet: { path: string; port: number } };
+      livenessProbe?: { httpGet: { path: string; port: number } };
+      env: { name: string; value?: string }[];
+    };
+    const value = (name: string) => container.env.find((e) => e.name === name)?.value;
+    expect(value(CONSUMER_ENV.shutdownGraceSeconds)).toBe(String(pod.terminationGracePeriodSeconds));
+    if (w.probes === false) {
+      expect(container.ports).toBeUndefined();
+      expect(container.readinessProbe).toBeUndefined();
+      expect(value(CONSUMER_ENV.httpPort)).toBeUndefined();
+    } else {
+      expect(container.ports).toEqual([
+        expect.objectContaining({ containerPort: w.probes.port, name: 'http' }),
+      ]);
+      expect(container.readinessProbe?.httpGet).toMatchObject({
+        path: w.probes.readinessPath,
+        port: w.probes.port,
+      });
+      expect(container.livenessProbe?.httpGet).toMatchObject({
+        path: w.probes.livenessPath,
+        port: w.probes.port,
+      });
+      expect(value(CONSUMER_ENV.httpPort)).toBe(String(w.probes.port));
+    }
   });
 });

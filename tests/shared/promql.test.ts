@@ -65,3 +65,17 @@ describe('ARRIVAL_RATE_WINDOW', () => {
     expect(ARRIVAL_RATE_WINDOW).toBe(`${RATE_WINDOW_SECONDS / 60}m`);
   });
 });
+
+describe('backlogQuery whenMissing', () => {
+  test('appends `or on() vector(n)` inside the clamp, and refuses a non-positive n', () => {
+    expect(backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', whenMissing: 6 })).toBe(
+      '(sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="t", consumer_group="g"}) or on() vector(6))',
+    );
+    expect(
+      backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', whenMissing: 1, clampMax: 10 }),
+    ).toMatch(/^clamp_max\(\(sum\(.*\) or on\(\) vector\(1\)\), 10\)$/);
+    expect(() => backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', whenMissing: 0 })).toThrow(
+      'whenMissing must be a positive integer, got 0',
+    );
+  });
+});

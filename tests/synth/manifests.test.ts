@@ -55,8 +55,17 @@ describe.each(environments)('manifests of %s', (environment) => {
           topic: w.topic,
           consumerGroup: w.consumerGroup,
           ...(queueBased && { clampMax: w.maxReplicas * threshold }),
+          // A workload that can sit at zero replicas reads a missing series as "wake one pod" (issue 10).
+          ...((w.minReplicas === 0 || w.idleReplicaCount === 0) && {
+            whenMissing: w.scaling.activationThreshold + 1,
+          }),
         }),
       );
+      if (w.minReplicas === 0) {
+        expect(backlog.metadata.query).toMatch(
+          new RegExp(`or on\\(\\) vector\\(${w.scaling.activationThreshold + 1}\\)\\)$`),
+        );
+      }
       expect(backlog.metadata.query).not.toMatch(/\bby\b/);
       expect(backlog.metadata.query).toContain(`consumer_group="${w.consumerGroup}"`);
     });

@@ -52,8 +52,19 @@ export function describeError(error: Error | undefined): string {
 
 const credentials = (account: Account) => ({ accessKey: account.username, accessSecret: account.password });
 
-export async function producer(endpoint: string, account: Account, topic: string, logger = capturedLogger()): Promise<Producer> {
-  const p = new Producer({ endpoints: endpoint, namespace: '', topic, sessionCredentials: credentials(account), logger });
+export async function producer(
+  endpoint: string,
+  account: Account,
+  topic: string,
+  logger = capturedLogger(),
+): Promise<Producer> {
+  const p = new Producer({
+    endpoints: endpoint,
+    namespace: '',
+    topic,
+    sessionCredentials: credentials(account),
+    logger,
+  });
   await started(p);
   return p;
 }
@@ -100,7 +111,11 @@ export async function simpleConsumer(
 export async function receive(
   c: SimpleConsumer,
   count: number,
-  { ack, invisibleMs = 60_000, timeoutMs = 30_000 }: { ack: boolean; invisibleMs?: number; timeoutMs?: number },
+  {
+    ack,
+    invisibleMs = 60_000,
+    timeoutMs = 30_000,
+  }: { ack: boolean; invisibleMs?: number; timeoutMs?: number },
 ): Promise<MessageView[]> {
   const got: MessageView[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -115,7 +130,11 @@ export async function receive(
 }
 
 /** Receives and acks until every id in `ids` has been seen (older messages of the group are acked too). */
-export async function receiveIds(c: SimpleConsumer, ids: readonly string[], timeoutMs = 60_000): Promise<Set<string>> {
+export async function receiveIds(
+  c: SimpleConsumer,
+  ids: readonly string[],
+  timeoutMs = 60_000,
+): Promise<Set<string>> {
   const wanted = new Set(ids);
   const seen = new Set<string>();
   const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,8 @@ import * as net from 'node:net';
 const started = new Set<ChildProcess>();
 process.on('exit', () => {
   // Last resort when afterAll never ran: never leave a JVM or Prometheus behind.
-  for (const child of started) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
 });
 
 export interface Started {
@@ -16,7 +17,11 @@ export interface Started {
   output(): string;
 }
 
-export function startProcess(command: string, args: readonly string[], options: SpawnOptions & { logFile?: string }): Started {
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions & { logFile?: string },
+): Started {
   const child = spawn(command, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   started.add(child);
@@ -72,7 +77,12 @@ export async function freePortWith(offsets: readonly number[]): Promise<number> 
   throw new Error(`no free port with offsets ${offsets.join(',')} after 50 attempts`);
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 250): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -85,5 +95,7 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

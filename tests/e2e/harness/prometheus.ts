@@ -28,13 +28,26 @@ export interface Prometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(binary: string, targets: readonly ScrapeTarget[], scrapeIntervalSeconds = 1): Promise<Prometheus> {
+export async function startPrometheus(
+  binary: string,
+  targets: readonly ScrapeTarget[],
+  scrapeIntervalSeconds = 1,
+): Promise<Prometheus> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-prom-'));
   const port = await freePort();
   const serverAddress = `http://127.0.0.1:${port}`;
-  const lines = ['global:', `  scrape_interval: ${scrapeIntervalSeconds}s`, `  evaluation_interval: ${scrapeIntervalSeconds}s`, 'scrape_configs:'];
+  const lines = [
+    'global:',
+    `  scrape_interval: ${scrapeIntervalSeconds}s`,
+    `  evaluation_interval: ${scrapeIntervalSeconds}s`,
+    'scrape_configs:',
+  ];
   for (const t of targets) {
-    lines.push(`  - job_name: ${JSON.stringify(t.job)}`, '    static_configs:', `      - targets: [${JSON.stringify(t.target)}]`);
+    lines.push(
+      `  - job_name: ${JSON.stringify(t.job)}`,
+      '    static_configs:',
+      `      - targets: [${JSON.stringify(t.target)}]`,
+    );
     const labels = Object.entries(t.labels ?? {});
     if (labels.length > 0) {
       lines.push('        labels:');
@@ -65,7 +78,8 @@ export async function startPrometheus(binary: string, targets: readonly ScrapeTa
   const query = async (promql: string): Promise<QueryResult> => {
     const url = `${serverAddress}/api/v1/query?query=${encodeURIComponent(promql)}&time=${encodeURIComponent(new Date().toISOString())}`;
     const response = await fetch(url);
-    if (response.status !== 200) throw new Error(`Prometheus answered ${response.status} to ${promql}: ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`Prometheus answered ${response.status} to ${promql}: ${await response.text()}`);
     return (await response.json()) as QueryResult;
   };
   const nextScrape = async (): Promise<void> => {
@@ -74,7 +88,9 @@ export async function startPrometheus(binary: string, targets: readonly ScrapeTa
       'a fresh scrape of every target',
       async () => {
         const r = await query('timestamp(up)');
-        return r.data.result.length === targets.length && r.data.result.every((s) => Number(s.value[1]) > after);
+        return (
+          r.data.result.length === targets.length && r.data.result.every((s) => Number(s.value[1]) > after)
+        );
       },
       30_000,
       200,

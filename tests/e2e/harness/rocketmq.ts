@@ -123,7 +123,9 @@ export function rocketMqClasspath(version = ROCKETMQ_VERSION): string {
     { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000 },
   );
   if (result.status !== 0) {
-    throw new Error(`mvn could not resolve RocketMQ ${version} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `mvn could not resolve RocketMQ ${version} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return fs.readFileSync(classpathFile, 'utf8').trim();
 }
@@ -156,7 +158,10 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   const namesrvAddr = `127.0.0.1:${namesrvPort}`;
   const adminCredentials = JSON.stringify({ accessKey: ADMIN.username, secretKey: ADMIN.password });
 
-  fs.writeFileSync(path.join(conf, 'namesrv.conf'), properties({ listenPort: namesrvPort, bindAddress: '127.0.0.1' }));
+  fs.writeFileSync(
+    path.join(conf, 'namesrv.conf'),
+    properties({ listenPort: namesrvPort, bindAddress: '127.0.0.1' }),
+  );
   fs.writeFileSync(
     path.join(conf, 'broker.conf'),
     properties({
@@ -179,7 +184,8 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       metricsPromExporterHost: '127.0.0.1',
       metricsPromExporterPort: metricsPort,
       authenticationEnabled: true,
-      authenticationProvider: 'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
+      authenticationProvider:
+        'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
       authenticationMetadataProvider:
         'org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider',
       authorizationEnabled: true,
@@ -204,7 +210,8 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
         remotingListenPort: remotingPort,
         namesrvAddr,
         authenticationEnabled: true,
-        authenticationProvider: 'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
+        authenticationProvider:
+          'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
         authenticationMetadataProvider: 'org.apache.rocketmq.proxy.auth.ProxyAuthenticationMetadataProvider',
         authorizationEnabled: true,
         authorizationProvider: 'org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider',
@@ -216,7 +223,10 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     ),
   );
   // mqadmin-style tools read the admin credentials from $ROCKETMQ_HOME/conf/tools.yml.
-  fs.writeFileSync(path.join(conf, 'tools.yml'), `accessKey: ${ADMIN.username}\nsecretKey: ${ADMIN.password}\n`);
+  fs.writeFileSync(
+    path.join(conf, 'tools.yml'),
+    `accessKey: ${ADMIN.username}\nsecretKey: ${ADMIN.password}\n`,
+  );
 
   const jvm = (heapMiB: number): string[] => [
     `-Xms${heapMiB}m`,
@@ -235,13 +245,18 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   const stop = async (): Promise<void> => {
     await stopProcess(proxy, 15_000);
     await stopProcess(namesrv, 10_000);
-    if (process.env.APSARAMQ_KEDA_KEEP_BROKER_DIR !== 'true') fs.rmSync(workdir, { recursive: true, force: true });
+    if (process.env.APSARAMQ_KEDA_KEEP_BROKER_DIR !== 'true')
+      fs.rmSync(workdir, { recursive: true, force: true });
   };
   try {
-    namesrv = startProcess('java', [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')], {
-      cwd: workdir,
-      logFile: path.join(workdir, 'namesrv.out'),
-    });
+    namesrv = startProcess(
+      'java',
+      [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')],
+      {
+        cwd: workdir,
+        logFile: path.join(workdir, 'namesrv.out'),
+      },
+    );
     proxy = startProcess(
       'java',
       [
@@ -260,13 +275,19 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     await waitFor(
       'the RocketMQ proxy to start',
       () => {
-        if (started.child.exitCode !== null) throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
-        if (/Failed to bind|BindException/.test(started.output())) throw new Error(`proxy could not bind:\n${started.output()}`);
+        if (started.child.exitCode !== null)
+          throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+        if (/Failed to bind|BindException/.test(started.output()))
+          throw new Error(`proxy could not bind:\n${started.output()}`);
         return started.output().includes('rocketmq-proxy startup successfully');
       },
       120_000,
     );
-    await waitFor('the broker Prometheus exporter', async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, 30_000);
+    await waitFor(
+      'the broker Prometheus exporter',
+      async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok,
+      30_000,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -282,14 +303,22 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
         namesrvAddr,
         accessKey: ADMIN.username,
         secretKey: ADMIN.password,
-        topics: (plan.topics ?? []).map((t) => ({ name: t.name, queues: t.queues ?? 4, messageType: t.messageType ?? 'NORMAL' })),
+        topics: (plan.topics ?? []).map((t) => ({
+          name: t.name,
+          queues: t.queues ?? 4,
+          messageType: t.messageType ?? 'NORMAL',
+        })),
         groups: plan.groups ?? [],
         users: (plan.users ?? []).map((u) => ({ ...u, userType: u.userType ?? 'Normal' })),
         acls: (plan.acls ?? []).map((a) => ({ ...a, decision: a.decision ?? 'Allow' })),
         brokerConfig: plan.brokerConfig,
       }),
     );
-    const result = spawnSync('java', [...jvm(128), ADMIN_SOURCE, file], { cwd: workdir, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync('java', [...jvm(128), ADMIN_SOURCE, file], {
+      cwd: workdir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (result.status !== 0 || !result.stdout.includes('admin plan applied')) {
       throw new Error(`RocketMqAdmin failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
     }

@@ -39,7 +39,11 @@ export function stackPlan(specs: readonly EnvironmentSpec[]): StackPlan {
       consumers.set(`${spec.name}/${w.name}`, account);
       users.push(account);
       // ConsumerAccess: one Sub grant on the topic and one on the group (constructs/cloud/consumer-access.ts).
-      acls.push({ subject: `User:${account.username}`, resources: [`Topic:${w.topic}`], actions: [...CONSUMER_ACL_ACTIONS] });
+      acls.push({
+        subject: `User:${account.username}`,
+        resources: [`Topic:${w.topic}`],
+        actions: [...CONSUMER_ACL_ACTIONS],
+      });
       acls.push({
         subject: `User:${account.username}`,
         resources: [`Group:${w.consumerGroup}`],
@@ -50,7 +54,11 @@ export function stackPlan(specs: readonly EnvironmentSpec[]): StackPlan {
       const account = { username: rocketMqAccountName(spec.name, p.name), password: password() };
       producers.set(`${spec.name}/${p.name}`, account);
       users.push(account);
-      acls.push({ subject: `User:${account.username}`, resources: [`Topic:${p.topic}`], actions: [...PRODUCER_ACL_ACTIONS] });
+      acls.push({
+        subject: `User:${account.username}`,
+        resources: [`Topic:${p.topic}`],
+        actions: [...PRODUCER_ACL_ACTIONS],
+      });
     }
   }
   return {
