@@ -1,7 +1,7 @@
 import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { ACCOUNT_STATUS_ENABLED, ACL_DECISION_ALLOW, DEFAULT_PASSWORD_LENGTH } from './consumer-access';
+import { ACL_DECISION_ALLOW, DEFAULT_PASSWORD_LENGTH } from './consumer-access';
 import { assertNoViolations } from './invalid-args-error';
 
 // Source: @pulumi/alicloud rocketmq.Acl.actions: Topic takes Pub and Sub. A producer needs Pub on its topic
@@ -89,7 +89,7 @@ export class ProducerAccess extends pulumi.ComponentResource {
           instanceId: args.instanceId,
           username: producer.username,
           password,
-          accountStatus: ACCOUNT_STATUS_ENABLED,
+          // No accountStatus, as in ConsumerAccess: setting it makes Create send the password in a query string.
         },
         { parent: this, additionalSecretOutputs: ['password'] },
       );

@@ -1,12 +1,16 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
 import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
+import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
+import { IPV4_CIDR } from './cidr';
 import {
   DELIVERY_ORDER_TYPES,
+  LOAD_BALANCING_HINT,
   MAX_RETRY_TIMES,
   MAX_STABILIZATION_WINDOW_SECONDS,
   MESSAGE_TYPES,
+  PERIOD_UNITS,
   NAME_MAX_LENGTH,
   NAME_PATTERN,
   PAYMENT_TYPES,
@@ -17,6 +21,7 @@ import {
   SERIES_CODES,
   SERVERLESS_CAPACITY_MODES,
   SUB_SERIES_CODES,
+  TOPIC_REMARK_PATTERN,
 } from './limits';
 
 const positiveInt = z.number().int().positive();
@@ -53,14 +58,21 @@ const internetSchema = z.strictObject({
   enabled: z.boolean(),
   /** Fixed public bandwidth in Mb/s when enabled (1..1000). */
   bandwidthMbps: z.number().int().min(1).max(1000).optional(),
-  /** CIDRs allowed to reach the public endpoint. */
-  ipWhitelist: z.array(nonEmpty).optional(),
 });
+
+const cidr = z.string().regex(IPV4_CIDR, 'must be an IPv4 address or CIDR block such as 10.0.0.0/16');
 
 const networkSchema = z.strictObject({
   vpcId: nonEmpty,
   vSwitchIds: z.array(nonEmpty).min(1),
   securityGroupId: nonEmpty.optional(),
+  /**
+   * The instance's IP allowlist (ip_whitelists): it applies to every client, VPC ones included, and a new
+   * instance starts with 0.0.0.0/0. Required with a public endpoint.
+   */
+  ipAllowlist: z.array(cidr).min(1).optional(),
+  /** CIDR blocks the consumers connect from (node and pod vSwitches); each must be inside ipAllowlist. */
+  clientCidrs: z.array(cidr).min(1).optional(),
   internet: internetSchema.prefault({ enabled: false }),
 });
 
@@ -74,8 +86,11 @@ const createInstanceSchema = z.strictObject({
   paymentType: z.enum(PAYMENT_TYPES),
   /** Subscription length, with periodUnit; only for Subscription. */
   period: positiveInt.optional(),
-  periodUnit: z.enum(['Month', 'Year']).optional(),
+  periodUnit: z.enum(PERIOD_UNITS).optional(),
+  /** Renew the subscription automatically, every autoRenewPeriod autoRenewPeriodUnit. */
   autoRenew: z.boolean().optional(),
+  autoRenewPeriod: positiveInt.optional(),
+  autoRenewPeriodUnit: z.enum(PERIOD_UNITS).optional(),
   messageRetentionHours: positiveInt.max(168 * 4).default(72),
   sendReceiveRatio: z.number().min(SEND_RECEIVE_RATIO_RANGE[0]).max(SEND_RECEIVE_RATIO_RANGE[1]).optional(),
   /** Elastic TPS above the spec (professional and ultimate only). */
@@ -99,7 +114,14 @@ const topicSchema = z.strictObject({
   name: serviceName('topic'),
   messageType: z.enum(MESSAGE_TYPES).default('NORMAL'),
   maxSendTps: positiveInt.optional(),
-  remark: z.string().max(128).optional(),
+  remark: z
+    .string()
+    .max(128)
+    .regex(
+      TOPIC_REMARK_PATTERN,
+      `must match ${TOPIC_REMARK_PATTERN.source} (letters, digits, _ and Chinese characters)`,
+    )
+    .optional(),
 });
 
 const consumerGroupSchema = z.strictObject({
@@ -199,8 +221,14 @@ const workloadSchema = z.strictObject({
     .refine((image) => /[:@]/.test(image.replace(/^[^/]*\//, '')), 'must pin a tag or digest, not latest'),
   topic: nonEmpty,
   consumerGroup: nonEmpty,
-  /** 'message' for the 5.x gRPC SDKs, 'queue' for the 4.x Remoting SDKs. */
-  loadBalancing: z.enum(['message', 'queue']).default('message'),
+  /**
+   * How the consumers' SDK balances the group (LOAD_BALANCING_BY_SDK): 'message' for the 5.x gRPC SDKs, TCP Java
+   * 2.x.x.Final+ and TCP C++ 3.x; 'queue' for the 4.x Remoting SDKs, TCP Java 1.x and TCP C++ 1.x-2.x, where a
+   * consumer beyond the queue count sits idle. @default 'message'
+   */
+  loadBalancing: z
+    .enum(['message', 'queue'], { error: () => `must be message or queue (${LOAD_BALANCING_HINT})` })
+    .default('message'),
   /** Read queues of the topic; required for queue-based consumers. */
   queueCount: positiveInt.optional(),
   messagesPerSecondPerPod: z.number().positive(),
@@ -241,6 +269,13 @@ const prometheusSchema = z
 
 const kubernetesSchema = z.strictObject({
   namespace: k8sName,
+  /**
+   * Which labels select the consumer pods (constructs/shared/labels.ts SELECTOR_SCHEMES): 'environment' avoids
+   * `app.kubernetes.io/instance`, which Argo CD's label tracking overwrites; 'instance-label' keeps the selector of
+   * Deployments deployed before it existed (a selector is immutable: see the README's selector migration).
+   * @default 'environment'
+   */
+  selectorScheme: z.enum(SELECTOR_SCHEMES).default(DEFAULT_SELECTOR_SCHEME),
   /** Whether Pulumi writes the Secrets into the cluster (needs a kubeconfig). */
   createSecrets: z.boolean().default(true),
   /** ACK cluster id: when set, Pulumi installs the ack-keda add-on on it. */
