@@ -119,8 +119,8 @@ export class BacklogScaler extends Construct {
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
       // With no consumer online the group's series disappear (apache/rocketmq ConsumerLagCalculator
-      // processAllGroup), so a workload at zero activates on the topic's recent arrivals.
-      ...(props.minReplicaCount === 0 && {
+      // processAllGroup), so a workload that can sit at zero activates on the topic's recent arrivals.
+      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
         whenGroupAbsent: { arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC },
       }),
     });

@@ -2,6 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { consumerShutdownSeconds } from '../scaling';
+import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../shared/consumer-contract';
 import { recommendedLabels, type SelectorScheme, selectorLabels } from '../shared/labels';
 import { ROCKETMQ_CREDENTIALS_KEYS } from '../shared/names';
 import { PropChecker } from './validation';
@@ -13,14 +14,25 @@ const PINNED_IMAGE = /^[^\s@]+?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Size of the `/tmp` emptyDir, also requested as ephemeral storage so the scheduler reserves it. */
 export const DEFAULT_TMP_SIZE_MIB = 256;
-/** Env names the construct sets itself; `env` may not override them. */
-export const CONSUMER_ENV = {
-  endpoint: 'ROCKETMQ_ENDPOINT',
-  topic: 'ROCKETMQ_TOPIC',
-  consumerGroup: 'ROCKETMQ_CONSUMER_GROUP',
-  username: 'ROCKETMQ_USERNAME',
-  password: 'ROCKETMQ_PASSWORD',
-} as const;
+/** Env names the construct sets itself; `env` may not override them (owned by constructs/shared). */
+export { CONSUMER_ENV };
+
+/** The container's HTTP endpoints; the probes hit them on the pod IP. */
+export interface ConsumerProbes {
+  /** Container port serving liveness, readiness and metrics. @default 8080 */
+  readonly port?: number;
+  /** @default /livez */
+  readonly livenessPath?: string;
+  /** @default /readyz */
+  readonly readinessPath?: string;
+}
+
+// Probe timings: readiness reacts within ~10 s to a drain; liveness tolerates 30 s of a busy event loop.
+const READINESS_PERIOD_SECONDS = 5;
+const READINESS_FAILURE_THRESHOLD = 2;
+const LIVENESS_PERIOD_SECONDS = 10;
+const LIVENESS_FAILURE_THRESHOLD = 3;
+const PROBE_TIMEOUT_SECONDS = 2;
 
 export interface ConsumerResources {
   readonly cpuRequest: string;
@@ -60,6 +72,11 @@ export interface ConsumerWorkloadProps {
   readonly minReplicas: number;
   /** Extra plain environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * HTTP probes and the container port, from the image's contract; false for an image that serves none.
+   * @default { port: 8080, livenessPath: '/livez', readinessPath: '/readyz' } (the sample app's)
+   */
+  readonly probes?: false | ConsumerProbes;
 }
 
 /**
@@ -125,6 +142,7 @@ export class ConsumerWorkload extends Construct {
             group: 10001,
           },
           envVariables: this.environment(props),
+          ...this.probeSettings(props),
         },
       ],
     });
@@ -177,6 +195,25 @@ export class ConsumerWorkload extends Construct {
     }
   }
 
+  private probeSettings(props: ConsumerWorkloadProps): Partial<kplus.ContainerProps> {
+    const probes = resolveProbes(props.probes);
+    if (probes === undefined) return {};
+    const common = { port: probes.port, timeoutSeconds: Duration.seconds(PROBE_TIMEOUT_SECONDS) };
+    return {
+      ports: [{ number: probes.port, name: 'http', protocol: kplus.Protocol.TCP }],
+      readiness: kplus.Probe.fromHttpGet(probes.readinessPath, {
+        ...common,
+        periodSeconds: Duration.seconds(READINESS_PERIOD_SECONDS),
+        failureThreshold: READINESS_FAILURE_THRESHOLD,
+      }),
+      liveness: kplus.Probe.fromHttpGet(probes.livenessPath, {
+        ...common,
+        periodSeconds: Duration.seconds(LIVENESS_PERIOD_SECONDS),
+        failureThreshold: LIVENESS_FAILURE_THRESHOLD,
+      }),
+    };
+  }
+
   private environment(props: ConsumerWorkloadProps): Record<string, kplus.EnvValue> {
     const secret = kplus.Secret.fromSecretName(this, 'credentials', props.credentialsSecretName);
     const variables: Record<string, kplus.EnvValue> = {};
@@ -194,8 +231,27 @@ export class ConsumerWorkload extends Construct {
       secret,
       key: ROCKETMQ_CREDENTIALS_KEYS.password,
     });
+    // The consumer drains within the grace period it is told; the pod's value is the one computed here.
+    variables[CONSUMER_ENV.shutdownGraceSeconds] = kplus.EnvValue.fromValue(
+      String(this.terminationGracePeriodSeconds),
+    );
+    const probes = resolveProbes(props.probes);
+    if (probes !== undefined)
+      variables[CONSUMER_ENV.httpPort] = kplus.EnvValue.fromValue(String(probes.port));
     return variables;
   }
+}
+
+/** The probes with defaults filled in, or undefined when they are off. */
+export function resolveProbes(
+  probes: false | ConsumerProbes | undefined,
+): Required<ConsumerProbes> | undefined {
+  if (probes === false) return undefined;
+  return {
+    port: probes?.port ?? CONSUMER_HTTP_DEFAULTS.port,
+    livenessPath: probes?.livenessPath ?? CONSUMER_HTTP_DEFAULTS.livenessPath,
+    readinessPath: probes?.readinessPath ?? CONSUMER_HTTP_DEFAULTS.readinessPath,
+  };
 }
 
 /** Patches are applied before the generated serializer, which reads `Quantity.value`. */
@@ -255,6 +311,18 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
   if (props.heldMessagesPerPod !== undefined) check.int('heldMessagesPerPod', props.heldMessagesPerPod, 0);
   if (props.tmpSizeMiB !== undefined) check.int('tmpSizeMiB', props.tmpSizeMiB, 1);
   check.int('minReplicas', props.minReplicas, 0);
+  const probes = resolveProbes(props.probes);
+  if (probes !== undefined) {
+    check.int('probes.port', probes.port, 1, 65_535);
+    for (const key of ['livenessPath', 'readinessPath'] as const) {
+      if (!/^\/\S*$/.test(probes[key])) {
+        check.add(
+          `probes.${key}`,
+          `(${JSON.stringify(probes[key])}) must be an absolute path without spaces`,
+        );
+      }
+    }
+  }
   const reserved = new Set<string>(Object.values(CONSUMER_ENV));
   for (const name of Object.keys(props.env ?? {})) {
     if (!ENV_NAME.test(name)) check.add(`env.${name}`, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');

@@ -91,6 +91,22 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
     }
   });
 
+  // A producer's account and Secret are named like a workload's (rocketMqAccountName, rocketMqCredentialsSecretName).
+  const credentialNames = new Set(spec.workloads.map((w) => w.name));
+  const seenProducers = new Set<string>();
+  spec.producers.forEach((p, i) => {
+    if (seenProducers.has(p.name)) add(['producers', i, 'name'], `"${p.name}" is declared twice`);
+    else if (credentialNames.has(p.name)) {
+      add(
+        ['producers', i, 'name'],
+        `"${p.name}" is also a workload name; their accounts and Secrets would collide`,
+      );
+    }
+    seenProducers.add(p.name);
+    if (!topicsByName.has(p.topic))
+      add(['producers', i, 'topic'], `"${p.topic}" is not one of topics[].name`);
+  });
+
   const seenWorkloads = new Set<string>();
   spec.workloads.forEach((w, i) => {
     const at = (field: string): PropertyKey[] => ['workloads', i, field];

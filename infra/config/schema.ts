@@ -1,5 +1,6 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
+import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 import { IPV4_CIDR } from './cidr';
@@ -192,6 +193,25 @@ const scalingSchema = z.strictObject({
   behavior: behaviorSchema.optional(),
 });
 
+/**
+ * The container's HTTP contract (infra/sample-app): one port for liveness, readiness and metrics; false for
+ * images that serve none.
+ */
+const probesSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    port: z.number().int().min(1).max(65_535).default(CONSUMER_HTTP_DEFAULTS.port),
+    livenessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.livenessPath),
+    readinessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.readinessPath),
+  }),
+]);
+
 const workloadSchema = z.strictObject({
   name: k8sName,
   image: z
@@ -222,6 +242,14 @@ const workloadSchema = z.strictObject({
   resources: resourcesSchema.prefault({}),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
   scaling: scalingSchema.prefault({}),
+  /** Probes and container port from the image's HTTP contract. @default the sample app's (8080, /livez, /readyz) */
+  probes: probesSchema.prefault({}),
+});
+
+/** A producer that gets its own ACL account (Pub on its topic only) and credentials Secret. */
+const producerSchema = z.strictObject({
+  name: k8sName,
+  topic: nonEmpty,
 });
 
 const prometheusSchema = z
@@ -276,6 +304,7 @@ export const rawSpecSchema = z.strictObject({
   topics: z.array(topicSchema).min(1),
   consumerGroups: z.array(consumerGroupSchema).min(1),
   workloads: z.array(workloadSchema).min(1),
+  producers: z.array(producerSchema).default([]),
   prometheus: prometheusSchema,
   kubernetes: kubernetesSchema,
 });
@@ -289,6 +318,8 @@ export type ConsumerGroupSpec = z.infer<typeof consumerGroupSchema> & {
   readonly retryPolicy: 'DefaultRetryPolicy' | 'FixedRetryPolicy';
 };
 export type WorkloadSpec = z.infer<typeof workloadSchema>;
+export type ProducerSpec = z.infer<typeof producerSchema>;
+export type ProbesSpec = z.infer<typeof probesSchema>;
 export type ScalingSpec = z.infer<typeof scalingSchema>;
 export type BehaviorSpec = z.infer<typeof behaviorSchema>;
 export type PrometheusSpec = z.infer<typeof prometheusSchema>;

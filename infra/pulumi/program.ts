@@ -9,6 +9,7 @@ import {
   ConsumerAccess,
   KedaAddon,
   MetricsReader,
+  ProducerAccess,
   PrometheusAccess,
   prometheusAuthData,
   type PrometheusCredentials,
@@ -226,6 +227,21 @@ export function apsaraMqKedaStack(): StackOutputs {
     })),
   });
 
+  // Created only when the stack declares producers, so stacks without them keep their resources unchanged.
+  const producers =
+    spec.producers.length === 0
+      ? undefined
+      : new ProducerAccess('producers', {
+          instanceId: messaging.instanceId,
+          producers: spec.producers.map((p) => ({
+            name: p.name,
+            username: rocketMqAccountName(spec.name, p.name),
+            topicName: messaging.topics[p.topic].topicName,
+          })),
+        });
+
+  const producerCredentials = producers?.credentials ?? {};
+
   const prometheus = new PrometheusAccess('prometheus', {
     auth: spec.prometheus.auth,
     instanceId: spec.prometheus.instanceId,
@@ -258,7 +274,10 @@ export function apsaraMqKedaStack(): StackOutputs {
         ackClusterId !== undefined ? ackClusterKubeconfig(ackClusterId) : config.requireSecret('kubeconfig'),
       namespace: spec.kubernetes.namespace,
       prometheus: prometheusCredentials,
-      workloads: spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+      workloads: [
+        ...spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+        ...spec.producers.map((p) => ({ name: p.name, ...producerCredentials[p.name] })),
+      ],
     });
   }
 

@@ -97,6 +97,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
       messagesPerSecondPerPod: w.messagesPerSecondPerPod,
       minReplicas: w.minReplicas,
       env: w.env,
+      probes: w.probes,
     });
     const s = w.scaling;
     new BacklogScaler(chart, 'scaler', {

@@ -433,7 +433,8 @@ describe('infra/pulumi/index.ts', () => {
     });
     expect(run.error).toBeUndefined();
     expect(Object.keys(entry).sort()).toEqual([HANDOFF_OUTPUT, ...SECRET_STACK_OUTPUTS].sort());
-    // 16 resources and the explicit Kubernetes provider of the Secrets.
-    expect(run.resources).toHaveLength(17);
+    // 16 resources, the explicit Kubernetes provider of the Secrets, and 5 for dev's producer
+    // (ProducerAccess, password, account, ACL, Secret).
+    expect(run.resources).toHaveLength(22);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { type StackOutputs, apsaraMqKedaStack } from '../../infra/pulumi/program';
+import { loadEnvironment } from '../../infra/config/environment';
 import { extractHandoff, renderHandoff } from '../../infra/outputs/cli';
 import { listEnvironments } from '../../infra/config/environment';
 import {
@@ -53,6 +54,12 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
     line(TYPE.k8sSecret, 'cluster-secrets-order-fulfilment-credentials', 'cluster-secrets'),
     line(TYPE.kedaAddon, 'keda'),
     line(TYPE.addon, 'keda-addon', 'keda'),
+    // The stack's producer (issue 10): an account with Pub on its topic, and its Secret.
+    line('apsaramq-keda:cloud:ProducerAccess', 'producers'),
+    line(TYPE.password, 'producers-order-load-password', 'producers'),
+    line(TYPE.account, 'producers-order-load-account', 'producers'),
+    line(TYPE.acl, 'producers-order-load-topic-acl', 'producers'),
+    line(TYPE.k8sSecret, 'cluster-secrets-order-load-credentials', 'cluster-secrets'),
   ],
   staging: [
     line(TYPE.messaging, 'messaging'),
@@ -74,6 +81,11 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
     line(TYPE.k8sSecret, 'cluster-secrets-prometheus-auth', 'cluster-secrets'),
     line(TYPE.k8sSecret, 'cluster-secrets-order-fulfilment-credentials', 'cluster-secrets'),
     line(TYPE.k8sSecret, 'cluster-secrets-legacy-billing-credentials', 'cluster-secrets'),
+    line('apsaramq-keda:cloud:ProducerAccess', 'producers'),
+    line(TYPE.password, 'producers-order-load-password', 'producers'),
+    line(TYPE.account, 'producers-order-load-account', 'producers'),
+    line(TYPE.acl, 'producers-order-load-topic-acl', 'producers'),
+    line(TYPE.k8sSecret, 'cluster-secrets-order-load-credentials', 'cluster-secrets'),
   ],
   prod: [
     line(TYPE.messaging, 'messaging'),
@@ -440,11 +452,29 @@ describe.each(HAND_WORKED)('stack %s', (env) => {
       expect(account.secretInputs).toEqual(['password']);
       expect(account.additionalSecretOutputs).toEqual(['password']);
     }
-    expect(ofType(run, TYPE.account)).toHaveLength(EXPECTED_WORKLOADS[env].length);
+    expect(ofType(run, TYPE.account).filter((a) => a.parent === 'consumers')).toHaveLength(
+      EXPECTED_WORKLOADS[env].length,
+    );
+  });
+
+  test('grants each producer Pub on its own topic and nothing else', () => {
+    const spec = loadEnvironment(env);
+    const acls = ofType(run, TYPE.acl).filter((a) => a.parent === 'producers');
+    expect(acls).toHaveLength(spec.producers.length);
+    for (const p of spec.producers) {
+      expect(only(run, TYPE.acl, `producers-${p.name}-topic-acl`).inputs).toEqual({
+        instanceId: INSTANCE_ID[env],
+        username: `${env}-${p.name}`,
+        resourceType: 'Topic',
+        resourceName: p.topic,
+        actions: ['Pub'],
+        decision: 'Allow',
+      });
+    }
   });
 
   test('grants each account Sub on its own topic and its own group, and nothing else', () => {
-    const acls = ofType(run, TYPE.acl);
+    const acls = ofType(run, TYPE.acl).filter((a) => a.parent === 'consumers');
     expect(acls).toHaveLength(2 * EXPECTED_WORKLOADS[env].length);
     for (const acl of acls) {
       expect(acl.inputs.actions).toEqual(['Sub']);

@@ -58,14 +58,17 @@ describe.each(environments)('manifests of %s', (environment) => {
           topic: w.topic,
           consumerGroup: w.consumerGroup,
           ...(queueBased && { clampMax: w.maxReplicas * threshold }),
-          // A workload that scales to zero falls back to the topic's arrivals when the group has no series.
-          ...(w.minReplicas === 0 && {
+          // A workload that can sit at zero falls back to the topic's arrivals when the group has no series.
+          ...((w.minReplicas === 0 || w.idleReplicaCount === 0) && {
             whenGroupAbsent: {
               arrivalMetricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
             },
           }),
         }),
       );
+      if (w.minReplicas === 0) {
+        expect(backlog.metadata.query).toContain(' or sum(increase(rocketmq_messages_in_total{');
+      }
       expect(backlog.metadata.query).not.toMatch(/\bby\b/);
       expect(backlog.metadata.query).toContain(`consumer_group="${w.consumerGroup}"`);
     });
