@@ -80,7 +80,7 @@ describe('npm run plan', () => {
   fs.mkdirSync(folderCsv, { recursive: true });
 
   test.each<[string, string[], string[]]>([
-    ['an unknown environment', ['--env', 'nope'], ['known environments: dev, prod, staging']],
+    ['an unknown environment', ['--env', 'nope'], [`known environments: ${listEnvironments().join(', ')}`]],
     ['a missing --env', [], ["required option '-e, --env <env>' not specified"]],
     [
       'an unknown workload',

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { hpaExternalProposal } from '../../constructs/scaling';
-import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
+import { loadEnvironment } from '../../infra/config/environment';
+import { environmentsWithHandoff } from './helpers';
 import { loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from './helpers';
@@ -233,7 +234,7 @@ describeE2e('backlog queries against a real Prometheus', () => {
       .map((o) => ({ name: o.metadata.name, view: o as unknown as ScaledObjectView }));
   }
 
-  const cases = listEnvironments().flatMap((environment) => {
+  const cases = environmentsWithHandoff().flatMap((environment) => {
     const spec = loadEnvironment(environment);
     return spec.workloads.map((w) => ({ environment, workload: w }));
   });
