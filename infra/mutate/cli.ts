@@ -4,7 +4,7 @@
  * and JSON per folder) go under the OS temp dir, outside the tree. Too slow for every CI run: see the README.
  *
  *   npm run mutate                                   every folder
- *   npm run mutate -- --folder constructs/k8s        one folder
+ *   npm run mutate -- --folder constructs/k8s        one folder (or several, comma-separated)
  *   npm run mutate -- --mutate constructs/k8s/backlog-scaler.ts,infra/config/rules.ts   changed files only
  */
 import { spawnSync } from 'node:child_process';
@@ -87,7 +87,7 @@ export function score(report: ReportJson): Score {
 
 function main(argv: readonly string[]): number {
   const program = new Command('mutate')
-    .option('--folder <folder>', 'one folder of the table, e.g. constructs/k8s')
+    .option('--folder <folders>', 'comma-separated folders of the table, e.g. constructs/k8s')
     .option(
       '--mutate <files>',
       'comma-separated files (or Stryker mutation ranges) to mutate, e.g. changed ones',
@@ -96,9 +96,10 @@ function main(argv: readonly string[]): number {
     .parse(argv, { from: 'user' });
   const options = program.opts<{ folder?: string; mutate?: string; concurrency: string }>();
   const files = options.mutate?.split(',').filter((f) => f !== '');
+  const folders = options.folder?.split(',').map((f) => f.replace(/\/$/, ''));
   const selected = FOLDERS.filter(
     (f) =>
-      (options.folder === undefined || f.folder === options.folder.replace(/\/$/, '')) &&
+      (folders === undefined || folders.includes(f.folder)) &&
       (files === undefined || files.some((file) => file.startsWith(`${f.folder}/`))),
   );
   if (selected.length === 0) {
