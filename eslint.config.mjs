@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pulumi from '@pulumi/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'bin/', '**/*.js', '**/*.mjs'] },
@@ -21,12 +22,35 @@ export default tseslint.config(
   },
   {
     files: ['tests/**/*.ts'],
+    ...jest.configs['flat/recommended'],
     rules: {
+      ...jest.configs['flat/recommended'].rules,
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      'jest/no-conditional-expect': 'error',
+      'jest/valid-title': 'error',
+      'jest/no-identical-title': 'error',
+      'jest/no-standalone-expect': 'error',
+      'jest/valid-expect': 'error',
+      // A skipped test is a gate on a real component only: `describe.skip` etc. are allowed in *-e2e.test.ts,
+      // which skip loudly without the component and fail under CI=true (see the README, How to test).
+      'no-restricted-properties': [
+        'error',
+        ...['describe', 'test', 'it'].map((object) => ({
+          object,
+          property: 'skip',
+          message: 'Only the real-component gates of tests/**/*-e2e.test.ts may skip.',
+        })),
+      ],
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    files: ['tests/**/*-e2e.test.ts'],
+    rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -11,9 +11,8 @@ const out = process.env.MUTATE_OUT ?? path.join(os.tmpdir(), 'apsaramq-keda-muta
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
-  checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
-  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // No typescript checker: on 2 shared cores it was the bottleneck (one tsc per mutant group, ~15 s a mutant);
+  // a mutant that would not compile runs as JavaScript instead, and a survivor among them is listed in the README.
   jest: {
     projectType: 'custom',
     config: {
