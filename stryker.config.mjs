@@ -26,7 +26,8 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: ['constructs/**/*.ts', 'infra/config/**/*.ts', '!**/index.ts'],
   concurrency: 2,
-  timeoutMS: 20000,
+  // Generous: under load a jest run of these suites spends several seconds loading cdk8s; a false timeout counts as killed.
+  timeoutMS: 60000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: path.join(out, 'mutation.html') },
   jsonReporter: { fileName: path.join(out, 'mutation.json') },

@@ -26,12 +26,13 @@ describe('promqlString: every control character escaped', () => {
   const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
   const controls = [...Array.from({ length: 0x20 }, (_, code) => code), 0x7f];
 
-  test.each(controls.map((code) => [code, named[code] ?? hex(code)] as const))(
-    'U+%i is written as %s',
-    (code, escape) => {
-      expect(promqlString(`a${String.fromCharCode(code)}b`)).toBe(`"a${escape}b"`);
-    },
-  );
+  test.each(
+    controls.map(
+      (code) => [code.toString(16).toUpperCase().padStart(4, '0'), code, named[code] ?? hex(code)] as const,
+    ),
+  )('U+%s is written as %s', (_hex, code, escape) => {
+    expect(promqlString(`a${String.fromCharCode(code)}b`)).toBe(`"a${escape}b"`);
+  });
 
   test.each([
     ['space, the first printable', ' '],
