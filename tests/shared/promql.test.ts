@@ -28,9 +28,9 @@ describe('promqlString: every control character escaped', () => {
 
   test.each(
     controls.map(
-      (code) => [code.toString(16).toUpperCase().padStart(4, '0'), code, named[code] ?? hex(code)] as const,
+      (code) => [code.toString(16).toUpperCase().padStart(4, '0'), named[code] ?? hex(code), code] as const,
     ),
-  )('U+%s is written as %s', (_hex, code, escape) => {
+  )('U+%s is written as %s', (_hex, escape, code) => {
     expect(promqlString(`a${String.fromCharCode(code)}b`)).toBe(`"a${escape}b"`);
   });
 
