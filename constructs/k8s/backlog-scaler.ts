@@ -3,7 +3,7 @@ import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { defaultFallbackReplicas, type HpaBehavior, type HpaScalingRules } from '../scaling';
-import { recommendedLabels } from '../shared/labels';
+import { recommendedLabels, type SelectorScheme } from '../shared/labels';
 import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
 import { arrivalRateQuery, backlogQuery } from '../shared/promql';
 import { PropChecker } from './validation';
@@ -37,6 +37,8 @@ export interface BacklogScalerProps {
   /** ScaledObject name (KEDA names the HPA `keda-hpa-<name>`). */
   readonly name: string;
   readonly environment: string;
+  /** The workload's selector scheme, for the labels of the KEDA objects. @default 'environment' */
+  readonly selectorScheme?: SelectorScheme;
   /** Deployment to scale. */
   readonly scaleTargetName: string;
   /** ARMS Prometheus HTTP API base URL; KEDA appends `/api/v1/query`. */
@@ -88,6 +90,7 @@ export class BacklogScaler extends Construct {
       name: props.name,
       environment: props.environment,
       component: 'autoscaler',
+      selectorScheme: props.selectorScheme,
     });
     const queueBased = props.loadBalancing === 'queue';
     this.maxReplicaCount = queueBased
@@ -221,7 +224,8 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   const check = new PropChecker('BacklogScaler');
   check.name('name', props.name);
   check.name('environment', props.environment);
-  check.instanceLabel(props.name, props.environment);
+  if (props.selectorScheme === 'instance-label') check.instanceLabel(props.name, props.environment);
+  check.selectorScheme(props.selectorScheme);
   check.name('scaleTargetName', props.scaleTargetName);
   check.name('authSecretName', props.authSecretName);
   if (typeof props.serverAddress !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.serverAddress)) {

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { recommendedLabels, selectorLabels } from '../shared/labels';
+import { recommendedLabels, type SelectorScheme, selectorLabels } from '../shared/labels';
 import { ROCKETMQ_CREDENTIALS_KEYS } from '../shared/names';
 import { PropChecker } from './validation';
 
@@ -31,8 +31,10 @@ export interface ConsumerResources {
 export interface ConsumerWorkloadProps {
   /** Workload name: Deployment, ServiceAccount and PDB name. */
   readonly name: string;
-  /** Environment name, part of `app.kubernetes.io/instance`. */
+  /** Environment name, a selector label (SelectorScheme). */
   readonly environment: string;
+  /** Which labels select the pods; changing it on a deployed Deployment needs a migration. @default 'environment' */
+  readonly selectorScheme?: SelectorScheme;
   /** Container image, pinned by tag or digest. */
   readonly image: string;
   readonly resources: ConsumerResources;
@@ -70,8 +72,9 @@ export class ConsumerWorkload extends Construct {
       environment: props.environment,
       component: 'consumer',
       image: props.image,
+      selectorScheme: props.selectorScheme,
     });
-    const selector = selectorLabels(props.name, props.environment);
+    const selector = selectorLabels(props.name, props.environment, props.selectorScheme);
     this.terminationGracePeriodSeconds = props.maxProcessingSeconds + SHUTDOWN_MARGIN_SECONDS;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
@@ -177,7 +180,8 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
   const check = new PropChecker('ConsumerWorkload');
   check.name('name', props.name);
   check.name('environment', props.environment);
-  check.instanceLabel(props.name, props.environment);
+  if (props.selectorScheme === 'instance-label') check.instanceLabel(props.name, props.environment);
+  check.selectorScheme(props.selectorScheme);
   if (
     typeof props.image !== 'string' ||
     !PINNED_IMAGE.test(props.image) ||

@@ -1,4 +1,5 @@
 /** Construct-prop checks: each failure names the prop, shows the value and states the rule. */
+import { SELECTOR_SCHEMES } from '../shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../shared/names';
 
 export class ConstructPropsError extends Error {
@@ -39,6 +40,13 @@ export class PropChecker {
         'name',
         `with environment gives the label app.kubernetes.io/instance "${value}" (${value.length} characters); the limit is 63`,
       );
+    }
+  }
+
+  /** An optional selector scheme is one of SELECTOR_SCHEMES. */
+  selectorScheme(value: unknown): void {
+    if (value !== undefined && !(SELECTOR_SCHEMES as readonly unknown[]).includes(value)) {
+      this.add('selectorScheme', `(${JSON.stringify(value)}) must be one of ${SELECTOR_SCHEMES.join(', ')}`);
     }
   }
 

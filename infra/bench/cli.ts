@@ -7,10 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { cliProgram, EXIT_OK, runCli } from '../shared/cli';
 import { builtInProfile, recommend, simulate } from '../../constructs/scaling';
 import { parseEnvironment, stackFilePath } from '../config/environment';
 import { loadHandoff, type Handoff } from '../config/handoff';
-import { synthAll, synthEnvironment } from '../synth/app';
+import { synthEnvironment } from '../synth/app';
+import { synthAll } from '../synth/pipeline';
 
 interface Row {
   readonly name: string;
@@ -56,7 +58,15 @@ export function generatedEnvironment(count: number): {
   return { spec, handoff };
 }
 
-function main(): void {
+interface BenchOptions {
+  readonly json?: boolean;
+}
+
+function main(argv: readonly string[]): number {
+  const options = cliProgram('bench', 'Benchmark synth, simulate and recommend: medians against the targets')
+    .option('--json', 'print the results as JSON instead of the table')
+    .parse([...argv], { from: 'user' })
+    .opts<BenchOptions>();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-bench-'));
   const large = generatedEnvironment(200);
   const diurnal = builtInProfile('diurnal', 500);
@@ -117,7 +127,9 @@ function main(): void {
     },
   ];
   const table: string[][] = [['benchmark', 'runs', 'median ms', 'min ms', 'target ms', '']];
-  for (const row of rows) {
+  const results: { name: string; runs: number; medianMs: number; minMs: number; targetMs?: number }[] = [];
+  for (const [index, row] of rows.entries()) {
+    process.stderr.write(`... [${index + 1}/${rows.length}] ${row.name}: ${row.runs} runs after a warm-up\n`);
     row.fn(); // warm-up
     const times: number[] = [];
     for (let i = 0; i < row.runs; i += 1) {
@@ -126,6 +138,13 @@ function main(): void {
       times.push(performance.now() - start);
     }
     const med = median(times);
+    results.push({
+      name: row.name,
+      runs: row.runs,
+      medianMs: Math.round(med),
+      minMs: Math.round(Math.min(...times)),
+      ...(row.targetMs !== undefined && { targetMs: row.targetMs }),
+    });
     table.push([
       row.name,
       String(row.runs),
@@ -136,6 +155,14 @@ function main(): void {
     ]);
   }
   fs.rmSync(scratch, { recursive: true, force: true });
+  // resourceUsage().maxRSS is in KiB.
+  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  if (options.json === true) {
+    process.stdout.write(
+      `${JSON.stringify({ node: process.version, cores: os.cpus().length, results, peakRssMiB }, null, 2)}\n`,
+    );
+    return EXIT_OK;
+  }
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   console.log(`node ${process.version}, ${os.cpus().length} cores`);
   for (const r of table)
@@ -145,8 +172,8 @@ function main(): void {
         .join('  ')
         .trimEnd(),
     );
-  // resourceUsage().maxRSS is in KiB.
-  console.log(`peak RSS of the benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(`peak RSS of the benchmark process: ${peakRssMiB} MiB`);
+  return EXIT_OK;
 }
 
-if (require.main === module) main();
+if (require.main === module) runCli('bench', () => main(process.argv.slice(2)));

@@ -5,12 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
-import { EnvironmentSpecError, formatPath, type Violation } from './errors';
+import { closestKey, isEngineKey, knownConfigKeys, REGION_KEY, unknownKeyMessage } from './config-keys';
+import { displayPath, EnvironmentSpecError, formatPath } from './errors';
 import { PROJECT, RETRY_POLICY_FOR_ORDER, SECRET_CONFIG_KEYS } from './limits';
 import { crossFieldViolations } from './rules';
+import { keysAt } from './schema-keys';
+import { parseStackYaml } from './stack-file';
 import { type EnvironmentSpec, rawSpecSchema } from './schema';
 
 export * from './errors';
@@ -21,55 +23,98 @@ export * from './schema';
  * Issues with paths made absolute; a failed union (an instance to create, or one to adopt) reports the issues
  * of the branch that came closest, so `instance.seriesCode` is named instead of a bare "instance: Invalid input".
  */
-function closestIssues(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): Violation[] {
-  return issues.flatMap((issue): Violation[] => {
+function closestIssues(
+  issues: readonly z.core.$ZodIssue[],
+  base: readonly PropertyKey[] = [],
+): z.core.$ZodIssue[] {
+  return issues.flatMap((issue): z.core.$ZodIssue[] => {
     const path = [...base, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
       return closestIssues(closest, path);
     }
-    return [{ path, message: issue.message }];
+    return [{ ...issue, path }];
   });
 }
+
+/** The project's own sections (`apsaramq-keda:<section>`); the region comes from `alicloud:region`. */
+export const PROJECT_SECTIONS: readonly string[] = Object.keys(rawSpecSchema.shape).filter(
+  (k) => k !== 'region',
+);
 
 /**
  * Validates the config values of one stack (keys with their namespace, e.g. `apsaramq-keda:topics`, values
  * already decoded from YAML or JSON) and returns the EnvironmentSpec. Throws EnvironmentSpecError listing
- * every violation.
+ * every violation; its message starts with `file`.
  */
 export function parseEnvironment(
   environment: string,
   config: Readonly<Record<string, unknown>>,
+  file?: string,
 ): EnvironmentSpec {
+  const fail = (violations: string[]): never => {
+    throw file === undefined
+      ? new EnvironmentSpecError(environment, violations)
+      : new EnvironmentSpecError(environment, violations, displayPath(file));
+  };
   const violations: string[] = [];
   if (!DNS1123_LABEL.test(environment)) {
     violations.push(`stack name "${environment}" must be a DNS-1123 label`);
   }
+  const known = knownConfigKeys(PROJECT_SECTIONS);
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const [namespace, name] = key.includes(':') ? key.split(':', 2) : ['', key];
-    if (key === 'alicloud:region') {
+    if (key === REGION_KEY) {
       raw.region = value;
     } else if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {
       if (!isSecureValue(value)) {
         violations.push(`${key}: holds a secret in plain text; set it with pulumi config set --secret`);
       }
-    } else if (namespace === PROJECT) {
+    } else if (namespace === PROJECT && PROJECT_SECTIONS.includes(name)) {
       raw[name] = value;
-    } else if (namespace === '' || namespace === undefined) {
-      violations.push(`${key}: config keys need a namespace (${PROJECT}:${key})`);
+    } else if (namespace === '') {
+      const suggestion = closestKey(`${PROJECT}:${key}`, known);
+      violations.push(
+        `${key}: config keys need a namespace${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+      );
+    } else if (!isEngineKey(key) && !known.includes(key)) {
+      violations.push(unknownKeyMessage(key, known));
     }
+  }
+  if (raw.region === undefined) {
+    violations.push(`${REGION_KEY}: is required: the region of the environment, such as cn-hangzhou`);
   }
   const parsed = rawSpecSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of closestIssues(parsed.error.issues)) {
-      const where = issue.path.length === 0 ? PROJECT : formatPath(issue.path);
-      violations.push(`${where}: ${issue.message}`);
+      if (issue.path[0] === 'region' && raw.region === undefined) continue;
+      if (issue.path.length === 1 && raw[String(issue.path[0])] === undefined) {
+        violations.push(`${PROJECT}:${String(issue.path[0])}: is required`);
+        continue;
+      }
+      if (issue.code === 'unrecognized_keys') {
+        const allowed = keysAt(rawSpecSchema, issue.path);
+        for (const key of issue.keys) {
+          const suggestion = closestKey(key, allowed);
+          const at = formatPath([...issue.path, key]);
+          violations.push(
+            suggestion === undefined
+              ? `${at}: unknown key (known: ${allowed.join(', ')})`
+              : `${at}: unknown key; did you mean ${suggestion}?`,
+          );
+        }
+        continue;
+      }
+      const where =
+        issue.path.length === 0 ? PROJECT : issue.path[0] === 'region' ? REGION_KEY : formatPath(issue.path);
+      const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+      violations.push(`${where}: ${missing ? `is required (${issue.expected})` : issue.message}`);
     }
-    throw new EnvironmentSpecError(environment, violations);
+    return fail(violations);
   }
   violations.push(...crossFieldViolations(parsed.data).map((v) => `${formatPath(v.path)} ${v.message}`));
-  if (violations.length > 0) throw new EnvironmentSpecError(environment, violations);
+  if (violations.length > 0) return fail(violations);
   const consumerGroups = parsed.data.consumerGroups.map((g) => ({
     ...g,
     retryPolicy: g.retryPolicy ?? RETRY_POLICY_FOR_ORDER[g.deliveryOrderType],
@@ -107,8 +152,14 @@ export function stackFilePath(environment: string, stacksDir = defaultStacksDir(
   return path.join(stacksDir, `Pulumi.${environment}.yaml`);
 }
 
+/** Environment variable that points the loader at another stacks directory (tests, a scratch copy). */
+export const STACKS_DIR_VARIABLE = 'APSARAMQ_KEDA_STACKS_DIR';
+
 export function defaultStacksDir(): string {
-  return path.resolve(__dirname, '..', '..', 'stacks');
+  const override = process.env[STACKS_DIR_VARIABLE];
+  return override !== undefined && override !== ''
+    ? path.resolve(override)
+    : path.resolve(__dirname, '..', '..', 'stacks');
 }
 
 /** The environments with a committed stack file, sorted. */
@@ -125,13 +176,19 @@ export function loadEnvironment(environment: string, stacksDir = defaultStacksDi
   const file = stackFilePath(environment, stacksDir);
   if (!fs.existsSync(file)) {
     const known = fs.existsSync(stacksDir) ? listEnvironments(stacksDir).join(', ') : 'none';
-    throw new EnvironmentSpecError(environment, [`no stack file ${file} (known environments: ${known})`]);
+    throw new EnvironmentSpecError(
+      environment,
+      [`no such stack file (known environments: ${known})`],
+      displayPath(file),
+    );
   }
-  const document: unknown = parseYaml(fs.readFileSync(file, 'utf8'));
+  const read = parseStackYaml(fs.readFileSync(file, 'utf8'));
+  if ('errors' in read) throw new EnvironmentSpecError(environment, read.errors, displayPath(file));
+  const document = read.value;
   const config =
     typeof document === 'object' && document !== null && 'config' in document ? document.config : undefined;
-  if (typeof config !== 'object' || config === null) {
-    throw new EnvironmentSpecError(environment, [`${file}: has no config: map`]);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new EnvironmentSpecError(environment, ['has no config: map'], displayPath(file));
   }
-  return parseEnvironment(environment, config as Record<string, unknown>);
+  return parseEnvironment(environment, config as Record<string, unknown>, file);
 }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { InputError } from '../shared/input-error';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { defaultStacksDir, formatPath } from './environment';
 
@@ -39,13 +40,12 @@ export const handoffSchema = z.strictObject({
 
 export type Handoff = z.infer<typeof handoffSchema>;
 
-export class HandoffError extends Error {
+export class HandoffError extends InputError {
   constructor(
     readonly source: string,
     readonly violations: readonly string[],
   ) {
     super(`${source} is invalid:\n  - ${violations.join('\n  - ')}`);
-    this.name = 'HandoffError';
   }
 }
 

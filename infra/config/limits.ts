@@ -66,3 +66,15 @@ export const SERVERLESS_CAPACITY_MODES = [
   'shared-reserved',
   'dedicated-reserved',
 ] as const;
+
+// Source: ApsaraMQ for RocketMQ 5.x documentation, "Load balancing" (consumer load balancing policies by SDK).
+/** Which client SDKs balance per message and which per queue: the value of `workloads[].loadBalancing`. */
+export const LOAD_BALANCING_BY_SDK = {
+  message:
+    'Apache RocketMQ 5.x gRPC SDKs; Alibaba TCP Java SDK 2.x.x.Final and later; Alibaba TCP C++ SDK 3.x (some regions offer no message-based Java TCP SDK: check yours)',
+  queue:
+    'Apache RocketMQ 4.x Remoting SDKs; Alibaba TCP Java SDK 1.x; Alibaba TCP C++ SDK 1.x and 2.x; any SDK of a region without message-based balancing',
+} as const;
+
+/** The SDK mapping as one line, for messages. */
+export const LOAD_BALANCING_HINT = `message = ${LOAD_BALANCING_BY_SDK.message}; queue = ${LOAD_BALANCING_BY_SDK.queue}`;

@@ -1,6 +1,11 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
 import type { Violation } from './errors';
-import { NAME_MAX_LENGTH, RETRY_POLICY_FOR_ORDER, SERVERLESS_TOPIC_NAME_MAX_LENGTH } from './limits';
+import {
+  LOAD_BALANCING_BY_SDK,
+  NAME_MAX_LENGTH,
+  RETRY_POLICY_FOR_ORDER,
+  SERVERLESS_TOPIC_NAME_MAX_LENGTH,
+} from './limits';
 import { isExistingInstance, isServerless, type RawSpec } from './schema';
 
 /** Rules that span fields: run only once every field has its own shape right. */
@@ -102,7 +107,10 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
     }
     if (w.loadBalancing === 'queue') {
       if (w.queueCount === undefined) {
-        add(at('queueCount'), 'is required for queue-based (4.x Remoting SDK) consumers');
+        add(
+          at('queueCount'),
+          `is required for queue-based consumers (loadBalancing: queue is ${LOAD_BALANCING_BY_SDK.queue})`,
+        );
       } else if (w.maxReplicas > w.queueCount) {
         add(
           at('maxReplicas'),
@@ -110,7 +118,10 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
         );
       }
     } else if (w.queueCount !== undefined) {
-      add(at('queueCount'), 'applies to queue-based consumers only (loadBalancing: queue)');
+      add(
+        at('queueCount'),
+        `applies to queue-based consumers only (loadBalancing: queue); message-based balancing is ${LOAD_BALANCING_BY_SDK.message}`,
+      );
     }
     if (w.idleReplicaCount !== undefined && w.idleReplicaCount >= w.minReplicas) {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.

@@ -1,8 +1,10 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
+import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
 import {
   DELIVERY_ORDER_TYPES,
+  LOAD_BALANCING_HINT,
   MAX_RETRY_TIMES,
   MAX_STABILIZATION_WINDOW_SECONDS,
   MESSAGE_TYPES,
@@ -179,8 +181,14 @@ const workloadSchema = z.strictObject({
     .refine((image) => /[:@]/.test(image.replace(/^[^/]*\//, '')), 'must pin a tag or digest, not latest'),
   topic: nonEmpty,
   consumerGroup: nonEmpty,
-  /** 'message' for the 5.x gRPC SDKs, 'queue' for the 4.x Remoting SDKs. */
-  loadBalancing: z.enum(['message', 'queue']).default('message'),
+  /**
+   * How the consumers' SDK balances the group (LOAD_BALANCING_BY_SDK): 'message' for the 5.x gRPC SDKs, TCP Java
+   * 2.x.x.Final+ and TCP C++ 3.x; 'queue' for the 4.x Remoting SDKs, TCP Java 1.x and TCP C++ 1.x-2.x, where a
+   * consumer beyond the queue count sits idle. @default 'message'
+   */
+  loadBalancing: z
+    .enum(['message', 'queue'], { error: () => `must be message or queue (${LOAD_BALANCING_HINT})` })
+    .default('message'),
   /** Read queues of the topic; required for queue-based consumers. */
   queueCount: positiveInt.optional(),
   messagesPerSecondPerPod: z.number().positive(),
@@ -213,6 +221,13 @@ const prometheusSchema = z
 
 const kubernetesSchema = z.strictObject({
   namespace: k8sName,
+  /**
+   * Which labels select the consumer pods (constructs/shared/labels.ts SELECTOR_SCHEMES): 'environment' avoids
+   * `app.kubernetes.io/instance`, which Argo CD's label tracking overwrites; 'instance-label' keeps the selector of
+   * Deployments deployed before it existed (a selector is immutable: see the README's selector migration).
+   * @default 'environment'
+   */
+  selectorScheme: z.enum(SELECTOR_SCHEMES).default(DEFAULT_SELECTOR_SCHEME),
   /** Whether Pulumi writes the Secrets into the cluster (needs a kubeconfig). */
   createSecrets: z.boolean().default(true),
   /** ACK cluster id: when set, Pulumi installs the ack-keda add-on on it. */

@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
+import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, runCli } from '../shared/cli';
 import { defaultStacksDir, formatPath } from '../config/environment';
 import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';
 
@@ -26,6 +26,21 @@ const SECRET_NAME_FIELDS = new Set(['secretName', 'credentialsSecretName']);
 // Source: Alibaba Cloud RAM, "Create an AccessKey pair": AccessKey IDs start with "LTAI".
 const ACCESS_KEY_ID = /^LTAI[A-Za-z0-9]{8,}$/;
 const JWT = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\./;
+/** Query or fragment parameters that carry credentials (OAuth `access_token`, signed URLs, API keys). */
+const SECRET_PARAMETER =
+  /pass(word|wd)?|secret|token|credential|access[-_]?key|private[-_]?key|bearer|^(sig|signature|x-[a-z]+-signature|x-[a-z]+-credential|api[-_]?key|key|auth|authorization|session)$/i;
+
+/** The credential-carrying parameter names in a URL's query string and fragment. */
+function secretParameters(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  const names = [...url.searchParams.keys(), ...new URLSearchParams(url.hash.replace(/^#/, '')).keys()];
+  return [...new Set(names.filter((name) => SECRET_PARAMETER.test(name)))];
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,6 +55,12 @@ export function secretFindings(value: unknown, at: readonly PropertyKey[] = []):
     if (ACCESS_KEY_ID.test(value)) return [`${where}: looks like an AccessKey ID`];
     if (JWT.test(value)) return [`${where}: looks like a token (JWT)`];
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(value)) return [`${where}: is a URL with credentials in it`];
+    const parameters = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? secretParameters(value) : [];
+    if (parameters.length > 0) {
+      return [
+        `${where}: is a URL with credentials in its query string or fragment (${parameters.join(', ')})`,
+      ];
+    }
     return [];
   }
   if (Array.isArray(value)) return value.flatMap((item, i) => secretFindings(item, [...at, i]));
@@ -131,13 +152,14 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
   if (!DNS1123_LABEL.test(environment)) {
     throw new HandoffError('<env>', [`"${environment}" is not a stack name (a DNS-1123 label such as prod)`]);
   }
-  if (options.from === undefined && io.stdin.isTTY === true) {
-    throw new HandoffError('stdin', [
-      `no input: pipe pulumi stack output --stack ${environment} --json, or pass --from <file>`,
-    ]);
-  }
+  const noInput = `no input: pipe pulumi stack output --stack ${environment} --json into this command, or pass --from <file>`;
+  if (options.from === undefined && io.stdin.isTTY === true) throw new HandoffError('stdin', [noInput]);
   const source = options.from ?? 'stdin';
+  if (options.from !== undefined && !(fs.existsSync(options.from) && fs.statSync(options.from).isFile())) {
+    throw new HandoffError(options.from, ['--from: no such file']);
+  }
   const text = options.from !== undefined ? fs.readFileSync(options.from, 'utf8') : await readAll(io.stdin);
+  if (text.trim() === '') throw new HandoffError(source, [noInput]);
   let input: unknown;
   try {
     input = JSON.parse(text) as unknown;
@@ -150,55 +172,49 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === content) {
       io.stdout(`${file} is up to date\n`);
-      return 0;
+      return EXIT_OK;
     }
-    io.stderr(`${file} differs from the stack's outputs; run npm run outputs -- ${environment}\n`);
-    return 1;
+    io.stderr(
+      `${file} ${current === undefined ? 'does not exist' : "differs from the stack's outputs"}; run npm run outputs -- ${environment}\n`,
+    );
+    return EXIT_FAILURE;
   }
   io.stdout(writeIfChanged(file, content) ? `wrote ${file}\n` : `${file} is up to date\n`);
-  return 0;
+  return EXIT_OK;
 }
 
-/** Runs the CLI with `argv` (the arguments after the script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (the arguments after the script) and returns the exit code: 0 written or up to
+ * date, 1 stale (--check), 2 bad input (no input, not JSON, a secret, an invalid or foreign hand-off).
+ */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let code = 0;
-  const program = new Command()
-    .name('npm run outputs --')
-    .description('Write the non-secret hand-off of a deployed stack to stacks/<env>.outputs.json.')
+  let code = EXIT_OK;
+  const program = cliProgram(
+    'npm run outputs --',
+    'Write the non-secret hand-off of a deployed stack to stacks/<env>.outputs.json.',
+    io,
+  )
     .argument('<env>', 'stack name: dev, staging, prod, ...')
     .option('--from <file>', 'read pulumi stack output --json from a file instead of stdin')
     .option('--stacks-dir <dir>', 'directory of the hand-off files', defaultStacksDir())
     .option('--check', 'exit 1 if the file differs from the input instead of writing it')
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (environment: string, options: Options) => {
       code = await run(environment, options, io);
     });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof HandoffError) {
-      io.stderr(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return exitCodeFor('outputs', error, io.stderr);
   }
   return code;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), {
-    stdin: process.stdin,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
+  runCli('outputs', () =>
+    main(process.argv.slice(2), {
+      stdin: process.stdin,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    }),
   );
 }

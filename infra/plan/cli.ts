@@ -1,13 +1,14 @@
 /**
  * `npm run plan -- --env <env> [--workload <name>] [--profile steady|flash-sale|diurnal|seed-replay|<file.csv>]
- * [--base-rate <msg/s>] [--processing-seconds <s>] [--startup-seconds <s>] [--out <dir>]`: what the autoscaler
+ * [--base-rate <msg/s>] [--processing-seconds <s>] [--startup-seconds <s>] [--out <dir>] [--json] [--progress]`: what the autoscaler
  * will do, against the recommendation, the seed guide's config and the physical bound.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../../constructs/scaling';
-import { EnvironmentSpecError, loadEnvironment, type WorkloadSpec } from '../config/environment';
+import { loadEnvironment, type WorkloadSpec } from '../config/environment';
+import { cliProgram, EXIT_OK, InputError, runCli } from '../shared/cli';
 import {
   buildPlan,
   chartSpec,
@@ -17,9 +18,6 @@ import {
   resolveProfile,
   type PlanOptions,
 } from './report';
-
-/** Wrong input from the user: exit code 2, nothing written. */
-class UsageError extends Error {}
 
 /** Far above any ApsaraMQ instance's TPS; keeps ten times the base rate, summed over a week, finite. */
 const MAX_BASE_RATE = 1_000_000;
@@ -43,7 +41,7 @@ function nonNegativeNumber(value: string): number {
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
     if (!fs.existsSync(option) || !fs.statSync(option).isFile())
-      throw new UsageError(`profile file ${option} does not exist or is not a file`);
+      throw new InputError(`profile file ${option} does not exist or is not a file`);
     const profile = parseCsvProfile(fs.readFileSync(option, 'utf8'), option);
     return { ...profile, name: path.basename(option, '.csv') };
   }
@@ -51,7 +49,7 @@ function profileFor(option: string, w: WorkloadSpec, baseRate?: number): Traffic
     return resolveProfile(option, w, baseRate);
   } catch (error) {
     // Only the name or the base rate can be wrong here.
-    throw new UsageError((error as Error).message);
+    throw new InputError((error as Error).message);
   }
 }
 
@@ -63,12 +61,16 @@ interface CliOptions extends PlanOptions {
   readonly out: string;
 }
 
-async function main(): Promise<void> {
-  const options = new Command()
-    .name('plan')
-    .description(
-      'Predict what KEDA and the HPA will do for a workload, beside a recommendation and the oracle',
-    )
+interface OutputOptions {
+  readonly json?: boolean;
+  readonly progress?: boolean;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = cliProgram(
+    'plan',
+    'Predict what KEDA and the HPA will do for a workload, beside a recommendation and the oracle',
+  )
     .requiredOption('-e, --env <env>', 'environment (stacks/Pulumi.<env>.yaml)')
     .option('-w, --workload <name>', 'workload (default: every workload of the environment)')
     .option(
@@ -84,17 +86,17 @@ async function main(): Promise<void> {
     )
     .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
-    // Commander prints its own message; main() turns its error into the exit code.
-    .exitOverride()
-    .parse()
-    .opts<CliOptions>();
+    .option('--json', 'print the plans as JSON on stdout instead of the tables')
+    .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)')
+    .parse([...argv], { from: 'user' })
+    .opts<CliOptions & OutputOptions>();
   const spec = loadEnvironment(options.env);
   const workloads =
     options.workload === undefined
       ? spec.workloads
       : spec.workloads.filter((w) => w.name === options.workload);
   if (workloads.length === 0) {
-    throw new UsageError(
+    throw new InputError(
       `unknown workload ${options.workload} in ${spec.name} (workloads: ${spec.workloads.map((w) => w.name).join(', ')})`,
     );
   }
@@ -104,26 +106,35 @@ async function main(): Promise<void> {
   };
   // Every check before anything is written.
   const violations = workloads.flatMap((w) => planOptionViolations(w, planOptions));
-  if (violations.length > 0) throw new UsageError(violations.join('\n'));
+  if (violations.length > 0) throw new InputError(violations.join('\n'));
   const jobs = workloads.map((w) => ({ w, profile: profileFor(options.profile, w, options.baseRate) }));
+  const showProgress = options.progress === true || process.stderr.isTTY === true;
 
   fs.mkdirSync(options.out, { recursive: true });
+  const plans: unknown[] = [];
   for (const { w, profile } of jobs) {
-    const run = buildPlan(spec, w, profile, planOptions);
+    const label = `${spec.name}/${w.name} (${profile.name})`;
+    const progress = (stage: string): void => {
+      if (showProgress) process.stderr.write(`... ${label}: ${stage}\n`);
+    };
+    const run = buildPlan(spec, w, profile, planOptions, progress);
     const stem = path.join(options.out, `${spec.name}-${w.name}-${profile.name}`);
+    progress('rendering the chart');
     fs.writeFileSync(`${stem}.svg`, await renderSvg(chartSpec(run.plan, run.timelines)));
     fs.writeFileSync(`${stem}.json`, `${JSON.stringify(run.plan, null, 2)}\n`);
-    console.log(formatPlanTable(run.plan));
-    console.log(`chart: ${stem}.svg  numbers: ${stem}.json\n`);
+    if (options.json === true) {
+      plans.push({ ...run.plan, files: { chart: `${stem}.svg`, numbers: `${stem}.json` } });
+    } else {
+      process.stdout.write(`${formatPlanTable(run.plan)}\n`);
+      process.stdout.write(`chart: ${stem}.svg  numbers: ${stem}.json\n\n`);
+    }
   }
+  if (options.json === true) process.stdout.write(`${JSON.stringify(plans, null, 2)}\n`);
+  return EXIT_OK;
 }
 
-const isUsage = (error: unknown): boolean =>
-  error instanceof UsageError || error instanceof EnvironmentSpecError || error instanceof ProfileParseError;
-
-main().catch((error: unknown) => {
-  // --help and --version end here too, with exit code 0.
-  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-  console.error(`plan: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(isUsage(error) ? 2 : 1);
-});
+runCli(
+  'plan',
+  () => main(process.argv.slice(2)),
+  (error) => error instanceof ProfileParseError,
+);

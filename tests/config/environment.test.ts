@@ -1,11 +1,7 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   decodePulumiConfig,
   EnvironmentSpecError,
   formatPath,
-  listEnvironments,
   loadEnvironment,
   parseEnvironment,
 } from '../../infra/config/environment';
@@ -21,12 +17,6 @@ describe('parseEnvironment', () => {
         'workloads[0].minReplicas (6) must be <= maxReplicas (5)',
       ]),
     );
-  });
-
-  test('the error names the environment and lists each violation on its own line', () => {
-    const error = new EnvironmentSpecError('dev', ['a b', 'c d']);
-    expect(error.message).toBe('environment "dev" is invalid:\n  - a b\n  - c d');
-    expect(error.name).toBe('EnvironmentSpecError');
   });
 
   test('shape errors come alone: the cross-field rules wait until every field has its shape', () => {
@@ -77,44 +67,6 @@ describe('parseEnvironment', () => {
     expect(Object.isFrozen(spec)).toBe(true);
     expect(Object.isFrozen(spec.workloads[1].scaling)).toBe(true);
     expect(Object.isFrozen(spec.instance)).toBe(true);
-  });
-});
-
-describe('loadEnvironment', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-stacks-'));
-
-  test('names the missing stack file and the environments that exist', () => {
-    const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'Pulumi.alpha.yaml'), 'config: {}\n');
-    fs.writeFileSync(path.join(dir, 'Pulumi.beta.yaml'), 'config: {}\n');
-    fs.writeFileSync(path.join(dir, 'beta.outputs.json'), '{}\n');
-    const file = path.join(dir, 'Pulumi.qa.yaml');
-    expect(() => loadEnvironment('qa', dir)).toThrow(
-      new EnvironmentSpecError('qa', [`no stack file ${file} (known environments: alpha, beta)`]),
-    );
-    expect(listEnvironments(dir)).toEqual(['alpha', 'beta']);
-  });
-
-  test('says none when the stacks folder itself is missing', () => {
-    const dir = path.join(tmp(), 'absent');
-    expect(() => loadEnvironment('qa', dir)).toThrow(
-      new EnvironmentSpecError('qa', [
-        `no stack file ${path.join(dir, 'Pulumi.qa.yaml')} (known environments: none)`,
-      ]),
-    );
-  });
-
-  test('refuses a stack file without a config map', () => {
-    const dir = tmp();
-    const file = path.join(dir, 'Pulumi.qa.yaml');
-    fs.writeFileSync(file, 'encryptionsalt: x\n');
-    expect(() => loadEnvironment('qa', dir)).toThrow(
-      new EnvironmentSpecError('qa', [`${file}: has no config: map`]),
-    );
-    fs.writeFileSync(file, 'config: 3\n');
-    expect(() => loadEnvironment('qa', dir)).toThrow(
-      new EnvironmentSpecError('qa', [`${file}: has no config: map`]),
-    );
   });
 });
 

@@ -170,7 +170,7 @@ const REFUSED: [string, string, Edit, string][] = [
     'a queue-based workload without a queue count',
     'staging',
     (c) => delete workload(c, 1).queueCount,
-    'workloads[1].queueCount is required for queue-based (4.x Remoting SDK) consumers',
+    'workloads[1].queueCount is required for queue-based consumers (loadBalancing: queue is Apache RocketMQ 4.x Remoting SDKs; Alibaba TCP Java SDK 1.x; Alibaba TCP C++ SDK 1.x and 2.x; any SDK of a region without message-based balancing)',
   ],
   [
     'a queue-based workload one replica above its queue count',
@@ -182,7 +182,7 @@ const REFUSED: [string, string, Edit, string][] = [
     'a queue count on a message-based workload',
     'dev',
     (c) => (workload(c, 0).queueCount = 8),
-    'workloads[0].queueCount applies to queue-based consumers only (loadBalancing: queue)',
+    'workloads[0].queueCount applies to queue-based consumers only (loadBalancing: queue); message-based balancing is Apache RocketMQ 5.x gRPC SDKs; Alibaba TCP Java SDK 2.x.x.Final and later; Alibaba TCP C++ SDK 3.x (some regions offer no message-based Java TCP SDK: check yours)',
   ],
   [
     'idleReplicaCount equal to minReplicas',
@@ -274,7 +274,7 @@ const REFUSED: [string, string, Edit, string][] = [
     'a region that is not a region id',
     'staging',
     (c) => (c['alicloud:region'] = 'Shanghai'),
-    'region: must be an Alibaba Cloud region id such as cn-hangzhou',
+    'alicloud:region: must be an Alibaba Cloud region id such as cn-hangzhou',
   ],
   [
     'an adopted instance id that is not an instance id',
@@ -312,13 +312,13 @@ const REFUSED: [string, string, Edit, string][] = [
     'a config key without a namespace',
     'dev',
     (c) => (c.workloads = []),
-    'workloads: config keys need a namespace (apsaramq-keda:workloads)',
+    'workloads: config keys need a namespace (did you mean apsaramq-keda:workloads?)',
   ],
   [
     'an unknown key of the project',
     'dev',
     (c) => (c['apsaramq-keda:workload'] = []),
-    'apsaramq-keda: Unrecognized key: "workload"',
+    'apsaramq-keda:workload: unknown config key; did you mean apsaramq-keda:workloads?',
   ],
 ];
 

@@ -245,7 +245,7 @@ describe('BacklogScaler rules: each violation exactly', () => {
     ],
     [
       'instance label of 64 characters',
-      { name: 'a'.repeat(60) },
+      { name: 'a'.repeat(60), selectorScheme: 'instance-label' },
       `name with environment gives the label app.kubernetes.io/instance "${'a'.repeat(60)}-dev" (64 characters); the limit is 63`,
     ],
     ['server address', { serverAddress: 'ftp://x' }, 'serverAddress ("ftp://x") must be an http(s) URL'],
@@ -419,7 +419,12 @@ describe('BacklogScaler rules: each violation exactly', () => {
         },
       },
     ],
-    ['an instance label of exactly 63 characters', { name: 'a'.repeat(59) }],
+    [
+      'an instance label of exactly 63 characters',
+      { name: 'a'.repeat(59), selectorScheme: 'instance-label' },
+    ],
+    ['a name of 63 characters on the default selector scheme', { name: 'a'.repeat(63) }],
+    ['the instance-label selector scheme', { selectorScheme: 'instance-label' }],
   ] as [string, Partial<BacklogScalerProps>][])('accepts %s', (_case, patch) => {
     expect(violations(patch)).toEqual([]);
   });

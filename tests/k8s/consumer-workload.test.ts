@@ -67,17 +67,11 @@ describe('ConsumerWorkload', () => {
     [2, true],
     [5, true],
   ])('minReplicas %i: a PodDisruptionBudget %p', (minReplicas, present) => {
-    const pdb = synth({ minReplicas }).objects.find((o) => o.kind === 'PodDisruptionBudget');
-    expect(pdb?.spec).toEqual(
-      present
-        ? {
-            maxUnavailable: 1,
-            selector: {
-              matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders-dev' },
-            },
-          }
-        : undefined,
-    );
+    const { objects, deployment } = synth({ minReplicas });
+    const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget');
+    // It selects exactly the Deployment's pods, whatever the selector scheme's labels are.
+    const selector = (deployment.spec as unknown as { selector: unknown }).selector;
+    expect(pdb?.spec).toEqual(present ? { maxUnavailable: 1, selector } : undefined);
   });
 
   test('extra env sorted by name before the connection settings and the credentials by reference', () => {
@@ -130,7 +124,7 @@ describe('ConsumerWorkload rules: each violation exactly', () => {
     ],
     [
       'instance label',
-      { name: 'o'.repeat(60) },
+      { name: 'o'.repeat(60), selectorScheme: 'instance-label' },
       `name with environment gives the label app.kubernetes.io/instance "${'o'.repeat(60)}-dev" (64 characters); the limit is 63`,
     ],
     [

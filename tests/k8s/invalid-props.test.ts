@@ -105,8 +105,8 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
   test.each([
     ['name > 63 characters', { name: 'a'.repeat(64) }, /name \("a{64}"\) must be a DNS-1123 label/],
     [
-      'instance label > 63 characters',
-      { name: 'a'.repeat(60) },
+      'instance label > 63 characters (instance-label selector scheme)',
+      { name: 'a'.repeat(60), selectorScheme: 'instance-label' },
       /name with environment gives the label app.kubernetes.io\/instance "a{60}-dev" \(64 characters\); the limit is 63/,
     ],
     ['min > max', { minReplicaCount: 11 }, /minReplicaCount \(11\) must be <= maxReplicaCount \(10\)/],
@@ -178,6 +178,11 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
       /arrivalRate.metricName \("bad-name"\) must be a Prometheus metric name/,
     ],
     ['instance id', { instanceId: '' }, /instanceId must be a non-empty string/],
+    [
+      'selector scheme',
+      { selectorScheme: 'instance' as unknown as 'environment' },
+      /selectorScheme \("instance"\) must be one of environment, instance-label/,
+    ],
   ] as [string, Partial<BacklogScalerProps>, RegExp][])('%s', (_case, patch, message) => {
     const run = build(BacklogScaler, { ...scaler, ...patch });
     expect(run).toThrow(ConstructPropsError);
@@ -189,6 +194,7 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
       build(BacklogScaler, {
         ...scaler,
         name: 'a'.repeat(59),
+        selectorScheme: 'instance-label',
         idleReplicaCount: 0,
         behavior: { scaleDown: { stabilizationWindowSeconds: 3600 } },
       }),

@@ -208,10 +208,39 @@ describe('npm run outputs', () => {
       'environment: is "dev", not "prod"; wrong stack selected?',
     ],
     ['input that is not JSON', 'dev', () => '{"handoff": ', '(root): is not JSON'],
-  ])('refuses %s, naming the field, and writes nothing', async (_, env, input, message) => {
+    ...[
+      ['a token in the query string', `https://arms.example/api?token=${SHOWN_SECRET}`, 'token'],
+      [
+        'an OAuth access_token',
+        `https://arms.example/api?region=cn&access_token=${SHOWN_SECRET}`,
+        'access_token',
+      ],
+      [
+        'a signed URL',
+        `https://oss.example/x?OSSAccessKeyId=a&Signature=${SHOWN_SECRET}`,
+        'OSSAccessKeyId, Signature',
+      ],
+      ['a token in the fragment', `https://arms.example/api#access_token=${SHOWN_SECRET}`, 'access_token'],
+    ].map(([title, url, names]): [string, string, () => unknown, string] => [
+      title,
+      'dev',
+      () => {
+        const h = handoffOf('dev');
+        h.prometheus.serverAddress = url;
+        return stackOutput(h);
+      },
+      `handoff.prometheus.serverAddress: is a URL with credentials in its query string or fragment (${names})`,
+    ]),
+    [
+      'empty input (stdin closed at once)',
+      'dev',
+      () => '',
+      'stdin is invalid:\n  - no input: pipe pulumi stack output --stack dev --json',
+    ],
+  ])('refuses %s, naming the field, and writes nothing (exit 2)', async (_, env, input, message) => {
     const value = input();
     const result = await cli([env], typeof value === 'string' ? value : JSON.stringify(value));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain(SHOWN_SECRET);
     expect(fs.existsSync(path.join(dir, `${env}.outputs.json`))).toBe(false);
@@ -230,8 +259,43 @@ describe('npm run outputs', () => {
 
   test('refuses a stack name that is not one', async () => {
     const result = await cli(['Prod!'], stackOutput(handoffOf('prod')));
-    expect(result).toMatchObject({ code: 1 });
+    expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain('"Prod!" is not a stack name');
+  });
+
+  test('a URL without credentials in its query passes', () => {
+    expect(
+      secretFindings({ serverAddress: 'https://arms.example/api/v1?region=cn-hangzhou&step=30' }),
+    ).toEqual([]);
+  });
+
+  test('--check: exit 1 when the committed file is missing, 2 when there is no input, --from a missing file is 2', async () => {
+    const missing = await cli(['dev', '--check'], stackOutput(handoffOf('dev')));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('dev.outputs.json does not exist; run npm run outputs -- dev');
+    expect((await cli(['dev', '--check'], '')).code).toBe(2);
+    const noFile = await cli(['dev', '--check', '--from', path.join(dir, 'nope.json')]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain('--from: no such file');
+  });
+
+  test('the README check command works as written: piped stack output, exit 0 when up to date', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('pulumi stack output --stack prod --json | npm run outputs -- prod --check');
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const result = spawnSync(tsx, ['infra/outputs/cli.ts', 'prod', '--check'], {
+      cwd: ROOT,
+      input: JSON.stringify(stackOutput(handoffOf('prod'))),
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const closed = spawnSync(tsx, ['infra/outputs/cli.ts', 'prod', '--check'], {
+      cwd: ROOT,
+      input: '',
+      encoding: 'utf8',
+    });
+    expect(closed.status).toBe(2);
+    expect(closed.stderr).toMatch(/^outputs: stdin is invalid:\n {2}- no input/);
   });
 
   test('runs as npm run outputs does (tsx infra/outputs/cli.ts), from stdin', () => {

@@ -266,7 +266,7 @@ const CASES: Case[] = [
     title: 'region that is not a region id',
     env: 'staging',
     breakIt: (c) => (c['alicloud:region'] = 'Shanghai'),
-    path: 'region',
+    path: 'alicloud:region',
   },
 ];
 
@@ -334,7 +334,7 @@ describe('invalid stack configs', () => {
     at(config, 'workloads')[0].minReplicas = 6;
     const run = await runWithMocks('dev', toRuntimeConfig(config), () => apsaraMqKedaStack());
     expect((run.error as Error).message).toBe(
-      'environment "dev" is invalid:\n  - workloads[0].minReplicas (6) must be <= maxReplicas (5)',
+      'stacks/Pulumi.dev.yaml: environment "dev" is invalid:\n  - workloads[0].minReplicas (6) must be <= maxReplicas (5)',
     );
     expect((run.error as { __pulumiRunError?: boolean }).__pulumiRunError).toBe(true);
   });

@@ -73,6 +73,8 @@ describe('backlogQuery', () => {
     ['instanceId', { instanceId: '', topic: 't', consumerGroup: 'g' }],
     ['topic', { instanceId: 'i', topic: '', consumerGroup: 'g' }],
     ['consumerGroup', { instanceId: 'i', topic: 't', consumerGroup: '' }],
+    // A value that is not a string at all (untyped callers) is refused the same way, not with a TypeError.
+    ['instanceId', { instanceId: undefined as unknown as string, topic: 't', consumerGroup: 'g' }],
   ])('rejects an empty %s', (name, input) => {
     expect(() => backlogQuery(input)).toThrow(new RangeError(`${name} must be a non-empty string`));
   });

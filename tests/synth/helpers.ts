@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
-import { loadEnvironment } from '../../infra/config/environment';
-import { loadHandoff } from '../../infra/config/handoff';
+import * as fs from 'node:fs';
+import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
+import { handoffFilePath, loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 
 export interface Manifest {
@@ -8,6 +9,11 @@ export interface Manifest {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [key: string]: unknown;
+}
+
+/** The environments found in stacks/ that have a hand-off, so their manifests can be synthesized. */
+export function environmentsWithHandoff(): string[] {
+  return listEnvironments().filter((env) => fs.existsSync(handoffFilePath(env)));
 }
 
 /** Every object of every chart of one committed environment. */

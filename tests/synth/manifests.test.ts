@@ -8,11 +8,18 @@
  */
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { listEnvironments, loadEnvironment, stackFilePath } from '../../infra/config/environment';
+import { loadEnvironment, stackFilePath } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
-import { find, synthObjects, type DeploymentView, type ScaledObjectView } from './helpers';
+import {
+  environmentsWithHandoff,
+  find,
+  synthObjects,
+  type DeploymentView,
+  type ScaledObjectView,
+} from './helpers';
 
-const environments = listEnvironments();
+// Every environment that can be synthesized: a new one without a hand-off yet is left to tests/synth/cli.test.ts.
+const environments = environmentsWithHandoff();
 
 /** Workload names of a stack file, read without the loader (the loader is code under test). */
 function workloadNames(environment: string): string[] {

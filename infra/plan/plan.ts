@@ -1,0 +1,267 @@
+/** Builds a plan: the current config, the recommendation, the seed guide's config and the oracle for one workload and profile. */
+import {
+  builtInProfile,
+  defaultFallbackReplicas,
+  DEFAULT_POD_STARTUP_SECONDS,
+  DEFAULT_POLLING_INTERVAL_SECONDS,
+  type HpaBehavior,
+  type HpaScalingRules,
+  type PhaseSpread,
+  simulateAcrossPhases,
+  maxUsefulReplicas,
+  PROFILE_NAMES,
+  recommend,
+  simulate,
+  simulateOracle,
+  type ProfileName,
+  type Recommendation,
+  type SimulationResult,
+  type SimulationScaling,
+  type SimulationSummary,
+  type TrafficProfile,
+} from '../../constructs/scaling';
+import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { workloadThreshold } from '../config/workload-threshold';
+
+export interface Plan {
+  readonly environment: string;
+  readonly workload: string;
+  readonly profile: string;
+  readonly profileDescription: string;
+  readonly durationSeconds: number;
+  /** Mean in-flight seconds per message the plan assumed. */
+  readonly processingSeconds: number;
+  /** The workload's longest handling time: how long a removed pod lingers when messages are in flight. */
+  readonly maxProcessingSeconds: number;
+  /** Pod start-up seconds the plan assumed. */
+  readonly startupSeconds: number;
+  readonly current: {
+    readonly scaling: SimulationScaling;
+    readonly summary: SimulationSummary;
+    /** The same config re-run with the KEDA and HPA timers at other offsets. */
+    readonly acrossPhases: PhaseSpread;
+  };
+  readonly recommended: {
+    readonly scaling: SimulationScaling;
+    readonly summary: SimulationSummary;
+    readonly acrossPhases: PhaseSpread;
+  };
+  readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
+  readonly oracle: { readonly summary: SimulationSummary };
+  /** The recommendation as the workload's `scaling` block of the stack file, ready to paste. */
+  readonly recommendedStackScaling: WorkloadSpec['scaling'];
+  readonly warnings: readonly string[];
+  readonly podsConsumeNothing: boolean;
+}
+
+export interface PlanRun {
+  readonly plan: Plan;
+  readonly timelines: {
+    readonly current: SimulationResult;
+    readonly recommended: SimulationResult;
+    readonly oracle: SimulationResult;
+  };
+}
+
+/** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
+export function defaultBaseRate(w: WorkloadSpec): number {
+  const useful = Math.min(
+    w.maxReplicas,
+    maxUsefulReplicas({
+      loadBalancing: w.loadBalancing,
+      ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
+    }),
+  );
+  return Number((0.08 * w.messagesPerSecondPerPod * useful).toPrecision(6));
+}
+
+export function resolveProfile(name: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
+  if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
+    throw new RangeError(`unknown profile ${name}: use one of ${PROFILE_NAMES.join(', ')} or a .csv file`);
+  }
+  return builtInProfile(name as ProfileName, baseRate ?? defaultBaseRate(w));
+}
+
+/** The ScaledObject of the environment as simulation parameters. */
+export function currentScaling(w: WorkloadSpec): SimulationScaling {
+  const s = w.scaling;
+  return {
+    threshold: workloadThreshold(w),
+    activationThreshold: s.activationThreshold,
+    minReplicas: w.minReplicas,
+    maxReplicas: w.maxReplicas,
+    pollingIntervalSeconds: s.pollingIntervalSeconds,
+    cooldownPeriodSeconds: s.cooldownPeriodSeconds,
+    ...(w.idleReplicaCount !== undefined && { idleReplicaCount: w.idleReplicaCount }),
+    ...(s.scaleOnArrivalRate !== undefined && {
+      arrivalRateThreshold: Number(
+        (w.messagesPerSecondPerPod * s.scaleOnArrivalRate.targetUtilization).toPrecision(12),
+      ),
+    }),
+    ...(s.behavior !== undefined && { behavior: s.behavior }),
+    ...(w.loadBalancing === 'queue' && w.queueCount !== undefined && { queueCap: w.queueCount }),
+    ...(s.fallback !== false && {
+      fallback: {
+        failureThreshold: s.fallback.failureThreshold,
+        // maxReplicas is already within the queue count (the environment loader checks it).
+        replicas: s.fallback.replicas ?? defaultFallbackReplicas(w.minReplicas, w.maxReplicas),
+      },
+    }),
+  };
+}
+
+/**
+ * A simulated config back as the workload's `scaling` block: what the recommendation tunes from `s`, the rest
+ * (cooldown, fallback, the arrival-rate metric name) kept from the workload.
+ */
+export function stackScaling(w: WorkloadSpec, s: SimulationScaling): WorkloadSpec['scaling'] {
+  // In the schema's order, so the block reads like the committed stack files.
+  return {
+    threshold: s.threshold,
+    activationThreshold: s.activationThreshold ?? 0,
+    pollingIntervalSeconds: s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+    cooldownPeriodSeconds: w.scaling.cooldownPeriodSeconds,
+    fallback: w.scaling.fallback,
+    ...(s.arrivalRateThreshold !== undefined && {
+      scaleOnArrivalRate: {
+        targetUtilization: Number((s.arrivalRateThreshold / w.messagesPerSecondPerPod).toPrecision(12)),
+        metricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+      },
+    }),
+    ...(s.behavior !== undefined && { behavior: behaviorSpec(s.behavior) }),
+  };
+}
+
+/** A behavior as the stack file's schema holds it (mutable arrays). */
+function behaviorSpec(b: HpaBehavior): BehaviorSpec {
+  const rules = ({ policies, ...rest }: HpaScalingRules): NonNullable<BehaviorSpec['scaleUp']> => ({
+    ...rest,
+    ...(policies !== undefined && { policies: policies.map((p) => ({ ...p })) }),
+  });
+  return {
+    ...(b.scaleUp !== undefined && { scaleUp: rules(b.scaleUp) }),
+    ...(b.scaleDown !== undefined && { scaleDown: rules(b.scaleDown) }),
+  };
+}
+
+/** Workload facts the environment does not state; the CLI takes them as options. */
+export interface PlanOptions {
+  /** Mean seconds a message stays in flight; at most the workload's maxProcessingSeconds. @default 0 */
+  readonly processingSeconds?: number;
+  /** Seconds from pod creation to ready. @default 20 (DEFAULT_POD_STARTUP_SECONDS) */
+  readonly startupSeconds?: number;
+}
+
+/** Checks the options against the workload; every message names the option, the value and the rule. */
+export function planOptionViolations(w: WorkloadSpec, options: PlanOptions): string[] {
+  const violations: string[] = [];
+  const { processingSeconds, startupSeconds } = options;
+  if (processingSeconds !== undefined) {
+    if (!Number.isFinite(processingSeconds) || processingSeconds < 0) {
+      violations.push(`--processing-seconds (${processingSeconds}) must be a number >= 0`);
+    } else if (processingSeconds > w.maxProcessingSeconds) {
+      violations.push(
+        `--processing-seconds (${processingSeconds}) must be <= maxProcessingSeconds (${w.maxProcessingSeconds}) of workload ${w.name}`,
+      );
+    }
+  }
+  if (startupSeconds !== undefined && (!Number.isFinite(startupSeconds) || startupSeconds < 0)) {
+    violations.push(`--startup-seconds (${startupSeconds}) must be a number >= 0`);
+  }
+  return violations;
+}
+
+export function buildPlan(
+  spec: EnvironmentSpec,
+  w: WorkloadSpec,
+  profile: TrafficProfile,
+  options: PlanOptions = {},
+  /** Told before each long stage, for a progress line. */
+  progress: (stage: string) => void = () => undefined,
+): PlanRun {
+  const violations = planOptionViolations(w, options);
+  if (violations.length > 0) throw new RangeError(violations.join('; '));
+  const timings = {
+    maxProcessingSeconds: w.maxProcessingSeconds,
+    ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
+    ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
+  };
+  // The seed replay's Deployment is a placeholder: the configs are compared with pods that consume nothing,
+  // while the recommendation and the oracle still use the workload's real throughput.
+  const workload = {
+    messagesPerSecondPerPod: profile.podsConsumeNothing ? 0 : w.messagesPerSecondPerPod,
+    targetDrainSeconds: w.targetDrainSeconds,
+    ...timings,
+  };
+  const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
+  const scaling = currentScaling(w);
+  progress('simulating the current config');
+  const current = simulate({ ...base, scaling });
+  progress('searching for the recommendation');
+  const recommendation: Recommendation = recommend({
+    messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+    targetDrainSeconds: w.targetDrainSeconds,
+    minReplicas: w.minReplicas,
+    maxReplicas: w.maxReplicas,
+    traffic: profile.traffic,
+    durationSeconds: profile.durationSeconds,
+    loadBalancing: w.loadBalancing,
+    extraCandidates: [scaling],
+    fixed: {
+      ...(scaling.cooldownPeriodSeconds !== undefined && {
+        cooldownPeriodSeconds: scaling.cooldownPeriodSeconds,
+      }),
+      ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
+      ...(scaling.fallback !== undefined && { fallback: scaling.fallback }),
+    },
+    ...timings,
+    ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
+    ...(spec.instance !== undefined &&
+      'serverlessCapacity' in spec.instance &&
+      spec.instance.serverlessCapacity !== undefined && { serverless: spec.instance.serverlessCapacity }),
+  });
+  const oracle = simulateOracle({
+    ...base,
+    workload: { ...workload, messagesPerSecondPerPod: w.messagesPerSecondPerPod },
+    scaling,
+  });
+  const { seedGuide } = recommendation;
+  const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
+  progress('re-running the current config at other timer offsets');
+  return {
+    plan: {
+      environment: spec.name,
+      workload: w.name,
+      profile: profile.name,
+      profileDescription: profile.description,
+      durationSeconds: profile.durationSeconds,
+      processingSeconds: options.processingSeconds ?? 0,
+      maxProcessingSeconds: w.maxProcessingSeconds,
+      startupSeconds: options.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS,
+      current: {
+        scaling,
+        summary: current.summary,
+        acrossPhases: simulateAcrossPhases({ ...base, scaling }),
+      },
+      recommended: {
+        scaling: recommendation.recommended.scaling,
+        summary: recommended.summary,
+        acrossPhases: profile.podsConsumeNothing
+          ? simulateAcrossPhases({ ...base, scaling: recommendation.recommended.scaling })
+          : recommendation.recommended.acrossPhases,
+      },
+      seedGuide: {
+        scaling: seedGuide.scaling,
+        summary: profile.podsConsumeNothing
+          ? simulate({ ...base, scaling: seedGuide.scaling }).summary
+          : seedGuide.summary,
+      },
+      oracle: { summary: oracle.summary },
+      recommendedStackScaling: stackScaling(w, recommendation.recommended.scaling),
+      warnings: recommendation.warnings,
+      podsConsumeNothing: profile.podsConsumeNothing,
+    },
+    timelines: { current, recommended, oracle },
+  };
+}

@@ -1,0 +1,121 @@
+/** The plan as the table `npm run plan` prints. */
+import {
+  DEFAULT_POLLING_INTERVAL_SECONDS,
+  type HpaScalingRules,
+  type PhaseSpread,
+  type Range,
+  type SimulationScaling,
+  type SimulationSummary,
+} from '../../constructs/scaling';
+import { stringify as stringifyYaml } from 'yaml';
+import type { Plan } from './plan';
+
+/** Fixed decimals with thousands separators, without the ICU data a locale would depend on. */
+export function fmt(n: number | null, digits = 0): string {
+  if (n === null) return 'never';
+  const [whole, fraction] = n.toFixed(digits).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+function describeRules(direction: 'up' | 'down', rules: HpaScalingRules | undefined): string {
+  if (rules === undefined) return `${direction} default`;
+  const sign = direction === 'up' ? '+' : '-';
+  const policies = (rules.policies ?? [])
+    .map((p) => `${sign}${p.value}${p.type === 'Percent' ? '%' : ' pods'}/${p.periodSeconds} s`)
+    .join(` ${(rules.selectPolicy ?? 'Max').toLowerCase()} `);
+  const window = rules.stabilizationWindowSeconds;
+  return [
+    `${direction} ${policies || 'default policies'}`,
+    ...(window === undefined ? [] : [`window ${window} s`]),
+  ].join(', ');
+}
+
+/** One line of a config's trigger and HPA settings. */
+export function describeScaling(s: SimulationScaling): string {
+  const rate =
+    s.arrivalRateThreshold === undefined
+      ? 'no arrival-rate trigger'
+      : `arrival-rate threshold ${s.arrivalRateThreshold} msg/s`;
+  const behavior =
+    s.behavior === undefined
+      ? 'no HPA behavior (legacy)'
+      : `behavior ${describeRules('up', s.behavior.scaleUp)}; ${describeRules('down', s.behavior.scaleDown)}`;
+  return [
+    `threshold ${s.threshold}`,
+    rate,
+    `activation ${s.activationThreshold ?? 0}`,
+    `polling ${s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS} s`,
+    behavior,
+  ].join(', ');
+}
+
+/** A difference with its sign; one that rounds to zero has none. */
+function signed(n: number, digits = 0): string {
+  const magnitude = fmt(Math.abs(n), digits);
+  return /^[0.]+$/.test(magnitude) ? magnitude : `${n < 0 ? '-' : '+'}${magnitude}`;
+}
+
+function spreadLine(label: string, spread: PhaseSpread): string {
+  const range = (r: Range, digits = 0, scale = 1): string =>
+    r.min === r.max
+      ? fmt(r.min / scale, digits)
+      : `${fmt(r.min / scale, digits)}–${fmt(r.max / scale, digits)}`;
+  return `${label} with the KEDA/HPA timers at ${spread.phases.length} offsets: p99 wait ${range(spread.p99WaitSeconds)} s, over drain target ${range(spread.secondsOverDrainTarget)} s, replica-minutes ${range(spread.replicaSeconds, 1, 60)}`;
+}
+
+/** The trade-off between two configs in one line: cost first, then the SLO. */
+function compareLine(label: string, a: SimulationSummary, b: SimulationSummary): string {
+  const cost =
+    b.replicaSeconds === 0
+      ? 'replica-minutes n/a'
+      : `replica-minutes ${signed((100 * (a.replicaSeconds - b.replicaSeconds)) / b.replicaSeconds, 1)}%`;
+  return `${label}: ${cost}, over drain target ${signed(a.secondsOverDrainTarget - b.secondsOverDrainTarget)} s, p99 wait ${signed(a.p99WaitSeconds - b.p99WaitSeconds)} s`;
+}
+
+/** The summary table, as printed by `npm run plan`. */
+export function formatPlanTable(plan: Plan): string {
+  const columns: [string, SimulationSummary][] = [
+    ['current', plan.current.summary],
+    ['recommended', plan.recommended.summary],
+    ['seed guide', plan.seedGuide.summary],
+    ['oracle', plan.oracle.summary],
+  ];
+  const rows: [string, (s: SimulationSummary) => string][] = [
+    ['peak backlog (msgs)', (s) => fmt(s.peakBacklog)],
+    ['drain after peak (s)', (s) => fmt(s.drainSecondsAfterPeak)],
+    ['p99 wait (s)', (s) => fmt(s.p99WaitSeconds)],
+    ['max wait (s)', (s) => fmt(s.maxWaitSeconds)],
+    ['over drain target (s)', (s) => fmt(s.secondsOverDrainTarget)],
+    ['replica-minutes', (s) => fmt(s.replicaSeconds / 60, 1)],
+    ['peak replicas', (s) => fmt(s.peakReplicas)],
+    ['scale events', (s) => fmt(s.scaleEvents)],
+  ];
+  const cells = [
+    ['', ...columns.map(([name]) => name)],
+    ...rows.map(([label, get]) => [label, ...columns.map(([, s]) => get(s))]),
+  ];
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const rec = plan.recommended.scaling;
+  return [
+    `${plan.environment}/${plan.workload} — profile ${plan.profile} (${plan.profileDescription})`,
+    `assumed: pod start-up ${plan.startupSeconds} s, ${plan.processingSeconds} s in flight per message${plan.processingSeconds > 0 ? `, a removed pod lingers ${plan.maxProcessingSeconds} s (maxProcessingSeconds)` : ''}`,
+    ...(plan.podsConsumeNothing
+      ? ['(replayed with placeholder pods that consume nothing, as in the seed guide)']
+      : []),
+    '',
+    line(cells[0]),
+    ...cells.slice(1).map(line),
+    '',
+    `recommended: ${describeScaling(rec)}`,
+    spreadLine('current', plan.current.acrossPhases),
+    spreadLine('recommended', plan.recommended.acrossPhases),
+    compareLine('recommended vs current', plan.recommended.summary, plan.current.summary),
+    ...plan.warnings.map((w) => `warning: ${w}`),
+    '',
+    `recommended as the stack file's scaling block of workload ${plan.workload}:`,
+    stringifyYaml({ scaling: plan.recommendedStackScaling }).trimEnd(),
+  ].join('\n');
+}

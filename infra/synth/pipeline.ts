@@ -1,0 +1,186 @@
+/**
+ * What `npm run synth` and a plain `cdk8s synth` share: check every input before anything is written, synthesize
+ * into a scratch directory, then either publish it into dist/ (one rename per environment) or compare it with
+ * dist/ (`--check`). cdk8s-cli empties its output directory before it runs the app (cdk8s-cli
+ * lib/cli/cmds/synth.js, handler: `fs.rmSync(outdir)`), so cdk8s.yaml points it at a scratch directory and
+ * dist/ is only ever written here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvironmentSpecError, listEnvironments, loadEnvironment } from '../config/environment';
+import type { EnvironmentSpec } from '../config/environment';
+import { handoffFilePath, HandoffError, loadHandoff, type Handoff } from '../config/handoff';
+import { InputError } from '../shared/input-error';
+import { handoffViolations, SynthInputError, synthEnvironment } from './app';
+
+/** Comma-separated environments to synthesize (set by `npm run synth -- --env`); all when unset. */
+export const ENVIRONMENTS_VARIABLE = 'APSARAMQ_KEDA_ENVIRONMENTS';
+/** The directory the app publishes into when cdk8s synth runs it. @default dist */
+export const DIST_VARIABLE = 'APSARAMQ_KEDA_DIST';
+/** Set by `npm run synth`, which publishes or checks itself: the app only synthesizes into CDK8S_OUTDIR. */
+export const SYNTH_ONLY_VARIABLE = 'APSARAMQ_KEDA_SYNTH_ONLY';
+
+/** Every input problem of every selected environment, so one run reports them all. */
+export class SynthInputsError extends InputError {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export interface PreparedEnvironment {
+  readonly spec: EnvironmentSpec;
+  readonly handoff: Handoff;
+}
+
+export interface Prepared {
+  readonly ready: readonly PreparedEnvironment[];
+  /** Environments left out, each with the reason (no hand-off yet). */
+  readonly skipped: readonly { readonly environment: string; readonly reason: string }[];
+  /** Whether every environment was selected (then dist/ holds exactly the ready ones). */
+  readonly all: boolean;
+}
+
+/**
+ * Loads and cross-checks the selected environments (all when `selected` is undefined). An environment without
+ * a hand-off yet (before its first `pulumi up`) is skipped with its reason when all are synthesized, and is an
+ * error when it was asked for by name. Throws SynthInputsError with every problem found.
+ */
+export function prepareEnvironments(selected?: readonly string[]): Prepared {
+  const known = listEnvironments();
+  const problems: string[] = [];
+  const unknown = (selected ?? []).filter((e) => !known.includes(e));
+  if (unknown.length > 0) {
+    problems.push(`unknown environment ${unknown.join(', ')} (known: ${known.join(', ') || 'none'})`);
+  }
+  const ready: PreparedEnvironment[] = [];
+  const skipped: { environment: string; reason: string }[] = [];
+  for (const environment of (selected ?? known).filter((e) => known.includes(e))) {
+    try {
+      const spec = loadEnvironment(environment);
+      if (!fs.existsSync(handoffFilePath(environment)) && selected === undefined) {
+        skipped.push({
+          environment,
+          reason: `no hand-off ${path.relative(process.cwd(), handoffFilePath(environment))} yet: run pulumi up --stack ${environment}, then npm run outputs -- ${environment}`,
+        });
+        continue;
+      }
+      const handoff = loadHandoff(environment);
+      const violations = handoffViolations(spec, handoff);
+      if (violations.length > 0) throw new SynthInputError(environment, violations);
+      ready.push({ spec, handoff });
+    } catch (error) {
+      if (!(
+        error instanceof EnvironmentSpecError ||
+        error instanceof HandoffError ||
+        error instanceof SynthInputError
+      ))
+        throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new SynthInputsError(problems);
+  return { ready, skipped, all: selected === undefined };
+}
+
+/** Synthesizes the prepared environments into `scratch/<env>/`; returns the environment names. */
+export function synthInto(scratch: string, prepared: Prepared): string[] {
+  return prepared.ready.map(({ spec, handoff }) => {
+    synthEnvironment(spec, handoff, path.join(scratch, spec.name));
+    return spec.name;
+  });
+}
+
+/** The files of a directory tree, relative to it, sorted; empty when it does not exist. */
+function filesOf(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+export interface EnvironmentDiff {
+  readonly environment: string;
+  readonly status: 'up-to-date' | 'stale' | 'missing' | 'extra';
+  readonly changed: readonly string[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * How `target` differs from what was synthesized into `scratch`, per environment; with `all`, environments in
+ * `target` that were not synthesized are `extra` (a full synth would remove them).
+ */
+export function compareOutput(
+  scratch: string,
+  target: string,
+  environments: readonly string[],
+  all: boolean,
+): EnvironmentDiff[] {
+  const diffs: EnvironmentDiff[] = environments.map((environment) => {
+    const fresh = path.join(scratch, environment);
+    const current = path.join(target, environment);
+    const freshFiles = filesOf(fresh);
+    const currentFiles = filesOf(current);
+    const added = freshFiles.filter((f) => !currentFiles.includes(f));
+    const removed = currentFiles.filter((f) => !freshFiles.includes(f));
+    const changed = freshFiles.filter(
+      (f) =>
+        currentFiles.includes(f) &&
+        !fs.readFileSync(path.join(fresh, f)).equals(fs.readFileSync(path.join(current, f))),
+    );
+    const status =
+      currentFiles.length === 0
+        ? 'missing'
+        : added.length + removed.length + changed.length === 0
+          ? 'up-to-date'
+          : 'stale';
+    return { environment, status, changed, added, removed };
+  });
+  if (all && fs.existsSync(target)) {
+    for (const entry of fs.readdirSync(target).sort()) {
+      if (!environments.includes(entry)) {
+        const removed = fs.statSync(path.join(target, entry)).isDirectory()
+          ? filesOf(path.join(target, entry))
+          : [entry];
+        diffs.push({ environment: entry, status: 'extra', changed: [], added: [], removed });
+      }
+    }
+  }
+  return diffs;
+}
+
+/**
+ * Moves `scratch/<env>/` into `target/<env>/` for each environment, each with one rename after the new tree
+ * is complete beside it; with `all`, whatever else is in `target` goes (dist/ holds exactly the environments).
+ */
+export function publish(
+  scratch: string,
+  target: string,
+  environments: readonly string[],
+  all: boolean,
+): void {
+  fs.mkdirSync(target, { recursive: true });
+  for (const environment of environments) {
+    const staged = path.join(target, `.${environment}.${process.pid}.new`);
+    const retired = path.join(target, `.${environment}.${process.pid}.old`);
+    const destination = path.join(target, environment);
+    fs.rmSync(staged, { recursive: true, force: true });
+    fs.cpSync(path.join(scratch, environment), staged, { recursive: true });
+    if (fs.existsSync(destination)) fs.renameSync(destination, retired);
+    fs.renameSync(staged, destination);
+    fs.rmSync(retired, { recursive: true, force: true });
+  }
+  if (all) {
+    for (const entry of fs.readdirSync(target)) {
+      if (!environments.includes(entry))
+        fs.rmSync(path.join(target, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Checks and synthesizes the selected (default: all) environments under `baseOutdir/<env>`; their names. */
+export function synthAll(baseOutdir: string, environments?: readonly string[]): string[] {
+  return synthInto(baseOutdir, prepareEnvironments(environments));
+}

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
+
+/** Each CLI of the project with the script that runs it (package.json scripts). */
+const CLIS = {
+  synth: 'infra/synth/cli.ts',
+  plan: 'infra/plan/cli.ts',
+  outputs: 'infra/outputs/cli.ts',
+  bench: 'infra/bench/cli.ts',
+} as const;
+
+const run = (cli: keyof typeof CLIS, args: string[]) =>
+  spawnSync(TSX, [CLIS[cli], ...args], { cwd: ROOT, encoding: 'utf8', input: '', timeout: 20_000 });
+
+describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('npm run %s', (cli) => {
+  test('is the script package.json runs', () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts[cli]).toBe(`tsx ${CLIS[cli]}`);
+  });
+
+  test('--help prints the usage and exits 0 without doing the work', () => {
+    const result = run(cli, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: /);
+    expect(result.stdout).toContain('--version');
+    expect(result.stdout).not.toMatch(/median ms|dist\/dev\/:|wrote /);
+  });
+
+  test('--version prints the package version and exits 0', () => {
+    const result = run(cli, ['--version']);
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: `${VERSION}\n` });
+  });
+
+  test('an unknown flag exits 2 naming it, without a stack trace', () => {
+    const result = run(cli, cli === 'plan' ? ['--env', 'dev', '--no-such-flag'] : ['--no-such-flag']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("unknown option '--no-such-flag'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a closed stdout (| true, | head) ends the command quietly', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-epipe-'));
+  test.each([
+    ['plan', `${CLIS.plan} --env dev --profile steady --out ${out}`],
+    ['synth --check', `${CLIS.synth} --check --out ${out}`],
+    ['bench --help', `${CLIS.bench} --help`],
+  ])('%s', (_name, command) => {
+    const result = spawnSync('bash', ['-c', `"${TSX}" ${command} | true; echo "exit=\${PIPESTATUS[0]}"`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).not.toMatch(/EPIPE|Error/);
+    expect(result.stdout).toMatch(/exit=[01]\n$/);
+  });
+});
