@@ -1,3 +1,4 @@
+import * as alicloud from '@pulumi/alicloud';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
@@ -37,6 +38,11 @@ export interface WorkloadCredentials {
 }
 
 export interface ClusterSecretsArgs {
+  /**
+   * Kubeconfig of the cluster the Secrets go to (a Pulumi secret): ackClusterKubeconfig(clusterId) for an ACK
+   * cluster, or one the stack configures. The Secrets never use the ambient KUBECONFIG.
+   */
+  readonly kubeconfig: pulumi.Input<string>;
   /** Namespace of the workloads; it must exist. */
   readonly namespace: string;
   /** Credentials for the Prometheus auth Secret. */
@@ -64,6 +70,20 @@ export function clusterSecretsViolations(args: ClusterSecretsArgs): string[] {
     names.add(secretName);
   });
   return out;
+}
+
+/**
+ * The kubeconfig of an ACK cluster, from the cluster's own credential (a Pulumi secret): the Secrets then go
+ * to the cluster the ack-keda add-on is installed on. No temporaryDurationMinutes: the kubeconfig is kept in
+ * the state for later updates and `pulumi destroy`, which do not fetch a fresh one.
+ * Source: data_source_alicloud_cs_cluster_credential.go dataSourceAlicloudCSClusterCredentialRead
+ * (DescribeClusterUserKubeconfig; kube_config Sensitive).
+ */
+export function ackClusterKubeconfig(
+  clusterId: string,
+  opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<string> {
+  return pulumi.secret(alicloud.cs.getClusterCredentialOutput({ clusterId }, opts).kubeConfig);
 }
 
 /**
@@ -104,8 +124,13 @@ export class ClusterSecrets extends pulumi.ComponentResource {
       'app.kubernetes.io/component': component,
       'app.kubernetes.io/managed-by': 'pulumi',
     });
+    const provider = new k8s.Provider(
+      `${name}-cluster`,
+      { kubeconfig: pulumi.secret(args.kubeconfig) },
+      { parent: this },
+    );
     // Fixed names cannot be created before the old object is deleted.
-    const childOpts = { parent: this, deleteBeforeReplace: true };
+    const childOpts = { parent: this, provider, deleteBeforeReplace: true };
 
     new k8s.core.v1.Secret(
       `${name}-prometheus-auth`,

@@ -6,9 +6,8 @@ import { assertNoViolations } from './invalid-args-error';
 // Source: @pulumi/alicloud rocketmq.Acl.actions: Topic takes Pub and Sub, Group takes Sub only. A consumer
 // needs Sub on both; it is never granted Pub.
 export const CONSUMER_ACL_ACTIONS = ['Sub'] as const;
-// Source: @pulumi/alicloud rocketmq.Acl.decision and rocketmq.Account.accountStatus.
+// Source: resource_alicloud_rocketmq_acl.go schema decision (StringInSlice Deny, Allow).
 export const ACL_DECISION_ALLOW = 'Allow';
-export const ACCOUNT_STATUS_ENABLED = 'ENABLE';
 /** Length of the generated passwords. */
 export const DEFAULT_PASSWORD_LENGTH = 32;
 
@@ -100,7 +99,10 @@ export class ConsumerAccess extends pulumi.ComponentResource {
           instanceId: args.instanceId,
           username: workload.username,
           password,
-          accountStatus: ACCOUNT_STATUS_ENABLED,
+          // No accountStatus: a new account is ENABLE, and setting it makes the provider's Create run an
+          // extra update that sends the password in the query string (resource_alicloud_rocketmq_account.go
+          // resourceAliCloudRocketmqAccountUpdate: HasChange("account_status") -> RoaPatch with
+          // query["password"]).
         },
         { parent: this, additionalSecretOutputs: ['password'] },
       );

@@ -5,3 +5,4 @@ export * from './metrics-reader';
 export * from './prometheus-access';
 export * from './cluster-secrets';
 export * from './keda-addon';
+export * from './producer-access';

@@ -49,7 +49,10 @@ export class KedaAddon extends pulumi.ComponentResource {
     const addon = new alicloud.cs.KubernetesAddon(
       `${name}-addon`,
       { clusterId: args.clusterId, name: KEDA_ADDON_NAME, version: args.version, config: args.config },
-      { parent: this },
+      // Source: resource_alicloud_cs_kubernetes_addon.go resourceAlicloudCSKubernetesAddonDelete: uninstalls the
+      // add-on (KEDA, its CRDs and with them every ScaledObject in the cluster) unless ACK marks it required.
+      // Retained, so a destroy or a stack without ackClusterId leaves KEDA to the cluster's other users.
+      { parent: this, retainOnDelete: true },
     );
     this.version = addon.version;
     this.registerOutputs({ version: this.version });

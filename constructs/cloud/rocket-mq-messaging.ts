@@ -23,6 +23,13 @@ export const SERVERLESS_MIN_VSWITCHES = 2;
 // RocketMQInstanceProductInfo.sendReceiveRatio ("[0.05, 0.5]").
 export const INTERNET_BANDWIDTH_MBPS_RANGE = [1, 1000] as const;
 export const SEND_RECEIVE_RATIO_LIMITS = [0.05, 0.5] as const;
+// Source: resource_alicloud_rocketmq_instance.go schema commodity_code and resource_alicloud_rocketmq_instance_test.go
+// TestAccAliCloudRocketmqInstance_basic6747: a serverless create sends ons_rmqsrvlesspost_public_cn; without it
+// CreateInstance fails (provider issue #8916). Left unset otherwise: it is Computed and ForceNew, so sending a
+// value the service reports differently would replace the instance.
+export const SERVERLESS_COMMODITY_CODE = 'ons_rmqsrvlesspost_public_cn';
+// Source: ApsaraMQ for RocketMQ 5.x "Configure IP address whitelists": a new instance admits 0.0.0.0/0.
+export const OPEN_ALLOWLIST_ENTRY = '0.0.0.0/0';
 
 const INSTANCE_ID = /^rmq-cn-[a-z0-9]+$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
@@ -46,8 +53,12 @@ export interface RocketMqInstanceSettings {
   readonly period?: number;
   /** Unit of period. @default the provider's (Month) */
   readonly periodUnit?: 'Month' | 'Year';
-  /** Renew a subscription automatically. @default the provider's (false) */
+  /** Renew a subscription automatically; needs autoRenewPeriod and autoRenewPeriodUnit. @default the provider's (false) */
   readonly autoRenew?: boolean;
+  /** Renewal length in autoRenewPeriodUnit (1, 2, 3, 6 or 12). @default none */
+  readonly autoRenewPeriod?: number;
+  /** Unit of autoRenewPeriod. @default none */
+  readonly autoRenewPeriodUnit?: 'Month' | 'Year';
   /** How long messages are kept, in hours. @default the service's */
   readonly messageRetentionHours?: number;
   /** Share of the spec's TPS that goes to sending, in [0.05, 0.5]. @default the service's */
@@ -62,8 +73,11 @@ export interface RocketMqInstanceSettings {
   readonly securityGroupId?: string;
   /** Fixed public bandwidth in Mb/s; absent keeps the instance VPC-only. @default VPC-only */
   readonly internetBandwidthMbps?: number;
-  /** CIDRs allowed to reach the public endpoint; only with internetBandwidthMbps. @default none */
-  readonly ipWhitelist?: readonly string[];
+  /**
+   * The instance-wide IP allowlist: it restricts every client, VPC ones included; required with a public
+   * endpoint. Absent leaves the service's 0.0.0.0/0. @default the service's
+   */
+  readonly ipAllowlist?: readonly string[];
   /** Tags of the instance. @default none */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -151,8 +165,20 @@ export function rocketMqMessagingViolations(args: RocketMqMessagingArgs): string
         `instance.internetBandwidthMbps (${bandwidth}) must be an integer within [${minMbps}, ${maxMbps}]`,
       );
     }
-    if (bandwidth === undefined && (instance.ipWhitelist ?? []).length > 0) {
-      out.push('instance.ipWhitelist applies to the public endpoint; set internetBandwidthMbps');
+    const allowlist = instance.ipAllowlist ?? [];
+    if (bandwidth !== undefined && allowlist.length === 0) {
+      out.push(
+        `instance.ipAllowlist is required with internetBandwidthMbps: the allowlist starts as ${OPEN_ALLOWLIST_ENTRY}`,
+      );
+    }
+    if (allowlist.includes(OPEN_ALLOWLIST_ENTRY)) {
+      out.push(`instance.ipAllowlist must not hold ${OPEN_ALLOWLIST_ENTRY}: it admits every address`);
+    }
+    if (
+      instance.autoRenew === true &&
+      (instance.autoRenewPeriod === undefined || instance.autoRenewPeriodUnit === undefined)
+    ) {
+      out.push('instance.autoRenewPeriod and autoRenewPeriodUnit are required when autoRenew is true');
     }
   }
   const topicNames = new Set<string>();
@@ -221,6 +247,8 @@ export function vpcEndpointOf(
 export class RocketMqMessaging extends pulumi.ComponentResource {
   /** Instance id, e.g. rmq-cn-xxxxxxxx. */
   readonly instanceId: pulumi.Output<string>;
+  /** The allowlist the provider reads back (GetInstanceIpWhitelist). */
+  readonly ipAllowlist: pulumi.Output<string[]>;
   /** VPC endpoint, `host:port`. */
   readonly vpcEndpoint: pulumi.Output<string>;
   /** The instance: managed when created here, read-only when adopted. */
@@ -244,6 +272,7 @@ export class RocketMqMessaging extends pulumi.ComponentResource {
             { parent: this },
           );
     this.instanceId = this.instance.id;
+    this.ipAllowlist = this.instance.ipWhitelists;
     this.vpcEndpoint = pulumi
       .all([this.instance.id, this.instance.networkInfo])
       .apply(([id, network]) => vpcEndpointOf(id, network?.endpoints));
@@ -309,6 +338,9 @@ function createInstance(
       period: settings.period,
       periodUnit: settings.periodUnit,
       autoRenew: settings.autoRenew,
+      autoRenewPeriod: settings.autoRenewPeriod,
+      autoRenewPeriodUnit: settings.autoRenewPeriodUnit,
+      commodityCode: settings.subSeriesCode === 'serverless' ? SERVERLESS_COMMODITY_CODE : undefined,
       productInfo: {
         msgProcessSpec: settings.msgProcessSpec,
         messageRetentionTime: settings.messageRetentionHours,
@@ -330,10 +362,19 @@ function createInstance(
             }
           : { internetSpec: 'disable', flowOutType: 'uninvolved' },
       },
-      ipWhitelists: internet && settings.ipWhitelist !== undefined ? [...settings.ipWhitelist] : undefined,
+      ipWhitelists: settings.ipAllowlist === undefined ? undefined : [...settings.ipAllowlist],
       aclInfo: { aclTypes: [APACHE_ACL], defaultVpcAuthFree: false },
       tags: settings.tags === undefined ? undefined : { ...settings.tags },
     },
-    { parent },
+    {
+      parent,
+      // Source: resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceDelete: a Subscription
+      // instance is only dropped from the state, and keeps billing. Protected, so neither destroy nor a
+      // ForceNew change (which buys a second one) goes through without `pulumi state unprotect`.
+      protect: settings.paymentType === 'Subscription',
+      // Kept in the account when it leaves the program (a stack that switches to existingInstanceId, a
+      // destroy): its topics, messages and endpoint outlive the stack; delete it in the console when meant.
+      retainOnDelete: true,
+    },
   );
 }

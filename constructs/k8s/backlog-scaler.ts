@@ -2,10 +2,19 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { defaultFallbackReplicas, type HpaBehavior, type HpaScalingRules } from '../scaling';
+import {
+  DEFAULT_KEDA_VERSION,
+  defaultFallbackReplicas,
+  FAIL_SAFE_FALLBACK_BEHAVIOR,
+  kedaFallbackMode,
+  kedaSupportsFallbackBehavior,
+  type HpaBehavior,
+  type HpaScalingRules,
+  type KedaFallbackBehavior,
+} from '../scaling';
 import { recommendedLabels, type SelectorScheme } from '../shared/labels';
 import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
-import { arrivalRateQuery, backlogQuery } from '../shared/promql';
+import { arrivalRateQuery, backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../shared/promql';
 import { PropChecker } from './validation';
 
 // Source: keda.sh/docs/2.x/reference/scaledobject-spec (defaults of pollingInterval, cooldownPeriod).
@@ -18,11 +27,16 @@ const MAX_PERIOD_SECONDS = 1800;
 
 export interface BacklogScalerFallback {
   /**
-   * Failed metric requests (one per HPA sync) after which the HPA reads `replicas` × threshold; the KEDA scale
-   * loop already sets `replicas` at the first failed poll while no trigger is active. @default 3
+   * Failed metric requests the fallback waits for: the HPA reads the fallback metric from the next one on (more
+   * than `failureThreshold`, one request per HPA sync; kedacore/keda pkg/fallback GetMetricsWithFallback), so
+   * 3 means the 4th failed request. KEDA 2.16 and earlier also set `replicas` from the scale loop at the first
+   * failed poll while no trigger is active. @default 3
    */
   readonly failureThreshold?: number;
-  /** Replicas held during a metric outage. @default max(minReplicaCount, 1, ceil(maxReplicaCount / 2)) */
+  /**
+   * Replicas held during a metric outage, within [max(minReplicaCount, 1), the capped maxReplicaCount]; from
+   * KEDA 2.17 with `behavior: currentReplicasIfHigher`. @default max(minReplicaCount, 1, ceil(capped max / 2))
+   */
   readonly replicas?: number;
 }
 
@@ -72,6 +86,8 @@ export interface BacklogScalerProps {
   readonly arrivalRate?: BacklogScalerArrivalRate;
   /** HPA behavior. @default none: the controller's legacy normalization */
   readonly behavior?: HpaBehavior;
+  /** The KEDA release the cluster runs (the ack-keda add-on's); the ScaledObject uses only its fields. @default DEFAULT_KEDA_VERSION */
+  readonly kedaVersion?: string;
 }
 
 /** KEDA ScaledObject with the Prometheus backlog trigger, and the TriggerAuthentication it reads. */
@@ -102,6 +118,11 @@ export class BacklogScaler extends Construct {
       consumerGroup: props.consumerGroup,
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
+      // With no consumer online the group's series disappear (apache/rocketmq ConsumerLagCalculator
+      // processAllGroup), so a workload that can sit at zero activates on the topic's recent arrivals.
+      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
+        whenGroupAbsent: { arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC },
+      }),
     });
     const authName = `${props.name}-prometheus`;
 
@@ -125,6 +146,9 @@ export class BacklogScaler extends Construct {
           query: this.backlogQuery,
           threshold: String(props.threshold),
           activationThreshold: String(props.activationThreshold ?? 0),
+          // An empty result is an error, not "no backlog": the fallback starts instead of a scale-in
+          // (pkg/scalers/prometheus_scaler.go ExecutePromQuery; the KEDA default true reads it as 0).
+          ignoreNullValues: 'false',
         },
         authenticationRef: { name: authName },
       },
@@ -154,6 +178,7 @@ export class BacklogScaler extends Construct {
         minReplicaCount: props.minReplicaCount,
         maxReplicaCount: this.maxReplicaCount,
         ...(props.idleReplicaCount !== undefined && { idleReplicaCount: props.idleReplicaCount }),
+        // @kubernetes-models/keda 0.4.2 predates fallback.behavior (KEDA 2.17): the field is added as KEDA's CRD has it.
         ...(fallback !== undefined && { fallback }),
         ...(props.behavior !== undefined && {
           advanced: { horizontalPodAutoscalerConfig: { behavior: behaviorManifest(props.behavior) } },
@@ -188,17 +213,23 @@ function secretRefs(
   return keys.map((key) => ({ parameter: key, name: secretName, key }));
 }
 
+/** maxReplicaCount as written to the ScaledObject: at most the queue count for queue-based consumers. */
+function cappedMax(props: BacklogScalerProps): number {
+  return props.loadBalancing === 'queue'
+    ? Math.min(props.maxReplicaCount, props.queueCount ?? 0)
+    : props.maxReplicaCount;
+}
+
 function resolveFallback(
   props: BacklogScalerProps,
-): { failureThreshold: number; replicas: number } | undefined {
+): { failureThreshold: number; replicas: number; behavior?: KedaFallbackBehavior } | undefined {
   if (props.fallback === false) return undefined;
-  const max =
-    props.loadBalancing === 'queue'
-      ? Math.min(props.maxReplicaCount, props.queueCount ?? 0)
-      : props.maxReplicaCount;
   return {
     failureThreshold: props.fallback?.failureThreshold ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
-    replicas: props.fallback?.replicas ?? defaultFallbackReplicas(props.minReplicaCount, max),
+    replicas: props.fallback?.replicas ?? defaultFallbackReplicas(props.minReplicaCount, cappedMax(props)),
+    ...(kedaSupportsFallbackBehavior(props.kedaVersion ?? DEFAULT_KEDA_VERSION) && {
+      behavior: FAIL_SAFE_FALLBACK_BEHAVIOR,
+    }),
   };
 }
 
@@ -281,10 +312,12 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
     const replicas = props.fallback.replicas;
     if (replicas !== undefined) {
       const low = Math.max(props.minReplicaCount, 1);
-      if (!Number.isInteger(replicas) || replicas < low || replicas > props.maxReplicaCount) {
+      // Against the maxReplicaCount written (capped at the queue count), not the one asked for.
+      const high = cappedMax(props);
+      if (!Number.isInteger(replicas) || replicas < low || replicas > high) {
         check.add(
           'fallback.replicas',
-          `(${replicas}) must be an integer in [max(minReplicaCount, 1), maxReplicaCount] = [${low}, ${props.maxReplicaCount}]`,
+          `(${replicas}) must be an integer in [max(minReplicaCount, 1), maxReplicaCount${high < props.maxReplicaCount ? ' capped at queueCount' : ''}] = [${low}, ${high}]`,
         );
       }
     }
@@ -318,6 +351,16 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
       check.int(`${at}.policies[${i}].value`, p.value, 1);
       check.int(`${at}.policies[${i}].periodSeconds`, p.periodSeconds, 1, MAX_PERIOD_SECONDS);
     });
+  }
+  if (props.kedaVersion !== undefined) {
+    try {
+      kedaFallbackMode(props.kedaVersion);
+    } catch {
+      check.add(
+        'kedaVersion',
+        `(${JSON.stringify(props.kedaVersion)}) must be a modelled KEDA release 2.14.x to 2.20.x`,
+      );
+    }
   }
   check.throwIfAny();
 }

@@ -1,6 +1,8 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { consumerShutdownSeconds } from '../scaling';
+import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../shared/consumer-contract';
 import { recommendedLabels, type SelectorScheme, selectorLabels } from '../shared/labels';
 import { ROCKETMQ_CREDENTIALS_KEYS } from '../shared/names';
 import { PropChecker } from './validation';
@@ -10,16 +12,27 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 /** An image reference pinned by tag or digest. */
 const PINNED_IMAGE = /^[^\s@]+?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Seconds added to the longest message handling time so the SDK can ack and close before SIGKILL. */
-export const SHUTDOWN_MARGIN_SECONDS = 15;
-/** Env names the construct sets itself; `env` may not override them. */
-export const CONSUMER_ENV = {
-  endpoint: 'ROCKETMQ_ENDPOINT',
-  topic: 'ROCKETMQ_TOPIC',
-  consumerGroup: 'ROCKETMQ_CONSUMER_GROUP',
-  username: 'ROCKETMQ_USERNAME',
-  password: 'ROCKETMQ_PASSWORD',
-} as const;
+/** Size of the `/tmp` emptyDir, also requested as ephemeral storage so the scheduler reserves it. */
+export const DEFAULT_TMP_SIZE_MIB = 256;
+/** Env names the construct sets itself; `env` may not override them (owned by constructs/shared). */
+export { CONSUMER_ENV };
+
+/** The container's HTTP endpoints; the probes hit them on the pod IP. */
+export interface ConsumerProbes {
+  /** Container port serving liveness, readiness and metrics. @default 8080 */
+  readonly port?: number;
+  /** @default /livez */
+  readonly livenessPath?: string;
+  /** @default /readyz */
+  readonly readinessPath?: string;
+}
+
+// Probe timings: readiness reacts within ~10 s to a drain; liveness tolerates 30 s of a busy event loop.
+const READINESS_PERIOD_SECONDS = 5;
+const READINESS_FAILURE_THRESHOLD = 2;
+const LIVENESS_PERIOD_SECONDS = 10;
+const LIVENESS_FAILURE_THRESHOLD = 3;
+const PROBE_TIMEOUT_SECONDS = 2;
 
 export interface ConsumerResources {
   readonly cpuRequest: string;
@@ -44,12 +57,26 @@ export interface ConsumerWorkloadProps {
   readonly consumerGroup: string;
   /** Secret (created by Pulumi) with the ACL `username` and `password`. */
   readonly credentialsSecretName: string;
-  /** Longest time one message takes to handle, in seconds; sets the termination grace period. */
+  /** Longest time one message takes to handle, in seconds; part of the termination grace period. */
   readonly maxProcessingSeconds: number;
+  /**
+   * Messages per second one pod handles: the messages it holds at shutdown drain at this rate
+   * (consumerShutdownSeconds). @default none: the held messages are not counted
+   */
+  readonly messagesPerSecondPerPod?: number;
+  /** Messages a pod holds received (prefetch, cache, batch). @default DEFAULT_HELD_MESSAGES_PER_POD (10) */
+  readonly heldMessagesPerPod?: number;
+  /** Size limit of the `/tmp` emptyDir, requested as ephemeral storage. @default 256 */
+  readonly tmpSizeMiB?: number;
   /** The autoscaler's minimum; a PodDisruptionBudget is added when it is 2 or more. */
   readonly minReplicas: number;
   /** Extra plain environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * HTTP probes and the container port, from the image's contract; false for an image that serves none.
+   * @default { port: 8080, livenessPath: '/livez', readinessPath: '/readyz' } (the sample app's)
+   */
+  readonly probes?: false | ConsumerProbes;
 }
 
 /**
@@ -75,7 +102,14 @@ export class ConsumerWorkload extends Construct {
       selectorScheme: props.selectorScheme,
     });
     const selector = selectorLabels(props.name, props.environment, props.selectorScheme);
-    this.terminationGracePeriodSeconds = props.maxProcessingSeconds + SHUTDOWN_MARGIN_SECONDS;
+    this.terminationGracePeriodSeconds = consumerShutdownSeconds({
+      maxProcessingSeconds: props.maxProcessingSeconds,
+      ...(props.messagesPerSecondPerPod !== undefined && {
+        messagesPerSecondPerPod: props.messagesPerSecondPerPod,
+      }),
+      ...(props.heldMessagesPerPod !== undefined && { heldMessagesPerPod: props.heldMessagesPerPod }),
+    });
+    const tmpSizeMiB = props.tmpSizeMiB ?? DEFAULT_TMP_SIZE_MIB;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name: props.name, labels: this.labels },
@@ -86,6 +120,11 @@ export class ConsumerWorkload extends Construct {
       metadata: { name: props.name, labels: this.labels },
       podMetadata: { labels: this.labels },
       select: false,
+      // A rollout adds pods before it removes any: consumer capacity never drops below the current count.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
@@ -103,6 +142,7 @@ export class ConsumerWorkload extends Construct {
             group: 10001,
           },
           envVariables: this.environment(props),
+          ...this.probeSettings(props),
         },
       ],
     });
@@ -112,7 +152,10 @@ export class ConsumerWorkload extends Construct {
     const container = this.deployment.containers[0];
     if (container === undefined) throw new Error('ConsumerWorkload: the consumer container was not created');
     // SDK logs and caches need a writable place under a read-only root filesystem.
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp'));
+    container.mount(
+      '/tmp',
+      kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpSizeMiB) }),
+    );
 
     const deploymentObject = ApiObject.of(this.deployment);
     deploymentObject.addJsonPatch(
@@ -121,6 +164,8 @@ export class ConsumerWorkload extends Construct {
         requests: {
           cpu: quantity(props.resources.cpuRequest),
           memory: quantity(props.resources.memoryRequest),
+          // The /tmp emptyDir lives on the node's ephemeral storage; past sizeLimit the kubelet evicts the pod.
+          'ephemeral-storage': quantity(`${tmpSizeMiB}Mi`),
         },
         limits: { cpu: quantity(props.resources.cpuLimit), memory: quantity(props.resources.memoryLimit) },
       }),
@@ -140,9 +185,33 @@ export class ConsumerWorkload extends Construct {
       this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: { name: props.name, labels: this.labels },
         // maxUnavailable suits autoscaled workloads: it stays meaningful at any replica count.
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+        spec: {
+          maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: selector },
+          // A crash-looping pod must not block a node drain (policy/v1 PodDisruptionBudgetSpec, k8s 1.27+).
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
       });
     }
+  }
+
+  private probeSettings(props: ConsumerWorkloadProps): Partial<kplus.ContainerProps> {
+    const probes = resolveProbes(props.probes);
+    if (probes === undefined) return {};
+    const common = { port: probes.port, timeoutSeconds: Duration.seconds(PROBE_TIMEOUT_SECONDS) };
+    return {
+      ports: [{ number: probes.port, name: 'http', protocol: kplus.Protocol.TCP }],
+      readiness: kplus.Probe.fromHttpGet(probes.readinessPath, {
+        ...common,
+        periodSeconds: Duration.seconds(READINESS_PERIOD_SECONDS),
+        failureThreshold: READINESS_FAILURE_THRESHOLD,
+      }),
+      liveness: kplus.Probe.fromHttpGet(probes.livenessPath, {
+        ...common,
+        periodSeconds: Duration.seconds(LIVENESS_PERIOD_SECONDS),
+        failureThreshold: LIVENESS_FAILURE_THRESHOLD,
+      }),
+    };
   }
 
   private environment(props: ConsumerWorkloadProps): Record<string, kplus.EnvValue> {
@@ -162,8 +231,27 @@ export class ConsumerWorkload extends Construct {
       secret,
       key: ROCKETMQ_CREDENTIALS_KEYS.password,
     });
+    // The consumer drains within the grace period it is told; the pod's value is the one computed here.
+    variables[CONSUMER_ENV.shutdownGraceSeconds] = kplus.EnvValue.fromValue(
+      String(this.terminationGracePeriodSeconds),
+    );
+    const probes = resolveProbes(props.probes);
+    if (probes !== undefined)
+      variables[CONSUMER_ENV.httpPort] = kplus.EnvValue.fromValue(String(probes.port));
     return variables;
   }
+}
+
+/** The probes with defaults filled in, or undefined when they are off. */
+export function resolveProbes(
+  probes: false | ConsumerProbes | undefined,
+): Required<ConsumerProbes> | undefined {
+  if (probes === false) return undefined;
+  return {
+    port: probes?.port ?? CONSUMER_HTTP_DEFAULTS.port,
+    livenessPath: probes?.livenessPath ?? CONSUMER_HTTP_DEFAULTS.livenessPath,
+    readinessPath: probes?.readinessPath ?? CONSUMER_HTTP_DEFAULTS.readinessPath,
+  };
 }
 
 /** Patches are applied before the generated serializer, which reads `Quantity.value`. */
@@ -173,7 +261,14 @@ function quantity(value: string): kplus.k8s.Quantity {
 
 function spread(topologyKey: string, matchLabels: Record<string, string>): Record<string, unknown> {
   // ScheduleAnyway: a zone outage must not block scale-out in the zones that remain.
-  return { maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } };
+  // matchLabelKeys pod-template-hash: during a rollout only pods of the same ReplicaSet count for the skew.
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels },
+    matchLabelKeys: ['pod-template-hash'],
+  };
 }
 
 export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): void {
@@ -211,7 +306,23 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
   check.nonEmpty('consumerGroup', props.consumerGroup);
   check.name('credentialsSecretName', props.credentialsSecretName);
   check.int('maxProcessingSeconds', props.maxProcessingSeconds, 1, 86_400);
+  if (props.messagesPerSecondPerPod !== undefined)
+    check.positive('messagesPerSecondPerPod', props.messagesPerSecondPerPod);
+  if (props.heldMessagesPerPod !== undefined) check.int('heldMessagesPerPod', props.heldMessagesPerPod, 0);
+  if (props.tmpSizeMiB !== undefined) check.int('tmpSizeMiB', props.tmpSizeMiB, 1);
   check.int('minReplicas', props.minReplicas, 0);
+  const probes = resolveProbes(props.probes);
+  if (probes !== undefined) {
+    check.int('probes.port', probes.port, 1, 65_535);
+    for (const key of ['livenessPath', 'readinessPath'] as const) {
+      if (!/^\/\S*$/.test(probes[key])) {
+        check.add(
+          `probes.${key}`,
+          `(${JSON.stringify(probes[key])}) must be an absolute path without spaces`,
+        );
+      }
+    }
+  }
   const reserved = new Set<string>(Object.values(CONSUMER_ENV));
   for (const name of Object.keys(props.env ?? {})) {
     if (!ENV_NAME.test(name)) check.add(`env.${name}`, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');

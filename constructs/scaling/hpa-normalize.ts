@@ -1,89 +1,24 @@
-import { INT32_MAX, requireInt } from './guards';
+import { requireInt } from './guards';
+import {
+  DEFAULT_DOWNSCALE_STABILIZATION_SECONDS,
+  DEFAULT_SCALE_UP_LIMIT_FACTOR,
+  resolveBehavior,
+  type HpaBehavior,
+  type HpaLimitReason,
+  type HpaStabilizationReason,
+  type HpaState,
+  type ResolvedBehavior,
+  type ResolvedScalingRules,
+  type TimedRecommendation,
+  type TimedScaleEvent,
+} from './hpa-behavior';
+import { convertDesiredReplicasWithBehaviorRate, convertDesiredReplicasWithRules } from './hpa-rate-limits';
 
 // Everything in this file reproduces kube-controller-manager's HorizontalController
 // (kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go): reconcileAutoscaler's guard branches,
 // recordInitialRecommendation, stabilizeRecommendation + convertDesiredReplicasWithRules (no behavior),
 // stabilizeRecommendationWithBehaviors + convertDesiredReplicasWithBehaviorRate (with behavior), storeScaleEvent.
 // Time is whole seconds; `Before`/`After` keep the controller's strict comparisons.
-
-/** Source: kube-controller-manager `--horizontal-pod-autoscaler-downscale-stabilization`, default 5m. */
-export const DEFAULT_DOWNSCALE_STABILIZATION_SECONDS = 300;
-/** Source: horizontal.go `scaleUpLimitFactor` (production 2; the upstream unit tests set 8). */
-export const DEFAULT_SCALE_UP_LIMIT_FACTOR = 2;
-/** Source: horizontal.go `scaleUpLimitMinimum`. */
-export const SCALE_UP_LIMIT_MINIMUM = 4;
-/** Source: autoscaling/v2 validation: policy periodSeconds in (0, 1800], windows in [0, 3600]. */
-export const MAX_POLICY_PERIOD_SECONDS = 1800;
-export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
-
-export interface HpaScalingPolicy {
-  readonly type: 'Pods' | 'Percent';
-  /** Pods, or percent of the period-start replica count. */
-  readonly value: number;
-  readonly periodSeconds: number;
-}
-
-/** autoscaling/v2 HPAScalingRules. */
-export interface HpaScalingRules {
-  /** @default 0 for scale-up, the controller's downscale stabilization (300) for scale-down */
-  readonly stabilizationWindowSeconds?: number;
-  /** @default 'Max' */
-  readonly selectPolicy?: 'Max' | 'Min' | 'Disabled';
-  /** @default up: Pods 4 / 15 s and Percent 100 / 15 s; down: Percent 100 / 15 s */
-  readonly policies?: readonly HpaScalingPolicy[];
-}
-
-/** autoscaling/v2 HorizontalPodAutoscalerBehavior. */
-export interface HpaBehavior {
-  /** @default upstream scale-up rules */
-  readonly scaleUp?: HpaScalingRules;
-  /** @default upstream scale-down rules */
-  readonly scaleDown?: HpaScalingRules;
-}
-
-export interface ResolvedScalingRules {
-  readonly stabilizationWindowSeconds: number;
-  readonly selectPolicy: 'Max' | 'Min' | 'Disabled';
-  readonly policies: readonly HpaScalingPolicy[];
-}
-
-export interface ResolvedBehavior {
-  readonly scaleUp: ResolvedScalingRules;
-  readonly scaleDown: ResolvedScalingRules;
-}
-
-export interface TimedRecommendation {
-  /** Seconds. */
-  readonly at: number;
-  readonly replicas: number;
-}
-
-export interface TimedScaleEvent {
-  /** Seconds. */
-  readonly at: number;
-  /** Replicas added (up events) or removed (down events); positive. */
-  readonly change: number;
-}
-
-/** What the controller remembers about one HPA between reconciliations. */
-export interface HpaState {
-  readonly recommendations: readonly TimedRecommendation[];
-  readonly scaleUpEvents: readonly TimedScaleEvent[];
-  readonly scaleDownEvents: readonly TimedScaleEvent[];
-}
-
-export type HpaLimitReason =
-  | 'ScalingDisabled'
-  | 'AboveMaxReplicas'
-  | 'BelowMinReplicas'
-  | 'DesiredWithinRange'
-  | 'ScaleUpLimit'
-  | 'ScaleDownLimit'
-  | 'TooManyReplicas'
-  | 'TooFewReplicas';
-
-export type HpaStabilizationReason = 'ReadyForNewScale' | 'ScaleUpStabilized' | 'ScaleDownStabilized';
-
 export interface HpaNormalizeInput {
   /** Seconds on any monotonic clock. */
   readonly now: number;
@@ -113,70 +48,6 @@ export interface HpaNormalizeResult {
   /** Recommendation after stabilization, before rate limits; undefined when a guard branch ran. */
   readonly stabilizedReplicas?: number;
   readonly state: HpaState;
-}
-
-const DEFAULT_SCALING_PERIOD_SECONDS = 15;
-/** Source: pkg/apis/autoscaling/v2/defaults.go GenerateHPAScaleUpRules / GenerateHPAScaleDownRules. */
-const DEFAULT_SCALE_UP_POLICIES: readonly HpaScalingPolicy[] = [
-  { type: 'Pods', value: 4, periodSeconds: DEFAULT_SCALING_PERIOD_SECONDS },
-  { type: 'Percent', value: 100, periodSeconds: DEFAULT_SCALING_PERIOD_SECONDS },
-];
-const DEFAULT_SCALE_DOWN_POLICIES: readonly HpaScalingPolicy[] = [
-  { type: 'Percent', value: 100, periodSeconds: DEFAULT_SCALING_PERIOD_SECONDS },
-];
-
-function resolveRules(
-  name: string,
-  rules: HpaScalingRules | undefined,
-  defaultWindow: number,
-  defaultPolicies: readonly HpaScalingPolicy[],
-): ResolvedScalingRules {
-  const window = rules?.stabilizationWindowSeconds ?? defaultWindow;
-  requireInt(`${name}.stabilizationWindowSeconds`, window);
-  if (window > MAX_STABILIZATION_WINDOW_SECONDS) {
-    throw new RangeError(
-      `${name}.stabilizationWindowSeconds must be <= ${MAX_STABILIZATION_WINDOW_SECONDS}, got ${window}`,
-    );
-  }
-  const selectPolicy = rules?.selectPolicy ?? 'Max';
-  if (!['Max', 'Min', 'Disabled'].includes(selectPolicy)) {
-    throw new RangeError(`${name}.selectPolicy must be Max, Min or Disabled, got ${String(selectPolicy)}`);
-  }
-  const policies = rules?.policies ?? defaultPolicies;
-  if (policies.length === 0) throw new RangeError(`${name}.policies must list at least one policy`);
-  policies.forEach((policy, i) => {
-    const at = `${name}.policies[${i}]`;
-    if (policy.type !== 'Pods' && policy.type !== 'Percent') {
-      throw new RangeError(`${at}.type must be Pods or Percent, got ${String(policy.type)}`);
-    }
-    requireInt(`${at}.value`, policy.value, 1);
-    requireInt(`${at}.periodSeconds`, policy.periodSeconds, 1);
-    if (policy.periodSeconds > MAX_POLICY_PERIOD_SECONDS) {
-      throw new RangeError(
-        `${at}.periodSeconds must be <= ${MAX_POLICY_PERIOD_SECONDS}, got ${policy.periodSeconds}`,
-      );
-    }
-  });
-  return { stabilizationWindowSeconds: window, selectPolicy, policies: policies.map((p) => ({ ...p })) };
-}
-
-/**
- * Fills a behavior's missing fields with the API server defaults, and the scale-down window with the
- * controller's downscale stabilization (maybeInitScaleDownStabilizationWindow).
- */
-export function resolveBehavior(
-  behavior: HpaBehavior,
-  downscaleStabilizationSeconds = DEFAULT_DOWNSCALE_STABILIZATION_SECONDS,
-): ResolvedBehavior {
-  return {
-    scaleUp: resolveRules('behavior.scaleUp', behavior.scaleUp, 0, DEFAULT_SCALE_UP_POLICIES),
-    scaleDown: resolveRules(
-      'behavior.scaleDown',
-      behavior.scaleDown,
-      downscaleStabilizationSeconds,
-      DEFAULT_SCALE_DOWN_POLICIES,
-    ),
-  };
 }
 
 function copyState(state: HpaState): {
@@ -240,29 +111,6 @@ function stabilizeRecommendation(
   return stabilized;
 }
 
-/** Legacy scale-up cap: `int32(max(factor × current, 4))`. */
-export function legacyScaleUpLimit(currentReplicas: number, factor = DEFAULT_SCALE_UP_LIMIT_FACTOR): number {
-  return Math.trunc(Math.max(factor * currentReplicas, SCALE_UP_LIMIT_MINIMUM));
-}
-
-/** convertDesiredReplicasWithRules: clamps to [min, min(max, scale-up limit)]. */
-export function convertDesiredReplicasWithRules(
-  currentReplicas: number,
-  desiredReplicas: number,
-  minReplicas: number,
-  maxReplicas: number,
-  scaleUpLimitFactor = DEFAULT_SCALE_UP_LIMIT_FACTOR,
-): { replicas: number; reason: HpaLimitReason } {
-  const scaleUpLimit = legacyScaleUpLimit(currentReplicas, scaleUpLimitFactor);
-  const limitedByRate = maxReplicas > scaleUpLimit;
-  const maximumAllowed = limitedByRate ? scaleUpLimit : maxReplicas;
-  if (desiredReplicas < minReplicas) return { replicas: minReplicas, reason: 'TooFewReplicas' };
-  if (desiredReplicas > maximumAllowed) {
-    return { replicas: maximumAllowed, reason: limitedByRate ? 'ScaleUpLimit' : 'TooManyReplicas' };
-  }
-  return { replicas: desiredReplicas, reason: 'DesiredWithinRange' };
-}
-
 /** Behavior path: the current count clamped between the up window's minimum and the down window's maximum. */
 function stabilizeRecommendationWithBehaviors(
   recommendations: TimedRecommendation[],
@@ -288,105 +136,6 @@ function stabilizeRecommendationWithBehaviors(
   });
   const direction = desiredReplicas >= currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized';
   return { replicas, reason: replicas !== desiredReplicas ? direction : 'ReadyForNewScale' };
-}
-
-/** Sum of the changes recorded after `now − periodSeconds` (getReplicasChangePerPeriod). */
-function changeInPeriod(events: readonly TimedScaleEvent[], periodSeconds: number, now: number): number {
-  const cutoff = now - periodSeconds;
-  return events.reduce((sum, e) => (e.at > cutoff ? sum + e.change : sum), 0);
-}
-
-function periodStartReplicas(
-  currentReplicas: number,
-  state: HpaState,
-  periodSeconds: number,
-  now: number,
-): number {
-  return (
-    currentReplicas -
-    changeInPeriod(state.scaleUpEvents, periodSeconds, now) +
-    changeInPeriod(state.scaleDownEvents, periodSeconds, now)
-  );
-}
-
-/** calculateScaleUpLimitWithScalingRules. */
-export function scaleUpLimitWithRules(
-  currentReplicas: number,
-  state: HpaState,
-  rules: ResolvedScalingRules,
-  now: number,
-): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? INT32_MAX : -INT32_MAX - 1;
-  for (const policy of rules.policies) {
-    const start = periodStartReplicas(currentReplicas, state, policy.periodSeconds, now);
-    const proposed =
-      policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100));
-    result = pickMin ? Math.min(result, proposed) : Math.max(result, proposed);
-  }
-  return result;
-}
-
-/** calculateScaleDownLimitWithBehaviors. */
-export function scaleDownLimitWithRules(
-  currentReplicas: number,
-  state: HpaState,
-  rules: ResolvedScalingRules,
-  now: number,
-): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? -INT32_MAX - 1 : INT32_MAX;
-  for (const policy of rules.policies) {
-    const start = periodStartReplicas(currentReplicas, state, policy.periodSeconds, now);
-    const proposed =
-      policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
-    // Scaling down, the smallest change is the largest count.
-    result = pickMin ? Math.max(result, proposed) : Math.min(result, proposed);
-  }
-  return result;
-}
-
-export interface BehaviorRateInput {
-  readonly currentReplicas: number;
-  /** The stabilized recommendation. */
-  readonly desiredReplicas: number;
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly behavior: ResolvedBehavior;
-  readonly state: HpaState;
-  readonly now: number;
-}
-
-/** convertDesiredReplicasWithBehaviorRate: the behavior's rate limits, then [min, max]. */
-export function convertDesiredReplicasWithBehaviorRate(input: BehaviorRateInput): {
-  replicas: number;
-  reason: HpaLimitReason;
-} {
-  const { currentReplicas, desiredReplicas, minReplicas, maxReplicas, behavior, state, now } = input;
-  if (desiredReplicas > currentReplicas) {
-    const limit = Math.max(
-      currentReplicas,
-      scaleUpLimitWithRules(currentReplicas, state, behavior.scaleUp, now),
-    );
-    const limitedByRate = maxReplicas > limit;
-    const maximumAllowed = limitedByRate ? limit : maxReplicas;
-    if (desiredReplicas > maximumAllowed) {
-      return { replicas: maximumAllowed, reason: limitedByRate ? 'ScaleUpLimit' : 'TooManyReplicas' };
-    }
-  } else if (desiredReplicas < currentReplicas) {
-    const limit = Math.min(
-      currentReplicas,
-      scaleDownLimitWithRules(currentReplicas, state, behavior.scaleDown, now),
-    );
-    const limitedByRate = minReplicas < limit;
-    const minimumAllowed = limitedByRate ? limit : minReplicas;
-    if (desiredReplicas < minimumAllowed) {
-      return { replicas: minimumAllowed, reason: limitedByRate ? 'ScaleDownLimit' : 'TooFewReplicas' };
-    }
-  }
-  return { replicas: desiredReplicas, reason: 'DesiredWithinRange' };
 }
 
 function longestPeriod(rules: ResolvedScalingRules): number {

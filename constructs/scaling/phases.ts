@@ -1,10 +1,10 @@
+import { simulate } from './simulate';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
-  simulate,
   type SimulationInput,
   type SimulationSummary,
-} from './simulate';
+} from './simulation-types';
 
 /** Offsets of the KEDA poll and the HPA sync within their periods (see SimulationTiming). */
 export interface TimerPhase {

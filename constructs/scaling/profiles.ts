@@ -1,5 +1,5 @@
 import { requirePositive } from './guards';
-import { MAX_SIMULATION_SECONDS, type SimulationTraffic } from './simulate';
+import { MAX_SIMULATION_SECONDS, type SimulationTraffic } from './simulation-types';
 
 export const PROFILE_NAMES = ['steady', 'flash-sale', 'diurnal', 'seed-replay'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];

@@ -1,15 +1,15 @@
 import { requireInt, requireNonNegative, requirePositive } from './guards';
-import type { HpaBehavior } from './hpa-normalize';
+import type { HpaBehavior } from './hpa-behavior';
 import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { serverlessCapacity, type ServerlessCapacityInput } from './serverless';
-import {
-  simulate,
-  simulateOracle,
-  type SimulationScaling,
-  type SimulationSummary,
-  type SimulationTiming,
-  type SimulationTraffic,
-} from './simulate';
+import { simulateOracle } from './oracle';
+import { simulate } from './simulate';
+import type {
+  SimulationScaling,
+  SimulationSummary,
+  SimulationTiming,
+  SimulationTraffic,
+} from './simulation-types';
 import { maxUsefulReplicas, thresholdFor } from './thresholds';
 
 /** The seed guide's ScaledObject: threshold 30 and KEDA / HPA defaults. */
@@ -64,7 +64,12 @@ export interface RecommendInput {
   /** Settings the grid keeps as they are, e.g. those of the deployed ScaledObject. @default KEDA's defaults */
   readonly fixed?: Pick<
     SimulationScaling,
-    'cooldownPeriodSeconds' | 'idleReplicaCount' | 'fallback' | 'tolerance'
+    | 'cooldownPeriodSeconds'
+    | 'idleReplicaCount'
+    | 'fallback'
+    | 'tolerance'
+    | 'kedaVersion'
+    | 'ignoreNullValues'
   >;
 }
 

@@ -43,7 +43,19 @@ export interface BacklogQueryInput {
   readonly consumerGroup: string;
   /** For queue-based consumers: the backlog is clamped to this so the HPA never asks for idle pods. @default none */
   readonly clampMax?: number;
+  /**
+   * For workloads that scale to zero: when the group has no series (no consumer online), the topic's arrivals
+   * over FROM_ZERO_ARRIVAL_WINDOW stand in, so a message that arrives at zero replicas activates the workload.
+   * @default none: the group's series only
+   */
+  readonly whenGroupAbsent?: { readonly arrivalMetricName: string };
 }
+
+/**
+ * Window of the scale-from-zero arrivals: longer than a KEDA polling interval plus the metric's staleness, so
+ * every arrival is seen by at least one poll.
+ */
+export const FROM_ZERO_ARRIVAL_WINDOW = '5m';
 
 /**
  * Ready + inflight messages of one instance, topic and group. Exact-match selectors and no `by` clause:
@@ -54,16 +66,26 @@ export function backlogQuery(input: BacklogQueryInput): string {
   requireNonEmpty('topic', input.topic);
   requireNonEmpty('consumerGroup', input.consumerGroup);
   const names = `${READY_MESSAGES_METRIC}|${INFLIGHT_MESSAGES_METRIC}`;
-  const sum = `sum({__name__=~"${names}", ${selector({
+  const group = `sum({__name__=~"${names}", ${selector({
     instance_id: input.instanceId,
     topic: input.topic,
     consumer_group: input.consumerGroup,
   })}})`;
+  let sum = group;
+  if (input.whenGroupAbsent !== undefined) {
+    const metric = input.whenGroupAbsent.arrivalMetricName;
+    if (!METRIC_NAME.test(metric))
+      throw new RangeError(
+        `whenGroupAbsent.arrivalMetricName must match ${METRIC_NAME.source}, got ${metric}`,
+      );
+    // `or` between two label-less vectors keeps the left one when it exists: still exactly one series.
+    sum = `${group} or sum(increase(${metric}{${selector({ instance_id: input.instanceId, topic: input.topic })}}[${FROM_ZERO_ARRIVAL_WINDOW}]))`;
+  }
   if (input.clampMax === undefined) return sum;
   if (!Number.isInteger(input.clampMax) || input.clampMax < 1) {
     throw new RangeError(`clampMax must be a positive integer, got ${input.clampMax}`);
   }
-  return `clamp_max(${sum}, ${input.clampMax})`;
+  return `clamp_max(${input.whenGroupAbsent === undefined ? sum : `(${sum})`}, ${input.clampMax})`;
 }
 
 export interface ArrivalRateQueryInput {

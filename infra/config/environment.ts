@@ -113,7 +113,9 @@ export function parseEnvironment(
     }
     return fail(violations);
   }
-  violations.push(...crossFieldViolations(parsed.data).map((v) => `${formatPath(v.path)} ${v.message}`));
+  violations.push(
+    ...crossFieldViolations(parsed.data, environment).map((v) => `${formatPath(v.path)} ${v.message}`),
+  );
   if (violations.length > 0) return fail(violations);
   const consumerGroups = parsed.data.consumerGroups.map((g) => ({
     ...g,

@@ -4,7 +4,7 @@
 export const PROJECT = 'apsaramq-keda';
 
 /** Config keys that hold secrets: they must be set with `pulumi config set --secret`, never in plain text. */
-export const SECRET_CONFIG_KEYS = [`${PROJECT}:prometheusToken`] as const;
+export const SECRET_CONFIG_KEYS = [`${PROJECT}:prometheusToken`, `${PROJECT}:kubeconfig`] as const;
 
 // Source: apache/rocketmq common/topic/TopicValidator.java (system topics) and the ApsaraMQ for RocketMQ 5.x
 // naming limits (help.aliyun.com, "Usage limits": topic and group names).
@@ -67,6 +67,48 @@ export const SERVERLESS_CAPACITY_MODES = [
   'dedicated-reserved',
 ] as const;
 
+// ---- alicloud provider rules (aliyun/terraform-provider-alicloud v1.289.0, bridged by @pulumi/alicloud 3.108.0)
+
+/**
+ * The msgProcessSpec family of each series and sub-series: `rmq.<s|p|u><generation>.<size>`.
+ * Source: resource_alicloud_rocketmq_instance_test.go (standard cluster_ha rmq.s2.2xlarge in
+ * TestAccAliCloudRocketmqInstance_basic4128, serverless rmq.s3.nxlarge in TestAccAliCloudRocketmqInstance_basic6747,
+ * professional rmq.p2.4xlarge in TestAccAliCloudRocketmqInstance_basic4101, ultimate rmq.u2.10xlarge in
+ * TestAccAliCloudRocketmqInstance_basic4665). The spec is ForceNew (schema product_info.msg_process_spec).
+ */
+export const MSG_PROCESS_SPECS: Readonly<
+  Record<string, { readonly pattern: RegExp; readonly example: string }>
+> = {
+  'standard/cluster_ha': { pattern: /^rmq\.s2\.[a-z0-9]+$/, example: 'rmq.s2.2xlarge' },
+  'standard/serverless': { pattern: /^rmq\.s3\.[a-z0-9]+$/, example: 'rmq.s3.nxlarge' },
+  'professional/cluster_ha': { pattern: /^rmq\.p2\.[a-z0-9]+$/, example: 'rmq.p2.4xlarge' },
+  'ultimate/cluster_ha': { pattern: /^rmq\.u2\.[a-z0-9]+$/, example: 'rmq.u2.10xlarge' },
+};
+/**
+ * Commodity code of a serverless instance; without it CreateInstance fails ("Missingnull", provider issue #8916).
+ * Source: resource_alicloud_rocketmq_instance.go schema commodity_code (StringInSlice ons_rmqsub_public_cn,
+ * ons_rmqpost_public_cn, ons_rmqsrvlesspost_public_cn; ForceNew) and TestAccAliCloudRocketmqInstance_basic6747.
+ */
+export const SERVERLESS_COMMODITY_CODE = 'ons_rmqsrvlesspost_public_cn';
+/** Source: resource_alicloud_rocketmq_instance.go schema auto_renew_period (IntInSlice 1, 2, 3, 6, 12). */
+export const AUTO_RENEW_PERIODS = [1, 2, 3, 6, 12] as const;
+/** Source: resource_alicloud_rocketmq_instance.go schema period_unit / auto_renew_period_unit (Month, Year). */
+export const PERIOD_UNITS = ['Month', 'Year'] as const;
+/**
+ * Subscription lengths per unit. Source: website/docs/r/rocketmq_instance.html.markdown `period` ("Monthly
+ * purchase: 1, 2, 3, 4, 5, 6; Annual purchase: 1, 2, 3"); the provider schema itself does not check it.
+ */
+export const PERIOD_RANGES = { Month: [1, 6], Year: [1, 3] } as const;
+/** Source: resource_alicloud_rocketmq_topic.go schema remark (StringMatch). */
+export const TOPIC_REMARK_PATTERN = /^[\u4E00-\u9FA5A-Za-z0-9_]+$/;
+/**
+ * The instance-wide allowlist every new instance starts with. Source: ApsaraMQ for RocketMQ 5.x "Configure IP
+ * address whitelists" ("By default, the whitelist contains 0.0.0.0/0 ... only from those IP addresses").
+ */
+export const OPEN_ALLOWLIST_ENTRY = '0.0.0.0/0';
+/** Longest ACL account username this project generates (constructs/cloud/consumer-access.ts USERNAME). */
+export const ACL_USERNAME_MAX_LENGTH = 64;
+
 // Source: ApsaraMQ for RocketMQ 5.x documentation, "Load balancing" (consumer load balancing policies by SDK).
 /** Which client SDKs balance per message and which per queue: the value of `workloads[].loadBalancing`. */
 export const LOAD_BALANCING_BY_SDK = {
@@ -78,3 +120,15 @@ export const LOAD_BALANCING_BY_SDK = {
 
 /** The SDK mapping as one line, for messages. */
 export const LOAD_BALANCING_HINT = `message = ${LOAD_BALANCING_BY_SDK.message}; queue = ${LOAD_BALANCING_BY_SDK.queue}`;
+
+/**
+ * ack-keda add-on versions this project accepts, with the KEDA release each ships. To confirm against Alibaba
+ * Cloud's ack-keda release notes (help.aliyun.com/zh/ack/product-overview/ack-keda, "变更记录"): that page could
+ * not be read from the build environment, so the pairing assumes ack-keda carries the KEDA version number it is
+ * built from. The ScaledObjects use only fields of this KEDA release, and constructs/scaling DEFAULT_KEDA_VERSION
+ * models it (a test keeps the two equal).
+ */
+export const ACK_KEDA_RELEASES = { '2.17.2': '2.17.2' } as const satisfies Record<string, string>;
+export type AckKedaVersion = keyof typeof ACK_KEDA_RELEASES;
+/** The pinned add-on version: every stack that installs ack-keda names it. */
+export const PINNED_ACK_KEDA_VERSION: AckKedaVersion = '2.17.2';

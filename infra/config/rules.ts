@@ -1,15 +1,24 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
+import { rocketMqAccountName } from '../../constructs/shared/names';
+import { cidrContains } from './cidr';
 import type { Violation } from './errors';
 import {
+  ACL_USERNAME_MAX_LENGTH,
+  AUTO_RENEW_PERIODS,
   LOAD_BALANCING_BY_SDK,
+  MSG_PROCESS_SPECS,
   NAME_MAX_LENGTH,
+  OPEN_ALLOWLIST_ENTRY,
+  PERIOD_RANGES,
+  PINNED_ACK_KEDA_VERSION,
   RETRY_POLICY_FOR_ORDER,
+  SERVERLESS_COMMODITY_CODE,
   SERVERLESS_TOPIC_NAME_MAX_LENGTH,
 } from './limits';
-import { isExistingInstance, isServerless, type RawSpec } from './schema';
+import { type CreateInstanceSpec, isExistingInstance, isServerless, type RawSpec } from './schema';
 
 /** Rules that span fields: run only once every field has its own shape right. */
-export function crossFieldViolations(spec: RawSpec): Violation[] {
+export function crossFieldViolations(spec: RawSpec, environment = ''): Violation[] {
   const out: Violation[] = [];
   const add = (path: readonly PropertyKey[], message: string) => out.push({ path, message });
   const serverless = isServerless(spec.instance);
@@ -24,19 +33,6 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
         ['instance', 'network', 'vSwitchIds'],
         `has ${instance.network.vSwitchIds.length} entry; a serverless instance needs at least 2 vSwitches`,
       );
-    }
-    if (instance.subSeriesCode === 'serverless' && instance.seriesCode === 'professional') {
-      add(['instance', 'subSeriesCode'], 'serverless is offered for the standard and ultimate series only');
-    }
-    if (instance.seriesCode === 'ultimate' && instance.subSeriesCode === 'single_node') {
-      // Source: @pulumi/alicloud RocketMQInstance.subSeriesCode ("ultimate ... can only be cluster_ha").
-      add(['instance', 'subSeriesCode'], 'the ultimate series is cluster_ha (or serverless) only');
-    }
-    if (instance.paymentType === 'Subscription' && instance.period === undefined) {
-      add(['instance', 'period'], 'is required when paymentType is Subscription');
-    }
-    if (instance.paymentType === 'PayAsYouGo' && instance.period !== undefined) {
-      add(['instance', 'period'], 'applies to Subscription only');
     }
     if (instance.serverlessCapacity !== undefined && !serverless) {
       add(['instance', 'serverlessCapacity'], 'applies to serverless instances only');
@@ -53,10 +49,21 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
     if (internet.enabled && internet.bandwidthMbps === undefined) {
       add(['instance', 'network', 'internet', 'bandwidthMbps'], 'is required when internet is enabled');
     }
-    if (!internet.enabled && (internet.bandwidthMbps !== undefined || internet.ipWhitelist !== undefined)) {
-      add(['instance', 'network', 'internet'], 'bandwidthMbps and ipWhitelist need enabled: true');
+    if (!internet.enabled && internet.bandwidthMbps !== undefined) {
+      add(['instance', 'network', 'internet'], 'bandwidthMbps needs enabled: true');
     }
+    out.push(...seriesViolations(instance), ...billingViolations(instance), ...allowlistViolations(instance));
   }
+
+  spec.workloads.forEach((w, i) => {
+    const username = rocketMqAccountName(environment, w.name);
+    if (username.length > ACL_USERNAME_MAX_LENGTH) {
+      add(
+        ['workloads', i, 'name'],
+        `gives the ACL username "${username}" of ${username.length} characters; at most ${ACL_USERNAME_MAX_LENGTH}`,
+      );
+    }
+  });
 
   const topicMax = serverless ? SERVERLESS_TOPIC_NAME_MAX_LENGTH : NAME_MAX_LENGTH;
   const seenTopics = new Set<string>();
@@ -82,6 +89,22 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
     if (group.deadLetterTopic !== undefined && !topicsByName.has(group.deadLetterTopic)) {
       add(['consumerGroups', i, 'deadLetterTopic'], `"${group.deadLetterTopic}" is not one of topics[].name`);
     }
+  });
+
+  // A producer's account and Secret are named like a workload's (rocketMqAccountName, rocketMqCredentialsSecretName).
+  const credentialNames = new Set(spec.workloads.map((w) => w.name));
+  const seenProducers = new Set<string>();
+  spec.producers.forEach((p, i) => {
+    if (seenProducers.has(p.name)) add(['producers', i, 'name'], `"${p.name}" is declared twice`);
+    else if (credentialNames.has(p.name)) {
+      add(
+        ['producers', i, 'name'],
+        `"${p.name}" is also a workload name; their accounts and Secrets would collide`,
+      );
+    }
+    seenProducers.add(p.name);
+    if (!topicsByName.has(p.topic))
+      add(['producers', i, 'topic'], `"${p.topic}" is not one of topics[].name`);
   });
 
   const seenWorkloads = new Set<string>();
@@ -127,6 +150,14 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
       add(at('idleReplicaCount'), `(${w.idleReplicaCount}) must be < minReplicas (${w.minReplicas})`);
     }
+    if (w.minReplicas === 0 && w.scaling.activationThreshold > 0) {
+      // KEDA activates only when the backlog is above activationThreshold (prometheus_scaler.go
+      // GetMetricsAndActivity: value > activationThreshold), so at zero replicas that many messages wait forever.
+      add(
+        ['workloads', i, 'scaling', 'activationThreshold'],
+        `(${w.scaling.activationThreshold}) must be 0 when minReplicas is 0: with no consumer running, up to ${w.scaling.activationThreshold} messages would wait forever`,
+      );
+    }
     const fallback = w.scaling.fallback;
     if (fallback !== false && fallback.replicas !== undefined) {
       if (fallback.replicas < Math.max(w.minReplicas, 1) || fallback.replicas > w.maxReplicas) {
@@ -135,6 +166,142 @@ export function crossFieldViolations(spec: RawSpec): Violation[] {
           `(${fallback.replicas}) must be within [max(minReplicas, 1), maxReplicas] = [${Math.max(w.minReplicas, 1)}, ${w.maxReplicas}]`,
         );
       }
+    }
+  });
+  if (spec.kubernetes.ackClusterId !== undefined && spec.kubernetes.kedaAddonVersion === undefined) {
+    add(
+      ['kubernetes', 'kedaAddonVersion'],
+      `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
+    );
+  }
+  return out;
+}
+
+const at = (...path: PropertyKey[]): PropertyKey[] => ['instance', ...path];
+
+/** The series, sub-series and spec of a new instance, as the service accepts them. */
+function seriesViolations(instance: CreateInstanceSpec): Violation[] {
+  const out: Violation[] = [];
+  const { seriesCode, subSeriesCode, msgProcessSpec } = instance;
+  if (subSeriesCode === 'single_node') {
+    // Source: resource_alicloud_rocketmq_instance_test.go SkipTestAccAliCloudRocketmqInstance_basic7144 ("From
+    // November 9th, 2024 Beijing time, the RocketMQ version 5.x cannot create single node instances").
+    out.push({
+      path: at('subSeriesCode'),
+      message:
+        '(single_node): ApsaraMQ for RocketMQ 5.x no longer creates single-node instances (since 2024-11-09); use cluster_ha or serverless',
+    });
+    return out;
+  }
+  if (subSeriesCode === 'serverless' && seriesCode !== 'standard') {
+    // Source: RocketMQ API CreateInstance subSeriesCode ("If you set the primary series to ultimate ... only
+    // cluster_ha"); the provider's only serverless acceptance test (basic6747) is standard.
+    out.push({
+      path: at('subSeriesCode'),
+      message: `(serverless) is offered for the standard series only, not ${seriesCode}`,
+    });
+    return out;
+  }
+  const family = MSG_PROCESS_SPECS[`${seriesCode}/${subSeriesCode}`];
+  if (family !== undefined && !family.pattern.test(msgProcessSpec)) {
+    out.push({
+      path: at('msgProcessSpec'),
+      message: `(${msgProcessSpec}) is not a spec of ${seriesCode} ${subSeriesCode} instances: it must match ${family.pattern.source}, e.g. ${family.example}`,
+    });
+  }
+  if (subSeriesCode === 'serverless' && instance.paymentType !== 'PayAsYouGo') {
+    out.push({
+      path: at('paymentType'),
+      message: `(${instance.paymentType}): serverless instances are pay-as-you-go only (commodity code ${SERVERLESS_COMMODITY_CODE})`,
+    });
+  }
+  return out;
+}
+
+/** Subscription length and auto-renewal. */
+function billingViolations(instance: CreateInstanceSpec): Violation[] {
+  const out: Violation[] = [];
+  const add = (path: PropertyKey[], message: string) => out.push({ path, message });
+  const subscription = instance.paymentType === 'Subscription';
+  if (subscription && instance.period === undefined)
+    add(at('period'), 'is required when paymentType is Subscription');
+  if (!subscription && instance.period !== undefined) add(at('period'), 'applies to Subscription only');
+  if (instance.period !== undefined && instance.periodUnit === undefined) {
+    add(at('periodUnit'), 'is required with period (Month: 1-6, Year: 1-3)');
+  }
+  if (instance.period === undefined && instance.periodUnit !== undefined)
+    add(at('periodUnit'), 'applies with period only');
+  if (instance.period !== undefined && instance.periodUnit !== undefined) {
+    const [min, max] = PERIOD_RANGES[instance.periodUnit];
+    if (instance.period < min || instance.period > max) {
+      add(
+        at('period'),
+        `(${instance.period}) must be within [${min}, ${max}] for periodUnit ${instance.periodUnit}`,
+      );
+    }
+  }
+  if (!subscription && instance.autoRenew !== undefined) add(at('autoRenew'), 'applies to Subscription only');
+  const renewal = 'is required when autoRenew is true (BSS SetRenewal needs the period and its unit)';
+  if (subscription && instance.autoRenew === true) {
+    // Source: resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceUpdate (SetRenewal with
+    // RenewalPeriod from auto_renew_period and RenewalPeriodUnit from auto_renew_period_unit).
+    if (instance.autoRenewPeriod === undefined) add(at('autoRenewPeriod'), renewal);
+    if (instance.autoRenewPeriodUnit === undefined) add(at('autoRenewPeriodUnit'), renewal);
+  } else if (subscription) {
+    if (instance.autoRenewPeriod !== undefined) add(at('autoRenewPeriod'), 'applies when autoRenew is true');
+    if (instance.autoRenewPeriodUnit !== undefined)
+      add(at('autoRenewPeriodUnit'), 'applies when autoRenew is true');
+  }
+  const period = instance.autoRenewPeriod;
+  if (period !== undefined && !(AUTO_RENEW_PERIODS as readonly number[]).includes(period)) {
+    add(at('autoRenewPeriod'), `(${period}) must be one of ${AUTO_RENEW_PERIODS.join(', ')}`);
+  }
+  return out;
+}
+
+/**
+ * The instance-wide allowlist: it admits every address until set, applies to VPC clients too, so it must
+ * hold the CIDR blocks the consumers connect from. Source: resource_alicloud_rocketmq_instance.go
+ * schema ip_whitelists (instance level, Optional + Computed) and the service's "Configure IP address whitelists".
+ */
+function allowlistViolations(instance: CreateInstanceSpec): Violation[] {
+  const out: Violation[] = [];
+  const network = instance.network;
+  const allowlist = network.ipAllowlist;
+  if (network.internet.enabled && allowlist === undefined) {
+    out.push({
+      path: at('network', 'ipAllowlist'),
+      message: `is required when internet is enabled: the instance-wide allowlist starts as ${OPEN_ALLOWLIST_ENTRY}, so the public endpoint would accept every address`,
+    });
+  }
+  if (allowlist === undefined) {
+    if (network.clientCidrs !== undefined) {
+      out.push({ path: at('network', 'clientCidrs'), message: 'applies with ipAllowlist only' });
+    }
+    return out;
+  }
+  allowlist.forEach((entry, i) => {
+    if (entry === OPEN_ALLOWLIST_ENTRY) {
+      out.push({
+        path: at('network', 'ipAllowlist', i),
+        message: `(${entry}) admits every address; list the CIDR blocks that need access`,
+      });
+    }
+  });
+  if (network.clientCidrs === undefined) {
+    out.push({
+      path: at('network', 'clientCidrs'),
+      message:
+        'is required with ipAllowlist: the allowlist applies to VPC clients too, so list the vSwitch (and pod) CIDR blocks the ACK consumers connect from',
+    });
+    return out;
+  }
+  network.clientCidrs.forEach((client, i) => {
+    if (!allowlist.some((entry) => cidrContains(entry, client))) {
+      out.push({
+        path: at('network', 'clientCidrs', i),
+        message: `(${client}) is not inside any instance.network.ipAllowlist entry, so those consumers would be locked out`,
+      });
     }
   });
   return out;

@@ -1,13 +1,18 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
+import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
+import { IPV4_CIDR } from './cidr';
 import {
+  ACK_KEDA_RELEASES,
+  type AckKedaVersion,
   DELIVERY_ORDER_TYPES,
   LOAD_BALANCING_HINT,
   MAX_RETRY_TIMES,
   MAX_STABILIZATION_WINDOW_SECONDS,
   MESSAGE_TYPES,
+  PERIOD_UNITS,
   NAME_MAX_LENGTH,
   NAME_PATTERN,
   PAYMENT_TYPES,
@@ -18,6 +23,7 @@ import {
   SERIES_CODES,
   SERVERLESS_CAPACITY_MODES,
   SUB_SERIES_CODES,
+  TOPIC_REMARK_PATTERN,
 } from './limits';
 
 const positiveInt = z.number().int().positive();
@@ -54,14 +60,21 @@ const internetSchema = z.strictObject({
   enabled: z.boolean(),
   /** Fixed public bandwidth in Mb/s when enabled (1..1000). */
   bandwidthMbps: z.number().int().min(1).max(1000).optional(),
-  /** CIDRs allowed to reach the public endpoint. */
-  ipWhitelist: z.array(nonEmpty).optional(),
 });
+
+const cidr = z.string().regex(IPV4_CIDR, 'must be an IPv4 address or CIDR block such as 10.0.0.0/16');
 
 const networkSchema = z.strictObject({
   vpcId: nonEmpty,
   vSwitchIds: z.array(nonEmpty).min(1),
   securityGroupId: nonEmpty.optional(),
+  /**
+   * The instance's IP allowlist (ip_whitelists): it applies to every client, VPC ones included, and a new
+   * instance starts with 0.0.0.0/0. Required with a public endpoint.
+   */
+  ipAllowlist: z.array(cidr).min(1).optional(),
+  /** CIDR blocks the consumers connect from (node and pod vSwitches); each must be inside ipAllowlist. */
+  clientCidrs: z.array(cidr).min(1).optional(),
   internet: internetSchema.prefault({ enabled: false }),
 });
 
@@ -75,8 +88,11 @@ const createInstanceSchema = z.strictObject({
   paymentType: z.enum(PAYMENT_TYPES),
   /** Subscription length, with periodUnit; only for Subscription. */
   period: positiveInt.optional(),
-  periodUnit: z.enum(['Month', 'Year']).optional(),
+  periodUnit: z.enum(PERIOD_UNITS).optional(),
+  /** Renew the subscription automatically, every autoRenewPeriod autoRenewPeriodUnit. */
   autoRenew: z.boolean().optional(),
+  autoRenewPeriod: positiveInt.optional(),
+  autoRenewPeriodUnit: z.enum(PERIOD_UNITS).optional(),
   messageRetentionHours: positiveInt.max(168 * 4).default(72),
   sendReceiveRatio: z.number().min(SEND_RECEIVE_RATIO_RANGE[0]).max(SEND_RECEIVE_RATIO_RANGE[1]).optional(),
   /** Elastic TPS above the spec (professional and ultimate only). */
@@ -100,7 +116,14 @@ const topicSchema = z.strictObject({
   name: serviceName('topic'),
   messageType: z.enum(MESSAGE_TYPES).default('NORMAL'),
   maxSendTps: positiveInt.optional(),
-  remark: z.string().max(128).optional(),
+  remark: z
+    .string()
+    .max(128)
+    .regex(
+      TOPIC_REMARK_PATTERN,
+      `must match ${TOPIC_REMARK_PATTERN.source} (letters, digits, _ and Chinese characters)`,
+    )
+    .optional(),
 });
 
 const consumerGroupSchema = z.strictObject({
@@ -170,6 +193,25 @@ const scalingSchema = z.strictObject({
   behavior: behaviorSchema.optional(),
 });
 
+/**
+ * The container's HTTP contract (infra/sample-app): one port for liveness, readiness and metrics; false for
+ * images that serve none.
+ */
+const probesSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    port: z.number().int().min(1).max(65_535).default(CONSUMER_HTTP_DEFAULTS.port),
+    livenessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.livenessPath),
+    readinessPath: z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path')
+      .default(CONSUMER_HTTP_DEFAULTS.readinessPath),
+  }),
+]);
+
 const workloadSchema = z.strictObject({
   name: k8sName,
   image: z
@@ -200,6 +242,14 @@ const workloadSchema = z.strictObject({
   resources: resourcesSchema.prefault({}),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
   scaling: scalingSchema.prefault({}),
+  /** Probes and container port from the image's HTTP contract. @default the sample app's (8080, /livez, /readyz) */
+  probes: probesSchema.prefault({}),
+});
+
+/** A producer that gets its own ACL account (Pub on its topic only) and credentials Secret. */
+const producerSchema = z.strictObject({
+  name: k8sName,
+  topic: nonEmpty,
 });
 
 const prometheusSchema = z
@@ -235,8 +285,17 @@ const kubernetesSchema = z.strictObject({
     .string()
     .regex(/^c[a-z0-9]{16,40}$/, 'must be an ACK cluster id')
     .optional(),
-  /** Version of the ack-keda add-on; the provider's default when absent. */
-  kedaAddonVersion: nonEmpty.optional(),
+  /**
+   * Version of the ack-keda add-on, one of ACK_KEDA_RELEASES; required with ackClusterId. Without an
+   * ackClusterId it names the ack-keda the cluster already runs. @default PINNED_ACK_KEDA_VERSION's KEDA for the
+   * manifests when absent
+   */
+  kedaAddonVersion: z
+    .enum(Object.keys(ACK_KEDA_RELEASES) as [AckKedaVersion, ...AckKedaVersion[]], {
+      error: (issue) =>
+        `(${JSON.stringify(issue.input)}) must be a pinned ack-keda version: ${Object.keys(ACK_KEDA_RELEASES).join(', ')}`,
+    })
+    .optional(),
 });
 
 export const rawSpecSchema = z.strictObject({
@@ -245,6 +304,7 @@ export const rawSpecSchema = z.strictObject({
   topics: z.array(topicSchema).min(1),
   consumerGroups: z.array(consumerGroupSchema).min(1),
   workloads: z.array(workloadSchema).min(1),
+  producers: z.array(producerSchema).default([]),
   prometheus: prometheusSchema,
   kubernetes: kubernetesSchema,
 });
@@ -258,6 +318,8 @@ export type ConsumerGroupSpec = z.infer<typeof consumerGroupSchema> & {
   readonly retryPolicy: 'DefaultRetryPolicy' | 'FixedRetryPolicy';
 };
 export type WorkloadSpec = z.infer<typeof workloadSchema>;
+export type ProducerSpec = z.infer<typeof producerSchema>;
+export type ProbesSpec = z.infer<typeof probesSchema>;
 export type ScalingSpec = z.infer<typeof scalingSchema>;
 export type BehaviorSpec = z.infer<typeof behaviorSchema>;
 export type PrometheusSpec = z.infer<typeof prometheusSchema>;

@@ -38,6 +38,17 @@ function nonNegativeNumber(value: string): number {
   return parsed;
 }
 
+/** `--outage 600-1200` or `600-1200:empty`: whole seconds, from < to. */
+function outageWindow(value: string): NonNullable<PlanOptions['outage']> {
+  const match = /^(\d+)-(\d+)(:empty|:error)?$/.exec(value.trim());
+  const fromSecond = Number(match?.[1]);
+  const toSecond = Number(match?.[2]);
+  if (match === null || !(toSecond > fromSecond)) {
+    throw new InvalidArgumentError('must be <from>-<to> whole seconds with from < to, optionally :empty');
+  }
+  return { fromSecond, toSecond, kind: match[3] === ':empty' ? 'empty' : 'error' };
+}
+
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
     if (!fs.existsSync(option) || !fs.statSync(option).isFile())
@@ -85,6 +96,11 @@ async function main(argv: readonly string[]): Promise<number> {
       nonNegativeNumber,
     )
     .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
+    .option(
+      '--outage <from-to[:empty]>',
+      'seconds during which every metric query fails (or, with :empty, returns no series), for the current config',
+      outageWindow,
+    )
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
     .option('--json', 'print the plans as JSON on stdout instead of the tables')
     .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)')
@@ -103,6 +119,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const planOptions: PlanOptions = {
     ...(options.processingSeconds !== undefined && { processingSeconds: options.processingSeconds }),
     ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
+    ...(options.outage !== undefined && { outage: options.outage }),
   };
   // Every check before anything is written.
   const violations = workloads.flatMap((w) => planOptionViolations(w, planOptions));

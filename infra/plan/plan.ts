@@ -1,6 +1,9 @@
 /** Builds a plan: the current config, the recommendation, the seed guide's config and the oracle for one workload and profile. */
 import {
   builtInProfile,
+  DEFAULT_KEDA_VERSION,
+  FAIL_SAFE_FALLBACK_BEHAVIOR,
+  kedaSupportsFallbackBehavior,
   defaultFallbackReplicas,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
@@ -22,6 +25,7 @@ import {
 } from '../../constructs/scaling';
 import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { kedaRelease } from '../config/keda-release';
 import { workloadThreshold } from '../config/workload-threshold';
 
 export interface Plan {
@@ -84,9 +88,12 @@ export function resolveProfile(name: string, w: WorkloadSpec, baseRate?: number)
 }
 
 /** The ScaledObject of the environment as simulation parameters. */
-export function currentScaling(w: WorkloadSpec): SimulationScaling {
+export function currentScaling(w: WorkloadSpec, kedaVersion = DEFAULT_KEDA_VERSION): SimulationScaling {
   const s = w.scaling;
   return {
+    kedaVersion,
+    // The backlog trigger's ignoreNullValues as constructs/k8s/backlog-scaler.ts writes it.
+    ignoreNullValues: false,
     threshold: workloadThreshold(w),
     activationThreshold: s.activationThreshold,
     minReplicas: w.minReplicas,
@@ -106,6 +113,8 @@ export function currentScaling(w: WorkloadSpec): SimulationScaling {
         failureThreshold: s.fallback.failureThreshold,
         // maxReplicas is already within the queue count (the environment loader checks it).
         replicas: s.fallback.replicas ?? defaultFallbackReplicas(w.minReplicas, w.maxReplicas),
+        // As constructs/k8s/backlog-scaler.ts writes it for releases that have fallback.behavior.
+        ...(kedaSupportsFallbackBehavior(kedaVersion) && { behavior: FAIL_SAFE_FALLBACK_BEHAVIOR }),
       },
     }),
   };
@@ -151,6 +160,12 @@ export interface PlanOptions {
   readonly processingSeconds?: number;
   /** Seconds from pod creation to ready. @default 20 (DEFAULT_POD_STARTUP_SECONDS) */
   readonly startupSeconds?: number;
+  /** A metric outage the current configuration lives through (errors, or empty results). @default none */
+  readonly outage?: {
+    readonly fromSecond: number;
+    readonly toSecond: number;
+    readonly kind: 'error' | 'empty';
+  };
 }
 
 /** Checks the options against the workload; every message names the option, the value and the rule. */
@@ -168,6 +183,12 @@ export function planOptionViolations(w: WorkloadSpec, options: PlanOptions): str
   }
   if (startupSeconds !== undefined && (!Number.isFinite(startupSeconds) || startupSeconds < 0)) {
     violations.push(`--startup-seconds (${startupSeconds}) must be a number >= 0`);
+  }
+  const outage = options.outage;
+  if (outage !== undefined && !(outage.fromSecond >= 0 && outage.toSecond > outage.fromSecond)) {
+    violations.push(
+      `--outage (${outage.fromSecond}-${outage.toSecond}) must be <from>-<to> seconds with 0 <= from < to`,
+    );
   }
   return violations;
 }
@@ -195,9 +216,13 @@ export function buildPlan(
     ...timings,
   };
   const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
-  const scaling = currentScaling(w);
+  const scaling = currentScaling(w, kedaRelease(spec));
   progress('simulating the current config');
-  const current = simulate({ ...base, scaling });
+  const current = simulate({
+    ...base,
+    scaling,
+    ...(options.outage !== undefined && { timing: { outages: [options.outage] } }),
+  });
   progress('searching for the recommendation');
   const recommendation: Recommendation = recommend({
     messagesPerSecondPerPod: w.messagesPerSecondPerPod,
@@ -214,6 +239,8 @@ export function buildPlan(
       }),
       ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
       ...(scaling.fallback !== undefined && { fallback: scaling.fallback }),
+      ...(scaling.kedaVersion !== undefined && { kedaVersion: scaling.kedaVersion }),
+      ...(scaling.ignoreNullValues !== undefined && { ignoreNullValues: scaling.ignoreNullValues }),
     },
     ...timings,
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),

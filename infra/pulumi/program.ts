@@ -4,13 +4,16 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import {
+  ackClusterKubeconfig,
   ClusterSecrets,
   ConsumerAccess,
   KedaAddon,
   MetricsReader,
+  ProducerAccess,
   PrometheusAccess,
   prometheusAuthData,
   type PrometheusCredentials,
+  OPEN_ALLOWLIST_ENTRY,
   RocketMqMessaging,
   type RocketMqMessagingArgs,
 } from '../../constructs/cloud';
@@ -32,6 +35,8 @@ import { type Handoff, parseHandoff } from '../config/handoff';
 
 /** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
 export const PROMETHEUS_TOKEN_CONFIG_KEY = `${PROJECT}:prometheusToken`;
+/** The secret config key holding the kubeconfig of a cluster that is not named by kubernetes.ackClusterId. */
+export const KUBECONFIG_CONFIG_KEY = `${PROJECT}:kubeconfig`;
 
 /** What `pulumi stack output` shows: one plain hand-off, everything else a Pulumi secret. */
 export interface StackOutputs {
@@ -58,6 +63,7 @@ export class StackConfigError extends pulumi.RunError {
 export interface StackConfig {
   readonly spec: EnvironmentSpec;
   readonly hasPrometheusToken: boolean;
+  readonly hasKubeconfig: boolean;
 }
 
 /**
@@ -72,6 +78,7 @@ export function readStackConfig(
   const secretKeys: readonly string[] = SECRET_CONFIG_KEYS;
   const plain = Object.fromEntries(Object.entries(allConfig).filter(([key]) => !secretKeys.includes(key)));
   const hasPrometheusToken = (allConfig[PROMETHEUS_TOKEN_CONFIG_KEY] ?? '') !== '';
+  const hasKubeconfig = (allConfig[KUBECONFIG_CONFIG_KEY] ?? '') !== '';
 
   const violations: string[] = [];
   let decoded: Record<string, unknown> = {};
@@ -81,6 +88,7 @@ export function readStackConfig(
     violations.push(`config holds a value that is not valid JSON: ${(error as Error).message}`);
   }
   violations.push(...tokenViolations(decoded[`${PROJECT}:prometheus`], hasPrometheusToken));
+  violations.push(...kubeconfigViolations(decoded[`${PROJECT}:kubernetes`], hasKubeconfig));
   let spec: EnvironmentSpec | undefined;
   try {
     spec = parseEnvironment(environment, decoded);
@@ -89,7 +97,32 @@ export function readStackConfig(
     violations.unshift(...error.violations);
   }
   if (violations.length > 0 || spec === undefined) throw new StackConfigError(environment, violations);
-  return { spec, hasPrometheusToken };
+  return { spec, hasPrometheusToken, hasKubeconfig };
+}
+
+/**
+ * The Secrets go to one named cluster: the ACK cluster's own credential when kubernetes.ackClusterId is set
+ * (the cluster the add-on goes to), else the configured kubeconfig; never the ambient KUBECONFIG.
+ */
+function kubeconfigViolations(kubernetes: unknown, hasKubeconfig: boolean): string[] {
+  if (typeof kubernetes !== 'object' || kubernetes === null) return [];
+  const { createSecrets, ackClusterId } = kubernetes as { createSecrets?: unknown; ackClusterId?: unknown };
+  if (createSecrets !== false && ackClusterId === undefined && !hasKubeconfig) {
+    return [
+      `${KUBECONFIG_CONFIG_KEY}: is required when kubernetes.createSecrets is true and kubernetes.ackClusterId is ` +
+        'not set (pulumi config set --secret kubeconfig "$(cat <kubeconfig file>)")',
+    ];
+  }
+  if (ackClusterId !== undefined && hasKubeconfig) {
+    return [
+      `${KUBECONFIG_CONFIG_KEY}: remove it; with kubernetes.ackClusterId the Secrets use that cluster's own ` +
+        'credential (alicloud.cs.getClusterCredential), the cluster the ack-keda add-on goes to',
+    ];
+  }
+  if (createSecrets === false && hasKubeconfig) {
+    return [`${KUBECONFIG_CONFIG_KEY}: applies when kubernetes.createSecrets is true; remove it`];
+  }
+  return [];
 }
 
 /** Where the V1 token comes from must be unambiguous: the lookup, or the secret config key. */
@@ -140,6 +173,8 @@ export function messagingArgs(spec: EnvironmentSpec): RocketMqMessagingArgs {
       period: instance.period,
       periodUnit: instance.periodUnit,
       autoRenew: instance.autoRenew,
+      autoRenewPeriod: instance.autoRenewPeriod,
+      autoRenewPeriodUnit: instance.autoRenewPeriodUnit,
       messageRetentionHours: instance.messageRetentionHours,
       sendReceiveRatio: instance.sendReceiveRatio,
       autoScaling: instance.autoScaling,
@@ -147,7 +182,7 @@ export function messagingArgs(spec: EnvironmentSpec): RocketMqMessagingArgs {
       vSwitchIds: instance.network.vSwitchIds,
       securityGroupId: instance.network.securityGroupId,
       internetBandwidthMbps: internet.enabled ? internet.bandwidthMbps : undefined,
-      ipWhitelist: internet.enabled ? internet.ipWhitelist : undefined,
+      ipAllowlist: instance.network.ipAllowlist,
       tags: instance.tags,
     },
     topics,
@@ -163,11 +198,24 @@ export function metricsReaderUserName(environment: string): string {
 /** Declares the resources of the current stack from its config and returns its outputs. */
 export function apsaraMqKedaStack(): StackOutputs {
   const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
-  const configuredToken = hasPrometheusToken
-    ? new pulumi.Config(PROJECT).requireSecret('prometheusToken')
-    : undefined;
+  const config = new pulumi.Config(PROJECT);
+  const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;
 
   const messaging = new RocketMqMessaging('messaging', messagingArgs(spec));
+  const allowlist = isExistingInstance(spec.instance) ? undefined : spec.instance.network.ipAllowlist;
+  if (allowlist !== undefined) {
+    // A new instance starts with 0.0.0.0/0 and the provider's first update only adds the configured entries
+    // (resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceUpdate, ip_whitelists); the
+    // next update removes the default.
+    messaging.ipAllowlist.apply((readBack) => {
+      if ((readBack ?? []).includes(OPEN_ALLOWLIST_ENTRY) && !allowlist.includes(OPEN_ALLOWLIST_ENTRY)) {
+        void pulumi.log.warn(
+          `RocketMQ instance allowlist still holds the service default ${OPEN_ALLOWLIST_ENTRY} beside ` +
+            `instance.network.ipAllowlist; run pulumi up again to remove it`,
+        );
+      }
+    });
+  }
 
   const consumers = new ConsumerAccess('consumers', {
     instanceId: messaging.instanceId,
@@ -178,6 +226,21 @@ export function apsaraMqKedaStack(): StackOutputs {
       consumerGroupId: messaging.consumerGroups[w.consumerGroup].consumerGroupId,
     })),
   });
+
+  // Created only when the stack declares producers, so stacks without them keep their resources unchanged.
+  const producers =
+    spec.producers.length === 0
+      ? undefined
+      : new ProducerAccess('producers', {
+          instanceId: messaging.instanceId,
+          producers: spec.producers.map((p) => ({
+            name: p.name,
+            username: rocketMqAccountName(spec.name, p.name),
+            topicName: messaging.topics[p.topic].topicName,
+          })),
+        });
+
+  const producerCredentials = producers?.credentials ?? {};
 
   const prometheus = new PrometheusAccess('prometheus', {
     auth: spec.prometheus.auth,
@@ -204,10 +267,17 @@ export function apsaraMqKedaStack(): StackOutputs {
   }
 
   if (spec.kubernetes.createSecrets) {
+    const ackClusterId = spec.kubernetes.ackClusterId;
     new ClusterSecrets('cluster-secrets', {
+      // readStackConfig checked that exactly one of the two is there.
+      kubeconfig:
+        ackClusterId !== undefined ? ackClusterKubeconfig(ackClusterId) : config.requireSecret('kubeconfig'),
       namespace: spec.kubernetes.namespace,
       prometheus: prometheusCredentials,
-      workloads: spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+      workloads: [
+        ...spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+        ...spec.producers.map((p) => ({ name: p.name, ...producerCredentials[p.name] })),
+      ],
     });
   }
 

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { InputError } from '../shared/input-error';
 import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
 import type { EnvironmentSpec } from '../config/environment';
+import { kedaRelease } from '../config/keda-release';
 import { workloadThreshold } from '../config/workload-threshold';
 import type { Handoff } from '../config/handoff';
 
@@ -93,8 +94,10 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
       consumerGroup: w.consumerGroup,
       credentialsSecretName: entry.credentialsSecretName,
       maxProcessingSeconds: w.maxProcessingSeconds,
+      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
       minReplicas: w.minReplicas,
       env: w.env,
+      probes: w.probes,
     });
     const s = w.scaling;
     new BacklogScaler(chart, 'scaler', {
@@ -133,6 +136,7 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
         },
       }),
       ...(s.behavior !== undefined && { behavior: s.behavior }),
+      kedaVersion: kedaRelease(spec),
     });
     return chart;
   });

@@ -21,12 +21,15 @@ import {
   type MockOptions,
   runWithMocks,
   stackFileConfig,
+  ARMS_LOOKUP,
   stackOutputJson,
+  stackRuntime,
   stringsIn,
   toRuntimeConfig,
   valueOf,
 } from '../pulumi/harness';
 import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs/cli';
+import { PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
 import { TYPE } from '../pulumi/types';
 
 const DEV_PROMETHEUS = 'c0fakedev0000000000000000000000000';
@@ -132,13 +135,31 @@ describe('argument validation', () => {
       'instance.internetBandwidthMbps (0) must be an integer within [1, 1000]',
     ],
     [
-      'RocketMqMessaging with a whitelist but no public endpoint',
+      'RocketMqMessaging with a public endpoint but no allowlist',
       () =>
         new RocketMqMessaging('m', {
           ...MESSAGING,
-          instance: { ...MESSAGING.instance!, ipWhitelist: ['10.0.0.0/8'] },
+          instance: { ...MESSAGING.instance!, internetBandwidthMbps: 5 },
         }),
-      'instance.ipWhitelist applies to the public endpoint',
+      'instance.ipAllowlist is required with internetBandwidthMbps: the allowlist starts as 0.0.0.0/0',
+    ],
+    [
+      'RocketMqMessaging with an allowlist open to every address',
+      () =>
+        new RocketMqMessaging('m', {
+          ...MESSAGING,
+          instance: { ...MESSAGING.instance!, ipAllowlist: ['10.0.0.0/8', '0.0.0.0/0'] },
+        }),
+      'instance.ipAllowlist must not hold 0.0.0.0/0: it admits every address',
+    ],
+    [
+      'RocketMqMessaging renewing automatically without a period',
+      () =>
+        new RocketMqMessaging('m', {
+          ...MESSAGING,
+          instance: { ...MESSAGING.instance!, paymentType: 'Subscription', period: 1, autoRenew: true },
+        }),
+      'instance.autoRenewPeriod and autoRenewPeriodUnit are required when autoRenew is true',
     ],
     [
       'RocketMqMessaging with a retry policy against the order',
@@ -192,6 +213,7 @@ describe('argument validation', () => {
       'ClusterSecrets in a namespace that is not a label',
       () =>
         new ClusterSecrets('s', {
+          kubeconfig: 'k',
           namespace: 'Orders',
           prometheus: { auth: 'token', token: 't' },
           workloads: [],
@@ -202,6 +224,7 @@ describe('argument validation', () => {
       'ClusterSecrets for the same workload twice',
       () =>
         new ClusterSecrets('s', {
+          kubeconfig: 'k',
           namespace: 'orders',
           prometheus: { auth: 'token', token: 't' },
           workloads: [
@@ -318,10 +341,13 @@ describe('the program on variants of the committed stacks', () => {
   async function program(env: string, edit: (c: Config) => void, token?: string) {
     const config: Config = stackFileConfig(env);
     edit(config);
-    const runtime = toRuntimeConfig(config);
+    // The stack's secrets as a real run has them (the kubeconfig of a stack without an ACK cluster id).
+    const { config: runtime, secretKeys } = stackRuntime(env, config);
+    delete runtime['apsaramq-keda:prometheusToken'];
+    const keys = secretKeys.filter((k) => k !== 'apsaramq-keda:prometheusToken');
     if (token !== undefined) runtime['apsaramq-keda:prometheusToken'] = token;
     const run = await runWithMocks(env, runtime, () => apsaraMqKedaStack(), {
-      secretKeys: token === undefined ? [] : ['apsaramq-keda:prometheusToken'],
+      secretKeys: token === undefined ? keys : [...keys, 'apsaramq-keda:prometheusToken'],
     });
     expect(run.error).toBeUndefined();
     return { run, outputs: run.result as StackOutputs };
@@ -350,7 +376,7 @@ describe('the program on variants of the committed stacks', () => {
       },
       CANARY.configToken,
     );
-    expect(run.calls).toEqual([]);
+    expect(run.calls.filter((c) => c.token === ARMS_LOOKUP)).toEqual([]);
     expect(run.resources.filter((r) => r.type.startsWith('alicloud:ram/'))).toEqual([]);
     const auth = run.resources.find((r) => r.name === 'cluster-secrets-prometheus-auth');
     expect(auth?.inputs.stringData).toEqual({
@@ -366,7 +392,7 @@ describe('the program on variants of the committed stacks', () => {
 
   test('a configured token overrides the looked-up one, and stays out of the spec and the hand-off', async () => {
     const { run, outputs } = await program('dev', () => undefined, CANARY.configToken);
-    expect(run.calls).toHaveLength(1);
+    expect(run.calls.filter((c) => c.token === ARMS_LOOKUP)).toHaveLength(1);
     expect(await valueOf(outputs.prometheusAuth)).toEqual({
       customAuthHeader: 'Authorization',
       customAuthValue: CANARY.configToken,
@@ -387,12 +413,12 @@ describe('the program on variants of the committed stacks', () => {
 
   test('pins the ack-keda version when the stack names one', async () => {
     const { run } = await program('prod', (c) => {
-      c['apsaramq-keda:kubernetes'].kedaAddonVersion = '2.14.0';
+      c['apsaramq-keda:kubernetes'].kedaAddonVersion = PINNED_ACK_KEDA_VERSION;
     });
     expect(run.resources.find((r) => r.type === TYPE.addon)?.inputs).toEqual({
       clusterId: 'c0fakeprod0000000000000000000000pp',
       name: 'ack-keda',
-      version: '2.14.0',
+      version: PINNED_ACK_KEDA_VERSION,
     });
   });
 });
@@ -407,6 +433,8 @@ describe('infra/pulumi/index.ts', () => {
     });
     expect(run.error).toBeUndefined();
     expect(Object.keys(entry).sort()).toEqual([HANDOFF_OUTPUT, ...SECRET_STACK_OUTPUTS].sort());
-    expect(run.resources).toHaveLength(16);
+    // 16 resources, the explicit Kubernetes provider of the Secrets, and 5 for dev's producer
+    // (ProducerAccess, password, account, ACL, Secret).
+    expect(run.resources).toHaveLength(22);
   });
 });

@@ -6,6 +6,7 @@ import {
   parseEnvironment,
   stackFilePath,
 } from '../../infra/config/environment';
+import { kedaRelease } from '../../infra/config/keda-release';
 import { buildPlan, currentScaling, formatPlanTable, resolveProfile } from '../../infra/plan/report';
 
 // The plan prints its recommendation as a `scaling:` block; pasted into the stack file it must load and
@@ -28,7 +29,7 @@ describe('recommendedStackScaling', () => {
     );
     const edited = parseEnvironment(env, { ...document.config, 'apsaramq-keda:workloads': workloads });
     const reloaded = edited.workloads.find((w) => w.name === name)!;
-    expect(currentScaling(reloaded)).toEqual(plan.recommended.scaling);
+    expect(currentScaling(reloaded, kedaRelease(spec))).toEqual(plan.recommended.scaling);
     expect(formatPlanTable(plan)).toContain(`scaling:\n  threshold: ${plan.recommended.scaling.threshold}\n`);
   });
 });

@@ -16,5 +16,6 @@ export const TYPE = {
   ramAttachment: 'alicloud:ram/userPolicyAttachment:UserPolicyAttachment',
   ramAccessKey: 'alicloud:ram/accessKey:AccessKey',
   k8sSecret: 'kubernetes:core/v1:Secret',
+  k8sProvider: 'pulumi:providers:kubernetes',
   addon: 'alicloud:cs/kubernetesAddon:KubernetesAddon',
 } as const;

@@ -105,3 +105,35 @@ describe('ARRIVAL_RATE_WINDOW', () => {
     expect(ARRIVAL_RATE_WINDOW).toBe(`${RATE_WINDOW_SECONDS / 60}m`);
   });
 });
+
+describe('backlogQuery whenGroupAbsent', () => {
+  test('falls back to the topic arrivals when the group has no series, inside the clamp', () => {
+    expect(
+      backlogQuery({
+        instanceId: 'i',
+        topic: 't',
+        consumerGroup: 'g',
+        whenGroupAbsent: { arrivalMetricName: 'm_total' },
+      }),
+    ).toBe(
+      'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="t", consumer_group="g"}) or sum(increase(m_total{instance_id="i", topic="t"}[5m]))',
+    );
+    expect(
+      backlogQuery({
+        instanceId: 'i',
+        topic: 't',
+        consumerGroup: 'g',
+        whenGroupAbsent: { arrivalMetricName: 'm_total' },
+        clampMax: 10,
+      }),
+    ).toMatch(/^clamp_max\(\(sum\(.*\) or sum\(increase\(m_total\{.*\}\[5m\]\)\)\), 10\)$/);
+    expect(() =>
+      backlogQuery({
+        instanceId: 'i',
+        topic: 't',
+        consumerGroup: 'g',
+        whenGroupAbsent: { arrivalMetricName: 'bad-name' },
+      }),
+    ).toThrow('whenGroupAbsent.arrivalMetricName must match');
+  });
+});

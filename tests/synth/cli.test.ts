@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listEnvironments } from '../../infra/config/environment';
+import { environmentsWithHandoff } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -98,19 +99,19 @@ describe('npm run synth', () => {
 
   test('a new environment without a hand-off is skipped with its reason and the others are written', () => {
     const stacks = stacksCopy((dir) =>
-      fs.copyFileSync(path.join(dir, 'Pulumi.dev.yaml'), path.join(dir, 'Pulumi.qa.yaml')),
+      fs.copyFileSync(path.join(dir, 'Pulumi.dev.yaml'), path.join(dir, 'Pulumi.qa-new.yaml')),
     );
     const out = tmp();
     const result = synth(['--out', out], stacks);
     expect(result.stderr).toMatch(
-      /skipped qa: no hand-off .*qa\.outputs\.json yet: run pulumi up --stack qa, then npm run outputs -- qa/,
+      /skipped qa-new: no hand-off .*qa-new\.outputs\.json yet: run pulumi up --stack qa-new, then npm run outputs -- qa-new/,
     );
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(listEnvironments());
-    const named = synth(['--out', out, '--env', 'qa'], stacks);
+    expect(fs.readdirSync(out).sort()).toEqual(environmentsWithHandoff());
+    const named = synth(['--out', out, '--env', 'qa-new'], stacks);
     expect(named.status).toBe(2);
     expect(named.stderr).toMatch(
-      /qa\.outputs\.json is invalid:\n {2}- missing: run pulumi up --stack qa, then npm run outputs -- qa/,
+      /qa-new\.outputs\.json is invalid:\n {2}- missing: run pulumi up --stack qa-new, then npm run outputs -- qa-new/,
     );
   });
 

@@ -39,18 +39,22 @@ interface Expected {
   readonly maxReplicaCount: number;
   readonly pollingInterval: number;
   readonly cooldownPeriod: number;
-  readonly fallback: { failureThreshold: number; replicas: number } | undefined;
+  readonly fallback:
+    { failureThreshold: number; replicas: number; behavior: 'currentReplicasIfHigher' } | undefined;
   readonly arrivalRate: { query: string; threshold: string } | undefined;
   readonly authModes: 'custom' | 'basic';
   readonly terminationGracePeriodSeconds: number;
   readonly podDisruptionBudget: boolean;
+  /** The HTTP probes' port and paths (readiness, liveness), or none for an image without HTTP. */
+  readonly probes: { port: number; readinessPath: string; livenessPath: string } | undefined;
   readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
   readonly behavior: boolean;
 }
 
 const METRICS = '__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages"';
+// ephemeral-storage: the 256Mi /tmp emptyDir reserved on the node.
 const DEFAULT_RESOURCES = {
-  requests: { cpu: '250m', memory: '256Mi' },
+  requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
   limits: { cpu: '1', memory: '512Mi' },
 };
 
@@ -58,31 +62,41 @@ const DEFAULT_RESOURCES = {
  * Worked by hand from stacks/Pulumi.<env>.yaml and stacks/<env>.outputs.json. Rules applied:
  * threshold = floor(messagesPerSecondPerPod × targetDrainSeconds); queue-based: maxReplicaCount =
  * min(maxReplicas, queueCount) and the query clamped at that × threshold; fallback default failureThreshold
- * 3 and replicas max(min, 1, ceil(max / 2)); grace period = maxProcessingSeconds + 15; a PDB when min >= 2;
- * arrival-rate threshold = messagesPerSecondPerPod × targetUtilization; defaults polling 30 s, cooldown 300 s.
+ * 3 and replicas max(min, 1, ceil(max / 2)), behavior currentReplicasIfHigher (KEDA 2.17); a PDB when min >= 2;
+ * arrival-rate threshold = messagesPerSecondPerPod × targetUtilization; defaults polling 30 s, cooldown 300 s;
+ * min 0: the query falls back to the topic's arrivals, `<group> or sum(increase(rocketmq_messages_in_total
+ * {instance_id, topic}[5m]))`; grace period (constructs/scaling/consumer-shutdown.ts) = ceil(receive wait 30
+ * + request timeout 3 + held 10 / messagesPerSecondPerPod + maxProcessingSeconds + request timeout 3 + margin 5)
+ * = ceil(41 + 10 / rate + maxProcessing); probes: port 8080, /readyz, /livez unless `probes: false`.
  */
+const SAMPLE_APP_PROBES = { port: 8080, readinessPath: '/readyz', livenessPath: '/livez' } as const;
 const HAND_WORKED: Record<string, Record<string, Expected>> = {
   dev: {
-    // 20 msg/s × 60 s = 1200; min 0, max 5; fallback ceil(5 / 2) = 3; grace 20 + 15 = 35.
+    // 20 msg/s × 60 s = 1200; activation 0 (min 0); min 0, max 5, so the arrival fallback; fallback
+    // ceil(5 / 2) = 3; grace ceil(41 + 10 / 20 + 20) = ceil(61.5) = 62.
     'order-fulfilment': {
       threshold: '1200',
-      activationThreshold: '5',
-      query: `sum({${METRICS}, instance_id="rmq-cn-fakedev0000", topic="orders", consumer_group="order-fulfilment"})`,
+      activationThreshold: '0',
+      query:
+        `sum({${METRICS}, instance_id="rmq-cn-fakedev0000", topic="orders", consumer_group="order-fulfilment"})` +
+        ' or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m]))',
       minReplicaCount: 0,
       maxReplicaCount: 5,
       pollingInterval: 15,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 3 },
+      fallback: { failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' },
       arrivalRate: undefined,
       authModes: 'custom',
-      terminationGracePeriodSeconds: 35,
+      terminationGracePeriodSeconds: 62,
       podDisruptionBudget: false,
+      probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
     },
   },
   staging: {
-    // 40 msg/s × 60 s = 2400; min 1, max 10; fallback ceil(10 / 2) = 5; rate 40 × 0.8 = 32; grace 20 + 15 = 35.
+    // 40 msg/s × 60 s = 2400; min 1, max 10; fallback ceil(10 / 2) = 5; rate 40 × 0.8 = 32;
+    // grace ceil(41 + 10 / 40 + 20) = ceil(61.25) = 62.
     'order-fulfilment': {
       threshold: '2400',
       activationThreshold: '10',
@@ -91,20 +105,21 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       maxReplicaCount: 10,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 5 },
+      fallback: { failureThreshold: 3, replicas: 5, behavior: 'currentReplicasIfHigher' },
       arrivalRate: {
         query:
           'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="orders"}[1m]))',
         threshold: '32',
       },
       authModes: 'basic',
-      terminationGracePeriodSeconds: 35,
+      terminationGracePeriodSeconds: 62,
       podDisruptionBudget: false,
+      probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
     },
     // Queue-based, 8 queues: 15 msg/s × 120 s = 1800; max min(8, 8) = 8; clamp 8 × 1800 = 14400;
-    // fallback ceil(8 / 2) = 4; grace 45 + 15 = 60.
+    // fallback ceil(8 / 2) = 4; grace ceil(41 + 10 / 15 + 45) = ceil(86.67) = 87; probes: false (4.x image).
     'legacy-billing': {
       threshold: '1800',
       activationThreshold: '0',
@@ -113,18 +128,19 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       maxReplicaCount: 8,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 4 },
+      fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' },
       arrivalRate: undefined,
       authModes: 'basic',
-      terminationGracePeriodSeconds: 60,
+      terminationGracePeriodSeconds: 87,
       podDisruptionBudget: false,
+      probes: undefined,
       resources: DEFAULT_RESOURCES,
       behavior: false,
     },
   },
   prod: {
     // 50 msg/s × 60 s = 3000; min 3, max 40; fallback as written (3, 10); rate 50 × 0.75 = 37.5;
-    // grace 30 + 15 = 45; PDB (min 3 >= 2).
+    // grace ceil(41 + 10 / 50 + 30) = ceil(71.2) = 72; PDB (min 3 >= 2).
     'order-fulfilment': {
       threshold: '3000',
       activationThreshold: '0',
@@ -133,18 +149,23 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       maxReplicaCount: 40,
       pollingInterval: 15,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 10 },
+      fallback: { failureThreshold: 3, replicas: 10, behavior: 'currentReplicasIfHigher' },
       arrivalRate: {
         query: 'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m]))',
         threshold: '37.5',
       },
       authModes: 'custom',
-      terminationGracePeriodSeconds: 45,
+      terminationGracePeriodSeconds: 72,
       podDisruptionBudget: true,
-      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      probes: SAMPLE_APP_PROBES,
+      resources: {
+        requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '256Mi' },
+        limits: { cpu: '2', memory: '1Gi' },
+      },
       behavior: true,
     },
-    // 200 msg/s × 600 s = 120000; min 2, max 6; fallback max(2, 1, ceil(6 / 2)) = 3; grace 10 + 15 = 25.
+    // 200 msg/s × 600 s = 120000; min 2, max 6; fallback max(2, 1, ceil(6 / 2)) = 3;
+    // grace ceil(41 + 10 / 200 + 10) = ceil(51.05) = 52.
     'order-analytics': {
       threshold: '120000',
       activationThreshold: '0',
@@ -153,16 +174,17 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       maxReplicaCount: 6,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 3 },
+      fallback: { failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' },
       arrivalRate: undefined,
       authModes: 'custom',
-      terminationGracePeriodSeconds: 25,
+      terminationGracePeriodSeconds: 52,
       podDisruptionBudget: true,
+      probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
     },
     // Queue-based, 16 queues: 30 msg/s × 120 s = 3600; max min(16, 16) = 16; clamp 16 × 3600 = 57600;
-    // fallback ceil(16 / 2) = 8; grace 60 + 15 = 75.
+    // fallback ceil(16 / 2) = 8; grace ceil(41 + 10 / 30 + 60) = ceil(101.33) = 102.
     'payment-ledger': {
       threshold: '3600',
       activationThreshold: '0',
@@ -171,11 +193,12 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       maxReplicaCount: 16,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 8 },
+      fallback: { failureThreshold: 3, replicas: 8, behavior: 'currentReplicasIfHigher' },
       arrivalRate: undefined,
       authModes: 'custom',
-      terminationGracePeriodSeconds: 75,
+      terminationGracePeriodSeconds: 102,
       podDisruptionBudget: true,
+      probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
     },
@@ -210,6 +233,8 @@ describe.each(rows)('hand-worked %s', (_row, env, name, expected) => {
         activationThreshold: expected.activationThreshold,
         query: expected.query,
         authModes: expected.authModes,
+        // An empty result is an error, not 0 (KEDA 2.17 pkg/scalers/prometheus_scaler.go ExecutePromQuery).
+        ignoreNullValues: 'false',
       },
     });
   });
@@ -244,8 +269,44 @@ describe.each(rows)('hand-worked %s', (_row, env, name, expected) => {
     const pod = podSpec(env, name);
     expect(pod.terminationGracePeriodSeconds).toBe(expected.terminationGracePeriodSeconds);
     expect(pod.containers[0].resources).toEqual(expected.resources);
-    const pdb = synthObjects(env).find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name);
-    expect(pdb !== undefined).toBe(expected.podDisruptionBudget);
+    const pdb = synthObjects(env).find(
+      (o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name,
+    ) as { spec: Record<string, unknown> } | undefined;
+    // maxUnavailable 1; AlwaysAllow: a crash-looping pod never blocks a node drain.
+    const pdbSpec = pdb && {
+      maxUnavailable: pdb.spec.maxUnavailable,
+      unhealthyPodEvictionPolicy: pdb.spec.unhealthyPodEvictionPolicy,
+    };
+    expect(pdbSpec).toEqual(
+      expected.podDisruptionBudget
+        ? { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' }
+        : undefined,
+    );
+  });
+
+  test('the HTTP probes and the container port, or none', () => {
+    const container = podSpec(env, name).containers[0] as unknown as {
+      ports?: { containerPort: number; name: string }[];
+      readinessProbe?: { httpGet: { path: string; port: number } };
+      livenessProbe?: { httpGet: { path: string; port: number } };
+    };
+    expect({
+      ports: container.ports?.map((p) => ({ containerPort: p.containerPort, name: p.name })),
+      readiness: container.readinessProbe?.httpGet,
+      liveness: container.livenessProbe?.httpGet,
+    }).toEqual({
+      ports: expected.probes && [{ containerPort: expected.probes.port, name: 'http' }],
+      readiness: expected.probes && {
+        path: expected.probes.readinessPath,
+        port: expected.probes.port,
+        scheme: 'HTTP',
+      },
+      liveness: expected.probes && {
+        path: expected.probes.livenessPath,
+        port: expected.probes.port,
+        scheme: 'HTTP',
+      },
+    });
   });
 
   test('an HPA behavior exactly when the stack writes one', () => {
@@ -312,6 +373,18 @@ describe.each(environments)('manifests of %s', (environment) => {
       expect(Number(backlog.metadata.threshold)).toBeGreaterThan(0);
     });
 
+    test('a missing backlog series is an error, and a fallback never scales in (KEDA 2.17+)', () => {
+      // Source: kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery (ignoreNullValues default true
+      // reads an empty result as 0); pkg/fallback/fallback.go doFallback (currentReplicasIfHigher).
+      const spec = scaledObject(environment, name).spec as ScaledObjectView['spec'] & {
+        fallback?: { behavior?: string };
+      };
+      expect(spec.triggers.find((t) => t.name === 'backlog')!.metadata.ignoreNullValues).toBe('false');
+      expect(spec.fallback === undefined ? 'no fallback' : spec.fallback.behavior).toBe(
+        workload().scaling.fallback === false ? 'no fallback' : 'currentReplicasIfHigher',
+      );
+    });
+
     test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
       const objects = synthObjects(environment);
       const handoff = loadHandoff(environment);
@@ -366,10 +439,27 @@ describe.each(environments)('manifests of %s', (environment) => {
       ]);
     });
 
-    test('scale-in lets in-flight messages finish: the grace period exceeds the max processing time', () => {
+    test('scale-in lets in-flight messages finish: grace covers the 30 s receive wait, 3 s timeout and max processing', () => {
+      // apache/rocketmq-clients nodejs SimpleConsumer awaitDuration 30 s + BaseClient requestTimeout 3 s.
       expect(podSpec(environment, name).terminationGracePeriodSeconds).toBeGreaterThan(
-        workload().maxProcessingSeconds,
+        33 + workload().maxProcessingSeconds,
       );
+    });
+
+    test('a rollout never cuts capacity, /tmp is bounded and reserved, spreading counts one ReplicaSet', () => {
+      const deployment = find(synthObjects(environment), 'Deployment', name) as unknown as {
+        spec: { strategy: unknown; template: { spec: { volumes: unknown[] } } };
+      };
+      expect(deployment.spec.strategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 },
+      });
+      expect(deployment.spec.template.spec.volumes).toEqual([
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      ]);
+      expect(podSpec(environment, name).containers[0].resources.requests['ephemeral-storage']).toBe('256Mi');
+      const spread = podSpec(environment, name).topologySpreadConstraints as { matchLabelKeys?: string[] }[];
+      expect(spread.map((c) => c.matchLabelKeys)).toEqual(spread.map(() => ['pod-template-hash']));
     });
 
     test('credentials come from the Secret by reference, connection settings as values', () => {

@@ -1,0 +1,167 @@
+import type { SimulationSummary } from './simulation-types';
+
+/** Below this many messages the backlog counts as drained. */
+export const DRAINED_EPSILON = 0.5;
+
+/**
+ * FIFO of messages as (second, count) buckets: waiting messages keyed by arrival (for exact per-message
+ * waits), in-flight messages keyed by the second their ack is due.
+ */
+class MessageFifo {
+  private readonly buckets: { at: number; count: number }[] = [];
+  private head = 0;
+  total = 0;
+
+  add(at: number, count: number): void {
+    if (count <= 0) return;
+    const last = this.buckets[this.buckets.length - 1];
+    if (last !== undefined && last.at === at && this.buckets.length > this.head) last.count += count;
+    else this.buckets.push({ at, count });
+    this.total += count;
+  }
+
+  /**
+   * Removes up to `count` of the oldest messages keyed at or before `until`, reporting each bucket's key
+   * through `onTaken`; returns how many were removed.
+   */
+  take(count: number, until = Infinity, onTaken?: (at: number, messages: number) => void): number {
+    let removed = 0;
+    while (removed < count && this.head < this.buckets.length && this.buckets[this.head].at <= until) {
+      const bucket = this.buckets[this.head];
+      const taken = Math.min(bucket.count, count - removed);
+      bucket.count -= taken;
+      removed += taken;
+      this.total -= taken;
+      onTaken?.(bucket.at, taken);
+      if (bucket.count <= 1e-9) this.head += 1;
+    }
+    if (this.head > 4096 && this.head * 2 > this.buckets.length) {
+      this.buckets.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.total < 1e-9) this.total = 0;
+    return removed;
+  }
+
+  oldestAt(): number | undefined {
+    return this.head < this.buckets.length ? this.buckets[this.head].at : undefined;
+  }
+}
+
+/** Weighted wait histogram at 1 s resolution. */
+class WaitHistogram {
+  /** Messages by wait rounded to the second; dense, since waits never exceed the simulated duration. */
+  private readonly counts: number[] = [];
+  private total = 0;
+  max = 0;
+
+  add(waitSeconds: number, messages: number): void {
+    const key = Math.max(0, Math.round(waitSeconds));
+    while (this.counts.length <= key) this.counts.push(0);
+    this.counts[key] += messages;
+    this.total += messages;
+    if (waitSeconds > this.max) this.max = waitSeconds;
+  }
+
+  quantile(q: number): number {
+    if (this.total === 0) return 0;
+    const target = q * this.total;
+    let seen = 0;
+    for (let key = 0; key < this.counts.length; key += 1) {
+      seen += this.counts[key];
+      if (seen >= target) return key;
+    }
+    return this.max;
+  }
+}
+
+/** What happens to the messages, step by step: shared by `simulate` and `simulateOracle`. */
+export class MessageLedger {
+  private readonly waiting = new MessageFifo();
+  /** Keyed by the second the ack is due. */
+  private readonly inflight = new MessageFifo();
+  private readonly waits = new WaitHistogram();
+  private arrived: number;
+  private consumed = 0;
+  private peak: { value: number; at: number };
+  private drainedAt: number | null;
+  private secondsOver = 0;
+  /** End of the step being advanced, for the waits of the messages it takes. */
+  private now = 0;
+  private readonly recordWait = (at: number, messages: number): void =>
+    this.waits.add(this.now - at, messages);
+
+  constructor(
+    initialBacklog: number,
+    private readonly processingSeconds: number,
+    private readonly targetDrainSeconds: number | undefined,
+  ) {
+    this.waiting.add(0, initialBacklog);
+    this.arrived = initialBacklog;
+    this.peak = { value: initialBacklog, at: 0 };
+    this.drainedAt = initialBacklog <= DRAINED_EPSILON ? 0 : null;
+  }
+
+  /** Ready + in-flight: what the backlog query returns. */
+  get backlog(): number {
+    return this.waiting.total + this.inflight.total;
+  }
+
+  get inflightMessages(): number {
+    return this.inflight.total;
+  }
+
+  get waitingMessages(): number {
+    return this.waiting.total;
+  }
+
+  /**
+   * One step [t, t + step): `arriving` messages join the queue; the pods fetch up to `podCapacity` (in flight
+   * until `processingSeconds` later), the external consumer takes up to `externalCapacity` (acked at once);
+   * acks that are due leave the backlog.
+   */
+  advance(t: number, step: number, arriving: number, podCapacity: number, externalCapacity: number): void {
+    const now = t + step;
+    this.waiting.add(t, arriving);
+    this.arrived += arriving;
+    this.now = now;
+    const fetched = this.waiting.take(podCapacity, Infinity, this.recordWait);
+    this.inflight.add(now + this.processingSeconds, fetched);
+    this.consumed += this.waiting.take(externalCapacity, Infinity, this.recordWait);
+    this.consumed += this.inflight.take(Infinity, now);
+
+    const backlog = this.backlog;
+    if (backlog > this.peak.value) {
+      this.peak = { value: backlog, at: now };
+      this.drainedAt = null;
+    }
+    if (this.drainedAt === null && this.waiting.total <= DRAINED_EPSILON) this.drainedAt = now;
+    const oldest = this.waiting.oldestAt();
+    if (
+      this.targetDrainSeconds !== undefined &&
+      oldest !== undefined &&
+      now - oldest > this.targetDrainSeconds
+    ) {
+      this.secondsOver += step;
+    }
+  }
+
+  summary(control: {
+    readonly replicaSeconds: number;
+    readonly scaleEvents: number;
+    readonly peakReplicas: number;
+  }): SimulationSummary {
+    return {
+      peakBacklog: this.peak.value,
+      peakAtSecond: this.peak.at,
+      drainSecondsAfterPeak: this.drainedAt === null ? null : this.drainedAt - this.peak.at,
+      maxWaitSeconds: this.waits.max,
+      p99WaitSeconds: this.waits.quantile(0.99),
+      secondsOverDrainTarget: this.secondsOver,
+      ...control,
+      arrived: this.arrived,
+      consumed: this.consumed,
+      finalBacklog: this.backlog,
+    };
+  }
+}

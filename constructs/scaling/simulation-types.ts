@@ -1,0 +1,181 @@
+import type { HpaTolerance } from './hpa-proposal';
+import type { HpaBehavior } from './hpa-behavior';
+import type { KedaFallbackBehavior } from './keda-version';
+
+// Sources: KEDA ScaledObject defaults (pollingInterval 30 s, cooldownPeriod 300 s); kube-controller-manager
+// `--horizontal-pod-autoscaler-sync-period` default 15 s; ARMS cloud-service metrics are scraped every 15-30 s.
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+export const DEFAULT_HPA_SYNC_SECONDS = 15;
+export const DEFAULT_METRIC_STALENESS_SECONDS = 30;
+/** An assumption, not a measurement: image already on the node, a JVM consumer connecting to the broker. */
+export const DEFAULT_POD_STARTUP_SECONDS = 20;
+/** One week: profiles longer than this are refused. */
+export const MAX_SIMULATION_SECONDS = 7 * 86_400;
+/** Window of the arrival-rate query's rate(): ARRIVAL_RATE_WINDOW in constructs/shared/promql.ts (tested). */
+export const RATE_WINDOW_SECONDS = 60;
+
+export interface SimulationScaling {
+  /** Backlog per replica (the backlog trigger's threshold). */
+  readonly threshold: number;
+  /** Messages/s per replica of the arrival-rate trigger. @default none (backlog trigger only) */
+  readonly arrivalRateThreshold?: number;
+  /** @default 0 */
+  readonly activationThreshold?: number;
+  /** ScaledObject minReplicaCount; 0 lets KEDA scale to zero. */
+  readonly minReplicas: number;
+  /** ScaledObject maxReplicaCount. */
+  readonly maxReplicas: number;
+  /** ScaledObject idleReplicaCount, below minReplicas. @default none */
+  readonly idleReplicaCount?: number;
+  /** @default 30 */
+  readonly pollingIntervalSeconds?: number;
+  /** @default 300 */
+  readonly cooldownPeriodSeconds?: number;
+  /** @default none: the HPA's legacy path, what a ScaledObject gets without horizontalPodAutoscalerConfig */
+  readonly behavior?: HpaBehavior;
+  /**
+   * Queue-based consumers: pods beyond this receive nothing, and the query is clamped at
+   * min(queueCap, maxReplicas) × threshold as the manifests do. @default none
+   */
+  readonly queueCap?: number;
+  /**
+   * ScaledObject fallback, `replicas` within [1, maxReplicas]; `behavior` needs KEDA 2.17+.
+   * @default none (`false` too)
+   */
+  readonly fallback?:
+    | false
+    | {
+        readonly failureThreshold: number;
+        readonly replicas: number;
+        /** @default static */
+        readonly behavior?: KedaFallbackBehavior;
+      };
+  /** The KEDA release whose executor and fallback are modelled (major.minor.patch). @default DEFAULT_KEDA_VERSION */
+  readonly kedaVersion?: string;
+  /**
+   * The backlog trigger's `ignoreNullValues`: true reads an empty result as 0, false makes it an error (the
+   * arrival-rate trigger keeps KEDA's default, true). @default true
+   */
+  readonly ignoreNullValues?: boolean;
+  /** @default 0.1 */
+  readonly tolerance?: HpaTolerance;
+}
+
+export interface SimulationWorkload {
+  /** Messages per second one ready pod consumes; 0 models a placeholder that consumes nothing. */
+  readonly messagesPerSecondPerPod: number;
+  /** Seconds from pod creation to ready; a starting pod consumes nothing. @default 20 */
+  readonly startupSeconds?: number;
+  /**
+   * Mean seconds a fetched message stays in flight (received, not yet acknowledged). The backlog metric counts
+   * it, so the autoscaler sees ready + in-flight. Use the mean, not the worst case: in-flight per pod is
+   * messagesPerSecondPerPod × processingSeconds. @default 0
+   */
+  readonly processingSeconds?: number;
+  /**
+   * Longest a message takes. A pod removed by a scale-down stops fetching and is billed until the slowest of
+   * its in-flight messages is done: this long, when messages are in flight at all. @default processingSeconds
+   */
+  readonly maxProcessingSeconds?: number;
+  /** Drain target (SLO) for `secondsOverDrainTarget`. @default none */
+  readonly targetDrainSeconds?: number;
+}
+
+export interface SimulationTraffic {
+  /**
+   * Arrival rate in messages/s: one value per second (the last one holds to the end), or piecewise-constant
+   * segments from whole seconds (zero before the first). Not both in one list.
+   */
+  readonly arrivals:
+    readonly number[] | readonly { readonly fromSecond: number; readonly ratePerSecond: number }[];
+  /** Messages already waiting at t = 0. @default 0 */
+  readonly initialBacklog?: number;
+  /** Messages/s consumed by something other than the Deployment (per second or segments). @default none */
+  readonly externalDrain?: SimulationTraffic['arrivals'];
+}
+
+export interface SimulationTiming {
+  /** Age of the metric value a query returns (ARMS scrape + query delay). @default 30 */
+  readonly metricStalenessSeconds?: number;
+  /** @default 15 */
+  readonly hpaSyncSeconds?: number;
+  /**
+   * Offset of KEDA's polls within its polling interval: the loops run on independent timers, so a step change
+   * waits 0 to one period for each. Aligned (0, 0) is the fastest case for changes on whole minutes. @default 0
+   */
+  readonly kedaPhaseSeconds?: number;
+  /** Offset of the HPA's syncs within its sync period (see kedaPhaseSeconds). @default 0 */
+  readonly hpaPhaseSeconds?: number;
+  /** Windows [fromSecond, toSecond) during which metric queries fail or come back empty. @default none */
+  readonly outages?: readonly SimulationOutage[];
+}
+
+/** A trigger of the simulated ScaledObject. */
+export type SimulationTrigger = 'backlog' | 'arrivalRate';
+
+export interface SimulationOutage {
+  readonly fromSecond: number;
+  readonly toSecond: number;
+  /**
+   * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
+   * wrong instance id, an ARMS gap, a group that lost its series), which only ignoreNullValues false makes
+   * an error. @default error
+   */
+  readonly kind?: 'error' | 'empty';
+  /** The triggers whose queries are affected. @default every trigger */
+  readonly triggers?: readonly SimulationTrigger[];
+}
+
+export interface SimulationInput {
+  readonly scaling: SimulationScaling;
+  readonly workload: SimulationWorkload;
+  readonly traffic: SimulationTraffic;
+  /** @default all defaults */
+  readonly timing?: SimulationTiming;
+  /** Seconds to simulate, at most a week. */
+  readonly durationSeconds: number;
+  /** Seconds a step; arrivals are summed over each step. @default 1 */
+  readonly stepSeconds?: number;
+  /** Replicas (all ready, counted as active) at t = 0. @default minReplicas */
+  readonly initialReplicas?: number;
+}
+
+export interface TimelinePoint {
+  readonly t: number;
+  readonly arrivalRate: number;
+  /** Ready + in-flight messages: what the backlog query returns. */
+  readonly backlog: number;
+  /** The in-flight part of `backlog`. */
+  readonly inflight: number;
+  /** Replicas the Deployment asks for (spec.replicas). */
+  readonly replicas: number;
+  readonly readyReplicas: number;
+}
+
+export interface SimulationSummary {
+  /** Highest ready + in-flight backlog. */
+  readonly peakBacklog: number;
+  readonly peakAtSecond: number;
+  /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
+  readonly drainSecondsAfterPeak: number | null;
+  readonly maxWaitSeconds: number;
+  readonly p99WaitSeconds: number;
+  readonly replicaSeconds: number;
+  /** Seconds during which the oldest waiting message is older than the drain target. */
+  readonly secondsOverDrainTarget: number;
+  /** Writes of a new replica count, by KEDA or the HPA. */
+  readonly scaleEvents: number;
+  /** Highest replica count asked for. */
+  readonly peakReplicas: number;
+  /** Messages that arrived, the initial backlog included. */
+  readonly arrived: number;
+  /** Messages acknowledged (by the pods or the external drain). */
+  readonly consumed: number;
+  /** Ready + in-flight at the end: arrived = consumed + finalBacklog. */
+  readonly finalBacklog: number;
+}
+
+export interface SimulationResult {
+  readonly timeline: readonly TimelinePoint[];
+  readonly summary: SimulationSummary;
+}

@@ -1,0 +1,29 @@
+import type { SimulationTraffic } from './simulation-types';
+
+/** The arrival rate (messages/s) during whole second `second` of a per-second array or segments. */
+export function rateAt(series: SimulationTraffic['arrivals'], second: number): number {
+  if (series.length === 0) return 0;
+  const first = series[0];
+  if (typeof first === 'number') {
+    const values = series as readonly number[];
+    return values[Math.min(Math.floor(second), values.length - 1)] ?? 0;
+  }
+  const segments = series as readonly { fromSecond: number; ratePerSecond: number }[];
+  // Binary search for the last segment starting at or before `second`.
+  let low = 0;
+  let high = segments.length - 1;
+  if (segments[0].fromSecond > second) return 0;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (segments[mid].fromSecond <= second) low = mid;
+    else high = mid - 1;
+  }
+  return segments[low].ratePerSecond;
+}
+
+/** Messages arriving in the whole seconds [from, from + seconds). */
+export function amountIn(series: SimulationTraffic['arrivals'], from: number, seconds: number): number {
+  let total = 0;
+  for (let second = from; second < from + seconds; second += 1) total += rateAt(series, second);
+  return total;
+}

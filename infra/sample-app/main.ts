@@ -1,0 +1,138 @@
+/**
+ * The sample app: `consumer` (configured by the environment ConsumerWorkload sets) and `load` (the producer
+ * and load generator, `npm run load -- --topic T --rate 200 --duration 60`). Usage errors exit 2.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { PRODUCER_ENV } from '../../constructs/shared/consumer-contract';
+import { consumerConfigFromEnv } from './config';
+import { SampleConsumer } from './consumer';
+import { startHttpServer } from './http-server';
+import { formatSummary, runLoad } from './load';
+import { jsonLogger, parseLogLevel } from './log';
+import { consumerMetrics } from './metrics';
+
+/** Proxy limit of a message body (Source: apache/rocketmq proxy ProxyConfig maxMessageSize, 4 MiB). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function positiveNumber(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
+      throw new InvalidArgumentError(`must be a number > 0 and <= ${max}`);
+    }
+    return n;
+  };
+}
+
+function positiveInteger(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`must be an integer within [1, ${max}]`);
+    }
+    return n;
+  };
+}
+
+async function consumerCommand(): Promise<void> {
+  const config = consumerConfigFromEnv(process.env);
+  const logger = jsonLogger(config.logLevel, undefined, { app: 'sample-consumer' });
+  const metrics = consumerMetrics();
+  const consumer = new SampleConsumer(config, logger, metrics);
+  const { server, port } = await startHttpServer(
+    config.httpHost,
+    config.httpPort,
+    { ready: () => consumer.state === 'ready', live: () => consumer.state !== 'stopped' },
+    metrics.registry,
+  );
+  logger.info('http listening', { port });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('signal received', { signal });
+    void consumer.drain().then(
+      () => server.close(() => process.exit(0)),
+      (error: Error) => {
+        logger.error('drain failed', { error: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await consumer.start();
+}
+
+export function program(): Command {
+  const root = new Command('sample-app')
+    .description('Sample RocketMQ 5.x consumer and load generator (rocketmq-client-nodejs)')
+    .exitOverride()
+    .showHelpAfterError();
+  root
+    .command('consumer')
+    .description('consume ROCKETMQ_TOPIC as ROCKETMQ_CONSUMER_GROUP; settings come from the environment')
+    .action(consumerCommand);
+  root
+    .command('load')
+    .description('send messages to a topic at a fixed rate')
+    .requiredOption('--topic <name>', 'topic to send to')
+    .option('--rate <msgs>', 'messages per second', positiveNumber(100_000), 200)
+    .addOption(
+      new Option('--duration <seconds>', 'run for this long (default 60)')
+        .argParser(positiveNumber(86_400))
+        .conflicts('count'),
+    )
+    .addOption(
+      new Option('--count <n>', 'send exactly this many messages').argParser(positiveInteger(100_000_000)),
+    )
+    .option('--endpoint <host:port>', `gRPC endpoint (default $${PRODUCER_ENV.endpoint})`)
+    .option('--tag <tag>', 'message tag', 'load')
+    .option('--body-bytes <n>', 'body size in bytes', positiveInteger(MAX_BODY_BYTES), 256)
+    .option('--concurrency <n>', 'sends awaiting a receipt at once', positiveInteger(10_000), 64)
+    .option('--ids-file <path>', 'write the id of each sent message to this file')
+    .action(async (opts: Record<string, unknown>, command: Command) => {
+      const endpoint = (opts.endpoint as string | undefined) ?? process.env[PRODUCER_ENV.endpoint];
+      if (endpoint === undefined || !/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(endpoint)) {
+        command.error(
+          `error: --endpoint (${JSON.stringify(endpoint ?? '')}) must be host:port, or set $${PRODUCER_ENV.endpoint}`,
+          { exitCode: 2, code: 'sample-app.endpoint' },
+        );
+      }
+      const logger = jsonLogger(parseLogLevel(process.env.LOG_LEVEL), (line) => process.stderr.write(line), {
+        app: 'sample-load',
+      });
+      const summary = await runLoad(
+        {
+          endpoint: endpoint,
+          topic: opts.topic as string,
+          rate: opts.rate as number,
+          durationSeconds: (opts.duration as number | undefined) ?? 60,
+          count: opts.count as number | undefined,
+          tag: opts.tag as string,
+          bodyBytes: opts.bodyBytes as number,
+          concurrency: opts.concurrency as number,
+          username: process.env[PRODUCER_ENV.username] || undefined,
+          password: process.env[PRODUCER_ENV.password] || undefined,
+          idsFile: opts.idsFile as string | undefined,
+        },
+        logger,
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      process.stdout.write(`${formatSummary(summary)}\n`);
+      if (summary.failed > 0) process.exitCode = 1;
+    });
+  return root;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(error instanceof RangeError ? 2 : 1);
+  }
+}
+
+if (require.main === module) void main(process.argv.slice(2));

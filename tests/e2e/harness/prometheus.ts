@@ -1,0 +1,101 @@
+/** Debian's Prometheus for the tests: bound to 127.0.0.1, a temporary TSDB, stopped by pid. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort, startProcess, type Started, stopProcess, waitFor } from './processes';
+
+export interface ScrapeTarget {
+  readonly job: string;
+  /** host:port */
+  readonly target: string;
+  /** Labels attached to every series of the target (as ARMS attaches instance_id to its cloud metrics). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface QueryResult {
+  status: string;
+  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+export interface Prometheus {
+  readonly serverAddress: string;
+  readonly scrapeIntervalSeconds: number;
+  /** GET /api/v1/query?query=...&time=<RFC3339>: the request KEDA's prometheus scaler sends. */
+  query(promql: string): Promise<QueryResult>;
+  /** Waits until the next scrape of every target after now has landed. */
+  nextScrape(): Promise<void>;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startPrometheus(
+  binary: string,
+  targets: readonly ScrapeTarget[],
+  scrapeIntervalSeconds = 1,
+): Promise<Prometheus> {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-prom-'));
+  const port = await freePort();
+  const serverAddress = `http://127.0.0.1:${port}`;
+  const lines = [
+    'global:',
+    `  scrape_interval: ${scrapeIntervalSeconds}s`,
+    `  evaluation_interval: ${scrapeIntervalSeconds}s`,
+    'scrape_configs:',
+  ];
+  for (const t of targets) {
+    lines.push(
+      `  - job_name: ${JSON.stringify(t.job)}`,
+      '    static_configs:',
+      `      - targets: [${JSON.stringify(t.target)}]`,
+    );
+    const labels = Object.entries(t.labels ?? {});
+    if (labels.length > 0) {
+      lines.push('        labels:');
+      for (const [k, v] of labels) lines.push(`          ${k}: ${JSON.stringify(v)}`);
+    }
+  }
+  fs.writeFileSync(path.join(workdir, 'prometheus.yml'), `${lines.join('\n')}\n`);
+  let server: Started | undefined;
+  const stop = async (): Promise<void> => {
+    await stopProcess(server);
+    fs.rmSync(workdir, { recursive: true, force: true });
+  };
+  try {
+    server = startProcess(
+      binary,
+      [
+        `--config.file=${path.join(workdir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(workdir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { cwd: workdir },
+    );
+    await waitFor('Prometheus to be ready', async () => (await fetch(`${serverAddress}/-/ready`)).ok, 45_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const query = async (promql: string): Promise<QueryResult> => {
+    const url = `${serverAddress}/api/v1/query?query=${encodeURIComponent(promql)}&time=${encodeURIComponent(new Date().toISOString())}`;
+    const response = await fetch(url);
+    if (response.status !== 200)
+      throw new Error(`Prometheus answered ${response.status} to ${promql}: ${await response.text()}`);
+    return (await response.json()) as QueryResult;
+  };
+  const nextScrape = async (): Promise<void> => {
+    const after = Date.now() / 1000;
+    await waitFor(
+      'a fresh scrape of every target',
+      async () => {
+        const r = await query('timestamp(up)');
+        return (
+          r.data.result.length === targets.length && r.data.result.every((s) => Number(s.value[1]) > after)
+        );
+      },
+      30_000,
+      200,
+    );
+  };
+  const running = server;
+  return { serverAddress, scrapeIntervalSeconds, query, nextScrape, log: () => running.output(), stop };
+}

@@ -1,0 +1,349 @@
+/**
+ * Apache RocketMQ 5.x for the tests, from Maven Central: a namesrv and a proxy in local mode with the broker
+ * embedded, bound to 127.0.0.1, with a temporary store, a small heap, the broker's native Prometheus exporter
+ * and ACL 2.0 (an admin user created at start; users, policies, topics and groups added by RocketMqAdmin.java).
+ * Jars are resolved once with Maven into the user's Maven repository; later runs reuse them.
+ */
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePortWith, startProcess, type Started, stopProcess, waitFor } from './processes';
+
+/** Pinned broker version (5.3.0 brought ACL 2.0; 5.3.3 is the last 5.3.x on Maven Central). */
+export const ROCKETMQ_VERSION = '5.3.3';
+export const ADMIN = { username: 'harness-admin', password: 'harness-admin-password-1' } as const;
+const CLUSTER = 'DefaultCluster';
+const BROKER_NAME = 'broker-a';
+
+export interface TopicPlan {
+  readonly name: string;
+  /** @default 4 */
+  readonly queues?: number;
+  /** @default NORMAL */
+  readonly messageType?: 'NORMAL' | 'FIFO' | 'DELAY' | 'TRANSACTION';
+}
+export interface GroupPlan {
+  readonly name: string;
+  /** Topics written into the group's own subscription (read by the broker when useStaticSubscription is on). */
+  readonly staticTopics?: readonly string[];
+}
+export interface UserPlan {
+  readonly username: string;
+  readonly password: string;
+  /** @default Normal */
+  readonly userType?: 'Normal' | 'Super';
+}
+export interface AclPlan {
+  /** e.g. User:alice */
+  readonly subject: string;
+  /** e.g. Topic:orders, Group:order-fulfilment */
+  readonly resources: readonly string[];
+  readonly actions: readonly string[];
+  /** @default Allow */
+  readonly decision?: 'Allow' | 'Deny';
+}
+export interface AdminPlan {
+  readonly topics?: readonly TopicPlan[];
+  readonly groups?: readonly GroupPlan[];
+  readonly users?: readonly UserPlan[];
+  readonly acls?: readonly AclPlan[];
+  /** Broker settings changed at runtime (updateBrokerConfig). */
+  readonly brokerConfig?: Readonly<Record<string, string>>;
+}
+
+export interface RocketMqOptions {
+  /** Extra broker.conf lines (key → value). @default none */
+  readonly brokerConfig?: Readonly<Record<string, string>>;
+  /** Applied once the broker is up. @default nothing */
+  readonly plan?: AdminPlan;
+}
+
+export interface RocketMq {
+  /** gRPC endpoint of the proxy, host:port: what clients and ROCKETMQ_ENDPOINT take. */
+  readonly endpoint: string;
+  /** The broker's Prometheus exporter, host:port. */
+  readonly metricsTarget: string;
+  readonly namesrvAddr: string;
+  readonly brokerAddr: string;
+  /** Milliseconds from spawning namesrv to the proxy serving gRPC and the exporter answering. */
+  readonly startMs: number;
+  readonly workdir: string;
+  admin(plan: AdminPlan): void;
+  /** The broker's log (rocketmq_client is the JVM's stdout). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+function cacheDir(): string {
+  return process.env.APSARAMQ_KEDA_CACHE ?? path.join(os.homedir(), '.cache', 'apsaramq-keda');
+}
+
+/** `-Dmaven.repo.local` when MAVEN_REPO_LOCAL is set (used to measure a cold cache). */
+function mavenRepoArgs(): string[] {
+  const repo = process.env.MAVEN_REPO_LOCAL;
+  return repo === undefined || repo === '' ? [] : [`-Dmaven.repo.local=${repo}`];
+}
+
+function pom(version: string): string {
+  const dependency = (artifactId: string): string =>
+    `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
+  return [
+    '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+    '  <modelVersion>4.0.0</modelVersion>',
+    '  <groupId>local.apsaramq-keda</groupId>',
+    '  <artifactId>rocketmq-test-harness</artifactId>',
+    '  <version>1</version>',
+    '  <packaging>pom</packaging>',
+    '  <dependencies>',
+    dependency('rocketmq-namesrv'),
+    dependency('rocketmq-proxy'),
+    dependency('rocketmq-tools'),
+    '  </dependencies>',
+    '</project>',
+    '',
+  ].join('\n');
+}
+
+/** The classpath of namesrv, proxy (with the broker) and tools, resolved by Maven on first use. */
+export function rocketMqClasspath(version = ROCKETMQ_VERSION): string {
+  const dir = path.join(cacheDir(), `rocketmq-${version}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const key = crypto.createHash('sha256').update(mavenRepoArgs().join(' ')).digest('hex').slice(0, 12);
+  const classpathFile = path.join(dir, `classpath-${key}.txt`);
+  if (fs.existsSync(classpathFile)) {
+    const cached = fs.readFileSync(classpathFile, 'utf8').trim();
+    if (cached !== '' && cached.split(path.delimiter).every((jar) => fs.existsSync(jar))) return cached;
+  }
+  fs.writeFileSync(path.join(dir, 'pom.xml'), pom(version));
+  const result = spawnSync(
+    'mvn',
+    ['-B', '-q', ...mavenRepoArgs(), 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`],
+    { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000 },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      `mvn could not resolve RocketMQ ${version} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return fs.readFileSync(classpathFile, 'utf8').trim();
+}
+
+function properties(values: Record<string, string | number | boolean>): string {
+  return `${Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join('\n')}\n`;
+}
+
+const ADMIN_SOURCE = path.join(__dirname, 'RocketMqAdmin.java');
+// Short-lived JVMs: C1 only and serial GC start faster and use less memory on a 2-core machine.
+const JVM_SMALL = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k'];
+
+export async function startRocketMq(options: RocketMqOptions = {}): Promise<RocketMq> {
+  const classpath = rocketMqClasspath();
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-rocketmq-'));
+  const conf = path.join(workdir, 'conf');
+  const store = path.join(workdir, 'store');
+  fs.mkdirSync(conf, { recursive: true });
+  // One block of free ports below Linux's ephemeral range (32768+), so no outgoing connection takes one
+  // between the check and the bind. Source: apache/rocketmq BrokerController: the broker also listens on
+  // listenPort - 2 (fast remoting) and listenPort + 1 (HA).
+  const base = await freePortWith([1, 2, 3, 4, 5, 6, 7]);
+  const brokerPort = base + 2;
+  const namesrvPort = base + 4;
+  const grpcPort = base + 5;
+  const remotingPort = base + 6;
+  const metricsPort = base + 7;
+  const namesrvAddr = `127.0.0.1:${namesrvPort}`;
+  const adminCredentials = JSON.stringify({ accessKey: ADMIN.username, secretKey: ADMIN.password });
+
+  fs.writeFileSync(
+    path.join(conf, 'namesrv.conf'),
+    properties({ listenPort: namesrvPort, bindAddress: '127.0.0.1' }),
+  );
+  fs.writeFileSync(
+    path.join(conf, 'broker.conf'),
+    properties({
+      brokerClusterName: CLUSTER,
+      brokerName: BROKER_NAME,
+      brokerId: 0,
+      // The address the broker registers and the proxy routes clients to: never another interface.
+      brokerIP1: '127.0.0.1',
+      brokerIP2: '127.0.0.1',
+      bindAddress: '127.0.0.1',
+      listenPort: brokerPort,
+      namesrvAddr,
+      storePathRootDir: store,
+      storePathCommitLog: path.join(store, 'commitlog'),
+      mappedFileSizeCommitLog: 64 * 1024 * 1024,
+      autoCreateTopicEnable: false,
+      autoCreateSubscriptionGroup: false,
+      // Source: apache/rocketmq common MetricsExporterType: 2 = PROM (BrokerMetricsManager's Prometheus HTTP server).
+      metricsExporterType: 2,
+      metricsPromExporterHost: '127.0.0.1',
+      metricsPromExporterPort: metricsPort,
+      authenticationEnabled: true,
+      authenticationProvider:
+        'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
+      authenticationMetadataProvider:
+        'org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider',
+      authorizationEnabled: true,
+      authorizationProvider: 'org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider',
+      authorizationMetadataProvider:
+        'org.apache.rocketmq.auth.authorization.provider.LocalAuthorizationMetadataProvider',
+      initAuthenticationUser: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+      innerClientAuthenticationCredentials: adminCredentials,
+      authConfigPath: path.join(store, 'auth'),
+      ...options.brokerConfig,
+    }),
+  );
+  // Source: apache/rocketmq proxy LocalMetadataService: in local mode the proxy's auth metadata providers read
+  // the embedded broker's users and policies.
+  fs.writeFileSync(
+    path.join(conf, 'rmq-proxy.json'),
+    JSON.stringify(
+      {
+        rocketMQClusterName: CLUSTER,
+        proxyMode: 'local',
+        grpcServerPort: grpcPort,
+        remotingListenPort: remotingPort,
+        namesrvAddr,
+        authenticationEnabled: true,
+        authenticationProvider:
+          'org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider',
+        authenticationMetadataProvider: 'org.apache.rocketmq.proxy.auth.ProxyAuthenticationMetadataProvider',
+        authorizationEnabled: true,
+        authorizationProvider: 'org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider',
+        authorizationMetadataProvider: 'org.apache.rocketmq.proxy.auth.ProxyAuthorizationMetadataProvider',
+        innerClientAuthenticationCredentials: adminCredentials,
+      },
+      null,
+      2,
+    ),
+  );
+  // mqadmin-style tools read the admin credentials from $ROCKETMQ_HOME/conf/tools.yml.
+  fs.writeFileSync(
+    path.join(conf, 'tools.yml'),
+    `accessKey: ${ADMIN.username}\nsecretKey: ${ADMIN.password}\n`,
+  );
+
+  const jvm = (heapMiB: number): string[] => [
+    `-Xms${heapMiB}m`,
+    `-Xmx${heapMiB}m`,
+    '-XX:MaxDirectMemorySize=256m',
+    ...JVM_SMALL,
+    // Logs and RocksDB files under the temporary directory, never in the user's home.
+    `-Duser.home=${workdir}`,
+    `-Drocketmq.home.dir=${workdir}`,
+    '-cp',
+    classpath,
+  ];
+  const began = Date.now();
+  let namesrv: Started | undefined;
+  let proxy: Started | undefined;
+  const stop = async (): Promise<void> => {
+    await stopProcess(proxy, 15_000);
+    await stopProcess(namesrv, 10_000);
+    if (process.env.APSARAMQ_KEDA_KEEP_BROKER_DIR !== 'true')
+      fs.rmSync(workdir, { recursive: true, force: true });
+  };
+  try {
+    namesrv = startProcess(
+      'java',
+      [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')],
+      {
+        cwd: workdir,
+        logFile: path.join(workdir, 'namesrv.out'),
+      },
+    );
+    proxy = startProcess(
+      'java',
+      [
+        ...jvm(384),
+        'org.apache.rocketmq.proxy.ProxyStartup',
+        '-pm',
+        'local',
+        '-bc',
+        path.join(conf, 'broker.conf'),
+        '-pc',
+        path.join(conf, 'rmq-proxy.json'),
+      ],
+      { cwd: workdir, logFile: path.join(workdir, 'proxy.out') },
+    );
+    const started = proxy;
+    await waitFor(
+      'the RocketMQ proxy to start',
+      () => {
+        if (started.child.exitCode !== null)
+          throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+        if (/Failed to bind|BindException/.test(started.output()))
+          throw new Error(`proxy could not bind:\n${started.output()}`);
+        return started.output().includes('rocketmq-proxy startup successfully');
+      },
+      120_000,
+    );
+    await waitFor(
+      'the broker Prometheus exporter',
+      async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok,
+      30_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const startMs = Date.now() - began;
+  const brokerAddr = `127.0.0.1:${brokerPort}`;
+  const admin = (plan: AdminPlan): void => {
+    const file = path.join(workdir, `admin-${crypto.randomUUID()}.json`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        brokerAddr,
+        namesrvAddr,
+        accessKey: ADMIN.username,
+        secretKey: ADMIN.password,
+        topics: (plan.topics ?? []).map((t) => ({
+          name: t.name,
+          queues: t.queues ?? 4,
+          messageType: t.messageType ?? 'NORMAL',
+        })),
+        groups: plan.groups ?? [],
+        users: (plan.users ?? []).map((u) => ({ ...u, userType: u.userType ?? 'Normal' })),
+        acls: (plan.acls ?? []).map((a) => ({ ...a, decision: a.decision ?? 'Allow' })),
+        brokerConfig: plan.brokerConfig,
+      }),
+    );
+    const result = spawnSync('java', [...jvm(128), ADMIN_SOURCE, file], {
+      cwd: workdir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (result.status !== 0 || !result.stdout.includes('admin plan applied')) {
+      throw new Error(`RocketMqAdmin failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    }
+  };
+  const broker: RocketMq = {
+    endpoint: `127.0.0.1:${grpcPort}`,
+    metricsTarget: `127.0.0.1:${metricsPort}`,
+    namesrvAddr,
+    brokerAddr,
+    startMs,
+    workdir,
+    admin,
+    logs: () => {
+      const file = path.join(workdir, 'logs', 'rocketmqlogs', 'broker.log');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    },
+    stop,
+  };
+  if (options.plan !== undefined) {
+    try {
+      admin(options.plan);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+  return broker;
+}

@@ -1,0 +1,180 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveProbes } from '../../constructs/k8s/consumer-workload';
+import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
+import { consumerConfigFromEnv, DEFAULT_HTTP_PORT, HTTP_PATHS } from '../../infra/sample-app/config';
+import { startHttpServer } from '../../infra/sample-app/http-server';
+import { consumerMetrics } from '../../infra/sample-app/metrics';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = path.join(ROOT, 'infra', 'sample-app', 'main.ts');
+const base = {
+  [CONSUMER_ENV.endpoint]: '127.0.0.1:8081',
+  [CONSUMER_ENV.topic]: 'orders',
+  [CONSUMER_ENV.consumerGroup]: 'order-fulfilment',
+};
+
+describe('sample app contract', () => {
+  test("ConsumerWorkload's default probes are the paths and port the sample app serves", () => {
+    expect(resolveProbes(undefined)).toEqual({
+      port: DEFAULT_HTTP_PORT,
+      livenessPath: HTTP_PATHS.liveness,
+      readinessPath: HTTP_PATHS.readiness,
+    });
+    expect(CONSUMER_HTTP_DEFAULTS.metricsPath).toBe(HTTP_PATHS.metrics);
+    expect(resolveProbes(false)).toBeUndefined();
+  });
+
+  test('the sample app imports nothing from constructs/ but the contract of env names', () => {
+    const dir = path.join(ROOT, 'infra', 'sample-app');
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map(
+        (m) => m[1],
+      );
+      for (const i of imports.filter((x) => x.includes('constructs/'))) {
+        expect(`${file}: ${i}`).toBe(`${file}: ../../constructs/shared/consumer-contract`);
+      }
+    }
+  });
+
+  test('the rocketmq client is pinned to an exact version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies['rocketmq-client-nodejs']).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('consumerConfigFromEnv', () => {
+  test('reads the variables ConsumerWorkload sets, with defaults for the knobs', () => {
+    const config = consumerConfigFromEnv({
+      ...base,
+      [CONSUMER_ENV.username]: 'u',
+      [CONSUMER_ENV.password]: 'p',
+      [CONSUMER_ENV.shutdownGraceSeconds]: '35',
+    });
+    expect(config).toMatchObject({
+      endpoint: '127.0.0.1:8081',
+      topic: 'orders',
+      consumerGroup: 'order-fulfilment',
+      username: 'u',
+      password: 'p',
+      graceSeconds: 35,
+      httpPort: 8080,
+      processingMs: 100,
+      concurrency: 16,
+      awaitSeconds: 5,
+    });
+  });
+
+  test.each([
+    [{ [CONSUMER_ENV.topic]: '' }, 'ROCKETMQ_TOPIC is required'],
+    [{ [CONSUMER_ENV.endpoint]: 'nope' }, 'ROCKETMQ_ENDPOINT ("nope") must be host:port'],
+    [{ [CONSUMER_ENV.username]: 'u' }, 'ROCKETMQ_USERNAME and ROCKETMQ_PASSWORD must be set together'],
+    [{ SAMPLE_FAILURE_RATIO: '2' }, 'SAMPLE_FAILURE_RATIO ("2") must be a number within [0, 1]'],
+    [{ SAMPLE_AWAIT_SECONDS: '2' }, 'SAMPLE_AWAIT_SECONDS ("2") must be a number within [5, 20]'],
+    [{ SAMPLE_CONCURRENCY: '1.5' }, 'SAMPLE_CONCURRENCY ("1.5") must be an integer'],
+    [
+      { SAMPLE_PROCESSING_MS: '40000' },
+      'SAMPLE_PROCESSING_MS (40000) must be < SAMPLE_INVISIBLE_SECONDS (30) × 1000',
+    ],
+  ])('refuses %j: %s', (override, message) => {
+    expect(() => consumerConfigFromEnv({ ...base, ...override })).toThrow(message);
+  });
+});
+
+describe('http server', () => {
+  test('liveness, readiness (not while draining) and Prometheus counters on one port', async () => {
+    let state = 'ready';
+    const metrics = consumerMetrics();
+    metrics.acked.inc(3);
+    const { server, port } = await startHttpServer(
+      '127.0.0.1',
+      0,
+      { ready: () => state === 'ready', live: () => true },
+      metrics.registry,
+    );
+    try {
+      const get = (p: string) => fetch(`http://127.0.0.1:${port}${p}`);
+      expect((await get(HTTP_PATHS.liveness)).status).toBe(200);
+      expect((await get(HTTP_PATHS.readiness)).status).toBe(200);
+      state = 'draining';
+      expect((await get(HTTP_PATHS.readiness)).status).toBe(503);
+      expect((await get(HTTP_PATHS.liveness)).status).toBe(200);
+      const text = await (await get(HTTP_PATHS.metrics)).text();
+      expect(text).toMatch(/^sample_consumer_messages_acked_total 3$/m);
+      expect(text).toMatch(/^sample_consumer_messages_in_flight 0$/m);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('npm run load', () => {
+  test.each([
+    [['--rate', 'abc', '--topic', 't'], "option '--rate <msgs>' argument 'abc' is invalid"],
+    [['--topic', 't', '--count', '0'], "option '--count <n>' argument '0' is invalid"],
+    [
+      ['--topic', 't', '--count', '5', '--duration', '3'],
+      "option '--duration <seconds>' cannot be used with option '--count <n>'",
+    ],
+    [['--rate', '10'], "required option '--topic <name>' not specified"],
+    [['--topic', 't', '--endpoint', 'x'], '--endpoint ("x") must be host:port'],
+  ])('%j exits 2 naming the flag', (args, message) => {
+    const r = spawnSync(TSX, [MAIN, 'load', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ROCKETMQ_ENDPOINT: '' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('ConsumerWorkload probes from the stack files', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only this block synthesizes
+  const { synthObjects, find } = require('../synth/helpers') as typeof import('../synth/helpers');
+  const { listEnvironments, loadEnvironment } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+    require('../../infra/config/environment') as typeof import('../../infra/config/environment');
+  const cases = listEnvironments().flatMap((env) =>
+    loadEnvironment(env).workloads.map((w) => [`${env}/${w.name}`, env, w] as const),
+  );
+
+  test.each(cases)('%s: container port, probes and contract env follow the stack file', (_label, env, w) => {
+    const deployment = find(synthObjects(env), 'Deployment', w.name) as unknown as {
+      spec: {
+        template: { spec: { terminationGracePeriodSeconds: number; containers: Record<string, unknown>[] } };
+      };
+    };
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0] as {
+      ports?: { containerPort: number; name: string }[];
+      readinessProbe?: { httpGet: { path: string; port: number } };
+      livenessProbe?: { httpGet: { path: string; port: number } };
+      env: { name: string; value?: string }[];
+    };
+    const value = (name: string) => container.env.find((e) => e.name === name)?.value;
+    expect(value(CONSUMER_ENV.shutdownGraceSeconds)).toBe(String(pod.terminationGracePeriodSeconds));
+    if (w.probes === false) {
+      expect(container.ports).toBeUndefined();
+      expect(container.readinessProbe).toBeUndefined();
+      expect(value(CONSUMER_ENV.httpPort)).toBeUndefined();
+    } else {
+      expect(container.ports).toEqual([
+        expect.objectContaining({ containerPort: w.probes.port, name: 'http' }),
+      ]);
+      expect(container.readinessProbe?.httpGet).toMatchObject({
+        path: w.probes.readinessPath,
+        port: w.probes.port,
+      });
+      expect(container.livenessProbe?.httpGet).toMatchObject({
+        path: w.probes.livenessPath,
+        port: w.probes.port,
+      });
+      expect(value(CONSUMER_ENV.httpPort)).toBe(String(w.probes.port));
+    }
+  });
+});
