@@ -22,24 +22,36 @@ const REFUSED: [string, string, Edit, string][] = [
     'serverless on the professional series',
     'dev',
     (c) => (instance(c).seriesCode = 'professional'),
-    'instance.subSeriesCode serverless is offered for the standard and ultimate series only',
+    'instance.subSeriesCode (serverless) is offered for the standard series only, not professional',
   ],
   [
-    'the ultimate series on a single node',
+    // Issue 12: the provider's acceptance tests and the CreateInstance doc offer serverless on standard only.
+    'serverless on the ultimate series',
+    'dev',
+    (c) => (instance(c).seriesCode = 'ultimate'),
+    'instance.subSeriesCode (serverless) is offered for the standard series only, not ultimate',
+  ],
+  [
+    // Issue 12: single-node instances are no longer sold (SkipTestAccAliCloudRocketmqInstance_basic7144).
+    'a single-node instance, on any series',
     'staging',
-    (c) => Object.assign(instance(c), { seriesCode: 'ultimate', subSeriesCode: 'single_node' }),
-    'instance.subSeriesCode the ultimate series is cluster_ha (or serverless) only',
+    (c) => (instance(c).subSeriesCode = 'single_node'),
+    'instance.subSeriesCode (single_node): ApsaraMQ for RocketMQ 5.x no longer creates single-node instances (since 2024-11-09); use cluster_ha or serverless',
   ],
   [
     'a subscription without a period',
     'prod',
-    (c) => delete instance(c).period,
+    // The unit goes with it: a unit without a period is its own violation.
+    (c) => {
+      delete instance(c).period;
+      delete instance(c).periodUnit;
+    },
     'instance.period is required when paymentType is Subscription',
   ],
   [
     'a period on pay-as-you-go',
     'staging',
-    (c) => (instance(c).period = 1),
+    (c) => Object.assign(instance(c), { period: 1, periodUnit: 'Month' }),
     'instance.period applies to Subscription only',
   ],
   [
@@ -70,22 +82,24 @@ const REFUSED: [string, string, Edit, string][] = [
     'a bandwidth without a public endpoint',
     'prod',
     (c) => (instance(c).network.internet.bandwidthMbps = 5),
-    'instance.network.internet bandwidthMbps and ipWhitelist need enabled: true',
+    'instance.network.internet bandwidthMbps needs enabled: true',
   ],
   [
-    'an allowlist without a public endpoint',
+    // Issue 12: the allowlist is instance-wide (network.ipAllowlist); client CIDRs are checked against it.
+    'client CIDRs without an allowlist',
     'prod',
-    (c) => (instance(c).network.internet.ipWhitelist = ['203.0.113.0/24']),
-    'instance.network.internet bandwidthMbps and ipWhitelist need enabled: true',
+    (c) => (instance(c).network.clientCidrs = ['10.0.0.0/16']),
+    'instance.network.clientCidrs applies with ipAllowlist only',
   ],
   [
     'a topic name of 61 characters on a cluster instance',
     'staging',
     (c) => {
-      section(c, 'topics')[0].name = 'o'.repeat(61);
-      section(c, 'workloads')[0].topic = 'o'.repeat(61);
+      // order-events, which only legacy-billing reads (orders is also the producer's topic).
+      section(c, 'topics')[1].name = 'o'.repeat(61);
+      section(c, 'workloads')[1].topic = 'o'.repeat(61);
     },
-    'topics[0].name is 61 characters; at most 60 on this instance',
+    'topics[1].name is 61 characters; at most 60 on this instance',
   ],
   [
     'a topic name of 129 characters on a serverless instance',
@@ -330,9 +344,11 @@ const ACCEPTED: [string, string, Edit][] = [
     'dev',
     (c) => (instance(c).network.vSwitchIds = ['a', 'b']),
   ],
-  ['serverless on the ultimate series', 'dev', (c) => (instance(c).seriesCode = 'ultimate')],
-  ['the ultimate series as cluster_ha', 'staging', (c) => (instance(c).seriesCode = 'ultimate')],
-  ['a single node on the standard series', 'staging', (c) => (instance(c).subSeriesCode = 'single_node')],
+  [
+    'the ultimate series as cluster_ha, with an ultimate spec',
+    'staging',
+    (c) => Object.assign(instance(c), { seriesCode: 'ultimate', msgProcessSpec: 'rmq.u2.10xlarge' }),
+  ],
   [
     'a reserved serverless capacity with its TPS',
     'dev',
