@@ -10,6 +10,9 @@ import {
   type BacklogScalerProps,
 } from '../../constructs/k8s';
 
+// KEDA 2.17+ fallback behavior: an outage never scales in (pkg/fallback/fallback.go doFallback; issue 11).
+const IF_HIGHER = 'currentReplicasIfHigher';
+
 const base: BacklogScalerProps = {
   name: 'orders',
   environment: 'dev',
@@ -66,7 +69,7 @@ describe('BacklogScaler defaults (worked by hand)', () => {
     }).toEqual({
       pollingInterval: 30,
       cooldownPeriod: 300,
-      fallback: { failureThreshold: 3, replicas: 5 },
+      fallback: { failureThreshold: 3, replicas: 5, behavior: IF_HIGHER },
       minReplicaCount: 1,
       maxReplicaCount: 10,
       idleReplicaCount: undefined,
@@ -80,7 +83,17 @@ describe('BacklogScaler defaults (worked by hand)', () => {
         'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-x", topic="orders", consumer_group="orders-group"})',
       threshold: '30',
       activationThreshold: '0',
+      // An empty result is an error, not 0 (kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery).
+      ignoreNullValues: 'false',
     });
+  });
+
+  test('min 0: with no group series the query reads the topic arrivals of the last 5 m instead', () => {
+    const { spec } = synth({ minReplicaCount: 0 }).scaled;
+    expect(spec.triggers[0].metadata.query).toBe(
+      'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-x", topic="orders", consumer_group="orders-group"})' +
+        ' or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-x", topic="orders"}[5m]))',
+    );
   });
 
   test.each([
@@ -95,6 +108,7 @@ describe('BacklogScaler defaults (worked by hand)', () => {
     expect(synth({ minReplicaCount, maxReplicaCount }).scaled.spec.fallback).toEqual({
       failureThreshold: 3,
       replicas,
+      behavior: IF_HIGHER,
     });
   });
 
@@ -107,17 +121,19 @@ describe('BacklogScaler defaults (worked by hand)', () => {
     expect(synth({ fallback: { failureThreshold: 6 } }).scaled.spec.fallback).toEqual({
       failureThreshold: 6,
       replicas: 5,
+      behavior: IF_HIGHER,
     });
     expect(synth({ fallback: { replicas: 2 } }).scaled.spec.fallback).toEqual({
       failureThreshold: 3,
       replicas: 2,
+      behavior: IF_HIGHER,
     });
   });
 
   test('queue-based: the default fallback comes from the capped max: ceil(min(10, 4) / 2) = 2, not ceil(10 / 2)', () => {
     const { spec } = synth({ loadBalancing: 'queue', queueCount: 4 }).scaled;
     expect(spec.maxReplicaCount).toBe(4);
-    expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 2 });
+    expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 2, behavior: IF_HIGHER });
     // clamp_max at the capped max × threshold: 4 × 30 = 120.
     expect(spec.triggers[0].metadata.query).toBe(
       'clamp_max(sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-x", topic="orders", consumer_group="orders-group"}), 120)',
@@ -128,7 +144,7 @@ describe('BacklogScaler defaults (worked by hand)', () => {
     const { spec } = synth({ loadBalancing: 'queue', queueCount: 8, maxReplicaCount: 3 }).scaled;
     expect(spec.maxReplicaCount).toBe(3);
     expect(spec.triggers[0].metadata.query).toMatch(/\), 90\)$/);
-    expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 2 });
+    expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 2, behavior: IF_HIGHER });
   });
 
   test('message-based: no clamp, whatever queueCount says', () => {
