@@ -52,14 +52,38 @@ function violations(patch: Partial<ConsumerWorkloadProps>): readonly string[] {
 
 describe('ConsumerWorkload', () => {
   test.each([
-    // maxProcessingSeconds + 15 s for the SDK to ack and close.
-    [1, 16],
-    [30, 45],
-    [45, 60],
-    [86_400, 86_415],
+    // Without a rate the held messages are not counted (constructs/scaling/consumer-shutdown.ts):
+    // receive wait 30 + request timeout 3 + maxProcessingSeconds + request timeout 3 + margin 5 = 41 + processing.
+    [1, 42],
+    [30, 71],
+    [45, 86],
+    [86_400, 86_441],
   ])('the termination grace period for %i s of processing is %i s', (maxProcessingSeconds, grace) => {
     expect(synth({ maxProcessingSeconds }).pod.terminationGracePeriodSeconds).toBe(grace);
   });
+
+  test.each([
+    // [processing, rate, held, grace]: ceil(41 + held / rate + processing).
+    [20, 20, undefined, 62], // 10 held by default: 41 + 0.5 + 20 = 61.5 -> 62
+    [30, 50, undefined, 72], // 41 + 0.2 + 30 = 71.2 -> 72
+    [20, 2, 5, 64], // 41 + 2.5 + 20 = 63.5 -> 64
+    [20, 4, 0, 61], // nothing held: 41 + 0 + 20 = 61
+    [10, 5, 10, 53], // 41 + 2 + 10 = 53, already whole
+  ])(
+    'the grace period for %i s of processing at %i msg/s holding %s messages is %i s',
+    (maxProcessingSeconds, messagesPerSecondPerPod, heldMessagesPerPod, grace) => {
+      const { pod } = synth({
+        maxProcessingSeconds,
+        messagesPerSecondPerPod,
+        ...(heldMessagesPerPod !== undefined && { heldMessagesPerPod }),
+      });
+      expect(pod.terminationGracePeriodSeconds).toBe(grace);
+      // The consumer is told the same figure, to drain within it.
+      expect(pod.containers[0].env.find((e) => e.name === 'CONSUMER_SHUTDOWN_GRACE_SECONDS')?.value).toBe(
+        String(grace),
+      );
+    },
+  );
 
   test.each([
     [0, false],
@@ -71,7 +95,10 @@ describe('ConsumerWorkload', () => {
     const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget');
     // It selects exactly the Deployment's pods, whatever the selector scheme's labels are.
     const selector = (deployment.spec as unknown as { selector: unknown }).selector;
-    expect(pdb?.spec).toEqual(present ? { maxUnavailable: 1, selector } : undefined);
+    // AlwaysAllow: a crash-looping pod never blocks a node drain.
+    expect(pdb?.spec).toEqual(
+      present ? { maxUnavailable: 1, selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' } : undefined,
+    );
   });
 
   test('extra env sorted by name before the connection settings and the credentials by reference', () => {
@@ -90,6 +117,9 @@ describe('ConsumerWorkload', () => {
         name: 'ROCKETMQ_PASSWORD',
         valueFrom: { secretKeyRef: { name: 'orders-rocketmq-credentials', key: 'password' } },
       },
+      // The contract with the image: its grace period (41 + 30 = 71 s) and its HTTP port (default 8080).
+      { name: 'CONSUMER_SHUTDOWN_GRACE_SECONDS', value: '71' },
+      { name: 'CONSUMER_HTTP_PORT', value: '8080' },
     ]);
   });
 
@@ -98,7 +128,8 @@ describe('ConsumerWorkload', () => {
       resources: { cpuRequest: '0.5', cpuLimit: '1500m', memoryRequest: '1Gi', memoryLimit: '1536Mi' },
     });
     expect(pod.containers[0].resources).toEqual({
-      requests: { cpu: '0.5', memory: '1Gi' },
+      // ephemeral-storage reserves the 256Mi /tmp emptyDir on the node.
+      requests: { cpu: '0.5', memory: '1Gi', 'ephemeral-storage': '256Mi' },
       limits: { cpu: '1500m', memory: '1536Mi' },
     });
     expect(pod.containers[0].imagePullPolicy).toBe('IfNotPresent');
