@@ -162,7 +162,7 @@ describe('simulate: the arrival-rate trigger', () => {
 
 describe('simulate: outages', () => {
   // min 1, max 20, polls every 15 s, nothing arriving; every query fails from 300 s.
-  const outage = (fallback: SimulationInput['scaling']['fallback']) =>
+  const outage = (fallback: SimulationInput['scaling']['fallback'], kedaVersion?: string) =>
     simulate({
       scaling: {
         threshold: 100,
@@ -170,6 +170,7 @@ describe('simulate: outages', () => {
         maxReplicas: 20,
         pollingIntervalSeconds: 15,
         ...(fallback !== undefined && { fallback }),
+        ...(kedaVersion !== undefined && { kedaVersion }),
       },
       workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
       traffic: { arrivals: [0] },
@@ -177,13 +178,27 @@ describe('simulate: outages', () => {
       durationSeconds: 1300,
     });
 
-  test('with fallback the count is fallback.replicas from the first failed poll, and back to min after', () => {
+  test('KEDA 2.17 (pinned): fallback only through the HPA, from the 4th failed request, within its scale-up limit', () => {
+    // HPA requests at 300, 315, 330 fail with the count at 1, 2, 3; at 345 the count 4 > failureThreshold 3
+    // and KEDA answers the fallback metric 6 × 100 = 600: ceil(600 / 100) = 6, limited to max(2 × 1, 4) = 4;
+    // at 360 max(2 × 4, 4) = 8 allows 6 (kedacore/keda v2.17 pkg/fallback/fallback.go GetMetricsWithFallback).
     const run = outage({ failureThreshold: 3, replicas: 6 });
+    expect(run.timeline.find((p) => p.t === 345)!.replicas).toBe(1);
+    expect(run.timeline.find((p) => p.t === 346)!.replicas).toBe(4);
+    expect(run.timeline.find((p) => p.t === 360)!.replicas).toBe(4);
+    expect(run.timeline.find((p) => p.t === 361)!.replicas).toBe(6);
+    expect(run.timeline.find((p) => p.t === 900)!.replicas).toBe(6);
+    // After the outage the HPA reads 0 again, but its 300 s scale-down window keeps the fallback
+    // recommendation of the last failed sync (885 s) until the 1200 s sync.
+    expect(run.timeline.find((p) => p.t === 1200)!.replicas).toBe(6);
+    expect(run.timeline.find((p) => p.t === 1201)!.replicas).toBe(1);
+  });
+
+  test('KEDA 2.16: the scale loop writes fallback.replicas from the first failed poll, and back to min after', () => {
+    const run = outage({ failureThreshold: 3, replicas: 6 }, '2.16.1');
     expect(run.timeline.find((p) => p.t === 300)!.replicas).toBe(1);
     expect(run.timeline.find((p) => p.t === 301)!.replicas).toBe(6);
     expect(run.timeline.find((p) => p.t === 900)!.replicas).toBe(6);
-    // After the outage the HPA reads 0 again, but the legacy 300 s scale-down window keeps the fallback
-    // recommendation of the last failed sync (885 s) until the 1200 s sync.
     expect(run.timeline.find((p) => p.t === 1200)!.replicas).toBe(6);
     expect(run.timeline.find((p) => p.t === 1201)!.replicas).toBe(1);
   });
