@@ -296,7 +296,8 @@ describe('invalid stack configs', () => {
       expect({ violations: error.violations, matching: matching.length > 0 }).toMatchObject({
         matching: true,
       });
-      if (c.says !== undefined) expect(matching.join('\n')).toMatch(c.says);
+      // A case without `says` pins the path only: any message of a matching violation will do.
+      expect(matching.join('\n')).toMatch(c.says ?? /./);
       expect(error.message).toContain(c.path);
       expect(error.message).not.toContain(CANARY.configToken);
       expect(run.resources).toEqual([]);

@@ -141,12 +141,19 @@ describe('ConsumerWorkload probes from the stack files', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
     require('../../infra/config/environment') as typeof import('../../infra/config/environment');
   // Environments that can be synthesized: a new one without a hand-off yet has no manifests.
-  const cases = environmentsWithHandoff().flatMap((env) =>
-    loadEnvironment(env).workloads.map((w) => [`${env}/${w.name}`, env, w] as const),
+  const workloads = environmentsWithHandoff().flatMap((env) =>
+    loadEnvironment(env).workloads.map((w) => ({ label: `${env}/${w.name}`, env, w })),
   );
+  // The workloads whose image serves HTTP (probes on), and those marked `probes: false`.
+  const withProbes = workloads.flatMap(({ label, env, w }) =>
+    w.probes === false ? [] : [[label, env, w.name, w.probes] as const],
+  );
+  const withoutProbes = workloads
+    .filter(({ w }) => w.probes === false)
+    .map(({ label, env, w }) => [label, env, w.name]);
 
-  test.each(cases)('%s: container port, probes and contract env follow the stack file', (_label, env, w) => {
-    const deployment = find(synthObjects(env), 'Deployment', w.name) as unknown as {
+  const containerOf = (env: string, name: string) => {
+    const deployment = find(synthObjects(env), 'Deployment', name) as unknown as {
       spec: {
         template: { spec: { terminationGracePeriodSeconds: number; containers: Record<string, unknown>[] } };
       };
@@ -158,25 +165,45 @@ describe('ConsumerWorkload probes from the stack files', () => {
       livenessProbe?: { httpGet: { path: string; port: number } };
       env: { name: string; value?: string }[];
     };
-    const value = (name: string) => container.env.find((e) => e.name === name)?.value;
-    expect(value(CONSUMER_ENV.shutdownGraceSeconds)).toBe(String(pod.terminationGracePeriodSeconds));
-    if (w.probes === false) {
-      expect(container.ports).toBeUndefined();
-      expect(container.readinessProbe).toBeUndefined();
-      expect(value(CONSUMER_ENV.httpPort)).toBeUndefined();
-    } else {
+    const value = (variable: string) => container.env.find((e) => e.name === variable)?.value;
+    return { pod, container, value };
+  };
+
+  test.each(workloads.map(({ label, env, w }) => [label, env, w.name]))(
+    '%s: the consumer is told its grace period',
+    (_label, env, name) => {
+      const { pod, value } = containerOf(env, name);
+      expect(value(CONSUMER_ENV.shutdownGraceSeconds)).toBe(String(pod.terminationGracePeriodSeconds));
+    },
+  );
+
+  test.each(withProbes)(
+    '%s: container port, probes and contract env follow the stack file',
+    (_label, env, name, probes) => {
+      const { container, value } = containerOf(env, name);
       expect(container.ports).toEqual([
-        expect.objectContaining({ containerPort: w.probes.port, name: 'http' }),
+        expect.objectContaining({ containerPort: probes.port, name: 'http' }),
       ]);
       expect(container.readinessProbe?.httpGet).toMatchObject({
-        path: w.probes.readinessPath,
-        port: w.probes.port,
+        path: probes.readinessPath,
+        port: probes.port,
       });
       expect(container.livenessProbe?.httpGet).toMatchObject({
-        path: w.probes.livenessPath,
-        port: w.probes.port,
+        path: probes.livenessPath,
+        port: probes.port,
       });
-      expect(value(CONSUMER_ENV.httpPort)).toBe(String(w.probes.port));
-    }
-  });
+      expect(value(CONSUMER_ENV.httpPort)).toBe(String(probes.port));
+    },
+  );
+
+  test.each(withoutProbes)(
+    '%s: probes: false, so no container port, probes or HTTP port',
+    (_label, env, name) => {
+      const { container, value } = containerOf(env, name);
+      expect(container.ports).toBeUndefined();
+      expect(container.readinessProbe).toBeUndefined();
+      expect(container.livenessProbe).toBeUndefined();
+      expect(value(CONSUMER_ENV.httpPort)).toBeUndefined();
+    },
+  );
 });

@@ -43,7 +43,7 @@ const bounds = fc
   .tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 200 }))
   .filter(([min, max]) => min <= max);
 
-/** A reconciliation outside the guard branches: current within [min, max], not the 0-with-min>0 case. */
+/** A reconciliation outside the guard branches: current within [min, max], not the 0-with-min>0 case (see guardScenario). */
 interface Scenario {
   input: HpaNormalizeInput;
   /** The proposal clamped to [min, max]. */
@@ -72,6 +72,86 @@ const scenario: fc.Arbitrary<Scenario> = fc
   })
   .filter(({ input }) => !(input.currentReplicas === 0 && input.minReplicas !== 0));
 
+/**
+ * The guard branches of reconcileAutoscaler: current above max, current below min (above 0), and 0 with
+ * min > 0 (scaling disabled). Whatever the proposal, behavior and history, the guard decides alone.
+ */
+type Guard = 'AboveMaxReplicas' | 'BelowMinReplicas' | 'ScalingDisabled';
+const guardScenario: fc.Arbitrary<{ input: HpaNormalizeInput; guard: Guard; expected: number }> = fc
+  .tuple(
+    bounds,
+    fc.constantFrom<Guard>('AboveMaxReplicas', 'BelowMinReplicas', 'ScalingDisabled'),
+    fc.integer({ min: 1, max: 300 }),
+    fc.integer({ min: 0, max: 400 }),
+    behavior,
+    fc.option(history, { nil: undefined }),
+  )
+  .filter(([[min], guard]) => guard === 'AboveMaxReplicas' || min >= (guard === 'BelowMinReplicas' ? 2 : 1))
+  .map(([[min, max], guard, offset, desired, b, state]) => {
+    const current =
+      guard === 'AboveMaxReplicas'
+        ? max + offset
+        : guard === 'BelowMinReplicas'
+          ? 1 + (offset % (min - 1))
+          : 0;
+    const expected = guard === 'AboveMaxReplicas' ? max : guard === 'BelowMinReplicas' ? min : 0;
+    const input: HpaNormalizeInput = {
+      now: NOW,
+      currentReplicas: current,
+      desiredReplicas: desired,
+      minReplicas: min,
+      maxReplicas: max,
+      behavior: b,
+      state,
+    };
+    return { input, guard, expected };
+  });
+
+describe('scaling properties: the guard branches', () => {
+  test('current > max goes to max, 0 < current < min to min, 0 with min > 0 stays: no proposal, no stabilization', () => {
+    const seen = new Set<Guard>();
+    fc.assert(
+      fc.property(guardScenario, ({ input, guard, expected }) => {
+        seen.add(guard);
+        const result = hpaNormalize(input);
+        expect({ replicas: result.replicas, reason: result.reason }).toEqual({
+          replicas: expected,
+          reason: guard,
+        });
+        expect(result.stabilizedReplicas).toBeUndefined();
+        // The recommendation history is left as it was (the first sight seeds it with the current count).
+        expect(result.state.recommendations).toEqual(
+          input.state?.recommendations ?? [{ at: NOW, replicas: input.currentReplicas }],
+        );
+      }),
+      { numRuns: 1500 },
+    );
+    expect([...seen].sort()).toEqual(['AboveMaxReplicas', 'BelowMinReplicas', 'ScalingDisabled']);
+  });
+
+  test('with behavior a guard move is recorded as a scale event, without behavior none is', () => {
+    fc.assert(
+      fc.property(
+        guardScenario.filter(({ guard }) => guard !== 'ScalingDisabled'),
+        ({ input, expected }) => {
+          const before = input.state ?? { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] };
+          const events = (s: HpaState) => s.scaleUpEvents.length + s.scaleDownEvents.length;
+          const withBehavior = hpaNormalize({ ...input, behavior: input.behavior ?? {} });
+          const change = Math.abs(expected - input.currentReplicas);
+          const recorded = [
+            ...withBehavior.state.scaleUpEvents,
+            ...withBehavior.state.scaleDownEvents,
+          ].filter((e) => e.at === NOW && e.change === change);
+          expect(recorded.length).toBeGreaterThanOrEqual(1);
+          const legacy = hpaNormalize({ ...input, behavior: undefined });
+          expect(events(legacy.state)).toBe(events(before));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('scaling properties', () => {
   test('outside the guard branches the result is always within [min, max]', () => {
     fc.assert(
@@ -93,8 +173,8 @@ describe('scaling properties', () => {
           desiredReplicas: clampedDesired,
           behavior: input.behavior ?? {},
         });
-        if (clampedDesired >= current) expect(replicas).toBeGreaterThanOrEqual(current);
-        if (clampedDesired <= current) expect(replicas).toBeLessThanOrEqual(current);
+        // It holds, or moves the way the proposal points.
+        expect([0, Math.sign(clampedDesired - current)]).toContain(Math.sign(replicas - current));
       }),
       { numRuns: 2000 },
     );
@@ -108,10 +188,11 @@ describe('scaling properties', () => {
         const current = input.currentReplicas;
         const result = hpaNormalize({ ...input, desiredReplicas: clampedDesired, behavior: undefined });
         const stabilized = result.stabilizedReplicas ?? clampedDesired;
+        const moved = Math.sign(result.replicas - current);
         expect(stabilized).toBeGreaterThanOrEqual(clampedDesired);
-        if (stabilized >= current) expect(result.replicas).toBeGreaterThanOrEqual(current);
-        if (stabilized <= current) expect(result.replicas).toBeLessThanOrEqual(current);
-        if (clampedDesired >= current) expect(result.replicas).toBeGreaterThanOrEqual(current);
+        expect([0, Math.sign(stabilized - current)]).toContain(moved);
+        // A proposal to hold or grow never shrinks.
+        expect(moved).toBeGreaterThanOrEqual(Math.min(0, Math.sign(clampedDesired - current)));
       }),
       { numRuns: 2000 },
     );

@@ -11,26 +11,33 @@ const SEED_GUIDE: SimulationScaling = { threshold: 30, minReplicas: 2, maxReplic
 
 describe('simulate: the seed guide replay', () => {
   const profile = builtInProfile('seed-replay', 1);
-  const run = simulate({
-    scaling: SEED_GUIDE,
-    workload: { messagesPerSecondPerPod: 0, startupSeconds: 5 },
-    traffic: profile.traffic,
-    durationSeconds: profile.durationSeconds,
-  });
-  const at = (t: number) => run.timeline.find((p) => p.t === t)!;
-  const drainedAt = run.timeline.find((p) => p.t > run.summary.peakAtSecond && p.backlog === 0)!.t;
+  // Run inside each test (a few ms), not at collection time, so Stryker sees which test covers what.
+  const replay = () => {
+    const run = simulate({
+      scaling: SEED_GUIDE,
+      workload: { messagesPerSecondPerPod: 0, startupSeconds: 5 },
+      traffic: profile.traffic,
+      durationSeconds: profile.durationSeconds,
+    });
+    const at = (t: number) => run.timeline.find((p) => p.t === t)!;
+    const drainedAt = run.timeline.find((p) => p.t > run.summary.peakAtSecond && p.backlog === 0)!.t;
+    return { run, at, drainedAt };
+  };
 
   test('a backlog of about 2,300 builds and an external consumer drains it within about a minute', () => {
+    const { run, drainedAt } = replay();
     expect(run.summary.peakBacklog).toBe(2300);
     expect(drainedAt - 180).toBeLessThanOrEqual(60);
   });
 
   test('replicas climb to 10 in legacy steps (×2 or +4 per sync)', () => {
+    const { run } = replay();
     const counts = [...new Set(run.timeline.map((p) => p.replicas))];
     expect(counts.slice(0, 4)).toEqual([2, 4, 8, 10]);
   });
 
   test('after the backlog reaches 0 they hold 10 through the 5-minute stabilization, then drop straight to 2', () => {
+    const { run, at, drainedAt } = replay();
     const dropAt = run.timeline.find((p) => p.t > drainedAt && p.replicas < 10)!;
     expect(dropAt.replicas).toBe(2);
     // Held for the 300 s window after the last high recommendation (which lags by the metric staleness).
@@ -144,9 +151,8 @@ describe('simulate: in-flight messages', () => {
     timing: { metricStalenessSeconds: 0 },
     durationSeconds: 600,
   };
-  const run = simulate(input);
-
   test('in flight at steady state is arrival rate × processing time, and the query counts it', () => {
+    const run = simulate(input);
     const late = run.timeline.filter((p) => p.t >= 300);
     expect(late.every((p) => p.inflight === 500)).toBe(true);
     expect(late.every((p) => p.backlog === 500)).toBe(true);
@@ -154,6 +160,7 @@ describe('simulate: in-flight messages', () => {
   });
 
   test('the HPA scales on ready + in-flight: 500 in flight over a threshold of 100 asks for 5 pods', () => {
+    const run = simulate(input);
     expect(run.timeline[run.timeline.length - 1].replicas).toBe(5);
     const instant = simulate({ ...input, workload: { ...input.workload, processingSeconds: 0 } });
     expect(instant.summary.peakReplicas).toBe(1);
@@ -161,6 +168,7 @@ describe('simulate: in-flight messages', () => {
   });
 
   test('acked messages are consumed; in-flight ones are still backlog (conservation)', () => {
+    const run = simulate(input);
     expect(run.summary.arrived).toBe(50 * 600);
     expect(run.summary.finalBacklog).toBe(500);
     expect(run.summary.consumed).toBe(50 * 600 - 500);

@@ -20,6 +20,30 @@ describe('promqlString', () => {
   });
 });
 
+describe('promqlString: every control character escaped', () => {
+  // Go escapes in a PromQL string: \n, \r, \t by name, the other C0 controls and DEL as \xNN.
+  const named: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' };
+  const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
+  const controls = [...Array.from({ length: 0x20 }, (_, code) => code), 0x7f];
+
+  test.each(
+    controls.map(
+      (code) => [code.toString(16).toUpperCase().padStart(4, '0'), named[code] ?? hex(code), code] as const,
+    ),
+  )('U+%s is written as %s', (_hex, escape, code) => {
+    expect(promqlString(`a${String.fromCharCode(code)}b`)).toBe(`"a${escape}b"`);
+  });
+
+  test.each([
+    ['space, the first printable', ' '],
+    ['tilde, the last printable ASCII', '~'],
+    ['U+0080', '\u0080'],
+    ['an astral character', '😀'],
+  ])('%s stays as it is', (_name, ch) => {
+    expect(promqlString(ch)).toBe(`"${ch}"`);
+  });
+});
+
 describe('backlogQuery', () => {
   test('sums ready and inflight of one instance, topic and group, without a by clause', () => {
     expect(backlogQuery({ instanceId: 'rmq-cn-1', topic: 'orders', consumerGroup: 'g1' })).toBe(
@@ -35,14 +59,24 @@ describe('backlogQuery', () => {
     expect(backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', clampMax: 240 })).toMatch(
       /^clamp_max\(sum\(.+\), 240\)$/,
     );
+    expect(backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', clampMax: 1 })).toBe(
+      'clamp_max(sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="t", consumer_group="g"}), 1)',
+    );
     expect(() => backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', clampMax: 0 })).toThrow(
-      /clampMax must be a positive integer/,
+      new RangeError('clampMax must be a positive integer, got 0'),
+    );
+    expect(() => backlogQuery({ instanceId: 'i', topic: 't', consumerGroup: 'g', clampMax: 2.5 })).toThrow(
+      new RangeError('clampMax must be a positive integer, got 2.5'),
     );
   });
-  test('rejects empty selectors', () => {
-    expect(() => backlogQuery({ instanceId: '', topic: 't', consumerGroup: 'g' })).toThrow(
-      /instanceId must be a non-empty string/,
-    );
+  test.each([
+    ['instanceId', { instanceId: '', topic: 't', consumerGroup: 'g' }],
+    ['topic', { instanceId: 'i', topic: '', consumerGroup: 'g' }],
+    ['consumerGroup', { instanceId: 'i', topic: 't', consumerGroup: '' }],
+    // A value that is not a string at all (untyped callers) is refused the same way, not with a TypeError.
+    ['instanceId', { instanceId: undefined as unknown as string, topic: 't', consumerGroup: 'g' }],
+  ])('rejects an empty %s', (name, input) => {
+    expect(() => backlogQuery(input)).toThrow(new RangeError(`${name} must be a non-empty string`));
   });
 });
 
@@ -55,7 +89,13 @@ describe('arrivalRateQuery', () => {
       'custom_in_total{',
     );
     expect(() => arrivalRateQuery({ instanceId: 'i', topic: 'o', metricName: 'bad-name' })).toThrow(
-      /metricName must match/,
+      new RangeError('metricName must match ^[a-zA-Z_:][a-zA-Z0-9_:]*$, got bad-name'),
+    );
+    expect(() => arrivalRateQuery({ instanceId: '', topic: 'o' })).toThrow(
+      new RangeError('instanceId must be a non-empty string'),
+    );
+    expect(() => arrivalRateQuery({ instanceId: 'i', topic: '' })).toThrow(
+      new RangeError('topic must be a non-empty string'),
     );
   });
 });

@@ -1,8 +1,15 @@
-import { loadEnvironment } from '../../infra/config/environment';
+/**
+ * The synthesized manifests of every committed environment. Two kinds of test:
+ * - generic ones iterate the stack files found (a new environment is covered without a row here) and check
+ *   relations that hold for any valid stack;
+ * - HAND_WORKED states, per committed env/workload, the numbers worked out by hand from the stack file (the
+ *   comment of each row shows the arithmetic). They never call the code under test, so a wrong formula fails.
+ * Everything is computed inside the tests, not while jest collects them (Stryker's per-test coverage).
+ */
+import * as fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { loadEnvironment, stackFilePath } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
-import { workloadThreshold } from '../../infra/config/workload-threshold';
-import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
-import { consumerShutdownSeconds } from '../../constructs/scaling';
 import {
   environmentsWithHandoff,
   find,
@@ -14,21 +21,333 @@ import {
 // Every environment that can be synthesized: a new one without a hand-off yet is left to tests/synth/cli.test.ts.
 const environments = environmentsWithHandoff();
 
-describe.each(environments)('manifests of %s', (environment) => {
-  const spec = loadEnvironment(environment);
-  const handoff = loadHandoff(environment);
-  const objects = synthObjects(environment);
+/** Workload names of a stack file, read without the loader (the loader is code under test). */
+function workloadNames(environment: string): string[] {
+  const document = parseYaml(fs.readFileSync(stackFilePath(environment), 'utf8')) as {
+    config: Record<string, { name: string }[]>;
+  };
+  return document.config['apsaramq-keda:workloads'].map((w) => w.name);
+}
 
+interface Expected {
+  /** Backlog trigger: threshold and activationThreshold as the ScaledObject strings them. */
+  readonly threshold: string;
+  readonly activationThreshold: string;
+  /** The complete backlog query. */
+  readonly query: string;
+  readonly minReplicaCount: number;
+  readonly maxReplicaCount: number;
+  readonly pollingInterval: number;
+  readonly cooldownPeriod: number;
+  readonly fallback:
+    { failureThreshold: number; replicas: number; behavior: 'currentReplicasIfHigher' } | undefined;
+  readonly arrivalRate: { query: string; threshold: string } | undefined;
+  readonly authModes: 'custom' | 'basic';
+  readonly terminationGracePeriodSeconds: number;
+  readonly podDisruptionBudget: boolean;
+  /** The HTTP probes' port and paths (readiness, liveness), or none for an image without HTTP. */
+  readonly probes: { port: number; readinessPath: string; livenessPath: string } | undefined;
+  readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
+  readonly behavior: boolean;
+}
+
+const METRICS = '__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages"';
+// ephemeral-storage: the 256Mi /tmp emptyDir reserved on the node.
+const DEFAULT_RESOURCES = {
+  requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+/**
+ * Worked by hand from stacks/Pulumi.<env>.yaml and stacks/<env>.outputs.json. Rules applied:
+ * threshold = floor(messagesPerSecondPerPod × targetDrainSeconds); queue-based: maxReplicaCount =
+ * min(maxReplicas, queueCount) and the query clamped at that × threshold; fallback default failureThreshold
+ * 3 and replicas max(min, 1, ceil(max / 2)), behavior currentReplicasIfHigher (KEDA 2.17); a PDB when min >= 2;
+ * arrival-rate threshold = messagesPerSecondPerPod × targetUtilization; defaults polling 30 s, cooldown 300 s;
+ * min 0: the query falls back to the topic's arrivals, `<group> or sum(increase(rocketmq_messages_in_total
+ * {instance_id, topic}[5m]))`; grace period (constructs/scaling/consumer-shutdown.ts) = ceil(receive wait 30
+ * + request timeout 3 + held 10 / messagesPerSecondPerPod + maxProcessingSeconds + request timeout 3 + margin 5)
+ * = ceil(41 + 10 / rate + maxProcessing); probes: port 8080, /readyz, /livez unless `probes: false`.
+ */
+const SAMPLE_APP_PROBES = { port: 8080, readinessPath: '/readyz', livenessPath: '/livez' } as const;
+const HAND_WORKED: Record<string, Record<string, Expected>> = {
+  dev: {
+    // 20 msg/s × 60 s = 1200; activation 0 (min 0); min 0, max 5, so the arrival fallback; fallback
+    // ceil(5 / 2) = 3; grace ceil(41 + 10 / 20 + 20) = ceil(61.5) = 62.
+    'order-fulfilment': {
+      threshold: '1200',
+      activationThreshold: '0',
+      query:
+        `sum({${METRICS}, instance_id="rmq-cn-fakedev0000", topic="orders", consumer_group="order-fulfilment"})` +
+        ' or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m]))',
+      minReplicaCount: 0,
+      maxReplicaCount: 5,
+      pollingInterval: 15,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: undefined,
+      authModes: 'custom',
+      terminationGracePeriodSeconds: 62,
+      podDisruptionBudget: false,
+      probes: SAMPLE_APP_PROBES,
+      resources: DEFAULT_RESOURCES,
+      behavior: false,
+    },
+  },
+  staging: {
+    // 40 msg/s × 60 s = 2400; min 1, max 10; fallback ceil(10 / 2) = 5; rate 40 × 0.8 = 32;
+    // grace ceil(41 + 10 / 40 + 20) = ceil(61.25) = 62.
+    'order-fulfilment': {
+      threshold: '2400',
+      activationThreshold: '10',
+      query: `sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="orders", consumer_group="order-fulfilment"})`,
+      minReplicaCount: 1,
+      maxReplicaCount: 10,
+      pollingInterval: 30,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 5, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: {
+        query:
+          'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="orders"}[1m]))',
+        threshold: '32',
+      },
+      authModes: 'basic',
+      terminationGracePeriodSeconds: 62,
+      podDisruptionBudget: false,
+      probes: SAMPLE_APP_PROBES,
+      resources: DEFAULT_RESOURCES,
+      behavior: false,
+    },
+    // Queue-based, 8 queues: 15 msg/s × 120 s = 1800; max min(8, 8) = 8; clamp 8 × 1800 = 14400;
+    // fallback ceil(8 / 2) = 4; grace ceil(41 + 10 / 15 + 45) = ceil(86.67) = 87; probes: false (4.x image).
+    'legacy-billing': {
+      threshold: '1800',
+      activationThreshold: '0',
+      query: `clamp_max(sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="order-events", consumer_group="legacy-billing"}), 14400)`,
+      minReplicaCount: 1,
+      maxReplicaCount: 8,
+      pollingInterval: 30,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: undefined,
+      authModes: 'basic',
+      terminationGracePeriodSeconds: 87,
+      podDisruptionBudget: false,
+      probes: undefined,
+      resources: DEFAULT_RESOURCES,
+      behavior: false,
+    },
+  },
+  prod: {
+    // 50 msg/s × 60 s = 3000; min 3, max 40; fallback as written (3, 10); rate 50 × 0.75 = 37.5;
+    // grace ceil(41 + 10 / 50 + 30) = ceil(71.2) = 72; PDB (min 3 >= 2).
+    'order-fulfilment': {
+      threshold: '3000',
+      activationThreshold: '0',
+      query: `sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})`,
+      minReplicaCount: 3,
+      maxReplicaCount: 40,
+      pollingInterval: 15,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 10, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: {
+        query: 'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m]))',
+        threshold: '37.5',
+      },
+      authModes: 'custom',
+      terminationGracePeriodSeconds: 72,
+      podDisruptionBudget: true,
+      probes: SAMPLE_APP_PROBES,
+      resources: {
+        requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '256Mi' },
+        limits: { cpu: '2', memory: '1Gi' },
+      },
+      behavior: true,
+    },
+    // 200 msg/s × 600 s = 120000; min 2, max 6; fallback max(2, 1, ceil(6 / 2)) = 3;
+    // grace ceil(41 + 10 / 200 + 10) = ceil(51.05) = 52.
+    'order-analytics': {
+      threshold: '120000',
+      activationThreshold: '0',
+      query: `sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-analytics"})`,
+      minReplicaCount: 2,
+      maxReplicaCount: 6,
+      pollingInterval: 30,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: undefined,
+      authModes: 'custom',
+      terminationGracePeriodSeconds: 52,
+      podDisruptionBudget: true,
+      probes: SAMPLE_APP_PROBES,
+      resources: DEFAULT_RESOURCES,
+      behavior: false,
+    },
+    // Queue-based, 16 queues: 30 msg/s × 120 s = 3600; max min(16, 16) = 16; clamp 16 × 3600 = 57600;
+    // fallback ceil(16 / 2) = 8; grace ceil(41 + 10 / 30 + 60) = ceil(101.33) = 102.
+    'payment-ledger': {
+      threshold: '3600',
+      activationThreshold: '0',
+      query: `clamp_max(sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="payments", consumer_group="payment-ledger"}), 57600)`,
+      minReplicaCount: 2,
+      maxReplicaCount: 16,
+      pollingInterval: 30,
+      cooldownPeriod: 300,
+      fallback: { failureThreshold: 3, replicas: 8, behavior: 'currentReplicasIfHigher' },
+      arrivalRate: undefined,
+      authModes: 'custom',
+      terminationGracePeriodSeconds: 102,
+      podDisruptionBudget: true,
+      probes: SAMPLE_APP_PROBES,
+      resources: DEFAULT_RESOURCES,
+      behavior: false,
+    },
+  },
+};
+
+const scaledObject = (environment: string, name: string): ScaledObjectView =>
+  find(synthObjects(environment), 'ScaledObject', name) as unknown as ScaledObjectView;
+const podSpec = (environment: string, name: string) =>
+  (find(synthObjects(environment), 'Deployment', name) as unknown as DeploymentView).spec.template.spec;
+
+test('every hand-worked row names a committed environment and one of its workloads', () => {
+  const rows = Object.entries(HAND_WORKED).flatMap(([env, workloads]) =>
+    Object.keys(workloads).map((name) => `${env}/${name}`),
+  );
+  const committed = environments.flatMap((env) => workloadNames(env).map((name) => `${env}/${name}`));
+  expect(rows.filter((row) => !committed.includes(row))).toEqual([]);
+});
+
+const rows = Object.entries(HAND_WORKED).flatMap(([env, workloads]) =>
+  Object.entries(workloads).map(([name, expected]) => [`${env}/${name}`, env, name, expected] as const),
+);
+
+describe.each(rows)('hand-worked %s', (_row, env, name, expected) => {
+  test('backlog trigger: threshold, activation and the complete query', () => {
+    const backlog = scaledObject(env, name).spec.triggers.find((t) => t.name === 'backlog');
+    expect(backlog).toMatchObject({
+      type: 'prometheus',
+      metricType: 'AverageValue',
+      metadata: {
+        threshold: expected.threshold,
+        activationThreshold: expected.activationThreshold,
+        query: expected.query,
+        authModes: expected.authModes,
+        // An empty result is an error, not 0 (KEDA 2.17 pkg/scalers/prometheus_scaler.go ExecutePromQuery).
+        ignoreNullValues: 'false',
+      },
+    });
+  });
+
+  test('replica bounds, polling, cooldown and fallback', () => {
+    const spec = scaledObject(env, name).spec;
+    expect({
+      minReplicaCount: spec.minReplicaCount,
+      maxReplicaCount: spec.maxReplicaCount,
+      pollingInterval: spec.pollingInterval,
+      cooldownPeriod: spec.cooldownPeriod,
+      fallback: spec.fallback,
+      idleReplicaCount: spec.idleReplicaCount,
+    }).toEqual({
+      minReplicaCount: expected.minReplicaCount,
+      maxReplicaCount: expected.maxReplicaCount,
+      pollingInterval: expected.pollingInterval,
+      cooldownPeriod: expected.cooldownPeriod,
+      fallback: expected.fallback,
+      idleReplicaCount: undefined,
+    });
+  });
+
+  test('the arrival-rate trigger: its query and threshold, or none', () => {
+    const rate = scaledObject(env, name).spec.triggers.find((t) => t.name === 'arrival-rate');
+    expect(rate && { query: rate.metadata.query, threshold: rate.metadata.threshold }).toEqual(
+      expected.arrivalRate,
+    );
+  });
+
+  test('termination grace period, resources and the PodDisruptionBudget', () => {
+    const pod = podSpec(env, name);
+    expect(pod.terminationGracePeriodSeconds).toBe(expected.terminationGracePeriodSeconds);
+    expect(pod.containers[0].resources).toEqual(expected.resources);
+    const pdb = synthObjects(env).find(
+      (o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name,
+    ) as { spec: Record<string, unknown> } | undefined;
+    // maxUnavailable 1; AlwaysAllow: a crash-looping pod never blocks a node drain.
+    const pdbSpec = pdb && {
+      maxUnavailable: pdb.spec.maxUnavailable,
+      unhealthyPodEvictionPolicy: pdb.spec.unhealthyPodEvictionPolicy,
+    };
+    expect(pdbSpec).toEqual(
+      expected.podDisruptionBudget
+        ? { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' }
+        : undefined,
+    );
+  });
+
+  test('the HTTP probes and the container port, or none', () => {
+    const container = podSpec(env, name).containers[0] as unknown as {
+      ports?: { containerPort: number; name: string }[];
+      readinessProbe?: { httpGet: { path: string; port: number } };
+      livenessProbe?: { httpGet: { path: string; port: number } };
+    };
+    expect({
+      ports: container.ports?.map((p) => ({ containerPort: p.containerPort, name: p.name })),
+      readiness: container.readinessProbe?.httpGet,
+      liveness: container.livenessProbe?.httpGet,
+    }).toEqual({
+      ports: expected.probes && [{ containerPort: expected.probes.port, name: 'http' }],
+      readiness: expected.probes && {
+        path: expected.probes.readinessPath,
+        port: expected.probes.port,
+        scheme: 'HTTP',
+      },
+      liveness: expected.probes && {
+        path: expected.probes.livenessPath,
+        port: expected.probes.port,
+        scheme: 'HTTP',
+      },
+    });
+  });
+
+  test('an HPA behavior exactly when the stack writes one', () => {
+    expect(scaledObject(env, name).spec.advanced !== undefined).toBe(expected.behavior);
+  });
+});
+
+test('prod/order-fulfilment: the behavior as the stack file writes it, keys in API order', () => {
+  expect(scaledObject('prod', 'order-fulfilment').spec.advanced).toEqual({
+    horizontalPodAutoscalerConfig: {
+      behavior: {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Pods', value: 8, periodSeconds: 15 },
+          ],
+        },
+        scaleDown: {
+          stabilizationWindowSeconds: 300,
+          selectPolicy: 'Max',
+          policies: [{ type: 'Percent', value: 20, periodSeconds: 60 }],
+        },
+      },
+    },
+  });
+});
+
+describe.each(environments)('manifests of %s', (environment) => {
   test('match the reviewed snapshot', () => {
-    expect(objects).toMatchSnapshot();
+    expect(synthObjects(environment)).toMatchSnapshot();
   });
 
   test('never contain a Secret object', () => {
-    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect(synthObjects(environment).filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test('put every object in the environment namespace with the recommended labels', () => {
-    for (const o of objects) {
+    const spec = loadEnvironment(environment);
+    for (const o of synthObjects(environment)) {
       expect(o.metadata.namespace).toBe(spec.kubernetes.namespace);
       expect(o.metadata.labels).toMatchObject({
         'app.kubernetes.io/part-of': 'apsaramq-keda',
@@ -37,149 +356,98 @@ describe.each(environments)('manifests of %s', (environment) => {
     }
   });
 
-  describe.each(spec.workloads.map((w) => [w.name, w] as const))('workload %s', (name, w) => {
-    const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
-    const deployment = find(objects, 'Deployment', name) as unknown as DeploymentView;
-    const podSpec = deployment.spec.template.spec;
-    const container = podSpec.containers[0];
-    const queueBased = w.loadBalancing === 'queue';
-    const threshold = workloadThreshold(w);
+  describe.each(workloadNames(environment))('workload %s', (name) => {
+    const workload = () => loadEnvironment(environment).workloads.find((w) => w.name === name)!;
 
-    test('the backlog trigger runs the one-series query with the derived threshold', () => {
-      const backlog = scaled.spec.triggers.find((t) => t.name === 'backlog')!;
-      expect(backlog.type).toBe('prometheus');
-      expect(backlog.metricType).toBe('AverageValue');
+    test('the backlog trigger runs one exact-match query of its instance, topic and group, without a by', () => {
+      const w = workload();
+      const handoff = loadHandoff(environment);
+      const backlog = scaledObject(environment, name).spec.triggers.find((t) => t.name === 'backlog')!;
       expect(backlog.metadata.serverAddress).toBe(handoff.prometheus.serverAddress);
-      expect(backlog.metadata.threshold).toBe(String(threshold));
-      expect(backlog.metadata.activationThreshold).toBe(String(w.scaling.activationThreshold));
-      expect(backlog.metadata.query).toBe(
-        backlogQuery({
-          instanceId: handoff.instanceId,
-          topic: w.topic,
-          consumerGroup: w.consumerGroup,
-          ...(queueBased && { clampMax: w.maxReplicas * threshold }),
-          // A workload that can sit at zero falls back to the topic's arrivals when the group has no series.
-          ...((w.minReplicas === 0 || w.idleReplicaCount === 0) && {
-            whenGroupAbsent: {
-              arrivalMetricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
-            },
-          }),
-        }),
-      );
-      if (w.minReplicas === 0) {
-        expect(backlog.metadata.query).toContain(' or sum(increase(rocketmq_messages_in_total{');
-      }
       expect(backlog.metadata.query).not.toMatch(/\bby\b/);
-      expect(backlog.metadata.query).toContain(`consumer_group="${w.consumerGroup}"`);
+      // Exact-match label selectors: the only regex matcher picks the two metric names.
+      expect(backlog.metadata.query.match(/\w+=~/g)).toEqual(['__name__=~']);
+      expect(backlog.metadata.query).toContain(
+        `instance_id="${handoff.instanceId}", topic="${w.topic}", consumer_group="${w.consumerGroup}"})`,
+      );
+      expect(Number(backlog.metadata.threshold)).toBeGreaterThan(0);
     });
 
-    test('a missing backlog series is an error, and the fallback never scales in (KEDA 2.17+)', () => {
+    test('a missing backlog series is an error, and a fallback never scales in (KEDA 2.17+)', () => {
       // Source: kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery (ignoreNullValues default true
       // reads an empty result as 0); pkg/fallback/fallback.go doFallback (currentReplicasIfHigher).
-      const backlog = scaled.spec.triggers.find((t) => t.name === 'backlog')!;
-      expect(backlog.metadata.ignoreNullValues).toBe('false');
-      const fallback = (scaled.spec as { fallback?: Record<string, unknown> }).fallback;
-      if (w.scaling.fallback === false) expect(fallback).toBeUndefined();
-      else {
-        expect(fallback?.behavior).toBe('currentReplicasIfHigher');
-        expect(fallback?.replicas).toBeLessThanOrEqual(scaled.spec.maxReplicaCount);
-      }
+      const spec = scaledObject(environment, name).spec as ScaledObjectView['spec'] & {
+        fallback?: { behavior?: string };
+      };
+      expect(spec.triggers.find((t) => t.name === 'backlog')!.metadata.ignoreNullValues).toBe('false');
+      expect(spec.fallback === undefined ? 'no fallback' : spec.fallback.behavior).toBe(
+        workload().scaling.fallback === false ? 'no fallback' : 'currentReplicasIfHigher',
+      );
     });
 
     test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
-      const authName = `${name}-prometheus`;
-      for (const trigger of scaled.spec.triggers) {
-        expect(trigger.authenticationRef).toEqual({ name: authName });
-        expect(trigger.metadata.authModes).toBe(spec.prometheus.auth === 'token' ? 'custom' : 'basic');
-      }
-      const auth = find(objects, 'TriggerAuthentication', authName) as unknown as {
+      const objects = synthObjects(environment);
+      const handoff = loadHandoff(environment);
+      const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
+      const refs = scaled.spec.triggers.map((t) => t.authenticationRef.name);
+      expect(new Set(refs).size).toBe(1);
+      const auth = find(objects, 'TriggerAuthentication', refs[0]) as unknown as {
         spec: { secretTargetRef: { parameter: string; name: string; key: string }[] };
       };
-      const parameters =
-        spec.prometheus.auth === 'token' ? ['customAuthHeader', 'customAuthValue'] : ['username', 'password'];
+      const parameters = { custom: ['customAuthHeader', 'customAuthValue'], basic: ['username', 'password'] };
+      const mode = scaled.spec.triggers[0].metadata.authModes as 'custom' | 'basic';
+      expect(mode).toBe(handoff.prometheus.auth === 'token' ? 'custom' : 'basic');
       expect(auth.spec.secretTargetRef).toEqual(
-        parameters.map((p) => ({ parameter: p, key: p, name: handoff.prometheus.secretName })),
+        parameters[mode].map((p) => ({ parameter: p, key: p, name: handoff.prometheus.secretName })),
       );
     });
 
-    test('replica bounds, timing and fallback follow the environment', () => {
-      expect(scaled.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name });
-      expect(scaled.spec.minReplicaCount).toBe(w.minReplicas);
-      expect(scaled.spec.maxReplicaCount).toBe(
-        queueBased ? Math.min(w.maxReplicas, w.queueCount!) : w.maxReplicas,
-      );
-      expect(scaled.spec.pollingInterval).toBe(w.scaling.pollingIntervalSeconds);
-      expect(scaled.spec.cooldownPeriod).toBe(w.scaling.cooldownPeriodSeconds);
-      if (w.scaling.fallback === false) expect(scaled.spec.fallback).toBeUndefined();
-      else {
-        expect(scaled.spec.fallback?.failureThreshold).toBe(w.scaling.fallback.failureThreshold);
-        const replicas = scaled.spec.fallback!.replicas;
-        expect(replicas).toBeGreaterThanOrEqual(Math.max(w.minReplicas, 1));
-        expect(replicas).toBeLessThanOrEqual(w.maxReplicas);
-        if (w.scaling.fallback.replicas !== undefined) expect(replicas).toBe(w.scaling.fallback.replicas);
-      }
-      if (w.scaling.behavior === undefined) expect(scaled.spec.advanced).toBeUndefined();
-      else expect(scaled.spec.advanced?.horizontalPodAutoscalerConfig.behavior).toEqual(w.scaling.behavior);
-    });
-
-    test('the arrival-rate trigger appears exactly when configured', () => {
-      const rate = scaled.spec.triggers.find((t) => t.name === 'arrival-rate');
-      if (w.scaling.scaleOnArrivalRate === undefined) {
-        expect(rate).toBeUndefined();
-        return;
-      }
-      expect(rate?.metadata.query).toBe(
-        `sum(rate(${w.scaling.scaleOnArrivalRate.metricName}{instance_id="${handoff.instanceId}", topic="${w.topic}"}[1m]))`,
-      );
-      expect(Number(rate?.metadata.threshold)).toBeCloseTo(
-        w.messagesPerSecondPerPod * w.scaling.scaleOnArrivalRate.targetUtilization,
-        9,
-      );
+    test('replica bounds and fallback stay within what the stack allows', () => {
+      const w = workload();
+      const spec = scaledObject(environment, name).spec;
+      expect(spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name });
+      expect(spec.minReplicaCount).toBe(w.minReplicas);
+      expect(spec.maxReplicaCount).toBeLessThanOrEqual(Math.min(w.maxReplicas, w.queueCount ?? Infinity));
+      expect(spec.fallback === undefined).toBe(w.scaling.fallback === false);
+      const replicas = spec.fallback?.replicas ?? Math.max(w.minReplicas, 1);
+      expect(replicas).toBeGreaterThanOrEqual(Math.max(w.minReplicas, 1));
+      expect(replicas).toBeLessThanOrEqual(spec.maxReplicaCount);
     });
 
     test('the Deployment leaves replicas to KEDA and runs locked down', () => {
+      const w = workload();
+      const deployment = find(synthObjects(environment), 'Deployment', name) as unknown as DeploymentView;
+      const pod = deployment.spec.template.spec;
       expect(deployment.spec.replicas).toBeUndefined();
-      expect(podSpec.automountServiceAccountToken).toBe(false);
-      expect(podSpec.serviceAccountName).toBe(name);
-      expect(podSpec.securityContext).toMatchObject({
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toBe(name);
+      expect(pod.securityContext).toMatchObject({
         runAsNonRoot: true,
         seccompProfile: { type: 'RuntimeDefault' },
       });
-      expect(container.securityContext).toMatchObject({
+      expect(pod.containers[0].securityContext).toMatchObject({
         runAsNonRoot: true,
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
         privileged: false,
         capabilities: { drop: ['ALL'] },
       });
-      expect(container.image).toBe(w.image);
-      expect(container.resources).toEqual({
-        requests: {
-          cpu: w.resources.cpuRequest,
-          memory: w.resources.memoryRequest,
-          'ephemeral-storage': '256Mi',
-        },
-        limits: { cpu: w.resources.cpuLimit, memory: w.resources.memoryLimit },
-      });
-      expect(podSpec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual([
+      expect(pod.containers[0].image).toBe(w.image);
+      expect(pod.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual([
         'topology.kubernetes.io/zone',
         'kubernetes.io/hostname',
       ]);
     });
 
-    test('scale-in lets in-flight messages finish: grace period covers the receive wait and max processing', () => {
-      expect(podSpec.terminationGracePeriodSeconds).toBe(
-        consumerShutdownSeconds({
-          maxProcessingSeconds: w.maxProcessingSeconds,
-          messagesPerSecondPerPod: w.messagesPerSecondPerPod,
-        }),
+    test('scale-in lets in-flight messages finish: grace covers the 30 s receive wait, 3 s timeout and max processing', () => {
+      // apache/rocketmq-clients nodejs SimpleConsumer awaitDuration 30 s + BaseClient requestTimeout 3 s.
+      expect(podSpec(environment, name).terminationGracePeriodSeconds).toBeGreaterThan(
+        33 + workload().maxProcessingSeconds,
       );
-      // The client's 30 s receive long-poll plus its 3 s request timeout come before the work it holds.
-      expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThan(33 + w.maxProcessingSeconds);
     });
 
     test('a rollout never cuts capacity, /tmp is bounded and reserved, spreading counts one ReplicaSet', () => {
-      const deployment = find(objects, 'Deployment', name) as unknown as {
+      const deployment = find(synthObjects(environment), 'Deployment', name) as unknown as {
         spec: { strategy: unknown; template: { spec: { volumes: unknown[] } } };
       };
       expect(deployment.spec.strategy).toEqual({
@@ -189,13 +457,15 @@ describe.each(environments)('manifests of %s', (environment) => {
       expect(deployment.spec.template.spec.volumes).toEqual([
         { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
       ]);
-      for (const constraint of podSpec.topologySpreadConstraints as { matchLabelKeys?: string[] }[]) {
-        expect(constraint.matchLabelKeys).toEqual(['pod-template-hash']);
-      }
+      expect(podSpec(environment, name).containers[0].resources.requests['ephemeral-storage']).toBe('256Mi');
+      const spread = podSpec(environment, name).topologySpreadConstraints as { matchLabelKeys?: string[] }[];
+      expect(spread.map((c) => c.matchLabelKeys)).toEqual(spread.map(() => ['pod-template-hash']));
     });
 
     test('credentials come from the Secret by reference, connection settings as values', () => {
-      const env = Object.fromEntries(container.env.map((e) => [e.name, e]));
+      const w = workload();
+      const handoff = loadHandoff(environment);
+      const env = Object.fromEntries(podSpec(environment, name).containers[0].env.map((e) => [e.name, e]));
       const secretName = handoff.workloads.find((h) => h.name === name)!.credentialsSecretName;
       expect(env.ROCKETMQ_USERNAME?.valueFrom?.secretKeyRef).toEqual({ name: secretName, key: 'username' });
       expect(env.ROCKETMQ_PASSWORD?.valueFrom?.secretKeyRef).toEqual({ name: secretName, key: 'password' });
@@ -204,21 +474,11 @@ describe.each(environments)('manifests of %s', (environment) => {
       expect(env.ROCKETMQ_TOPIC?.value).toBe(w.topic);
       expect(env.ROCKETMQ_CONSUMER_GROUP?.value).toBe(w.consumerGroup);
     });
-
-    test('a PodDisruptionBudget exists exactly when min >= 2', () => {
-      const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name);
-      // unhealthyPodEvictionPolicy AlwaysAllow: a crash-looping pod never blocks a node drain.
-      if (w.minReplicas >= 2)
-        expect(pdb).toMatchObject({ spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
-      else expect(pdb).toBeUndefined();
-    });
   });
 });
 
 test('prod: two groups on one topic get two queries that differ only in consumer_group', () => {
-  const objects = synthObjects('prod');
-  const query = (name: string): string =>
-    (find(objects, 'ScaledObject', name) as unknown as ScaledObjectView).spec.triggers[0].metadata.query;
+  const query = (name: string): string => scaledObject('prod', name).spec.triggers[0].metadata.query;
   expect(query('order-fulfilment').replace('order-fulfilment', 'X')).toBe(
     query('order-analytics').replace('order-analytics', 'X'),
   );
