@@ -115,7 +115,10 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       const started = Date.now();
       for (let i = 0; i < CONSUMERS; i += 1) {
         consumers.push(
-          startProcess(TSX, [MAIN, 'consumer'], {
+          // node with tsx's loader in-process, not the tsx CLI: the CLI's parent relays SIGTERM and SIGKILLs the
+          // child when it does not confirm within 30 ms (tsx dist/cli.mjs relaySignals), which a loaded machine
+          // misses, so the drain under test would be cut short. The image runs plain node, exec form, too.
+          startProcess(process.execPath, ['--import', 'tsx', MAIN, 'consumer'], {
             cwd: ROOT,
             env: {
               ...process.env,
