@@ -62,7 +62,7 @@ describe('cdk8s synth (the plain cdk8s CLI)', () => {
     expect(tree(dist)).toEqual({ 'dev/kept.yaml': 'kept' });
   });
 
-  test('on valid input publishes into dist/ what npm run synth writes, without upgrade-check noise', () => {
+  test('on valid input publishes into dist/ what npm run synth writes (upgrade check off, as .ci/run sets it)', () => {
     const viaCdk8s = tmp();
     const viaNpm = tmp();
     const result = run(CDK8S, ['synth', '--output', tmp()], {
