@@ -17,3 +17,4 @@ export * from './recommend';
 export * from './phases';
 export * from './scale-events';
 export * from './consumer-shutdown';
+export { DRAINED_EPSILON } from './message-ledger';
