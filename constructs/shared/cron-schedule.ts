@@ -230,32 +230,33 @@ export interface ActiveWindow {
 }
 
 /**
- * When the trigger is active within [fromMs, toMs), as KEDA decides it: at t it is active unless the next start
- * after t comes strictly before the next end after t (cron_scaler.go GetMetricsAndActivity: Next is strictly
- * after now, so its "same day" branch is never true and the other one always is). So the state on
- * [previous occurrence, next occurrence) is that of the next one: active before an end (also an end at the
- * same instant as a start), inactive before a start. The schedule must be valid.
+ * The first window of activity that opens at or after fromMs, as KEDA decides activity: at t it is active unless the
+ * next start after t comes strictly before the next end after t (cron_scaler.go GetMetricsAndActivity: Next is
+ * strictly after now, so its "same day" branch is never true and the other one always is). So the state on
+ * [one occurrence, the next) is that of the next one: a window opens at a start followed by an end, and lasts
+ * through every end before the next start. Undefined when none opens within robfig's look-ahead. The schedule
+ * must be valid.
  */
-export function cronActiveWindows(schedule: CronSchedule, fromMs: number, toMs: number): ActiveWindow[] {
-  const { timezone } = schedule;
-  const events = new Map<number, 'start' | 'end'>();
-  for (const t of occurrences(schedule.start, timezone, fromMs, toMs)) events.set(t, 'start');
-  for (const t of occurrences(schedule.end, timezone, fromMs, toMs)) events.set(t, 'end');
-  const inRange = [...events.keys()].filter((t) => t < toMs).sort((a, b) => a - b);
-  // The state of the last segment is that of the first occurrence at or after toMs.
-  const nextStart = nextOccurrence(schedule.start, timezone, Math.max(fromMs, toMs - 1));
-  const nextEnd = nextOccurrence(schedule.end, timezone, Math.max(fromMs, toMs - 1));
-  const finalActive = nextEnd !== undefined && (nextStart === undefined || nextEnd <= nextStart);
-  const windows: ActiveWindow[] = [];
-  const bounds = [fromMs, ...inRange, toMs];
-  for (let i = 0; i + 1 < bounds.length; i += 1) {
-    const [from, to] = [bounds[i], bounds[i + 1]];
-    const active = i + 1 < bounds.length - 1 ? events.get(to) === 'end' : finalActive;
-    if (!active || to <= from) continue;
-    const last = windows[windows.length - 1];
-    if (last !== undefined && last.toMs === from)
-      windows[windows.length - 1] = { fromMs: last.fromMs, toMs: to };
-    else windows.push({ fromMs: from, toMs: to });
+export function firstActiveWindow(schedule: CronSchedule, fromMs: number): ActiveWindow | undefined {
+  const { timezone, start, end } = schedule;
+  let from = nextOccurrence(start, timezone, fromMs - 1);
+  // A start followed by another start before any end opens nothing; skip to the next (bounded: a start every
+  // minute for a day at most is looked at).
+  for (let i = 0; from !== undefined && i < 1440; i += 1) {
+    const nextStart = nextOccurrence(start, timezone, from);
+    let to = nextOccurrence(end, timezone, from);
+    if (to !== undefined && (nextStart === undefined || to <= nextStart)) {
+      for (
+        let more = nextOccurrence(end, timezone, to);
+        more !== undefined;
+        more = nextOccurrence(end, timezone, to)
+      ) {
+        if (nextStart !== undefined && more >= nextStart) break;
+        to = more;
+      }
+      return { fromMs: from, toMs: to };
+    }
+    from = nextStart;
   }
-  return windows;
+  return undefined;
 }
