@@ -98,7 +98,12 @@ export class ProfileParseError extends Error {
  * seconds strictly increasing from 0, rates >= 0 in messages/s, each holding until the next line. The profile
  * lasts until the last line's second + 60 s; more than a week is refused.
  */
-export function parseCsvProfile(text: string, source: string): TrafficProfile {
+export function parseCsvProfile(
+  text: string,
+  source: string,
+  /** Name the description uses, e.g. the file's base name, so no machine path reaches a chart. @default source */
+  label = source,
+): TrafficProfile {
   const arrivals: { fromSecond: number; ratePerSecond: number }[] = [];
   const drain: { fromSecond: number; ratePerSecond: number }[] = [];
   let previous = -1;
@@ -155,7 +160,7 @@ export function parseCsvProfile(text: string, source: string): TrafficProfile {
   if (arrivals.length === 0) throw new ProfileParseError(source, 1, 1, 'no data rows');
   return {
     name: source,
-    description: `${arrivals.length} rows from ${source}`,
+    description: `${arrivals.length} rows from ${label}`,
     durationSeconds: previous + 60,
     traffic: { arrivals, ...(drain.length > 0 && { externalDrain: drain }) },
     podsConsumeNothing: false,

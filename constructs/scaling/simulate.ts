@@ -4,6 +4,8 @@ import { hpaNormalize } from './hpa-normalize';
 import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
 import { DEFAULT_KEDA_VERSION, fallbackMetricReplicas, kedaFallbackMode } from './keda-version';
 import { MessageLedger } from './message-ledger';
+import { DEFAULT_DOWNSCALE_STABILIZATION_SECONDS } from './hpa-behavior';
+import { ScaleEventLog } from './scale-events';
 import { validate } from './simulate-validate';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
@@ -83,7 +85,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
   const ignoreNullValues = scaling.ignoreNullValues ?? true;
   let replicaSeconds = 0;
-  let scaleEvents = 0;
+  // Flaps are counted against the down-stabilization window the config has.
+  const scaleLog = new ScaleEventLog(
+    scaling.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_DOWNSCALE_STABILIZATION_SECONDS,
+  );
   let maxSpec = specReplicas;
   const timeline: TimelinePoint[] = [];
   // The manifests clamp a queue-based query at maxReplicaCount × threshold (constructs/k8s/backlog-scaler.ts).
@@ -168,7 +173,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
   const resize = (target: number, t: number): void => {
     if (target === specReplicas) return;
-    scaleEvents += 1;
+    scaleLog.record(t, specReplicas, target);
     if (target > specReplicas) {
       for (let i = specReplicas; i < target; i += 1) pods.push({ readyAt: t + startup });
     } else {
@@ -299,5 +304,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     });
   }
 
-  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, peakReplicas: maxSpec }) };
+  return {
+    timeline,
+    summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas: maxSpec }),
+  };
 }

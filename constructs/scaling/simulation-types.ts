@@ -177,13 +177,23 @@ export interface SimulationSummary {
   readonly peakAtSecond: number;
   /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
   readonly drainSecondsAfterPeak: number | null;
+  /** Longest wait; a message still waiting at the end counts with its age so far (a lower bound then). */
   readonly maxWaitSeconds: number;
+  /** 99th percentile wait, still-waiting messages counted with their age so far (a lower bound then). */
   readonly p99WaitSeconds: number;
+  /** Messages not yet fetched at the end (in flight excluded). */
+  readonly waitingAtEnd: number;
+  /** Age at the end of the oldest message not yet fetched; 0 when fewer than DRAINED_EPSILON wait. */
+  readonly oldestWaitingSeconds: number;
   readonly replicaSeconds: number;
   /** Seconds during which the oldest waiting message is older than the drain target. */
   readonly secondsOverDrainTarget: number;
   /** Writes of a new replica count, by KEDA or the HPA. */
   readonly scaleEvents: number;
+  /** Scale-ups that undo a scale-down within the down-stabilization window (flaps; see ScaleEventLog). */
+  readonly oscillations: number;
+  /** Second of the last scale event; null if the replica count never changed. */
+  readonly lastScaleEventAtSecond: number | null;
   /** Highest replica count asked for. */
   readonly peakReplicas: number;
   /** Messages that arrived, the initial backlog included. */

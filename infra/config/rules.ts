@@ -1,6 +1,8 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
+import { serverlessCapacity } from '../../constructs/scaling';
 import { rocketMqAccountName } from '../../constructs/shared/names';
 import { cidrContains } from './cidr';
+import { stackInstanceTps } from './instance-tps';
 import type { Violation } from './errors';
 import {
   ACL_USERNAME_MAX_LENGTH,
@@ -45,6 +47,18 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       capacity.reservedTps === undefined
     ) {
       add(['instance', 'serverlessCapacity', 'reservedTps'], `is required for mode ${capacity.mode}`);
+    } else if (capacity !== undefined && serverless) {
+      // The limit is the instance's: every workload's receives and every topic's sends count together. Above
+      // the lossless TPS the plan warns (throttling); above the maximum requests are refused, which no
+      // autoscaler fixes.
+      const tps = stackInstanceTps(spec);
+      const { maxThrottleTps } = serverlessCapacity(capacity);
+      if (tps.totalTps > maxThrottleTps) {
+        add(
+          ['instance', 'serverlessCapacity'],
+          `(${capacity.mode}${capacity.reservedTps === undefined ? '' : `, reservedTps ${capacity.reservedTps}`}) serves at most ${maxThrottleTps} TPS, but the instance-wide peak is ${tps.totalTps} TPS (sends ${tps.sendTps} + receives ${tps.receiveTps}: every workload at maxReplicas, every topic at its maxSendTps or its busiest consumer); lower maxReplicas or raise reservedTps`,
+        );
+      }
     }
     const internet = instance.network.internet;
     if (internet.enabled && internet.bandwidthMbps === undefined) {

@@ -7,6 +7,7 @@ import {
   defaultFallbackReplicas,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
+  type CapacityCheck,
   type HpaBehavior,
   type HpaScalingRules,
   type PhaseSpread,
@@ -22,9 +23,11 @@ import {
   type SimulationScaling,
   type SimulationSummary,
   type TrafficProfile,
+  peakRate,
 } from '../../constructs/scaling';
 import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { stackInstanceTps } from '../config/instance-tps';
 import { kedaRelease } from '../config/keda-release';
 import { workloadThreshold } from '../config/workload-threshold';
 
@@ -53,19 +56,45 @@ export interface Plan {
   };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly oracle: { readonly summary: SimulationSummary };
-  /** The recommendation as the workload's `scaling` block of the stack file, ready to paste. */
-  readonly recommendedStackScaling: WorkloadSpec['scaling'];
+  /**
+   * The recommendation as the workload's `scaling` block of the stack file, ready to paste; null when even the
+   * best candidate never drains the backlog (then `capacity` says what maxReplicas would).
+   */
+  readonly recommendedStackScaling: WorkloadSpec['scaling'] | null;
+  /** The profile's peak arrival against what maxReplicas (or the queue count) can consume. */
+  readonly capacity: CapacityCheck;
+  /** Scale events the recommendation was allowed: twice the oracle's, or the fewest any calm candidate made. */
+  readonly scaleEventBudget: number;
   readonly warnings: readonly string[];
   readonly podsConsumeNothing: boolean;
 }
 
+/** A column of the table and a series group of the chart. */
+export interface PlanColumn {
+  /** Key of the column in `PlanRun.timelines`. */
+  readonly key: string;
+  readonly label: string;
+  readonly summary: SimulationSummary;
+}
+
+/** The compared configs in table order; a new column is one more entry here (and a timeline of that key). */
+export function planColumns(plan: Plan): PlanColumn[] {
+  return [
+    { key: 'current', label: 'current', summary: plan.current.summary },
+    {
+      key: 'recommended',
+      label: plan.recommendedStackScaling === null ? 'best candidate' : 'recommended',
+      summary: plan.recommended.summary,
+    },
+    { key: 'seedGuide', label: 'seed guide', summary: plan.seedGuide.summary },
+    { key: 'oracle', label: 'oracle', summary: plan.oracle.summary },
+  ];
+}
+
 export interface PlanRun {
   readonly plan: Plan;
-  readonly timelines: {
-    readonly current: SimulationResult;
-    readonly recommended: SimulationResult;
-    readonly oracle: SimulationResult;
-  };
+  /** Second-by-second runs, keyed by `PlanColumn.key`. */
+  readonly timelines: Readonly<Record<string, SimulationResult>>;
 }
 
 /** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
@@ -246,7 +275,14 @@ export function buildPlan(
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
     ...(spec.instance !== undefined &&
       'serverlessCapacity' in spec.instance &&
-      spec.instance.serverlessCapacity !== undefined && { serverless: spec.instance.serverlessCapacity }),
+      spec.instance.serverlessCapacity !== undefined && {
+        serverless: spec.instance.serverlessCapacity,
+        // The instance's limit counts everything on it: this profile's sends on its topic, every other topic's
+        // stated or consumable sends, every workload's receives.
+        instanceTps: stackInstanceTps(spec, {
+          [w.topic]: peakRate(profile.traffic.arrivals, profile.durationSeconds),
+        }),
+      }),
   });
   const oracle = simulateOracle({
     ...base,
@@ -255,6 +291,7 @@ export function buildPlan(
   });
   const { seedGuide } = recommendation;
   const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
+  const seedGuideRun = simulate({ ...base, scaling: seedGuide.scaling });
   progress('re-running the current config at other timer offsets');
   return {
     plan: {
@@ -278,17 +315,18 @@ export function buildPlan(
           ? simulateAcrossPhases({ ...base, scaling: recommendation.recommended.scaling })
           : recommendation.recommended.acrossPhases,
       },
-      seedGuide: {
-        scaling: seedGuide.scaling,
-        summary: profile.podsConsumeNothing
-          ? simulate({ ...base, scaling: seedGuide.scaling }).summary
-          : seedGuide.summary,
-      },
+      seedGuide: { scaling: seedGuide.scaling, summary: seedGuideRun.summary },
       oracle: { summary: oracle.summary },
-      recommendedStackScaling: stackScaling(w, recommendation.recommended.scaling),
+      // A config whose backlog never drains is no recommendation, whatever else it costs.
+      recommendedStackScaling:
+        recommended.summary.drainSecondsAfterPeak === null
+          ? null
+          : stackScaling(w, recommendation.recommended.scaling),
+      capacity: recommendation.capacity,
+      scaleEventBudget: recommendation.scaleEventBudget,
       warnings: recommendation.warnings,
       podsConsumeNothing: profile.podsConsumeNothing,
     },
-    timelines: { current, recommended, oracle },
+    timelines: { current, recommended, seedGuide: seedGuideRun, oracle },
   };
 }
