@@ -145,31 +145,21 @@ function forCronParser(expression: string): string {
   return fields.join(' ');
 }
 
-/** Occurrences of a valid expression in (fromMs, toMs], in epoch milliseconds. */
-function occurrences(expression: string, timezone: string, fromMs: number, toMs: number): number[] {
-  const out: number[] = [];
+/** The first occurrence of a valid expression after fromMs within robfig's look-ahead, or undefined. */
+function nextOccurrence(expression: string, timezone: string, fromMs: number): number | undefined {
   let parsed;
   try {
     parsed = CronExpressionParser.parse(forCronParser(expression), {
       tz: timezone,
       currentDate: new Date(fromMs),
-      endDate: new Date(toMs),
+      endDate: new Date(fromMs + LOOKAHEAD_MS),
     });
   } catch {
     // cron-parser refuses a day that never exists (30 February): no occurrence, as robfig finds none.
-    return out;
+    return undefined;
   }
-  while (parsed.hasNext()) {
-    const next = parsed.next().getTime();
-    if (next > toMs) break;
-    out.push(next);
-  }
-  return out;
-}
-
-/** The first occurrence after fromMs within robfig's look-ahead, or undefined. */
-function nextOccurrence(expression: string, timezone: string, fromMs: number): number | undefined {
-  return occurrences(expression, timezone, fromMs, fromMs + LOOKAHEAD_MS)[0];
+  if (!parsed.hasNext()) return undefined;
+  return parsed.next().getTime();
 }
 
 const LOOKAHEAD_MS = CRON_LOOKAHEAD_YEARS * 366 * 86_400_000;
