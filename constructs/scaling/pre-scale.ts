@@ -77,8 +77,11 @@ export function recommendPreScale(input: PreScaleInput): PreScale {
   );
   const wanted = Math.min(desiredReplicas, input.scaling.maxReplicas);
   const probe = run(withWindow(probeFrom, peak.toSecond));
-  const readyAt = probe.timeline.find((p) => p.t > probeFrom && p.readyReplicas >= wanted)?.t;
-  const rampSeconds = readyAt === undefined ? peak.fromSecond - probeFrom : readyAt - probeFrom;
+  // A timeline point holds the state during the step that ends at its t: the pods were ready from t - step.
+  const step = input.stepSeconds ?? 1;
+  const readyAt = probe.timeline.find((p) => p.t - step >= probeFrom && p.readyReplicas >= wanted);
+  const readySecond = readyAt === undefined ? undefined : readyAt.t - step;
+  const rampSeconds = readySecond === undefined ? peak.fromSecond - probeFrom : readySecond - probeFrom;
   const leadSeconds = Math.max(
     CRON_RESOLUTION_SECONDS,
     Math.ceil((sync + rampSeconds) / CRON_RESOLUTION_SECONDS) * CRON_RESOLUTION_SECONDS,
