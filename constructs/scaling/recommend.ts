@@ -2,6 +2,7 @@ import { requireInt, requireNonNegative, requirePositive } from './guards';
 import type { HpaBehavior } from './hpa-behavior';
 import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { serverlessCapacity, type InstanceTps, type ServerlessCapacityInput } from './serverless';
+import { MessageLedger } from './message-ledger';
 import { simulateOracle } from './oracle';
 import { simulate } from './simulate';
 import type {
@@ -11,7 +12,7 @@ import type {
   SimulationTraffic,
 } from './simulation-types';
 import { maxUsefulReplicas, thresholdFor } from './thresholds';
-import { peakRate } from './traffic-series';
+import { amountIn, peakRate } from './traffic-series';
 
 /** The seed guide's ScaledObject: threshold 30 and KEDA / HPA defaults. */
 export const SEED_GUIDE_THRESHOLD = 30;
@@ -95,8 +96,8 @@ export interface CapacityCheck {
   /** The peak arrival exceeds the maximum consumption. */
   readonly exceeded: boolean;
   /**
-   * Fewest pods with which the oracle (instant scaling, no start-up) keeps every wait within the drain target:
-   * a lower bound for maxReplicas (and the queue count). Only computed when `exceeded`, else null.
+   * Fewest pods that, all running all the time, keep every wait within the drain target: a lower bound for
+   * maxReplicas (and the queue count). Only computed when `exceeded`, else null.
    */
   readonly neededMaxReplicas: number | null;
 }
@@ -285,7 +286,7 @@ export function recommend(input: RecommendInput): Recommendation {
     maxConsumptionPerSecond: maxConsumption,
     limitedBy,
     exceeded,
-    neededMaxReplicas: exceeded ? neededReplicas(oracleInput, peakArrival) : null,
+    neededMaxReplicas: exceeded ? neededReplicas(input, peakArrival) : null,
   };
   if (exceeded) {
     const limit =
@@ -296,7 +297,7 @@ export function recommend(input: RecommendInput): Recommendation {
     const queues = Number.isFinite(cap) && needed > cap ? ` and at least ${needed} queues` : '';
     warnings.push(
       `the peak arrival (${num(peakArrival)} msg/s) exceeds what ${limit} consume: ${maxReplicas} × ${num(input.messagesPerSecondPerPod)} = ${num(maxConsumption)} msg/s; ` +
-        `draining within the target (${input.targetDrainSeconds} s) takes maxReplicas >= ${needed}${queues} (the oracle's bound, before any scaling delay)`,
+        `draining within the target (${input.targetDrainSeconds} s) takes maxReplicas >= ${needed}${queues} (all running all the time; scaling delays need more)`,
     );
   }
   const drains = recommended.summary.drainSecondsAfterPeak !== null;
@@ -318,17 +319,39 @@ function preferring<T>(items: readonly T[], ok: (item: T) => boolean): T[] {
   return kept.length > 0 ? kept : [...items];
 }
 
-/** Fewest replicas with which the oracle keeps every message within the drain target (binary search). */
-function neededReplicas(input: Parameters<typeof simulateOracle>[0], peakArrival: number): number {
-  const perPod = input.workload.messagesPerSecondPerPod;
-  const withCap = (cap: number) =>
-    simulateOracle({ ...input, scaling: { ...input.scaling, queueCap: cap, maxReplicas: cap } }).summary;
-  // One more than the peak needs keeps up even while a backlog from before waits.
-  let high = Math.ceil(peakArrival / perPod - 1e-9) + 1;
+/**
+ * Fewest replicas that, all running from the start with no delay, keep every message within the drain target
+ * (binary search): no autoscaler with a lower maxReplicas can do it.
+ */
+function neededReplicas(input: RecommendInput, peakArrival: number): number {
+  const perPod = input.messagesPerSecondPerPod;
+  const steps = Math.ceil(input.durationSeconds);
+  const withinTarget = (replicas: number): boolean => {
+    const ledger = new MessageLedger(
+      input.traffic.initialBacklog ?? 0,
+      input.processingSeconds ?? 0,
+      input.targetDrainSeconds,
+    );
+    for (let t = 0; t < steps; t += 1) {
+      ledger.advance(t, 1, amountIn(input.traffic.arrivals, t, 1), replicas * perPod, 0);
+    }
+    return (
+      ledger.summary({
+        replicaSeconds: 0,
+        peakReplicas: replicas,
+        scaleEvents: 0,
+        oscillations: 0,
+        lastScaleEventAtSecond: null,
+      }).secondsOverDrainTarget === 0
+    );
+  };
+  // As many as the peak needs keep up at once; a backlog at the start may need more.
+  let high = Math.max(1, Math.ceil(peakArrival / perPod - 1e-9));
+  while (!withinTarget(high)) high *= 2;
   let low = 1;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (withCap(mid).secondsOverDrainTarget === 0) high = mid;
+    if (withinTarget(mid)) high = mid;
     else low = mid + 1;
   }
   return low;

@@ -27,11 +27,8 @@ export function niceTicks(max: number, count = 5, integer = false): number[] {
   if (!(max > 0)) return [0];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const factors = integer && magnitude < 1 ? [1] : [1, 2, 2.5, 5, 10];
-  const step = Math.max(
-    integer ? 1 : 0,
-    (factors.find((f) => f * magnitude >= raw) ?? 10) * (integer && magnitude < 1 ? 1 : magnitude),
-  );
+  const round = ([1, 2, 2.5, 5, 10].find((f) => f * magnitude >= raw) ?? 10) * magnitude;
+  const step = integer ? Math.max(1, Math.ceil(round)) : round;
   const ticks: number[] = [];
   for (let i = 0; ticks.length === 0 || ticks[ticks.length - 1] < max; i += 1) {
     ticks.push(Number((i * step).toPrecision(12)));
@@ -122,7 +119,7 @@ export function chartSpec(plan: Plan, timelines: PlanRun['timelines']): Record<s
       type: 'nominal',
       sort: labels,
       title: 'config',
-      scale: { domain: labels, range: styles.map((s) => s.width) },
+      scale: { type: 'ordinal', domain: labels, range: styles.map((s) => s.width) },
       legend,
     },
   });
