@@ -1,4 +1,10 @@
-import { ScaleEventLog, simulate, simulateOracle, type SimulationInput } from '../../constructs/scaling';
+import {
+  instanceTps,
+  ScaleEventLog,
+  simulate,
+  simulateOracle,
+  type SimulationInput,
+} from '../../constructs/scaling';
 
 describe('ScaleEventLog', () => {
   test('a scale-down undone by a scale-up within the window is one flap; later or upward moves are not', () => {
@@ -64,5 +70,20 @@ describe('simulate: flapping and unfinished waits', () => {
   test('a drained run has nothing waiting and the oracle reports its flaps too', () => {
     const oracle = simulateOracle(sawTooth).summary;
     expect(oracle).toMatchObject({ waitingAtEnd: 0, oldestWaitingSeconds: 0, oscillations: 0 });
+  });
+});
+
+describe('instanceTps', () => {
+  test('sums every consumer and every topic: stated sends, else what its busiest consumer receives', () => {
+    expect(
+      instanceTps(
+        [
+          { name: 'a', topic: 'orders', receiveTps: 2000 },
+          { name: 'b', topic: 'orders', receiveTps: 1200 },
+          { name: 'c', topic: 'payments', receiveTps: 480 },
+        ],
+        [{ name: 'orders', sendTps: 1600 }, { name: 'payments' }, { name: 'dlq' }],
+      ),
+    ).toEqual({ sendTps: 1600 + 480, receiveTps: 3680, totalTps: 5760 });
   });
 });
