@@ -211,6 +211,25 @@ const REFUSED: [string, string, Edit, string][] = [
     'workloads[0].idleReplicaCount (1) must be < minReplicas (0)',
   ],
   [
+    // legacy-billing: queue-based, min(queueCount 8, maxReplicas 8) × threshold (15 msg/s × 120 s = 1800) = 14400,
+    // the clamp of its backlog query: KEDA compares that clamped value with the activation threshold.
+    'a queue-based workload that can sleep, with an activation threshold at the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14400 } }),
+    'workloads[1].scaling.activationThreshold (14400) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 1800 = 14400: the backlog query is clamped at 14400, so KEDA could never wake the workload from idleReplicaCount 0',
+  ],
+  [
+    // An explicit threshold: min(8, 8) × 100 = 800.
+    'a queue-based workload that can sleep, with an activation threshold above the clamp of its query',
+    'staging',
+    (c) =>
+      Object.assign(workload(c, 1), {
+        idleReplicaCount: 0,
+        scaling: { threshold: 100, activationThreshold: 5000 },
+      }),
+    'workloads[1].scaling.activationThreshold (5000) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 100 = 800: the backlog query is clamped at 800, so KEDA could never wake the workload from idleReplicaCount 0',
+  ],
+  [
     'fallback replicas one above maxReplicas',
     'prod',
     (c) => (workload(c, 0).scaling.fallback.replicas = 41),
@@ -270,6 +289,18 @@ const REFUSED: [string, string, Edit, string][] = [
     'an image with a space',
     'dev',
     (c) => (workload(c, 0).image = 'acme/order fulfilment:1'),
+    'workloads[0].image: must be an image reference',
+  ],
+  [
+    'an image from a registry with a port, without a tag or digest',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:5000/acme/order-fulfilment'),
+    'workloads[0].image: must pin a tag or digest, not latest',
+  ],
+  [
+    'an image from a registry with a port that is not a number',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:http/acme/order-fulfilment:1.0'),
     'workloads[0].image: must be an image reference',
   ],
   [
@@ -392,6 +423,27 @@ const ACCEPTED: [string, string, Edit][] = [
   ['minReplicas equal to maxReplicas', 'dev', (c) => (workload(c, 0).minReplicas = 5)],
   ['a queue-based workload at its queue count', 'staging', (c) => (workload(c, 1).maxReplicas = 8)],
   ['idleReplicaCount one below minReplicas', 'staging', (c) => (workload(c, 0).idleReplicaCount = 0)],
+  [
+    'a queue-based workload that can sleep, with an activation threshold one below the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14399 } }),
+  ],
+  [
+    // With minReplicas 1 and no idleReplicaCount, KEDA never scales below 1, so activation changes nothing.
+    'a queue-based workload that cannot sleep, with an activation threshold at the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { scaling: { activationThreshold: 14400 } }),
+  ],
+  [
+    'an image from a registry with a port',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:5000/acme/order-fulfilment:1.0'),
+  ],
+  [
+    'an image from a registry with a port, pinned by digest',
+    'staging',
+    (c) => (workload(c, 0).image = `localhost:5000/acme/order-fulfilment@sha256:${'a'.repeat(64)}`),
+  ],
   ['fallback replicas at maxReplicas', 'prod', (c) => (workload(c, 0).scaling.fallback.replicas = 40)],
   ['fallback replicas at minReplicas', 'prod', (c) => (workload(c, 0).scaling.fallback.replicas = 3)],
   [
