@@ -113,7 +113,10 @@ function main(argv: readonly string[]): number {
         '--concurrency',
         options.concurrency,
       ],
-      { stdio: 'inherit', env: { ...process.env, MUTATE_OUT: out } },
+      {
+        stdio: 'inherit',
+        env: { ...process.env, MUTATE_OUT: out, MUTATE_TEST_FILES: folder.tests.join(',') },
+      },
     );
     const seconds = (Date.now() - started) / 1000;
     const reportFile = path.join(out, 'mutation.json');
