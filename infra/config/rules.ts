@@ -1,5 +1,5 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
-import { serverlessCapacity } from '../../constructs/scaling';
+import { serverlessCapacity, thresholdFor } from '../../constructs/scaling';
 import { rocketMqAccountName } from '../../constructs/shared/names';
 import { cidrContains } from './cidr';
 import { stackInstanceTps } from './instance-tps';
@@ -172,6 +172,19 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
         ['workloads', i, 'scaling', 'activationThreshold'],
         `(${w.scaling.activationThreshold}) must be 0 when minReplicas is 0: with no consumer running, up to ${w.scaling.activationThreshold} messages would wait forever`,
       );
+    }
+    if (w.loadBalancing === 'queue' && w.queueCount !== undefined && w.idleReplicaCount !== undefined) {
+      // The query is clamped at min(queueCount, maxReplicas) × threshold (constructs/k8s BacklogScaler), and KEDA
+      // activates only when that value is above activationThreshold (prometheus_scaler.go GetMetricsAndActivity).
+      const useful = Math.min(w.queueCount, w.maxReplicas);
+      const threshold = w.scaling.threshold ?? thresholdFor(w);
+      const clamp = useful * threshold;
+      if (w.scaling.activationThreshold >= clamp) {
+        add(
+          ['workloads', i, 'scaling', 'activationThreshold'],
+          `(${w.scaling.activationThreshold}) must be < min(queueCount, maxReplicas) × threshold = min(${w.queueCount}, ${w.maxReplicas}) × ${threshold} = ${clamp}: the backlog query is clamped at ${clamp}, so KEDA could never wake the workload from idleReplicaCount ${w.idleReplicaCount}`,
+        );
+      }
     }
     const fallback = w.scaling.fallback;
     if (fallback !== false && fallback.replicas !== undefined) {

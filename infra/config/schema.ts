@@ -250,8 +250,10 @@ const workloadSchema = z.strictObject({
   name: k8sName,
   image: z
     .string()
+    // An optional registry host with a port (`host:5000/`), then the repository, tag and digest. Source:
+    // distribution/reference reference.go (domainAndPort = host optionally followed by ":" port).
     .regex(
-      /^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+      /^(?:[^\s/:@]+:[0-9]+\/)?[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
       'must be an image reference',
     )
     .refine((image) => /[:@]/.test(image.replace(/^[^/]*\//, '')), 'must pin a tag or digest, not latest'),
