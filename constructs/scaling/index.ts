@@ -18,3 +18,4 @@ export * from './phases';
 export * from './scale-events';
 export * from './consumer-shutdown';
 export { DRAINED_EPSILON } from './message-ledger';
+export * from './pre-scale';

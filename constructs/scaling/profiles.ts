@@ -11,6 +11,8 @@ export interface TrafficProfile {
   readonly traffic: SimulationTraffic;
   /** The replayed Deployment consumed nothing (the seed guide's nginx placeholder). */
   readonly podsConsumeNothing: boolean;
+  /** A known peak a schedule can pre-scale for (the flash sale), in simulation seconds. @default none */
+  readonly peak?: { readonly fromSecond: number; readonly toSecond: number; readonly ratePerSecond: number };
 }
 
 /** Arrival segments helper: rates in messages/s from a second on. */
@@ -48,6 +50,7 @@ export function builtInProfile(name: ProfileName, baseRatePerSecond: number): Tr
           ),
         },
         podsConsumeNothing: false,
+        peak: { fromSecond: 1800, toSecond: 2700, ratePerSecond: 10 * baseRatePerSecond },
       };
     case 'diurnal': {
       const perMinute: [number, number][] = [];

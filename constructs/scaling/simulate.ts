@@ -45,6 +45,8 @@ interface Pod {
  *   `failureThreshold` of its requests failed), normalized on the legacy path without behavior. A failing
  *   metric blocks a scale-down and, when every metric fails, any change (horizontal.go
  *   computeReplicasForMetrics).
+ * - Cron triggers (`scaling.schedules`): desiredReplicas while a window is open, else 1, read at the moment
+ *   (KEDA computes them on request); an open window keeps the ScaledObject active.
  */
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
@@ -79,7 +81,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   // LastActiveTime, so KEDA would scale it in without waiting for the cooldown.
   let lastActiveAt: number | undefined = initial > 0 ? 0 : undefined;
   // Failed metric requests per trigger, reset by a success (KEDA pkg/fallback GetMetricsWithFallback).
-  const hpaFailures = [0, 0];
+  const hpaFailures: number[] = [];
   const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
   const ignoreNullValues = scaling.ignoreNullValues ?? true;
   let replicaSeconds = 0;
@@ -114,33 +116,57 @@ export function simulate(input: SimulationInput): SimulationResult {
     const seconds = (end - start) * step;
     return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
   };
-  // The ScaledObject's triggers: the backlog, and optionally the arrival rate (activation 0, KEDA's default).
-  const triggers: {
-    name: SimulationTrigger;
-    target: number;
-    activation: number;
-    ignoreNullValues: boolean;
-    seen: (t: number) => number;
-  }[] = [
-    { name: 'backlog', target: scaling.threshold, activation, ignoreNullValues, seen: seenBacklog },
+  // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), then
+  // one per cron schedule.
+  interface Trigger {
+    /** The Prometheus trigger an outage can hit; none for a cron trigger. */
+    readonly outageName?: SimulationTrigger;
+    readonly target: number;
+    readonly ignoreNullValues: boolean;
+    readonly seen: (t: number) => number;
+    /** KEDA's activity of the value read at t. */
+    readonly active: (value: number, t: number) => boolean;
+  }
+  const aboveActivation =
+    (threshold: number) =>
+    (value: number): boolean =>
+      value > threshold;
+  const triggers: Trigger[] = [
+    {
+      outageName: 'backlog',
+      target: scaling.threshold,
+      ignoreNullValues,
+      seen: seenBacklog,
+      active: aboveActivation(activation),
+    },
     ...(scaling.arrivalRateThreshold === undefined
       ? []
       : [
           {
-            name: 'arrivalRate' as const,
+            outageName: 'arrivalRate' as const,
             target: scaling.arrivalRateThreshold,
-            activation: 0,
             ignoreNullValues: true,
             seen: seenArrivalRate,
+            active: aboveActivation(0),
           },
         ]),
+    ...(scaling.schedules ?? []).map((schedule): Trigger => {
+      const within = (t: number): boolean =>
+        schedule.windows.some((w) => t >= w.fromSecond && t < w.toSecond);
+      return {
+        target: 1,
+        ignoreNullValues: true,
+        seen: (t) => (within(t) ? schedule.desiredReplicas : 1),
+        active: (_value, t) => within(t),
+      };
+    }),
   ];
   /**
    * What a trigger's query gives at t: the value, or undefined for an error. An empty result is 0 with
    * ignoreNullValues, else an error (Source: KEDA pkg/scalers/prometheus_scaler.go ExecutePromQuery).
    */
-  const read = (trigger: (typeof triggers)[number], t: number): number | undefined => {
-    const outage = outageAt(trigger.name, t);
+  const read = (trigger: Trigger, t: number): number | undefined => {
+    const outage = trigger.outageName === undefined ? undefined : outageAt(trigger.outageName, t);
     if (outage === 'error') return undefined;
     if (outage === 'empty') return trigger.ignoreNullValues ? 0 : undefined;
     return trigger.seen(t);
@@ -169,7 +195,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (t % polling === kedaPhase) {
       const values = triggers.map((trigger) => read(trigger, t));
       const isError = values.some((v) => v === undefined);
-      const active = values.some((v, i) => v !== undefined && v > triggers[i].activation);
+      const active = values.some((v, i) => v !== undefined && triggers[i].active(v, t));
       const fromZeroOrIdle =
         specReplicas === 0 || (scaling.idleReplicaCount !== undefined && specReplicas < scaling.minReplicas);
       if (active && !fromZeroOrIdle && isError) {
@@ -215,7 +241,7 @@ export function simulate(input: SimulationInput): SimulationResult {
         let proposed = 0;
         triggers.forEach((trigger, i) => {
           const value = read(trigger, t);
-          hpaFailures[i] = value === undefined ? hpaFailures[i] + 1 : 0;
+          hpaFailures[i] = value === undefined ? (hpaFailures[i] ?? 0) + 1 : 0;
           let metric = value;
           if (
             metric === undefined &&

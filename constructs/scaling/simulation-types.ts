@@ -59,6 +59,25 @@ export interface SimulationScaling {
   readonly ignoreNullValues?: boolean;
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
+  /**
+   * KEDA `cron` triggers, with the times they are active already in simulation seconds (the planner evaluates
+   * the cron expressions; this module stays pure). @default none
+   */
+  readonly schedules?: readonly SimulationSchedule[];
+}
+
+/**
+ * A KEDA `cron` trigger: its metric is desiredReplicas while active and 1 otherwise, against an AverageValue
+ * target of 1, so the HPA's proposal is desiredReplicas (within its tolerance); while active the ScaledObject
+ * is active (Source: kedacore/keda pkg/scalers/cron_scaler.go GetMetricSpecForScaling, GetMetricsAndActivity).
+ * KEDA computes it at each request, with no Prometheus behind it: no staleness, no outage.
+ */
+export interface SimulationSchedule {
+  readonly name: string;
+  /** Replicas proposed while active (>= 1). */
+  readonly desiredReplicas: number;
+  /** Seconds [fromSecond, toSecond) during which the trigger is active, in order, not overlapping. */
+  readonly windows: readonly { readonly fromSecond: number; readonly toSecond: number }[];
 }
 
 export interface SimulationWorkload {

@@ -6,6 +6,7 @@
  *   npm run mutate                                   every folder
  *   npm run mutate -- --folder constructs/k8s        one folder (or several, comma-separated)
  *   npm run mutate -- --mutate constructs/k8s/backlog-scaler.ts,infra/config/rules.ts   changed files only
+ *   npm run mutate -- --force                        retest every mutant (default: incremental)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +38,14 @@ export const FOLDERS: readonly MutationFolder[] = [
 ];
 
 export const REPORT_DIR = path.join(os.tmpdir(), 'apsaramq-keda-mutation');
+
+/**
+ * A folder's reports and incremental file. Stryker's incremental file holds the last run's mutants only, so a run
+ * on changed files keeps its own: it would otherwise make the next full run retest the whole folder.
+ */
+export function reportDir(folder: MutationFolder, changedFilesOnly: boolean): string {
+  return path.join(REPORT_DIR, `${folder.folder.replace(/\//g, '-')}${changedFilesOnly ? '-changed' : ''}`);
+}
 
 interface MutantJson {
   readonly status: string;
@@ -79,8 +88,9 @@ function main(argv: readonly string[]): number {
       'comma-separated files (or Stryker mutation ranges) to mutate, e.g. changed ones',
     )
     .option('--concurrency <n>', 'Stryker test runners', '2')
+    .option('--force', 'retest every mutant, not only those whose code or covering tests changed')
     .parse(argv, { from: 'user' });
-  const options = program.opts<{ folder?: string; mutate?: string; concurrency: string }>();
+  const options = program.opts<{ folder?: string; mutate?: string; concurrency: string; force?: boolean }>();
   const files = options.mutate?.split(',').filter((f) => f !== '');
   const folders = options.folder?.split(',').map((f) => f.replace(/\/$/, ''));
   const selected = FOLDERS.filter(
@@ -94,7 +104,7 @@ function main(argv: readonly string[]): number {
   }
   const rows: { folder: MutationFolder; score?: Score; seconds: number }[] = [];
   for (const folder of selected) {
-    const out = path.join(REPORT_DIR, folder.folder.replace(/\//g, '-'));
+    const out = reportDir(folder, files !== undefined);
     const mutate = files?.filter((file) => file.startsWith(`${folder.folder}/`)) ?? [
       `${folder.folder}/**/*.ts`,
       `!${folder.folder}/index.ts`,
@@ -112,8 +122,12 @@ function main(argv: readonly string[]): number {
         folder.tests.join(','),
         '--concurrency',
         options.concurrency,
+        ...(options.force === true ? ['--force'] : []),
       ],
-      { stdio: 'inherit', env: { ...process.env, MUTATE_OUT: out } },
+      {
+        stdio: 'inherit',
+        env: { ...process.env, MUTATE_OUT: out, MUTATE_TEST_FILES: folder.tests.join(',') },
+      },
     );
     const seconds = (Date.now() - started) / 1000;
     const reportFile = path.join(out, 'mutation.json');
@@ -132,7 +146,7 @@ function main(argv: readonly string[]): number {
   console.log('\nfolder               score  target  killed  timeout  survived  no cov  minutes  report');
   let missed = false;
   for (const { folder, score: s, seconds } of rows) {
-    const report = path.join(REPORT_DIR, folder.folder.replace(/\//g, '-'), 'mutation.html');
+    const report = path.join(reportDir(folder, files !== undefined), 'mutation.html');
     const ok = s !== undefined && s.percent >= folder.targetPercent;
     missed ||= !ok;
     console.log(

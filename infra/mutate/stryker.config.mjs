@@ -3,10 +3,16 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const jestConfig = require('../../jest.config.js');
 const out = process.env.MUTATE_OUT ?? path.join(os.tmpdir(), 'apsaramq-keda-mutation');
+// The folder's suites (infra/mutate/cli.ts). Stryker passes --testFiles to the dry run only: each mutant run
+// is jest with a test-name pattern over every test file jest can see, so without this every mutant loaded all
+// of tests/ (the Pulumi and synth suites too), 6 to 18 s a mutant.
+const testFiles = process.env.MUTATE_TEST_FILES?.split(',').filter((f) => f !== '');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -20,18 +26,25 @@ export default {
       // Suites that spawn CLIs or a real Prometheus: their child processes report no per-test coverage, and
       // they cost most of the run. Every mutated file is covered by in-process suites.
       testPathIgnorePatterns: ['/node_modules/', '/tests/plan/', '/tests/outputs/', '-e2e\\.test\\.ts$'],
+      testEnvironment: path.join(here, 'fail-fast-environment.cjs'),
+      testSequencer: path.join(here, 'failed-first-sequencer.cjs'),
+      ...(testFiles === undefined ? {} : { testMatch: testFiles.map((f) => `<rootDir>/${f}`) }),
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
+  ignoreStatic: true,
   mutate: ['constructs/**/*.ts', 'infra/config/**/*.ts', '!**/index.ts'],
   concurrency: 2,
-  // Generous: under load a jest run of these suites spends several seconds loading cdk8s; a false timeout counts as killed.
-  timeoutMS: 60000,
+  // A mutant's allowance is 1.5 × its tests' time in the dry run + this margin. Each run loads only the folder's
+  // suites, so 15 s is several times a normal run even under load; an infinite loop waits no longer than that.
+  timeoutMS: 15000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: path.join(out, 'mutation.html') },
   jsonReporter: { fileName: path.join(out, 'mutation.json') },
   tempDirName: path.join(out, 'sandbox'),
+  // A rerun retests only mutants whose code or covering tests changed (`npm run mutate -- --force` for all).
+  incremental: true,
   incrementalFile: path.join(out, 'incremental.json'),
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },

@@ -13,7 +13,7 @@ const SERIES_STYLES = [
   { color: '#ff7f0e', dash: [8, 4], width: 3.5 },
   { color: '#9467bd', dash: [2, 3], width: 2.5 },
   { color: '#2ca02c', dash: [12, 3, 2, 3], width: 1.5 },
-  { color: '#8c564b', dash: [4, 2], width: 2 },
+  { color: '#8c564b', dash: [4, 2], width: 1 },
 ] as const;
 
 /** At most this many points a series: enough for a 720 px wide chart, small enough to stay a light SVG. */

@@ -97,6 +97,37 @@ function churnLine(plan: Plan): string {
   return `churn: ${planColumns(plan)[1].label} ${plural(rec.scaleEvents, 'scale event')} (oracle ${fmt(oracle.scaleEvents)}${ratio}; at most ${fmt(plan.scaleEventBudget)} allowed), ${plural(rec.oscillations, 'flap')}, ${last}`;
 }
 
+/** The pre-scaling recommendation and how the scheduled column compares with the oracle. */
+function scheduledLines(plan: Plan): string[] {
+  const s = plan.scheduled;
+  if (s === null) return [];
+  const min = (seconds: number): string => `${fmt(seconds / 60, seconds % 60 === 0 ? 0 : 1)} min`;
+  const replicas =
+    s.expectedMessagesPerSecond === undefined
+      ? `desiredReplicas ${s.desiredReplicas}`
+      : `desiredReplicas ${s.desiredReplicas} (ceil(${s.expectedMessagesPerSecond} msg/s expected / per-pod rate))`;
+  const oracle = plan.oracle.summary;
+  const ratio =
+    oracle.replicaSeconds === 0 ? 'n/a' : `${fmt(s.summary.replicaSeconds / oracle.replicaSeconds, 3)}×`;
+  return [
+    `scheduled: ${describeScaling(s.scaling)}, and the cron trigger ${s.name}`,
+    `scheduled ${s.name}: ${replicas}; open it ${min(s.leadSeconds)} before the sale (HPA sync up to ${s.hpaSyncSeconds} s + scale-up and pod start-up ${fmt(s.rampSeconds)} s, in whole minutes), close it ${min(s.endBeforePeakEndSeconds)} before the sale ends (the scale-down stabilization holds the replicas); simulated active from minute ${fmt(s.window.fromSecond / 60, 1)} to ${fmt(s.window.toSecond / 60, 1)}, the peak ${fmt(s.peak.fromSecond / 60, 1)}–${fmt(s.peak.toSecond / 60, 1)}`,
+    `scheduled vs oracle: replica-minutes ${ratio}, over drain target ${fmt(s.summary.secondsOverDrainTarget)} s (oracle ${fmt(oracle.secondsOverDrainTarget)} s), scale events ${fmt(s.summary.scaleEvents)} (oracle ${fmt(oracle.scaleEvents)})`,
+    spreadLine('scheduled', s.acrossPhases),
+    '(the current column has the reactive triggers only: the cron times are wall-clock, the profile has none)',
+  ];
+}
+
+/** The scheduled column's config as the stack file's scaling block, when there is one. */
+function scheduledBlock(plan: Plan): string[] {
+  if (plan.scheduled === null) return [];
+  return [
+    '',
+    `with the scheduled event, as the stack file's scaling block of workload ${plan.workload} (its cron times as written):`,
+    stringifyYaml({ scaling: plan.scheduled.stackScaling }).trimEnd(),
+  ];
+}
+
 /** The summary table, as printed by `npm run plan`. */
 export function formatPlanTable(plan: Plan): string {
   const columns = planColumns(plan);
@@ -150,6 +181,7 @@ export function formatPlanTable(plan: Plan): string {
       plan.current.summary,
     ),
     churnLine(plan),
+    ...scheduledLines(plan),
     ...plan.warnings.map((w) => `warning: ${w}`),
     '',
     ...(pasteable
@@ -163,5 +195,6 @@ export function formatPlanTable(plan: Plan): string {
               ? ''
               : `; raise maxReplicas to at least ${capacity.neededMaxReplicas} and plan again`),
         ]),
+    ...scheduledBlock(plan),
   ].join('\n');
 }

@@ -223,6 +223,56 @@ const REFUSED: [string, string, Edit, string][] = [
     'workloads[0].idleReplicaCount (1) must be < minReplicas (0)',
   ],
   [
+    // legacy-billing: queue-based, min(queueCount 8, maxReplicas 8) × threshold (15 msg/s × 120 s = 1800) = 14400,
+    // the clamp of its backlog query: KEDA compares that clamped value with the activation threshold.
+    'a queue-based workload that can sleep, with an activation threshold at the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14400 } }),
+    'workloads[1].scaling.activationThreshold (14400) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 1800 = 14400: the backlog query is clamped at 14400, so KEDA could never wake the workload from idleReplicaCount 0',
+  ],
+  [
+    // An explicit threshold: min(8, 8) × 100 = 800.
+    'a queue-based workload that can sleep, with an activation threshold above the clamp of its query',
+    'staging',
+    (c) =>
+      Object.assign(workload(c, 1), {
+        idleReplicaCount: 0,
+        scaling: { threshold: 100, activationThreshold: 5000 },
+      }),
+    'workloads[1].scaling.activationThreshold (5000) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 100 = 800: the backlog query is clamped at 800, so KEDA could never wake the workload from idleReplicaCount 0',
+  ],
+  [
+    // dev-<name>: 4 + 61 = 65 characters.
+    'a workload name that gives a 65-character ACL username',
+    'dev',
+    (c) => (workload(c, 0).name = 'a'.repeat(61)),
+    `workloads[0].name gives the ACL username "dev-${'a'.repeat(61)}" of 65 characters; at most 64`,
+  ],
+  [
+    'a producer declared twice',
+    'staging',
+    (c) => section(c, 'producers').push({ name: 'order-load', topic: 'orders' }),
+    'producers[1].name "order-load" is declared twice',
+  ],
+  [
+    'a producer named like a workload',
+    'staging',
+    (c) => (section(c, 'producers')[0].name = 'legacy-billing'),
+    'producers[0].name "legacy-billing" is also a workload name; their accounts and Secrets would collide',
+  ],
+  [
+    'a producer on a topic that is not declared',
+    'staging',
+    (c) => (section(c, 'producers')[0].topic = 'payments'),
+    'producers[0].topic "payments" is not one of topics[].name',
+  ],
+  [
+    'a period unit without a period',
+    'staging',
+    (c) => (instance(c).periodUnit = 'Month'),
+    'instance.periodUnit applies with period only',
+  ],
+  [
     'fallback replicas one above maxReplicas',
     'prod',
     (c) => (workload(c, 0).scaling.fallback.replicas = 41),
@@ -282,6 +332,18 @@ const REFUSED: [string, string, Edit, string][] = [
     'an image with a space',
     'dev',
     (c) => (workload(c, 0).image = 'acme/order fulfilment:1'),
+    'workloads[0].image: must be an image reference',
+  ],
+  [
+    'an image from a registry with a port, without a tag or digest',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:5000/acme/order-fulfilment'),
+    'workloads[0].image: must pin a tag or digest, not latest',
+  ],
+  [
+    'an image from a registry with a port that is not a number',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:http/acme/order-fulfilment:1.0'),
     'workloads[0].image: must be an image reference',
   ],
   [
@@ -412,6 +474,33 @@ const ACCEPTED: [string, string, Edit][] = [
   ['minReplicas equal to maxReplicas', 'dev', (c) => (workload(c, 0).minReplicas = 5)],
   ['a queue-based workload at its queue count', 'staging', (c) => (workload(c, 1).maxReplicas = 8)],
   ['idleReplicaCount one below minReplicas', 'staging', (c) => (workload(c, 0).idleReplicaCount = 0)],
+  [
+    'a queue-based workload that can sleep, with an activation threshold one below the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14399 } }),
+  ],
+  [
+    // With minReplicas 1 and no idleReplicaCount, KEDA never scales below 1, so activation changes nothing.
+    'a queue-based workload that cannot sleep, with an activation threshold at the clamp of its query',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { scaling: { activationThreshold: 14400 } }),
+  ],
+  [
+    'an image from a registry with a port',
+    'staging',
+    (c) => (workload(c, 0).image = 'registry.example.com:5000/acme/order-fulfilment:1.0'),
+  ],
+  [
+    'an image from a registry with a port, pinned by digest',
+    'staging',
+    (c) => (workload(c, 0).image = `localhost:5000/acme/order-fulfilment@sha256:${'a'.repeat(64)}`),
+  ],
+  [
+    // dev-<name>: 4 + 60 = 64 characters, the most an ACL username may have.
+    'a workload name that gives a 64-character ACL username',
+    'dev',
+    (c) => (workload(c, 0).name = 'a'.repeat(60)),
+  ],
   ['fallback replicas at maxReplicas', 'prod', (c) => (workload(c, 0).scaling.fallback.replicas = 40)],
   ['fallback replicas at minReplicas', 'prod', (c) => (workload(c, 0).scaling.fallback.replicas = 3)],
   [
@@ -434,4 +523,18 @@ describe('the environment loader accepts the boundary:', () => {
   test.each(ACCEPTED)('%s', (_title, env, edit) => {
     expect(violationsOf(env, edit)).toEqual([]);
   });
+});
+
+test('a queue-based workload above its queue count: the activation rule clamps at min(8, 9), not 9', () => {
+  // legacy-billing: threshold 15 × 120 = 1800; the useful maximum is the 8 queues, so the clamp is 8 × 1800.
+  const edit: Edit = (c) =>
+    Object.assign(workload(c, 1), {
+      maxReplicas: 9,
+      idleReplicaCount: 0,
+      scaling: { activationThreshold: 14400 },
+    });
+  expect(violationsOf('staging', edit)).toEqual([
+    'workloads[1].maxReplicas (9) must be <= queueCount (8) for queue-based consumers',
+    'workloads[1].scaling.activationThreshold (14400) must be < min(queueCount, maxReplicas) × threshold = min(8, 9) × 1800 = 14400: the backlog query is clamped at 14400, so KEDA could never wake the workload from idleReplicaCount 0',
+  ]);
 });

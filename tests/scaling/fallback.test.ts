@@ -12,6 +12,10 @@ describe('defaultFallbackReplicas', () => {
     expect(defaultFallbackReplicas(min, max)).toBe(expected);
   });
 
+  test('rejects a minimum below 0, naming it', () => {
+    expect(() => defaultFallbackReplicas(-1, 10)).toThrow('minReplicaCount must be >= 0, got -1');
+  });
+
   test('rejects a maximum below 1', () => {
     expect(() => defaultFallbackReplicas(0, 0)).toThrow('usefulMaxReplicas must be >= 1, got 0');
   });
