@@ -241,6 +241,9 @@ export function simulate(input: SimulationInput): SimulationResult {
           minReplicas: hpaMin,
           maxReplicas: scaling.maxReplicas,
           ...(scaling.behavior !== undefined && { behavior: scaling.behavior }),
+          ...(timing.hpaDownscaleStabilizationSeconds !== undefined && {
+            downscaleStabilizationSeconds: timing.hpaDownscaleStabilizationSeconds,
+          }),
           ...(hpaState !== undefined && { state: hpaState }),
         });
         hpaState = result.state;
