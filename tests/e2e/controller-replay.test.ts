@@ -298,10 +298,10 @@ describeReplay(
         }
         clocks[i].t0 = Date.now();
         const real: Change[] = [{ t: 0, replicas: initial }];
-        while (Date.now() - clocks[i].t0! < scenario.durationSeconds * 1000) {
+        while (Date.now() - clocks[i].t0 < scenario.durationSeconds * 1000) {
           const now = await replicas();
           if (now !== real[real.length - 1].replicas)
-            real.push({ t: Number(((Date.now() - clocks[i].t0!) / 1000).toFixed(1)), replicas: now });
+            real.push({ t: Number(((Date.now() - clocks[i].t0) / 1000).toFixed(1)), replicas: now });
           await new Promise((r) => setTimeout(r, 200));
         }
         const simulated = simulatedChanges(run, initial);

@@ -43,8 +43,8 @@ export interface Change {
 }
 
 export function scenarioWorkload(base: WorkloadSpec, scenario: Scenario): WorkloadSpec {
-  const { idleReplicaCount: _idle, ...rest } = base;
-  return { ...rest, ...scenario.workload };
+  // Idle replicas are not part of any scenario.
+  return { ...base, idleReplicaCount: undefined, ...scenario.workload };
 }
 
 /** The committed environment narrowed to one workload in the scenario's namespace, and its hand-off. */
