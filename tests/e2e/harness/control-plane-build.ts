@@ -154,35 +154,31 @@ function buildKubernetes(log: (line: string) => void): void {
 
 /**
  * KEDA builds from its own module as published (its go.mod pins the Kubernetes libraries with replace
- * directives). One change at build time, through -overlay: the adapter's Prometheus /metrics listener binds
- * ":<port>" (cmd/adapter/main.go, metricsBindAddress) on every interface; the harness binds loopback only.
+ * directives), copied out of GOMODCACHE with one change: the adapter's Prometheus /metrics listener binds
+ * ":<port>" (cmd/adapter/main.go, metricsBindAddress), every interface; the harness binds loopback only. (go
+ * build -overlay refuses to replace files under GOMODCACHE.)
  */
 function buildKeda(log: (line: string) => void): void {
   const bins = binaryPaths();
   const { dir } = download(`github.com/kedacore/keda/v2@v${KEDA_VERSION}`, log);
-  const work = path.join(kedaDir(), 'src');
-  fs.mkdirSync(work, { recursive: true });
-  const adapterMain = path.join(dir, 'cmd', 'adapter', 'main.go');
+  const src = path.join(kedaDir(), 'src');
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.cpSync(dir, src, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', src]);
+  const adapterMain = path.join(src, 'cmd', 'adapter', 'main.go');
   const original = fs.readFileSync(adapterMain, 'utf8');
   const bind = 'fmt.Sprintf(":%v", metricsAPIServerPort)';
   if (!original.includes(bind))
-    throw new Error(`${adapterMain}: "${bind}" not found, update the loopback overlay`);
-  const patched = path.join(work, 'adapter-main.go');
-  fs.writeFileSync(patched, original.replace(bind, 'fmt.Sprintf("127.0.0.1:%v", metricsAPIServerPort)'));
-  const overlay = path.join(work, 'overlay.json');
-  fs.writeFileSync(overlay, JSON.stringify({ Replace: { [adapterMain]: patched } }));
+    throw new Error(`${adapterMain}: "${bind}" not found, update the loopback patch`);
+  fs.writeFileSync(adapterMain, original.replace(bind, 'fmt.Sprintf("127.0.0.1:%v", metricsAPIServerPort)'));
   const ldflags = `-X github.com/kedacore/keda/v2/version.Version=${KEDA_VERSION}`;
-  for (const [pkg, out, extra] of [
-    ['./cmd/operator', bins.kedaOperator, []],
-    ['./cmd/adapter', bins.kedaAdapter, [`-overlay=${overlay}`]],
+  for (const [pkg, out] of [
+    ['./cmd/operator', bins.kedaOperator],
+    ['./cmd/adapter', bins.kedaAdapter],
   ] as const) {
-    // The module zip carries a vendor/modules.txt without the vendored code: build from the module cache.
+    // The module zip carries a vendor/modules.txt without the vendored code: -mod=mod reads GOMODCACHE.
     if (!fs.existsSync(out)) {
-      go(
-        ['build', '-mod=mod', '-trimpath', ...extra, '-ldflags', ldflags, '-o', `${out}.tmp`, pkg],
-        dir,
-        log,
-      );
+      go(['build', '-mod=mod', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, pkg], src, log);
       fs.renameSync(`${out}.tmp`, out);
     }
   }
