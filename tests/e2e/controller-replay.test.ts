@@ -13,13 +13,12 @@ import * as path from 'node:path';
 import { loadEnvironment, type WorkloadSpec } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
-import { environmentsWithHandoff } from '../synth/helpers';
+import { type DeploymentView, environmentsWithHandoff } from '../synth/helpers';
 import { describeWith, which } from './harness/availability';
 import { resourcePath, startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
 import {
   binariesBuilt,
   binaryPaths,
-  goBinary,
   KEDA_VERSION,
   kedaModuleDir,
   KUBERNETES_VERSION,
@@ -48,6 +47,8 @@ jest.setTimeout(15 * 60_000);
 // (default 300), KEDA polling 5 s and cooldown 20 s in every scenario's ScaledObject.
 const TIMING: ReplayTiming = { hpaSyncSeconds: 5, downscaleStabilizationSeconds: 30, scrapeSeconds: 1 };
 const POLLING = 5;
+/** Outside the tree: the report, its JSON and the component logs. */
+const REPORT_DIR = path.join(os.tmpdir(), 'apsaramq-keda-controller-replay');
 const COOLDOWN = 20;
 /** The target: each change within one HPA sync period plus one polling interval of the simulated one. */
 const TOLERANCE = TIMING.hpaSyncSeconds + POLLING;
@@ -145,9 +146,9 @@ function scenarios(base: WorkloadSpec): Scenario[] {
   ];
 }
 
-const canRun = goBinary !== '' && binariesBuilt();
+// The built binaries live in the cache, not on PATH: without them the suite names kube-apiserver as missing.
 const describeReplay = describeWith(
-  canRun ? ['prometheus', 'openssl'] : ['go', 'prometheus', 'openssl', 'kube-apiserver (built)'],
+  ['go', 'prometheus', 'openssl', ...(binariesBuilt() ? [] : ['kube-apiserver'])],
   'install Go and run `npx tsx tests/e2e/harness/control-plane-build-cli.ts` (.ci/run does) to build the control plane',
 );
 
@@ -180,6 +181,13 @@ describeReplay(
       });
     });
     afterAll(async () => {
+      // Every component's log beside the report, for a failing run.
+      if (plane !== undefined) {
+        const logs = path.join(REPORT_DIR, 'logs');
+        fs.mkdirSync(logs, { recursive: true });
+        for (const [name, text] of Object.entries(plane.logs()))
+          fs.writeFileSync(path.join(logs, `${name}.log`), text);
+      }
       await Promise.all(servers.map((s) => s.close()));
       await prometheus?.stop();
       await plane?.stop();
@@ -270,20 +278,27 @@ describeReplay(
           buildEnvironment(Testing.app(), env.spec, env.handoff)[0],
         ) as KubeObject[];
         await plane!.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-        // The Secret Pulumi writes into the cluster: every key a TriggerAuthentication reads, dummy values.
-        for (const auth of objects.filter((o) => o.kind === 'TriggerAuthentication')) {
-          const refs = (auth.spec as { secretTargetRef: { name: string; key: string }[] }).secretTargetRef;
-          for (const secretName of new Set(refs.map((r) => r.name))) {
-            await plane!.apply({
-              apiVersion: 'v1',
-              kind: 'Secret',
-              metadata: { name: secretName, namespace },
-              stringData: Object.fromEntries(
-                refs.filter((r) => r.name === secretName).map((r) => [r.key, 'replay']),
-              ),
-            });
-          }
-        }
+        // The Secrets Pulumi writes into the cluster, dummy values: KEDA reads the TriggerAuthentication's, and it
+        // resolves the scale target's container env too (its secretKeyRefs), without which it creates no HPA.
+        const keys = new Map<string, Set<string>>();
+        const need = (name: string, key: string): void => {
+          keys.set(name, (keys.get(name) ?? new Set()).add(key));
+        };
+        for (const auth of objects.filter((o) => o.kind === 'TriggerAuthentication'))
+          for (const r of (auth.spec as { secretTargetRef: { name: string; key: string }[] }).secretTargetRef)
+            need(r.name, r.key);
+        for (const d of objects.filter((o) => o.kind === 'Deployment'))
+          for (const c of (d.spec as DeploymentView['spec']).template.spec.containers)
+            for (const e of c.env)
+              if (e.valueFrom !== undefined)
+                need(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
+        for (const [name, secretKeys] of keys)
+          await plane!.apply({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name, namespace },
+            stringData: Object.fromEntries([...secretKeys].map((k) => [k, 'replay'])),
+          });
         for (const object of objects) await plane!.apply(object);
         const deployment = objects.find((o) => o.kind === 'Deployment')!;
         const deploymentPath = `/apis/apps/v1/namespaces/${namespace}/deployments/${deployment.metadata.name}`;
@@ -293,17 +308,32 @@ describeReplay(
         const settleDeadline = Date.now() + 90_000;
         while ((await replicas()) !== initial) {
           if (Date.now() > settleDeadline)
-            throw new Error(`${scenario.name}: never settled at ${initial} replicas`);
+            throw new Error(
+              `${scenario.name}: never settled at ${initial} replicas; ScaledObject status: ${JSON.stringify(
+                (
+                  (await plane!.request(
+                    'GET',
+                    `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects/${deployment.metadata.name}`,
+                  )) as { status?: unknown }
+                ).status,
+              )}`,
+            );
           await new Promise((r) => setTimeout(r, 250));
         }
         clocks[i].t0 = Date.now();
+        const t0 = clocks[i].t0;
         const real: Change[] = [{ t: 0, replicas: initial }];
-        while (Date.now() - clocks[i].t0 < scenario.durationSeconds * 1000) {
-          const now = await replicas();
-          if (now !== real[real.length - 1].replicas)
-            real.push({ t: Number(((Date.now() - clocks[i].t0) / 1000).toFixed(1)), replicas: now });
-          await new Promise((r) => setTimeout(r, 200));
-        }
+        // A watch sees every write of spec.replicas, also one that lasts less than a poll would catch.
+        const stopWatch = plane!.watch(
+          `/apis/apps/v1/namespaces/${namespace}/deployments?watch=1&fieldSelector=${encodeURIComponent(`metadata.name=${deployment.metadata.name}`)}`,
+          (object) => {
+            const now = (object.spec as { replicas: number }).replicas;
+            const t = Number(((Date.now() - t0) / 1000).toFixed(1));
+            if (t >= 0 && now !== real[real.length - 1].replicas) real.push({ t, replicas: now });
+          },
+        );
+        await new Promise((r) => setTimeout(r, scenario.durationSeconds * 1000));
+        stopWatch();
         const simulated = simulatedChanges(run, initial);
         results[i] = {
           scenario,
@@ -315,7 +345,7 @@ describeReplay(
       };
       await Promise.all(list.map((_, i) => replayOne(i)));
 
-      const out = path.join(os.tmpdir(), 'apsaramq-keda-controller-replay');
+      const out = REPORT_DIR;
       fs.mkdirSync(out, { recursive: true });
       const header =
         `# Controller replay: Kubernetes v${KUBERNETES_VERSION} (kube-apiserver, kube-controller-manager HPA) + KEDA ` +

@@ -30,6 +30,8 @@ export interface KubeObject {
 export interface ControlPlane {
   /** GET/POST/PATCH/... against the API server as cluster admin; resolves to the parsed JSON body. */
   request(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<unknown>;
+  /** Streams a watch (`?watch=1`) and calls `onObject` with each event's object; returns a stop function. */
+  watch(urlPath: string, onObject: (object: KubeObject) => void): () => void;
   /** Server-side apply of one object (the API server validates it, CRDs included). */
   apply(object: KubeObject): Promise<KubeObject>;
   /** The logs of every component so far, for a failing test. */
@@ -219,6 +221,29 @@ export async function startControlPlane(
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  const watch = (urlPath: string, onObject: (object: KubeObject) => void): (() => void) => {
+    const req = https.request(
+      `${server}${urlPath}`,
+      { method: 'GET', agent, headers: { accept: 'application/json' } },
+      (res) => {
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let newline = buffer.indexOf('\n');
+          while (newline >= 0) {
+            const line = buffer.slice(0, newline).trim();
+            buffer = buffer.slice(newline + 1);
+            if (line !== '') onObject((JSON.parse(line) as { object: KubeObject }).object);
+            newline = buffer.indexOf('\n');
+          }
+        });
+      },
+    );
+    req.on('error', () => undefined);
+    req.end();
+    return () => req.destroy();
+  };
   const apply = async (object: KubeObject): Promise<KubeObject> =>
     (await request(
       'PATCH',
@@ -412,5 +437,5 @@ export async function startControlPlane(
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`, { cause: error });
   }
-  return { request, apply, logs, stop };
+  return { request, watch, apply, logs, stop };
 }

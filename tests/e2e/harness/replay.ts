@@ -77,6 +77,10 @@ export function simulateScenario(
     hpaSyncSeconds: timing.hpaSyncSeconds,
     hpaDownscaleStabilizationSeconds: timing.downscaleStabilizationSeconds,
     metricStalenessSeconds: timing.scrapeSeconds,
+    // KEDA creates the HPA after its first reconcile of the ScaledObject, so the HPA's timer runs behind KEDA's
+    // polling timer: 1 s behind, the smallest offset of the simulator's clock (with both at 0 the simulated HPA
+    // acts in the same second as KEDA's activation, and the 1 replica of 0 -> 1 never shows).
+    hpaPhaseSeconds: 1,
     ...(scenario.outages !== undefined && {
       outages: scenario.outages.map((o) => ({ ...o, kind: 'error' as const })),
     }),
