@@ -130,6 +130,8 @@ export function validate(input: SimulationInput): void {
     timing.metricStalenessSeconds ?? DEFAULT_METRIC_STALENESS_SECONDS,
   );
   requireInt('timing.hpaSyncSeconds', timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS, 1);
+  if (timing.hpaDownscaleStabilizationSeconds !== undefined)
+    requireInt('timing.hpaDownscaleStabilizationSeconds', timing.hpaDownscaleStabilizationSeconds, 0);
   (timing.outages ?? []).forEach((o, i) => {
     requireNonNegative(`timing.outages[${i}].fromSecond`, o.fromSecond);
     if (!(o.toSecond > o.fromSecond))

@@ -110,11 +110,15 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
   const indexAt = (t: number): number => Math.max(0, Math.min(steps, Math.floor(t / step)));
   const seenBacklog = (t: number): number => Math.min(backlogSeries[indexAt(t - staleness)], clampAt);
+  // Before t = 0 the topic is taken to have carried its rate at t = 0 (steady state), so the window is full
+  // from the start: rate() divides the increase by the whole range even when fewer samples are in it
+  // (Source: prometheus promql/functions.go extrapolatedRate).
+  const rateBeforeStart = amountIn(traffic.arrivals, 0, step) / step;
   const seenArrivalRate = (t: number): number => {
     const end = indexAt(t - staleness);
     const start = indexAt(t - staleness - RATE_WINDOW_SECONDS);
-    const seconds = (end - start) * step;
-    return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
+    const before = Math.max(0, RATE_WINDOW_SECONDS - (end - start) * step) * rateBeforeStart;
+    return (arrivedSeries[end] - arrivedSeries[start] + before) / RATE_WINDOW_SECONDS;
   };
   // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), then
   // one per cron schedule.
@@ -272,6 +276,9 @@ export function simulate(input: SimulationInput): SimulationResult {
           minReplicas: hpaMin,
           maxReplicas: scaling.maxReplicas,
           ...(scaling.behavior !== undefined && { behavior: scaling.behavior }),
+          ...(timing.hpaDownscaleStabilizationSeconds !== undefined && {
+            downscaleStabilizationSeconds: timing.hpaDownscaleStabilizationSeconds,
+          }),
           ...(hpaState !== undefined && { state: hpaState }),
         });
         hpaState = result.state;

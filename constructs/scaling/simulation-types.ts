@@ -119,6 +119,11 @@ export interface SimulationTiming {
   /** @default 15 */
   readonly hpaSyncSeconds?: number;
   /**
+   * kube-controller-manager `--horizontal-pod-autoscaler-downscale-stabilization`: the window of an HPA without
+   * `behavior` (whole seconds). @default 300
+   */
+  readonly hpaDownscaleStabilizationSeconds?: number;
+  /**
    * Offset of KEDA's polls within its polling interval: the loops run on independent timers, so a step change
    * waits 0 to one period for each. Aligned (0, 0) is the fastest case for changes on whole minutes. @default 0
    */
