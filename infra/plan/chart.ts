@@ -58,6 +58,11 @@ function waitNote(label: string, s: SimulationSummary): string {
   return `${label}: p99 wait ${fmt(s.p99WaitSeconds)} s`;
 }
 
+function subtitleOf(notes: string[]): string | string[] {
+  const joined = notes.join(' · ');
+  return joined.length <= 120 ? joined : notes;
+}
+
 /**
  * Vega-Lite spec: two panels over the same time axis, the backlog of every config (messages, top) and its
  * replicas (pods, bottom), one line style per config; the legend shows the style of each.
@@ -167,7 +172,8 @@ export function chartSpec(plan: Plan, timelines: PlanRun['timelines']): Record<s
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${plan.environment}/${plan.workload}: ${plan.profile} (${plan.profileDescription})`,
-      subtitle: columns.map((c) => waitNote(c.label, c.summary)),
+      // One line while it fits the chart's width, else a line per config.
+      subtitle: subtitleOf(columns.map((c) => waitNote(c.label, c.summary))),
       anchor: 'start',
     },
     data: { values },
