@@ -12,6 +12,7 @@ import {
   type HpaScalingRules,
   type KedaFallbackBehavior,
 } from '../scaling';
+import { cronScheduleProblems } from '../shared/cron-schedule';
 import { recommendedLabels, type SelectorScheme } from '../shared/labels';
 import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
 import { arrivalRateQuery, backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../shared/promql';
@@ -45,6 +46,20 @@ export interface BacklogScalerArrivalRate {
   readonly threshold: number;
   /** @default rocketmq_messages_in_total */
   readonly metricName?: string;
+}
+
+/** A KEDA `cron` trigger: desiredReplicas from start until end (kedacore/keda pkg/scalers/cron_scaler.go). */
+export interface BacklogScalerSchedule {
+  /** Trigger name, unique in the ScaledObject and neither `backlog` nor `arrival-rate`. */
+  readonly name: string;
+  /** IANA time-zone name, e.g. Asia/Shanghai. */
+  readonly timezone: string;
+  /** 5-field cron expression (KEDA's robfig parser: minute hour day-of-month month day-of-week). */
+  readonly start: string;
+  /** 5-field cron expression, different from start. */
+  readonly end: string;
+  /** Replicas proposed while active, within (minReplicaCount, the capped maxReplicaCount]. */
+  readonly desiredReplicas: number;
 }
 
 export interface BacklogScalerProps {
@@ -84,6 +99,8 @@ export interface BacklogScalerProps {
   readonly queueCount?: number;
   /** Second trigger on the arrival rate. @default none */
   readonly arrivalRate?: BacklogScalerArrivalRate;
+  /** Scheduled pre-scaling: one `cron` trigger each, after the backlog and arrival-rate triggers. @default none */
+  readonly schedules?: readonly BacklogScalerSchedule[];
   /** HPA behavior. @default none: the controller's legacy normalization */
   readonly behavior?: HpaBehavior;
   /** The KEDA release the cluster runs (the ack-keda add-on's); the ScaledObject uses only its fields. @default DEFAULT_KEDA_VERSION */
@@ -165,6 +182,23 @@ export class BacklogScaler extends Construct {
         metricType: 'AverageValue',
         metadata: { ...common, query: this.arrivalRateQuery, threshold: String(props.arrivalRate.threshold) },
         authenticationRef: { name: authName },
+      });
+    }
+
+    for (const schedule of props.schedules ?? []) {
+      triggers.push({
+        type: 'cron',
+        name: schedule.name,
+        // The cron scaler's metric is desiredReplicas inside the window and 1 outside, against a target of 1
+        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); only AverageValue makes the HPA's proposal
+        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas.
+        metricType: 'AverageValue',
+        metadata: {
+          timezone: schedule.timezone,
+          start: schedule.start,
+          end: schedule.end,
+          desiredReplicas: String(schedule.desiredReplicas),
+        },
       });
     }
 
@@ -352,6 +386,30 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
       check.int(`${at}.policies[${i}].periodSeconds`, p.periodSeconds, 1, MAX_PERIOD_SECONDS);
     });
   }
+  const names = new Set<string>(['backlog', ...(props.arrivalRate !== undefined ? ['arrival-rate'] : [])]);
+  props.schedules?.forEach((schedule, i) => {
+    const at = `schedules[${i}]`;
+    check.name(`${at}.name`, schedule.name);
+    // Source: kedacore/keda apis/keda/v1alpha1/scaletriggers_types.go ValidateTriggers (unique trigger names).
+    if (names.has(schedule.name))
+      check.add(`${at}.name`, `(${JSON.stringify(schedule.name)}) must be unique among the triggers`);
+    names.add(schedule.name);
+    for (const problem of cronScheduleProblems(schedule))
+      check.add(`${at}.${problem.field}`, problem.message);
+    // cronMetadata.Validate refuses 0; the HPA caps at maxReplicaCount, and at or below minReplicaCount it
+    // changes nothing.
+    const high = cappedMax(props);
+    if (
+      !Number.isInteger(schedule.desiredReplicas) ||
+      schedule.desiredReplicas <= props.minReplicaCount ||
+      schedule.desiredReplicas > high
+    ) {
+      check.add(
+        `${at}.desiredReplicas`,
+        `(${String(schedule.desiredReplicas)}) must be an integer in (minReplicaCount, maxReplicaCount] = (${props.minReplicaCount}, ${high}]`,
+      );
+    }
+  });
   if (props.kedaVersion !== undefined) {
     try {
       kedaFallbackMode(props.kedaVersion);

@@ -15,4 +15,7 @@ export * from './oracle';
 export * from './profiles';
 export * from './recommend';
 export * from './phases';
+export * from './scale-events';
 export * from './consumer-shutdown';
+export { DRAINED_EPSILON } from './message-ledger';
+export * from './pre-scale';

@@ -1,3 +1,4 @@
+import type { ScaleEventStats } from './scale-events';
 import type { SimulationSummary } from './simulation-types';
 
 /** Below this many messages the backlog counts as drained. */
@@ -43,6 +44,13 @@ class MessageFifo {
     return removed;
   }
 
+  /** Each bucket still held, oldest first. */
+  forEach(fn: (at: number, count: number) => void): void {
+    for (let i = this.head; i < this.buckets.length; i += 1) {
+      if (this.buckets[i].count > 1e-9) fn(this.buckets[i].at, this.buckets[i].count);
+    }
+  }
+
   oldestAt(): number | undefined {
     return this.head < this.buckets.length ? this.buckets[this.head].at : undefined;
   }
@@ -61,6 +69,15 @@ class WaitHistogram {
     this.counts[key] += messages;
     this.total += messages;
     if (waitSeconds > this.max) this.max = waitSeconds;
+  }
+
+  /** A copy, so the messages still waiting at the end can join it without changing the run's own. */
+  clone(): WaitHistogram {
+    const copy = new WaitHistogram();
+    copy.counts.push(...this.counts);
+    copy.total = this.total;
+    copy.max = this.max;
+    return copy;
   }
 
   quantile(q: number): number {
@@ -146,17 +163,26 @@ export class MessageLedger {
     }
   }
 
-  summary(control: {
-    readonly replicaSeconds: number;
-    readonly scaleEvents: number;
-    readonly peakReplicas: number;
-  }): SimulationSummary {
+  summary(
+    control: ScaleEventStats & { readonly replicaSeconds: number; readonly peakReplicas: number },
+  ): SimulationSummary {
+    // Messages still waiting count with their age so far: the waits are then lower bounds, not a flattering
+    // statistic of the messages that happened to be consumed.
+    const waits = this.waits.clone();
+    let unfinished = 0;
+    this.waiting.forEach((at, count) => {
+      waits.add(this.now - at, count);
+      unfinished += count;
+    });
+    const oldest = this.waiting.oldestAt();
     return {
       peakBacklog: this.peak.value,
       peakAtSecond: this.peak.at,
       drainSecondsAfterPeak: this.drainedAt === null ? null : this.drainedAt - this.peak.at,
-      maxWaitSeconds: this.waits.max,
-      p99WaitSeconds: this.waits.quantile(0.99),
+      maxWaitSeconds: waits.max,
+      p99WaitSeconds: waits.quantile(0.99),
+      waitingAtEnd: unfinished,
+      oldestWaitingSeconds: oldest === undefined || unfinished <= DRAINED_EPSILON ? 0 : this.now - oldest,
       secondsOverDrainTarget: this.secondsOver,
       ...control,
       arrived: this.arrived,

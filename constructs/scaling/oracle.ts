@@ -1,4 +1,6 @@
 import { DRAINED_EPSILON, MessageLedger } from './message-ledger';
+import { DEFAULT_DOWNSCALE_STABILIZATION_SECONDS } from './hpa-behavior';
+import { ScaleEventLog } from './scale-events';
 import { validate } from './simulate-validate';
 import type { SimulationInput, SimulationResult, TimelinePoint } from './simulation-types';
 import { amountIn } from './traffic-series';
@@ -24,7 +26,7 @@ export function simulateOracle(input: SimulationInput): SimulationResult {
     workload.targetDrainSeconds,
   );
   let replicaSeconds = 0;
-  let scaleEvents = 0;
+  const scaleLog = new ScaleEventLog(DEFAULT_DOWNSCALE_STABILIZATION_SECONDS);
   let previous = -1;
   let peakReplicas = 0;
   const timeline: TimelinePoint[] = [];
@@ -35,7 +37,7 @@ export function simulateOracle(input: SimulationInput): SimulationResult {
     const behind = ledger.waitingMessages > DRAINED_EPSILON ? perPod : 0;
     // 1e-9: 0.3 / 0.1 is 2.9999999999999996 in binary, which must not round up to 4.
     const replicas = Math.min(cap, Math.ceil((rate + behind) / perPod - 1e-9));
-    if (previous >= 0 && replicas !== previous) scaleEvents += 1;
+    if (previous >= 0) scaleLog.record(t, previous, replicas);
     previous = replicas;
     peakReplicas = Math.max(peakReplicas, replicas);
     ledger.advance(t, step, arriving, replicas * perPod * step, 0);
@@ -49,5 +51,5 @@ export function simulateOracle(input: SimulationInput): SimulationResult {
       readyReplicas: replicas,
     });
   }
-  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, peakReplicas }) };
+  return { timeline, summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas }) };
 }

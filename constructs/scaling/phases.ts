@@ -23,6 +23,8 @@ export interface PhaseSpread {
   readonly p99WaitSeconds: Range;
   readonly secondsOverDrainTarget: Range;
   readonly replicaSeconds: Range;
+  readonly scaleEvents: Range;
+  readonly oscillations: Range;
 }
 
 /**
@@ -65,5 +67,7 @@ export function simulateAcrossPhases(input: SimulationInput): PhaseSpread {
     p99WaitSeconds: range((s) => s.p99WaitSeconds),
     secondsOverDrainTarget: range((s) => s.secondsOverDrainTarget),
     replicaSeconds: range((s) => s.replicaSeconds),
+    scaleEvents: range((s) => s.scaleEvents),
+    oscillations: range((s) => s.oscillations),
   };
 }

@@ -11,6 +11,8 @@ export interface TrafficProfile {
   readonly traffic: SimulationTraffic;
   /** The replayed Deployment consumed nothing (the seed guide's nginx placeholder). */
   readonly podsConsumeNothing: boolean;
+  /** A known peak a schedule can pre-scale for (the flash sale), in simulation seconds. @default none */
+  readonly peak?: { readonly fromSecond: number; readonly toSecond: number; readonly ratePerSecond: number };
 }
 
 /** Arrival segments helper: rates in messages/s from a second on. */
@@ -48,6 +50,7 @@ export function builtInProfile(name: ProfileName, baseRatePerSecond: number): Tr
           ),
         },
         podsConsumeNothing: false,
+        peak: { fromSecond: 1800, toSecond: 2700, ratePerSecond: 10 * baseRatePerSecond },
       };
     case 'diurnal': {
       const perMinute: [number, number][] = [];
@@ -98,7 +101,12 @@ export class ProfileParseError extends Error {
  * seconds strictly increasing from 0, rates >= 0 in messages/s, each holding until the next line. The profile
  * lasts until the last line's second + 60 s; more than a week is refused.
  */
-export function parseCsvProfile(text: string, source: string): TrafficProfile {
+export function parseCsvProfile(
+  text: string,
+  source: string,
+  /** Name the description uses, e.g. the file's base name, so no machine path reaches a chart. @default source */
+  label = source,
+): TrafficProfile {
   const arrivals: { fromSecond: number; ratePerSecond: number }[] = [];
   const drain: { fromSecond: number; ratePerSecond: number }[] = [];
   let previous = -1;
@@ -155,7 +163,7 @@ export function parseCsvProfile(text: string, source: string): TrafficProfile {
   if (arrivals.length === 0) throw new ProfileParseError(source, 1, 1, 'no data rows');
   return {
     name: source,
-    description: `${arrivals.length} rows from ${source}`,
+    description: `${arrivals.length} rows from ${label}`,
     durationSeconds: previous + 60,
     traffic: { arrivals, ...(drain.length > 0 && { externalDrain: drain }) },
     podsConsumeNothing: false,

@@ -1,7 +1,8 @@
 import { requireInt, requireNonNegative, requirePositive } from './guards';
 import type { HpaBehavior } from './hpa-behavior';
 import { simulateAcrossPhases, type PhaseSpread } from './phases';
-import { serverlessCapacity, type ServerlessCapacityInput } from './serverless';
+import { serverlessCapacity, type InstanceTps, type ServerlessCapacityInput } from './serverless';
+import { MessageLedger } from './message-ledger';
 import { simulateOracle } from './oracle';
 import { simulate } from './simulate';
 import type {
@@ -11,6 +12,7 @@ import type {
   SimulationTraffic,
 } from './simulation-types';
 import { maxUsefulReplicas, thresholdFor } from './thresholds';
+import { amountIn, peakRate } from './traffic-series';
 
 /** The seed guide's ScaledObject: threshold 30 and KEDA / HPA defaults. */
 export const SEED_GUIDE_THRESHOLD = 30;
@@ -57,6 +59,11 @@ export interface RecommendInput {
   readonly queueCount?: number;
   /** Capacity mode of a serverless instance, for the lossless-TPS warning. @default none */
   readonly serverless?: ServerlessCapacityInput;
+  /**
+   * The instance-wide peak the serverless warning checks: every workload and producer on the instance (see
+   * `instanceTps`). @default this workload alone: its peak arrival sent, its maxReplicas' consumption received
+   */
+  readonly instanceTps?: InstanceTps;
   /** Metric staleness, HPA sync, outages; the timer phases are varied by the choice. @default all defaults */
   readonly timing?: SimulationTiming;
   /** Configurations to weigh beside the grid, e.g. the one deployed now. @default none */
@@ -78,9 +85,34 @@ export interface EvaluatedConfig {
   readonly summary: SimulationSummary;
 }
 
+/** The peak arrival against what the pods can consume at most. */
+export interface CapacityCheck {
+  /** Highest arrival rate of the profile, msg/s. */
+  readonly peakArrivalPerSecond: number;
+  /** min(maxReplicas, queue count) × per-pod rate, msg/s. */
+  readonly maxConsumptionPerSecond: number;
+  /** What caps the pods: maxReplicas, or the queue count of a queue-based consumer. */
+  readonly limitedBy: 'maxReplicas' | 'queueCount';
+  /** The peak arrival exceeds the maximum consumption. */
+  readonly exceeded: boolean;
+  /**
+   * Fewest pods that, all running all the time, keep every wait within the drain target: a lower bound for
+   * maxReplicas (and the queue count). Only computed when `exceeded`, else null.
+   */
+  readonly neededMaxReplicas: number | null;
+}
+
 export interface Recommendation {
   /** Its summary is at aligned timers, comparable with the others; the choice used `acrossPhases`. */
   readonly recommended: EvaluatedConfig & { readonly acrossPhases: PhaseSpread };
+  /**
+   * False when even the chosen config never drains the backlog (it still waits at the end): then it is the
+   * best candidate, not a config to deploy.
+   */
+  readonly drains: boolean;
+  readonly capacity: CapacityCheck;
+  /** Scale events a candidate may make: twice the oracle's, or the fewest any calm candidate makes. */
+  readonly scaleEventBudget: number;
   readonly seedGuide: EvaluatedConfig;
   readonly oracle: SimulationSummary;
   readonly candidatesEvaluated: number;
@@ -127,16 +159,22 @@ export function recommend(input: RecommendInput): Recommendation {
       `maxReplicas (${input.maxReplicas}) exceeds the ${cap} queues of a queue-based consumer: pods beyond ${cap} idle`,
     );
   }
+  const maxReplicas = Math.min(input.maxReplicas, cap);
+  const peakArrival = peakRate(input.traffic.arrivals, input.durationSeconds);
+  const maxConsumption = maxReplicas * input.messagesPerSecondPerPod;
   if (input.serverless !== undefined) {
     const capacity = serverlessCapacity(input.serverless);
-    const peak = Math.min(input.maxReplicas, cap) * input.messagesPerSecondPerPod;
-    if (peak > capacity.losslessTps) {
+    const tps = input.instanceTps ?? {
+      sendTps: peakArrival,
+      receiveTps: maxConsumption,
+      totalTps: peakArrival + maxConsumption,
+    };
+    if (tps.totalTps > capacity.losslessTps) {
       warnings.push(
-        `peak consumption at maxReplicas (${peak} msg/s) exceeds the serverless lossless threshold (${capacity.losslessTps} TPS): expect throttling above it`,
+        `the instance-wide peak (${num(tps.totalTps)} TPS: sends ${num(tps.sendTps)} + receives ${num(tps.receiveTps)}, every workload and producer on the instance) exceeds the serverless lossless threshold (${num(capacity.losslessTps)} TPS): expect throttling above it`,
       );
     }
   }
-  const maxReplicas = Math.min(input.maxReplicas, cap);
   const bounds = {
     minReplicas: input.minReplicas,
     maxReplicas,
@@ -197,11 +235,26 @@ export function recommend(input: RecommendInput): Recommendation {
   for (const extra of input.extraCandidates ?? [])
     candidates.push({ ...extra, maxReplicas: Math.min(extra.maxReplicas, maxReplicas) });
   const evaluated = candidates.map(run);
+  const oracleInput = {
+    scaling: { ...base, threshold: drainThreshold },
+    workload,
+    traffic: input.traffic,
+    durationSeconds: input.durationSeconds,
+  };
+  const oracle = simulateOracle(oracleInput).summary;
   const byCost = (a: EvaluatedConfig, b: EvaluatedConfig): number =>
     a.summary.replicaSeconds - b.summary.replicaSeconds ||
     a.summary.secondsOverDrainTarget - b.summary.secondsOverDrainTarget ||
     a.summary.scaleEvents - b.summary.scaleEvents;
-  const shortlist = withinSlack(evaluated, (e) => e.summary.secondsOverDrainTarget)
+  // Churn: every scale event restarts consumers and rebalances the group. A candidate that flaps is out, and so
+  // is one making more than twice the oracle's scale events (or, if none manages that, the fewest any makes).
+  const feasible = withinSlack(evaluated, (e) => e.summary.secondsOverDrainTarget);
+  const calm = preferring(feasible, (e) => e.summary.oscillations === 0);
+  const scaleEventBudget = Math.max(
+    2 * oracle.scaleEvents,
+    Math.min(...calm.map((e) => e.summary.scaleEvents)),
+  );
+  const shortlist = preferring(calm, (e) => e.summary.scaleEvents <= scaleEventBudget)
     .sort(byCost)
     .slice(0, SHORTLIST_SIZE)
     .map((e) => ({
@@ -215,16 +268,98 @@ export function recommend(input: RecommendInput): Recommendation {
       }),
     }));
   // The aligned timers flatter some configs: the choice is made on the worst timer placement.
-  const recommended = withinSlack(shortlist, (e) => e.acrossPhases.secondsOverDrainTarget.max).sort(
+  // The churn rules hold at every timer placement too.
+  const steadyEverywhere = preferring(
+    shortlist,
+    (e) => e.acrossPhases.oscillations.max === 0 && e.acrossPhases.scaleEvents.max <= scaleEventBudget,
+  );
+  const recommended = withinSlack(steadyEverywhere, (e) => e.acrossPhases.secondsOverDrainTarget.max).sort(
     (a, b) => a.acrossPhases.replicaSeconds.max - b.acrossPhases.replicaSeconds.max || byCost(a, b),
   )[0];
   // The seed guide's ScaledObject sets nothing else: KEDA's defaults, no fallback.
   const seedGuide = run({ ...bounds, threshold: SEED_GUIDE_THRESHOLD });
-  const oracle = simulateOracle({
-    scaling: { ...base, threshold: drainThreshold },
-    workload,
-    traffic: input.traffic,
-    durationSeconds: input.durationSeconds,
-  }).summary;
-  return { recommended, seedGuide, oracle, candidatesEvaluated: evaluated.length, warnings };
+
+  const exceeded = peakArrival > maxConsumption;
+  const limitedBy = input.maxReplicas > cap ? 'queueCount' : 'maxReplicas';
+  const capacity: CapacityCheck = {
+    peakArrivalPerSecond: peakArrival,
+    maxConsumptionPerSecond: maxConsumption,
+    limitedBy,
+    exceeded,
+    neededMaxReplicas: exceeded ? neededReplicas(input, peakArrival) : null,
+  };
+  if (exceeded) {
+    const limit =
+      limitedBy === 'queueCount'
+        ? `the ${cap} queues of the topic (a pod beyond ${cap} idles)`
+        : `maxReplicas (${input.maxReplicas})`;
+    const needed = capacity.neededMaxReplicas ?? 0;
+    const queues = Number.isFinite(cap) && needed > cap ? ` and at least ${needed} queues` : '';
+    warnings.push(
+      `the peak arrival (${num(peakArrival)} msg/s) exceeds what ${limit} consume: ${maxReplicas} × ${num(input.messagesPerSecondPerPod)} = ${num(maxConsumption)} msg/s; ` +
+        `draining within the target (${input.targetDrainSeconds} s) takes maxReplicas >= ${needed}${queues} (all running all the time; scaling delays need more)`,
+    );
+  }
+  const drains = recommended.summary.drainSecondsAfterPeak !== null;
+  return {
+    recommended,
+    drains,
+    capacity,
+    scaleEventBudget,
+    seedGuide,
+    oracle,
+    candidatesEvaluated: evaluated.length,
+    warnings,
+  };
+}
+
+/** The items for which `ok` holds, or all of them if it holds for none. */
+function preferring<T>(items: readonly T[], ok: (item: T) => boolean): T[] {
+  const kept = items.filter(ok);
+  return kept.length > 0 ? kept : [...items];
+}
+
+/**
+ * Fewest replicas that, all running from the start with no delay, keep every message within the drain target
+ * (binary search): no autoscaler with a lower maxReplicas can do it.
+ */
+function neededReplicas(input: RecommendInput, peakArrival: number): number {
+  const perPod = input.messagesPerSecondPerPod;
+  const steps = Math.ceil(input.durationSeconds);
+  const withinTarget = (replicas: number): boolean => {
+    const ledger = new MessageLedger(
+      input.traffic.initialBacklog ?? 0,
+      input.processingSeconds ?? 0,
+      input.targetDrainSeconds,
+    );
+    for (let t = 0; t < steps; t += 1) {
+      ledger.advance(t, 1, amountIn(input.traffic.arrivals, t, 1), replicas * perPod, 0);
+    }
+    return (
+      ledger.summary({
+        replicaSeconds: 0,
+        peakReplicas: replicas,
+        scaleEvents: 0,
+        oscillations: 0,
+        lastScaleEventAtSecond: null,
+      }).secondsOverDrainTarget === 0
+    );
+  };
+  // As many as the peak needs keep up at once; a backlog at the start may need more.
+  let high = Math.max(1, Math.ceil(peakArrival / perPod - 1e-9));
+  while (!withinTarget(high)) high *= 2;
+  let low = 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (withinTarget(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** A rate for a message: at most three decimals, thousands grouped. */
+function num(n: number): string {
+  const [whole, fraction] = String(Number(n.toFixed(3))).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

@@ -68,3 +68,41 @@ export function thresholdAfterSpecChange(currentThreshold: number, newLossless: 
   requirePositive('newLossless', newLossless);
   return Math.max(currentThreshold, newLossless);
 }
+
+/** One consumer workload on an instance, at its most: min(maxReplicas, queue count) × per-pod rate. */
+export interface InstanceConsumer {
+  readonly name: string;
+  readonly topic: string;
+  readonly receiveTps: number;
+}
+
+/** One topic of an instance; `sendTps` when something states it (the topic's maxSendTps, a planned profile). */
+export interface InstanceTopic {
+  readonly name: string;
+  readonly sendTps?: number;
+}
+
+export interface InstanceTps {
+  readonly sendTps: number;
+  readonly receiveTps: number;
+  /** sendTps + receiveTps: what the instance's TPS limit counts. */
+  readonly totalTps: number;
+}
+
+/**
+ * The instance-wide peak: every consumer's receives, and per topic its stated sends or, without one, the most
+ * any of its consumers receives (what it can keep up with). A serverless instance's TPS counts sends and
+ * receives of every topic together (Source: ApsaraMQ for RocketMQ 5.x "Specifications and limits",
+ * serverless TPS = messages sent + messages received per second).
+ */
+export function instanceTps(
+  consumers: readonly InstanceConsumer[],
+  topics: readonly InstanceTopic[],
+): InstanceTps {
+  const receiveTps = consumers.reduce((sum, c) => sum + c.receiveTps, 0);
+  const sendTps = topics.reduce((sum, topic) => {
+    const readers = consumers.filter((c) => c.topic === topic.name).map((c) => c.receiveTps);
+    return sum + (topic.sendTps ?? Math.max(0, ...readers));
+  }, 0);
+  return { sendTps, receiveTps, totalTps: sendTps + receiveTps };
+}

@@ -45,6 +45,18 @@ export function validate(input: SimulationInput): void {
   if (s.arrivalRateThreshold !== undefined)
     requirePositive('scaling.arrivalRateThreshold', s.arrivalRateThreshold);
   requireNonNegative('scaling.activationThreshold', s.activationThreshold ?? 0);
+  (s.schedules ?? []).forEach((schedule, i) => {
+    requireInt(`scaling.schedules[${i}].desiredReplicas`, schedule.desiredReplicas, 1);
+    let previous = -Infinity;
+    schedule.windows.forEach((w, j) => {
+      const at = `scaling.schedules[${i}].windows[${j}]`;
+      if (!(Number.isFinite(w.fromSecond) && Number.isFinite(w.toSecond) && w.toSecond > w.fromSecond)) {
+        throw new RangeError(`${at} must have finite seconds with toSecond > fromSecond`);
+      }
+      if (w.fromSecond < previous) throw new RangeError(`${at}.fromSecond must be >= the previous toSecond`);
+      previous = w.toSecond;
+    });
+  });
   requireInt('scaling.minReplicas', s.minReplicas);
   requireInt('scaling.maxReplicas', s.maxReplicas, 1);
   if (s.minReplicas > s.maxReplicas) {
@@ -118,6 +130,8 @@ export function validate(input: SimulationInput): void {
     timing.metricStalenessSeconds ?? DEFAULT_METRIC_STALENESS_SECONDS,
   );
   requireInt('timing.hpaSyncSeconds', timing.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS, 1);
+  if (timing.hpaDownscaleStabilizationSeconds !== undefined)
+    requireInt('timing.hpaDownscaleStabilizationSeconds', timing.hpaDownscaleStabilizationSeconds, 0);
   (timing.outages ?? []).forEach((o, i) => {
     requireNonNegative(`timing.outages[${i}].fromSecond`, o.fromSecond);
     if (!(o.toSecond > o.fromSecond))

@@ -4,6 +4,8 @@ import { hpaNormalize } from './hpa-normalize';
 import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
 import { DEFAULT_KEDA_VERSION, fallbackMetricReplicas, kedaFallbackMode } from './keda-version';
 import { MessageLedger } from './message-ledger';
+import { DEFAULT_DOWNSCALE_STABILIZATION_SECONDS } from './hpa-behavior';
+import { ScaleEventLog } from './scale-events';
 import { validate } from './simulate-validate';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
@@ -43,6 +45,8 @@ interface Pod {
  *   `failureThreshold` of its requests failed), normalized on the legacy path without behavior. A failing
  *   metric blocks a scale-down and, when every metric fails, any change (horizontal.go
  *   computeReplicasForMetrics).
+ * - Cron triggers (`scaling.schedules`): desiredReplicas while a window is open, else 1, read at the moment
+ *   (KEDA computes them on request); an open window keeps the ScaledObject active.
  */
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
@@ -77,11 +81,14 @@ export function simulate(input: SimulationInput): SimulationResult {
   // LastActiveTime, so KEDA would scale it in without waiting for the cooldown.
   let lastActiveAt: number | undefined = initial > 0 ? 0 : undefined;
   // Failed metric requests per trigger, reset by a success (KEDA pkg/fallback GetMetricsWithFallback).
-  const hpaFailures = [0, 0];
+  const hpaFailures: number[] = [];
   const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
   const ignoreNullValues = scaling.ignoreNullValues ?? true;
   let replicaSeconds = 0;
-  let scaleEvents = 0;
+  // Flaps are counted against the down-stabilization window the config has.
+  const scaleLog = new ScaleEventLog(
+    scaling.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_DOWNSCALE_STABILIZATION_SECONDS,
+  );
   let maxSpec = specReplicas;
   const timeline: TimelinePoint[] = [];
   // The manifests clamp a queue-based query at maxReplicaCount × threshold (constructs/k8s/backlog-scaler.ts).
@@ -103,46 +110,74 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
   const indexAt = (t: number): number => Math.max(0, Math.min(steps, Math.floor(t / step)));
   const seenBacklog = (t: number): number => Math.min(backlogSeries[indexAt(t - staleness)], clampAt);
+  // Before t = 0 the topic is taken to have carried its rate at t = 0 (steady state), so the window is full
+  // from the start: rate() divides the increase by the whole range even when fewer samples are in it
+  // (Source: prometheus promql/functions.go extrapolatedRate).
+  const rateBeforeStart = amountIn(traffic.arrivals, 0, step) / step;
   const seenArrivalRate = (t: number): number => {
     const end = indexAt(t - staleness);
     const start = indexAt(t - staleness - RATE_WINDOW_SECONDS);
-    const seconds = (end - start) * step;
-    return seconds > 0 ? (arrivedSeries[end] - arrivedSeries[start]) / seconds : 0;
+    const before = Math.max(0, RATE_WINDOW_SECONDS - (end - start) * step) * rateBeforeStart;
+    return (arrivedSeries[end] - arrivedSeries[start] + before) / RATE_WINDOW_SECONDS;
   };
-  // The ScaledObject's triggers: the backlog, and optionally the arrival rate (activation 0, KEDA's default).
-  const triggers: {
-    name: SimulationTrigger;
-    target: number;
-    activation: number;
-    ignoreNullValues: boolean;
-    seen: (t: number) => number;
-  }[] = [
-    { name: 'backlog', target: scaling.threshold, activation, ignoreNullValues, seen: seenBacklog },
+  // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), then
+  // one per cron schedule.
+  interface Trigger {
+    /** The Prometheus trigger an outage can hit; none for a cron trigger. */
+    readonly outageName?: SimulationTrigger;
+    readonly target: number;
+    readonly ignoreNullValues: boolean;
+    readonly seen: (t: number) => number;
+    /** KEDA's activity of the value read at t. */
+    readonly active: (value: number, t: number) => boolean;
+  }
+  const aboveActivation =
+    (threshold: number) =>
+    (value: number): boolean =>
+      value > threshold;
+  const triggers: Trigger[] = [
+    {
+      outageName: 'backlog',
+      target: scaling.threshold,
+      ignoreNullValues,
+      seen: seenBacklog,
+      active: aboveActivation(activation),
+    },
     ...(scaling.arrivalRateThreshold === undefined
       ? []
       : [
           {
-            name: 'arrivalRate' as const,
+            outageName: 'arrivalRate' as const,
             target: scaling.arrivalRateThreshold,
-            activation: 0,
             ignoreNullValues: true,
             seen: seenArrivalRate,
+            active: aboveActivation(0),
           },
         ]),
+    ...(scaling.schedules ?? []).map((schedule): Trigger => {
+      const within = (t: number): boolean =>
+        schedule.windows.some((w) => t >= w.fromSecond && t < w.toSecond);
+      return {
+        target: 1,
+        ignoreNullValues: true,
+        seen: (t) => (within(t) ? schedule.desiredReplicas : 1),
+        active: (_value, t) => within(t),
+      };
+    }),
   ];
   /**
    * What a trigger's query gives at t: the value, or undefined for an error. An empty result is 0 with
    * ignoreNullValues, else an error (Source: KEDA pkg/scalers/prometheus_scaler.go ExecutePromQuery).
    */
-  const read = (trigger: (typeof triggers)[number], t: number): number | undefined => {
-    const outage = outageAt(trigger.name, t);
+  const read = (trigger: Trigger, t: number): number | undefined => {
+    const outage = trigger.outageName === undefined ? undefined : outageAt(trigger.outageName, t);
     if (outage === 'error') return undefined;
     if (outage === 'empty') return trigger.ignoreNullValues ? 0 : undefined;
     return trigger.seen(t);
   };
   const resize = (target: number, t: number): void => {
     if (target === specReplicas) return;
-    scaleEvents += 1;
+    scaleLog.record(t, specReplicas, target);
     if (target > specReplicas) {
       for (let i = specReplicas; i < target; i += 1) pods.push({ readyAt: t + startup });
     } else {
@@ -164,7 +199,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (t % polling === kedaPhase) {
       const values = triggers.map((trigger) => read(trigger, t));
       const isError = values.some((v) => v === undefined);
-      const active = values.some((v, i) => v !== undefined && v > triggers[i].activation);
+      const active = values.some((v, i) => v !== undefined && triggers[i].active(v, t));
       const fromZeroOrIdle =
         specReplicas === 0 || (scaling.idleReplicaCount !== undefined && specReplicas < scaling.minReplicas);
       if (active && !fromZeroOrIdle && isError) {
@@ -210,7 +245,7 @@ export function simulate(input: SimulationInput): SimulationResult {
         let proposed = 0;
         triggers.forEach((trigger, i) => {
           const value = read(trigger, t);
-          hpaFailures[i] = value === undefined ? hpaFailures[i] + 1 : 0;
+          hpaFailures[i] = value === undefined ? (hpaFailures[i] ?? 0) + 1 : 0;
           let metric = value;
           if (
             metric === undefined &&
@@ -241,6 +276,9 @@ export function simulate(input: SimulationInput): SimulationResult {
           minReplicas: hpaMin,
           maxReplicas: scaling.maxReplicas,
           ...(scaling.behavior !== undefined && { behavior: scaling.behavior }),
+          ...(timing.hpaDownscaleStabilizationSeconds !== undefined && {
+            downscaleStabilizationSeconds: timing.hpaDownscaleStabilizationSeconds,
+          }),
           ...(hpaState !== undefined && { state: hpaState }),
         });
         hpaState = result.state;
@@ -273,5 +311,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     });
   }
 
-  return { timeline, summary: ledger.summary({ replicaSeconds, scaleEvents, peakReplicas: maxSpec }) };
+  return {
+    timeline,
+    summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas: maxSpec }),
+  };
 }

@@ -59,6 +59,25 @@ export interface SimulationScaling {
   readonly ignoreNullValues?: boolean;
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
+  /**
+   * KEDA `cron` triggers, with the times they are active already in simulation seconds (the planner evaluates
+   * the cron expressions; this module stays pure). @default none
+   */
+  readonly schedules?: readonly SimulationSchedule[];
+}
+
+/**
+ * A KEDA `cron` trigger: its metric is desiredReplicas while active and 1 otherwise, against an AverageValue
+ * target of 1, so the HPA's proposal is desiredReplicas (within its tolerance); while active the ScaledObject
+ * is active (Source: kedacore/keda pkg/scalers/cron_scaler.go GetMetricSpecForScaling, GetMetricsAndActivity).
+ * KEDA computes it at each request, with no Prometheus behind it: no staleness, no outage.
+ */
+export interface SimulationSchedule {
+  readonly name: string;
+  /** Replicas proposed while active (>= 1). */
+  readonly desiredReplicas: number;
+  /** Seconds [fromSecond, toSecond) during which the trigger is active, in order, not overlapping. */
+  readonly windows: readonly { readonly fromSecond: number; readonly toSecond: number }[];
 }
 
 export interface SimulationWorkload {
@@ -99,6 +118,11 @@ export interface SimulationTiming {
   readonly metricStalenessSeconds?: number;
   /** @default 15 */
   readonly hpaSyncSeconds?: number;
+  /**
+   * kube-controller-manager `--horizontal-pod-autoscaler-downscale-stabilization`: the window of an HPA without
+   * `behavior` (whole seconds). @default 300
+   */
+  readonly hpaDownscaleStabilizationSeconds?: number;
   /**
    * Offset of KEDA's polls within its polling interval: the loops run on independent timers, so a step change
    * waits 0 to one period for each. Aligned (0, 0) is the fastest case for changes on whole minutes. @default 0
@@ -158,13 +182,23 @@ export interface SimulationSummary {
   readonly peakAtSecond: number;
   /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
   readonly drainSecondsAfterPeak: number | null;
+  /** Longest wait; a message still waiting at the end counts with its age so far (a lower bound then). */
   readonly maxWaitSeconds: number;
+  /** 99th percentile wait, still-waiting messages counted with their age so far (a lower bound then). */
   readonly p99WaitSeconds: number;
+  /** Messages not yet fetched at the end (in flight excluded). */
+  readonly waitingAtEnd: number;
+  /** Age at the end of the oldest message not yet fetched; 0 when fewer than DRAINED_EPSILON wait. */
+  readonly oldestWaitingSeconds: number;
   readonly replicaSeconds: number;
   /** Seconds during which the oldest waiting message is older than the drain target. */
   readonly secondsOverDrainTarget: number;
   /** Writes of a new replica count, by KEDA or the HPA. */
   readonly scaleEvents: number;
+  /** Scale-ups that undo a scale-down within the down-stabilization window (flaps; see ScaleEventLog). */
+  readonly oscillations: number;
+  /** Second of the last scale event; null if the replica count never changed. */
+  readonly lastScaleEventAtSecond: number | null;
   /** Highest replica count asked for. */
   readonly peakReplicas: number;
   /** Messages that arrived, the initial backlog included. */

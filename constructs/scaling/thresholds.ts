@@ -40,3 +40,21 @@ export function maxUsefulReplicas(input: MaxUsefulReplicasInput): number {
     throw new RangeError('queueCount is required for queue-based load balancing');
   return requireInt('queueCount', input.queueCount, 1);
 }
+
+export interface ReplicasForRateInput {
+  /** Expected arrival rate in messages per second. */
+  readonly messagesPerSecond: number;
+  /** Messages one pod processes per second at steady state. */
+  readonly messagesPerSecondPerPod: number;
+}
+
+/**
+ * Replicas that consume an arrival rate as it comes: `ceil(rate / per-pod rate)`, at least 1, the oracle's
+ * count for a steady rate (oracle.ts). The quotient is taken less 1e-9 so binary noise (0.3 / 0.1 =
+ * 2.9999999999999996, 3.0000000000000004) does not add a pod.
+ */
+export function replicasForRate(input: ReplicasForRateInput): number {
+  const rate = requirePositive('messagesPerSecond', input.messagesPerSecond);
+  const perPod = requirePositive('messagesPerSecondPerPod', input.messagesPerSecondPerPod);
+  return Math.max(1, Math.ceil(rate / perPod - 1e-9));
+}

@@ -27,3 +27,14 @@ export function amountIn(series: SimulationTraffic['arrivals'], from: number, se
   for (let second = from; second < from + seconds; second += 1) total += rateAt(series, second);
   return total;
 }
+
+/** The highest arrival rate (messages/s) of any whole second in [0, durationSeconds). */
+export function peakRate(series: SimulationTraffic['arrivals'], durationSeconds: number): number {
+  if (series.length === 0) return 0;
+  if (typeof series[0] === 'number') {
+    const values = (series as readonly number[]).slice(0, Math.max(1, Math.ceil(durationSeconds)));
+    return Math.max(0, ...values);
+  }
+  const segments = series as readonly { fromSecond: number; ratePerSecond: number }[];
+  return Math.max(0, ...segments.filter((s) => s.fromSecond < durationSeconds).map((s) => s.ratePerSecond));
+}

@@ -1,7 +1,8 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
-import { thresholdFor } from '../../constructs/scaling';
+import { serverlessCapacity, thresholdFor } from '../../constructs/scaling';
 import { rocketMqAccountName } from '../../constructs/shared/names';
 import { cidrContains } from './cidr';
+import { stackInstanceTps } from './instance-tps';
 import type { Violation } from './errors';
 import {
   ACL_USERNAME_MAX_LENGTH,
@@ -17,6 +18,7 @@ import {
   SERVERLESS_TOPIC_NAME_MAX_LENGTH,
 } from './limits';
 import { type CreateInstanceSpec, isExistingInstance, isServerless, type RawSpec } from './schema';
+import { scheduleReplicas } from './workload-schedules';
 
 /** Rules that span fields: run only once every field has its own shape right. */
 export function crossFieldViolations(spec: RawSpec, environment = ''): Violation[] {
@@ -45,6 +47,18 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       capacity.reservedTps === undefined
     ) {
       add(['instance', 'serverlessCapacity', 'reservedTps'], `is required for mode ${capacity.mode}`);
+    } else if (capacity !== undefined && serverless) {
+      // The limit is the instance's: every workload's receives and every topic's sends count together. Above
+      // the lossless TPS the plan warns (throttling); above the maximum requests are refused, which no
+      // autoscaler fixes.
+      const tps = stackInstanceTps(spec);
+      const { maxThrottleTps } = serverlessCapacity(capacity);
+      if (tps.totalTps > maxThrottleTps) {
+        add(
+          ['instance', 'serverlessCapacity'],
+          `(${capacity.mode}${capacity.reservedTps === undefined ? '' : `, reservedTps ${capacity.reservedTps}`}) serves at most ${maxThrottleTps} TPS, but the instance-wide peak is ${tps.totalTps} TPS (sends ${tps.sendTps} + receives ${tps.receiveTps}: every workload at maxReplicas, every topic at its maxSendTps or its busiest consumer); lower maxReplicas or raise reservedTps`,
+        );
+      }
     }
     const internet = instance.network.internet;
     if (internet.enabled && internet.bandwidthMbps === undefined) {
@@ -181,6 +195,7 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
         );
       }
     }
+    out.push(...scheduleViolations(w, i));
   });
   if (spec.kubernetes.ackClusterId !== undefined && spec.kubernetes.kedaAddonVersion === undefined) {
     add(
@@ -188,6 +203,47 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
     );
   }
+  return out;
+}
+
+/** Trigger names constructs/k8s/backlog-scaler.ts gives the backlog and arrival-rate triggers. */
+export const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
+
+/** A workload's scheduled events: unique trigger names, and replicas that change something within the bounds. */
+function scheduleViolations(w: RawSpec['workloads'][number], i: number): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Set<string>();
+  (w.scaling.schedules ?? []).forEach((s, j) => {
+    const path = ['workloads', i, 'scaling', 'schedules', j];
+    if ((RESERVED_TRIGGER_NAMES as readonly string[]).includes(s.name)) {
+      out.push({
+        path: [...path, 'name'],
+        message: `("${s.name}") is the name of the ${s.name} trigger; use another`,
+      });
+    } else if (seen.has(s.name)) {
+      // Source: kedacore/keda apis/keda/v1alpha1/scaletriggers_types.go ValidateTriggers (unique trigger names).
+      out.push({
+        path: [...path, 'name'],
+        message: `("${s.name}") is declared twice: trigger names must be unique`,
+      });
+    }
+    seen.add(s.name);
+    const replicas = scheduleReplicas(w, s);
+    const field = s.desiredReplicas !== undefined ? 'desiredReplicas' : 'expectedMessagesPerSecond';
+    const shown =
+      s.desiredReplicas !== undefined
+        ? `(${replicas})`
+        : `(${s.expectedMessagesPerSecond}, ceil(${s.expectedMessagesPerSecond} / ${w.messagesPerSecondPerPod}) = ${replicas} replicas)`;
+    if (replicas > w.maxReplicas) {
+      // The HPA never goes above maxReplicaCount: the peak would get fewer pods than planned.
+      out.push({ path: [...path, field], message: `${shown} must be <= maxReplicas (${w.maxReplicas})` });
+    } else if (replicas <= w.minReplicas) {
+      out.push({
+        path: [...path, field],
+        message: `${shown} must be > minReplicas (${w.minReplicas}): the HPA takes the larger proposal, so it would change nothing`,
+      });
+    }
+  });
   return out;
 }
 

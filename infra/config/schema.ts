@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
+import { cronScheduleProblems } from '../../constructs/shared/cron-schedule';
 import { IPV4_CIDR } from './cidr';
 import {
   ACK_KEDA_RELEASES,
@@ -166,6 +167,37 @@ const behaviorSchema = z.strictObject({
   scaleDown: scalingRulesSchema.optional(),
 });
 
+/**
+ * A known peak to pre-scale for: a KEDA `cron` trigger (pkg/scalers/cron_scaler.go) that proposes
+ * desiredReplicas from start until end; the HPA takes the larger of it and the backlog trigger's proposal.
+ */
+const scheduleSchema = z
+  .strictObject({
+    /** The trigger's name in the ScaledObject (unique within the workload). */
+    name: k8sName,
+    /** IANA time-zone name the expressions are read in, e.g. Asia/Shanghai. */
+    timezone: nonEmpty,
+    /** 5-field cron expression (minute hour day-of-month month day-of-week): when pre-scaling starts. */
+    start: nonEmpty,
+    /** 5-field cron expression: when it ends. */
+    end: nonEmpty,
+    /** Replicas held while active; or give expectedMessagesPerSecond instead. */
+    desiredReplicas: positiveInt.optional(),
+    /** Expected arrival rate at the peak; desiredReplicas = ceil(rate / messagesPerSecondPerPod). */
+    expectedMessagesPerSecond: z.number().positive().optional(),
+  })
+  .superRefine((s, ctx) => {
+    for (const problem of cronScheduleProblems(s)) {
+      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+    }
+    if ((s.desiredReplicas === undefined) === (s.expectedMessagesPerSecond === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set exactly one of desiredReplicas or expectedMessagesPerSecond',
+      });
+    }
+  });
+
 const scalingSchema = z.strictObject({
   /** Target backlog per replica; derived from throughput and drain target when absent. */
   threshold: positiveInt.optional(),
@@ -191,6 +223,8 @@ const scalingSchema = z.strictObject({
     })
     .optional(),
   behavior: behaviorSchema.optional(),
+  /** Scheduled pre-scaling for known peaks (KEDA cron triggers beside the backlog trigger). @default none */
+  schedules: z.array(scheduleSchema).optional(),
 });
 
 /**
@@ -324,6 +358,7 @@ export type ProducerSpec = z.infer<typeof producerSchema>;
 export type ProbesSpec = z.infer<typeof probesSchema>;
 export type ScalingSpec = z.infer<typeof scalingSchema>;
 export type BehaviorSpec = z.infer<typeof behaviorSchema>;
+export type ScheduleSpec = z.infer<typeof scheduleSchema>;
 export type PrometheusSpec = z.infer<typeof prometheusSchema>;
 export type KubernetesSpec = z.infer<typeof kubernetesSchema>;
 

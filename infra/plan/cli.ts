@@ -53,7 +53,8 @@ function profileFor(option: string, w: WorkloadSpec, baseRate?: number): Traffic
   if (option.endsWith('.csv')) {
     if (!fs.existsSync(option) || !fs.statSync(option).isFile())
       throw new InputError(`profile file ${option} does not exist or is not a file`);
-    const profile = parseCsvProfile(fs.readFileSync(option, 'utf8'), option);
+    // Errors name the path as given; the description (chart title, table) only the file's name.
+    const profile = parseCsvProfile(fs.readFileSync(option, 'utf8'), option, path.basename(option));
     return { ...profile, name: path.basename(option, '.csv') };
   }
   try {

@@ -7,6 +7,7 @@ import {
   defaultFallbackReplicas,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
+  type CapacityCheck,
   type HpaBehavior,
   type HpaScalingRules,
   type PhaseSpread,
@@ -22,10 +23,18 @@ import {
   type SimulationScaling,
   type SimulationSummary,
   type TrafficProfile,
+  peakRate,
+  choosePreScale,
+  PRE_SCALE_SCALE_DOWN,
+  RECOMMENDED_BEHAVIOR,
+  replicasForRate,
 } from '../../constructs/scaling';
+import { CRON_CHECK_FROM_MS, firstActiveWindow } from '../../constructs/shared/cron-schedule';
 import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
+import { stackInstanceTps } from '../config/instance-tps';
 import { kedaRelease } from '../config/keda-release';
+import { workloadSchedules } from '../config/workload-schedules';
 import { workloadThreshold } from '../config/workload-threshold';
 
 export interface Plan {
@@ -53,19 +62,82 @@ export interface Plan {
   };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
   readonly oracle: { readonly summary: SimulationSummary };
-  /** The recommendation as the workload's `scaling` block of the stack file, ready to paste. */
-  readonly recommendedStackScaling: WorkloadSpec['scaling'];
+  /**
+   * The recommendation as the workload's `scaling` block of the stack file, ready to paste; null when even the
+   * best candidate never drains the backlog (then `capacity` says what maxReplicas would).
+   */
+  readonly recommendedStackScaling: WorkloadSpec['scaling'] | null;
+  /** The profile's peak arrival against what maxReplicas (or the queue count) can consume. */
+  readonly capacity: CapacityCheck;
+  /** Scale events the recommendation was allowed: twice the oracle's, or the fewest any calm candidate made. */
+  readonly scaleEventBudget: number;
+  /**
+   * The recommended config with the workload's first scheduled event pre-scaling for the profile's peak, at
+   * the lead and end the planner recommends; null without a schedule or a profile without a known peak.
+   */
+  readonly scheduled: ScheduledPlan | null;
   readonly warnings: readonly string[];
   readonly podsConsumeNothing: boolean;
 }
 
+/** A scheduled event (KEDA cron trigger) placed on the profile's peak. */
+export interface ScheduledPlan {
+  /** The stack file's event (its first), whose replicas the column uses. */
+  readonly name: string;
+  readonly desiredReplicas: number;
+  /** The rate the replicas come from, when the stack file gives one. */
+  readonly expectedMessagesPerSecond?: number;
+  /** The profile's peak in simulation seconds and its arrival rate. */
+  readonly peak: { readonly fromSecond: number; readonly toSecond: number; readonly ratePerSecond: number };
+  /** Replicas that consume the peak's rate: ceil(rate / messagesPerSecondPerPod), at most maxReplicas. */
+  readonly peakReplicas: number;
+  /** Open the window this long before the peak: one HPA sync + the ramp, in whole minutes. */
+  readonly leadSeconds: number;
+  readonly hpaSyncSeconds: number;
+  /** Scale-up under the behavior's rate limits and pod start-up, until every desired pod is ready. */
+  readonly rampSeconds: number;
+  /** Close it this long before the peak ends (the scale-down stabilization holds the replicas). */
+  readonly endBeforePeakEndSeconds: number;
+  /** The simulated window, in simulation seconds. */
+  readonly window: { readonly fromSecond: number; readonly toSecond: number };
+  /** How long the stack file's event is active, from its cron expressions (its first window from 2026-01-01). */
+  readonly stackWindowSeconds: number | null;
+  readonly scaling: SimulationScaling;
+  /** The reactive part of `scaling` as the workload's `scaling` block, the schedules kept as the stack has them. */
+  readonly stackScaling: WorkloadSpec['scaling'];
+  readonly summary: SimulationSummary;
+  readonly acrossPhases: PhaseSpread;
+}
+
+/** A column of the table and a series group of the chart. */
+export interface PlanColumn {
+  /** Key of the column in `PlanRun.timelines`. */
+  readonly key: string;
+  readonly label: string;
+  readonly summary: SimulationSummary;
+}
+
+/** The compared configs in table order; a new column is one more entry here (and a timeline of that key). */
+export function planColumns(plan: Plan): PlanColumn[] {
+  return [
+    { key: 'current', label: 'current', summary: plan.current.summary },
+    {
+      key: 'recommended',
+      label: plan.recommendedStackScaling === null ? 'best candidate' : 'recommended',
+      summary: plan.recommended.summary,
+    },
+    { key: 'seedGuide', label: 'seed guide', summary: plan.seedGuide.summary },
+    { key: 'oracle', label: 'oracle', summary: plan.oracle.summary },
+    ...(plan.scheduled === null
+      ? []
+      : [{ key: 'scheduled', label: 'scheduled', summary: plan.scheduled.summary }]),
+  ];
+}
+
 export interface PlanRun {
   readonly plan: Plan;
-  readonly timelines: {
-    readonly current: SimulationResult;
-    readonly recommended: SimulationResult;
-    readonly oracle: SimulationResult;
-  };
+  /** Second-by-second runs, keyed by `PlanColumn.key`. */
+  readonly timelines: Readonly<Record<string, SimulationResult>>;
 }
 
 /** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
@@ -139,6 +211,103 @@ export function stackScaling(w: WorkloadSpec, s: SimulationScaling): WorkloadSpe
       },
     }),
     ...(s.behavior !== undefined && { behavior: behaviorSpec(s.behavior) }),
+    // The scheduled events are the workload's, kept as they are.
+    ...(w.scaling.schedules !== undefined && { schedules: w.scaling.schedules.map((e) => ({ ...e })) }),
+  };
+}
+
+/**
+ * The workload's first scheduled event on the profile's peak: the recommended config plus a cron trigger of the
+ * event's replicas, opened and closed where recommendPreScale says. The stack file's cron times are
+ * wall-clock, the profile's are not: the window is placed by the planner, and its length is compared with the
+ * event's.
+ */
+export function scheduledPlan(
+  w: WorkloadSpec,
+  profile: TrafficProfile,
+  reactive: SimulationScaling,
+  base: Omit<Parameters<typeof simulate>[0], 'scaling'>,
+  oracleReplicaSeconds: number,
+): { plan: ScheduledPlan; result: SimulationResult; warnings: string[] } | null {
+  const event = workloadSchedules(w)[0];
+  if (event === undefined || profile.peak === undefined || profile.podsConsumeNothing) return null;
+  const peak = profile.peak;
+  // Beside a cron trigger that covers the peak, the reactive triggers only follow the rest: weigh the
+  // recommendation, without its arrival-rate trigger and with one at full per-pod throughput, each with its
+  // behavior, the recommended one and one that scales down fast once the stabilization window lets go.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the two are taken out, the rest kept
+  const { arrivalRateThreshold: _rate, behavior: _behavior, ...bare } = reactive;
+  const behaviors = [
+    reactive.behavior,
+    RECOMMENDED_BEHAVIOR,
+    { scaleUp: RECOMMENDED_BEHAVIOR.scaleUp, scaleDown: PRE_SCALE_SCALE_DOWN },
+  ];
+  const rates = [reactive.arrivalRateThreshold, undefined, w.messagesPerSecondPerPod];
+  const seen = new Set<string>();
+  const candidates: SimulationScaling[] = [];
+  for (const rate of rates) {
+    for (const behavior of behaviors) {
+      const candidate = {
+        ...bare,
+        ...(rate !== undefined && { arrivalRateThreshold: rate }),
+        ...(behavior !== undefined && { behavior }),
+      };
+      const key = JSON.stringify(candidate);
+      if (!seen.has(key)) candidates.push(candidate);
+      seen.add(key);
+    }
+  }
+  const pre = choosePreScale(
+    { ...base, peak, desiredReplicas: event.desiredReplicas, name: event.name },
+    candidates,
+    oracleReplicaSeconds,
+  );
+  const stackWindow = firstActiveWindow(event, CRON_CHECK_FROM_MS);
+  const stackWindowSeconds =
+    stackWindow === undefined ? null : (stackWindow.toMs - stackWindow.fromMs) / 1000;
+  const peakReplicas = Math.min(
+    w.maxReplicas,
+    replicasForRate({
+      messagesPerSecond: peak.ratePerSecond,
+      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+    }),
+  );
+  const windowSeconds = pre.window.toSecond - pre.window.fromSecond;
+  const minutes = (seconds: number): string => `${seconds / 60} min`;
+  const at = `scaling.schedules[0] (${event.name})`;
+  const warnings: string[] = [];
+  if (event.desiredReplicas < peakReplicas) {
+    warnings.push(
+      `${at} gives ${event.desiredReplicas} replicas; this profile's peak of ${peak.ratePerSecond} msg/s needs ${peakReplicas} (ceil(${peak.ratePerSecond} / ${w.messagesPerSecondPerPod}))`,
+    );
+  }
+  if (stackWindowSeconds !== null && stackWindowSeconds !== windowSeconds) {
+    warnings.push(
+      `${at} is active ${minutes(stackWindowSeconds)}; for this profile's ${minutes(peak.toSecond - peak.fromSecond)} peak the recommended window is ${minutes(windowSeconds)} (open ${minutes(pre.leadSeconds)} before, close ${minutes(pre.endBeforePeakEndSeconds)} before its end)`,
+    );
+  }
+  return {
+    plan: {
+      name: event.name,
+      desiredReplicas: event.desiredReplicas,
+      ...(event.expectedMessagesPerSecond !== undefined && {
+        expectedMessagesPerSecond: event.expectedMessagesPerSecond,
+      }),
+      peak,
+      peakReplicas,
+      leadSeconds: pre.leadSeconds,
+      hpaSyncSeconds: pre.hpaSyncSeconds,
+      rampSeconds: pre.rampSeconds,
+      endBeforePeakEndSeconds: pre.endBeforePeakEndSeconds,
+      window: pre.window,
+      stackWindowSeconds,
+      scaling: pre.scaling,
+      stackScaling: stackScaling(w, pre.scaling),
+      summary: pre.result.summary,
+      acrossPhases: pre.acrossPhases,
+    },
+    result: pre.result,
+    warnings,
   };
 }
 
@@ -246,7 +415,14 @@ export function buildPlan(
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
     ...(spec.instance !== undefined &&
       'serverlessCapacity' in spec.instance &&
-      spec.instance.serverlessCapacity !== undefined && { serverless: spec.instance.serverlessCapacity }),
+      spec.instance.serverlessCapacity !== undefined && {
+        serverless: spec.instance.serverlessCapacity,
+        // The instance's limit counts everything on it: this profile's sends on its topic, every other topic's
+        // stated or consumable sends, every workload's receives.
+        instanceTps: stackInstanceTps(spec, {
+          [w.topic]: peakRate(profile.traffic.arrivals, profile.durationSeconds),
+        }),
+      }),
   });
   const oracle = simulateOracle({
     ...base,
@@ -255,6 +431,15 @@ export function buildPlan(
   });
   const { seedGuide } = recommendation;
   const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
+  const seedGuideRun = simulate({ ...base, scaling: seedGuide.scaling });
+  progress('placing the scheduled event on the peak');
+  const scheduled = scheduledPlan(
+    w,
+    profile,
+    recommendation.recommended.scaling,
+    base,
+    oracle.summary.replicaSeconds,
+  );
   progress('re-running the current config at other timer offsets');
   return {
     plan: {
@@ -278,17 +463,25 @@ export function buildPlan(
           ? simulateAcrossPhases({ ...base, scaling: recommendation.recommended.scaling })
           : recommendation.recommended.acrossPhases,
       },
-      seedGuide: {
-        scaling: seedGuide.scaling,
-        summary: profile.podsConsumeNothing
-          ? simulate({ ...base, scaling: seedGuide.scaling }).summary
-          : seedGuide.summary,
-      },
+      seedGuide: { scaling: seedGuide.scaling, summary: seedGuideRun.summary },
       oracle: { summary: oracle.summary },
-      recommendedStackScaling: stackScaling(w, recommendation.recommended.scaling),
-      warnings: recommendation.warnings,
+      // A config whose backlog never drains is no recommendation, whatever else it costs.
+      recommendedStackScaling:
+        recommended.summary.drainSecondsAfterPeak === null
+          ? null
+          : stackScaling(w, recommendation.recommended.scaling),
+      capacity: recommendation.capacity,
+      scaleEventBudget: recommendation.scaleEventBudget,
+      scheduled: scheduled?.plan ?? null,
+      warnings: [...recommendation.warnings, ...(scheduled?.warnings ?? [])],
       podsConsumeNothing: profile.podsConsumeNothing,
     },
-    timelines: { current, recommended, oracle },
+    timelines: {
+      current,
+      recommended,
+      seedGuide: seedGuideRun,
+      oracle,
+      ...(scheduled !== null && { scheduled: scheduled.result }),
+    },
   };
 }

@@ -1,6 +1,7 @@
 /** The plan as the table `npm run plan` prints. */
 import {
   DEFAULT_POLLING_INTERVAL_SECONDS,
+  DRAINED_EPSILON,
   type HpaScalingRules,
   type PhaseSpread,
   type Range,
@@ -8,7 +9,7 @@ import {
   type SimulationSummary,
 } from '../../constructs/scaling';
 import { stringify as stringifyYaml } from 'yaml';
-import type { Plan } from './plan';
+import { planColumns, type Plan } from './plan';
 
 /** Fixed decimals with thousands separators, without the ICU data a locale would depend on. */
 export function fmt(n: number | null, digits = 0): string {
@@ -61,7 +62,7 @@ function spreadLine(label: string, spread: PhaseSpread): string {
     r.min === r.max
       ? fmt(r.min / scale, digits)
       : `${fmt(r.min / scale, digits)}–${fmt(r.max / scale, digits)}`;
-  return `${label} with the KEDA/HPA timers at ${spread.phases.length} offsets: p99 wait ${range(spread.p99WaitSeconds)} s, over drain target ${range(spread.secondsOverDrainTarget)} s, replica-minutes ${range(spread.replicaSeconds, 1, 60)}`;
+  return `${label} with the KEDA/HPA timers at ${spread.phases.length} offsets: p99 wait ${range(spread.p99WaitSeconds)} s, over drain target ${range(spread.secondsOverDrainTarget)} s, replica-minutes ${range(spread.replicaSeconds, 1, 60)}, scale events ${range(spread.scaleEvents)}`;
 }
 
 /** The trade-off between two configs in one line: cost first, then the SLO. */
@@ -73,49 +74,127 @@ function compareLine(label: string, a: SimulationSummary, b: SimulationSummary):
   return `${label}: ${cost}, over drain target ${signed(a.secondsOverDrainTarget - b.secondsOverDrainTarget)} s, p99 wait ${signed(a.p99WaitSeconds - b.p99WaitSeconds)} s`;
 }
 
+function plural(n: number, noun: string): string {
+  return `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A wait, marked as a lower bound when messages still wait at the end (their age so far counts). */
+function waitCell(seconds: number, s: SimulationSummary): string {
+  return s.waitingAtEnd > DRAINED_EPSILON ? `≥${fmt(seconds)}` : fmt(seconds);
+}
+
+/** Scale events against the oracle and when the last one happened: the churn targets of the choice. */
+function churnLine(plan: Plan): string {
+  const rec = plan.recommended.summary;
+  const oracle = plan.oracle.summary;
+  const ratio = oracle.scaleEvents === 0 ? '' : `, ${fmt(rec.scaleEvents / oracle.scaleEvents, 2)}×`;
+  const last =
+    rec.lastScaleEventAtSecond === null
+      ? 'none'
+      : rec.lastScaleEventAtSecond <= 600
+        ? `the last at minute ${fmt(rec.lastScaleEventAtSecond / 60, 1)}, none after minute 10`
+        : `the last at minute ${fmt(rec.lastScaleEventAtSecond / 60, 1)}`;
+  return `churn: ${planColumns(plan)[1].label} ${plural(rec.scaleEvents, 'scale event')} (oracle ${fmt(oracle.scaleEvents)}${ratio}; at most ${fmt(plan.scaleEventBudget)} allowed), ${plural(rec.oscillations, 'flap')}, ${last}`;
+}
+
+/** The pre-scaling recommendation and how the scheduled column compares with the oracle. */
+function scheduledLines(plan: Plan): string[] {
+  const s = plan.scheduled;
+  if (s === null) return [];
+  const min = (seconds: number): string => `${fmt(seconds / 60, seconds % 60 === 0 ? 0 : 1)} min`;
+  const replicas =
+    s.expectedMessagesPerSecond === undefined
+      ? `desiredReplicas ${s.desiredReplicas}`
+      : `desiredReplicas ${s.desiredReplicas} (ceil(${s.expectedMessagesPerSecond} msg/s expected / per-pod rate))`;
+  const oracle = plan.oracle.summary;
+  const ratio =
+    oracle.replicaSeconds === 0 ? 'n/a' : `${fmt(s.summary.replicaSeconds / oracle.replicaSeconds, 3)}×`;
+  return [
+    `scheduled: ${describeScaling(s.scaling)}, and the cron trigger ${s.name}`,
+    `scheduled ${s.name}: ${replicas}; open it ${min(s.leadSeconds)} before the sale (HPA sync up to ${s.hpaSyncSeconds} s + scale-up and pod start-up ${fmt(s.rampSeconds)} s, in whole minutes), close it ${min(s.endBeforePeakEndSeconds)} before the sale ends (the scale-down stabilization holds the replicas); simulated active from minute ${fmt(s.window.fromSecond / 60, 1)} to ${fmt(s.window.toSecond / 60, 1)}, the peak ${fmt(s.peak.fromSecond / 60, 1)}–${fmt(s.peak.toSecond / 60, 1)}`,
+    `scheduled vs oracle: replica-minutes ${ratio}, over drain target ${fmt(s.summary.secondsOverDrainTarget)} s (oracle ${fmt(oracle.secondsOverDrainTarget)} s), scale events ${fmt(s.summary.scaleEvents)} (oracle ${fmt(oracle.scaleEvents)})`,
+    spreadLine('scheduled', s.acrossPhases),
+    '(the current column has the reactive triggers only: the cron times are wall-clock, the profile has none)',
+  ];
+}
+
+/** The scheduled column's config as the stack file's scaling block, when there is one. */
+function scheduledBlock(plan: Plan): string[] {
+  if (plan.scheduled === null) return [];
+  return [
+    '',
+    `with the scheduled event, as the stack file's scaling block of workload ${plan.workload} (its cron times as written):`,
+    stringifyYaml({ scaling: plan.scheduled.stackScaling }).trimEnd(),
+  ];
+}
+
 /** The summary table, as printed by `npm run plan`. */
 export function formatPlanTable(plan: Plan): string {
-  const columns: [string, SimulationSummary][] = [
-    ['current', plan.current.summary],
-    ['recommended', plan.recommended.summary],
-    ['seed guide', plan.seedGuide.summary],
-    ['oracle', plan.oracle.summary],
-  ];
+  const columns = planColumns(plan);
+  const anyWaiting = columns.some((c) => c.summary.waitingAtEnd > DRAINED_EPSILON);
   const rows: [string, (s: SimulationSummary) => string][] = [
     ['peak backlog (msgs)', (s) => fmt(s.peakBacklog)],
     ['drain after peak (s)', (s) => fmt(s.drainSecondsAfterPeak)],
-    ['p99 wait (s)', (s) => fmt(s.p99WaitSeconds)],
-    ['max wait (s)', (s) => fmt(s.maxWaitSeconds)],
+    ['p99 wait (s)', (s) => waitCell(s.p99WaitSeconds, s)],
+    ['max wait (s)', (s) => waitCell(s.maxWaitSeconds, s)],
+    ...(anyWaiting
+      ? ([['waiting at end (msgs)', (s) => fmt(s.waitingAtEnd)]] as [
+          string,
+          (s: SimulationSummary) => string,
+        ][])
+      : []),
     ['over drain target (s)', (s) => fmt(s.secondsOverDrainTarget)],
     ['replica-minutes', (s) => fmt(s.replicaSeconds / 60, 1)],
     ['peak replicas', (s) => fmt(s.peakReplicas)],
     ['scale events', (s) => fmt(s.scaleEvents)],
+    ['flaps (scale-downs undone)', (s) => fmt(s.oscillations)],
   ];
   const cells = [
-    ['', ...columns.map(([name]) => name)],
-    ...rows.map(([label, get]) => [label, ...columns.map(([, s]) => get(s))]),
+    ['', ...columns.map((c) => c.label)],
+    ...rows.map(([label, get]) => [label, ...columns.map((c) => get(c.summary))]),
   ];
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   const line = (r: string[]): string =>
     r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const rec = plan.recommended.scaling;
+  const pasteable = plan.recommendedStackScaling !== null;
+  const capacity = plan.capacity;
   return [
     `${plan.environment}/${plan.workload} — profile ${plan.profile} (${plan.profileDescription})`,
     `assumed: pod start-up ${plan.startupSeconds} s, ${plan.processingSeconds} s in flight per message${plan.processingSeconds > 0 ? `, a removed pod lingers ${plan.maxProcessingSeconds} s (maxProcessingSeconds)` : ''}`,
     ...(plan.podsConsumeNothing
       ? ['(replayed with placeholder pods that consume nothing, as in the seed guide)']
       : []),
+    ...(anyWaiting ? ['(≥: messages still wait at the end; their waits count with their age so far)'] : []),
     '',
     line(cells[0]),
     ...cells.slice(1).map(line),
     '',
-    `recommended: ${describeScaling(rec)}`,
+    pasteable
+      ? `recommended: ${describeScaling(rec)}`
+      : `best candidate (no recommendation: its backlog never drains): ${describeScaling(rec)}`,
     spreadLine('current', plan.current.acrossPhases),
-    spreadLine('recommended', plan.recommended.acrossPhases),
-    compareLine('recommended vs current', plan.recommended.summary, plan.current.summary),
+    spreadLine(pasteable ? 'recommended' : 'best candidate', plan.recommended.acrossPhases),
+    compareLine(
+      `${pasteable ? 'recommended' : 'best candidate'} vs current`,
+      plan.recommended.summary,
+      plan.current.summary,
+    ),
+    churnLine(plan),
+    ...scheduledLines(plan),
     ...plan.warnings.map((w) => `warning: ${w}`),
     '',
-    `recommended as the stack file's scaling block of workload ${plan.workload}:`,
-    stringifyYaml({ scaling: plan.recommendedStackScaling }).trimEnd(),
+    ...(pasteable
+      ? [
+          `recommended as the stack file's scaling block of workload ${plan.workload}:`,
+          stringifyYaml({ scaling: plan.recommendedStackScaling }).trimEnd(),
+        ]
+      : [
+          `nothing to paste: no config drains the backlog with maxReplicas ${plan.current.scaling.maxReplicas}` +
+            (capacity.neededMaxReplicas === null
+              ? ''
+              : `; raise maxReplicas to at least ${capacity.neededMaxReplicas} and plan again`),
+        ]),
+    ...scheduledBlock(plan),
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { InputError } from '../shared/input-error';
 import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
 import type { EnvironmentSpec } from '../config/environment';
 import { kedaRelease } from '../config/keda-release';
+import { workloadSchedules } from '../config/workload-schedules';
 import { workloadThreshold } from '../config/workload-threshold';
 import type { Handoff } from '../config/handoff';
 
@@ -136,6 +137,15 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
         },
       }),
       ...(s.behavior !== undefined && { behavior: s.behavior }),
+      ...(s.schedules !== undefined && {
+        schedules: workloadSchedules(w).map(({ name, timezone, start, end, desiredReplicas }) => ({
+          name,
+          timezone,
+          start,
+          end,
+          desiredReplicas,
+        })),
+      }),
       kedaVersion: kedaRelease(spec),
     });
     return chart;

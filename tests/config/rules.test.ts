@@ -73,6 +73,18 @@ const REFUSED: [string, string, Edit, string][] = [
     'instance.serverlessCapacity.reservedTps is required for mode dedicated-reserved',
   ],
   [
+    // Issue 13: the limit is the instance's, sends and receives together. 5 pods × 20,001 msg/s = 100,005
+    // received plus the topic's 200,000 sent is past shared-cumulative's 300,000 TPS, though the workload's own
+    // consumption is a third of it.
+    'an instance-wide peak (sends + receives) above the serverless maximum',
+    'dev',
+    (c) => {
+      section(c, 'topics')[0].maxSendTps = 200_000;
+      workload(c, 0).messagesPerSecondPerPod = 20_001;
+    },
+    'instance.serverlessCapacity (shared-cumulative) serves at most 300000 TPS, but the instance-wide peak is 300005 TPS (sends 200000 + receives 100005: every workload at maxReplicas, every topic at its maxSendTps or its busiest consumer); lower maxReplicas or raise reservedTps',
+  ],
+  [
     'a public endpoint without a bandwidth',
     'staging',
     (c) => delete instance(c).network.internet.bandwidthMbps,
@@ -415,6 +427,14 @@ const ACCEPTED: [string, string, Edit][] = [
     'a reserved serverless capacity with its TPS',
     'dev',
     (c) => (instance(c).serverlessCapacity = { mode: 'shared-reserved', reservedTps: 500 }),
+  ],
+  [
+    'an instance-wide peak exactly at the serverless maximum',
+    'dev',
+    (c) => {
+      section(c, 'topics')[0].maxSendTps = 200_000;
+      workload(c, 0).messagesPerSecondPerPod = 20_000;
+    },
   ],
   [
     'a topic name of 60 characters on a cluster instance',

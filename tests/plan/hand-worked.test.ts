@@ -39,10 +39,11 @@ test('prod/order-fulfilment flash sale: one hand-worked figure (at least) per co
   expect(seedGuide.scaling.behavior).toBeUndefined();
   expect(seedGuide.summary.peakReplicas).toBe(40);
 
-  // recommended: the half drain-target threshold floor(50 × 60) / 2 = 1500, no rate trigger; its backlog
-  // passes 40 × 1500 = 60,000 before the pods catch up, so it also reaches max 40.
+  // recommended: the half drain-target threshold floor(50 × 60) / 2 = 1500 with the arrival-rate trigger at
+  // 0.8 × 50 = 40 msg/s (ceil(160 / 40) = 4 pods at the base rate, no saw-tooth); its backlog passes
+  // 40 × 1500 = 60,000 before the pods catch up, so it also reaches max 40.
   expect(recommended.scaling.threshold).toBe(1500);
-  expect(recommended.scaling.arrivalRateThreshold).toBeUndefined();
+  expect(recommended.scaling.arrivalRateThreshold).toBe(40);
   expect(recommended.summary.peakBacklog).toBeGreaterThan(60_000);
   expect(recommended.summary.peakReplicas).toBe(40);
 });

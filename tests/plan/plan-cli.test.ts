@@ -42,10 +42,12 @@ describe('npm run plan', () => {
     expect(chart.root).toBe('svg');
     expect(chart.text).toContain('prod/payment-ledger: steady');
     for (const series of [
-      'backlog (current)',
-      'replicas (current)',
-      'replicas (recommended)',
-      'replicas (oracle)',
+      'current',
+      'recommended',
+      'seed guide',
+      'oracle',
+      'backlog (messages',
+      'replicas (pods)',
     ])
       expect(chart.text).toContain(series);
     const json = JSON.parse(

@@ -127,8 +127,9 @@ describe('simulate: the external drain', () => {
 
 describe('simulate: the arrival-rate trigger', () => {
   // 50 msg/s, 10 msg/s per pod, backlog threshold 1000, rate threshold 10 msg/s per pod, no staleness, pods
-  // ready at once. The 15 s sync sees 750 / 15 = 50 msg/s: ceil(50 / 10) = 5, limited on the legacy path to
-  // max(2 × 1, 4) = 4; the 30 s sync reaches 5, which then consume exactly what arrives.
+  // ready at once. Traffic flowing at t = 0 counts as steady before it, so the sync at 0 already sees 50 msg/s:
+  // ceil(50 / 10) = 5, limited on the legacy path to max(2 × 1, 4) = 4; the 15 s sync reaches 5, which then
+  // consume exactly what arrives.
   const rate = (arrivalRateThreshold?: number) =>
     simulate({
       scaling: {
@@ -143,13 +144,13 @@ describe('simulate: the arrival-rate trigger', () => {
       durationSeconds: 600,
     });
 
-  test('the HPA takes the larger proposal: 4 pods at 15 s, 5 from 30 s on, and the backlog stops at 750', () => {
+  test('the HPA takes the larger proposal: 4 pods at 0 s, 5 from 15 s on, and the backlog stops at 150', () => {
     const run = rate(10);
-    expect(run.timeline.find((p) => p.t === 16)!.replicas).toBe(4);
-    expect(run.timeline.find((p) => p.t === 31)!.replicas).toBe(5);
-    expect(run.timeline.filter((p) => p.t > 30).every((p) => p.replicas === 5)).toBe(true);
-    // 1 pod for 15 s (40/s net), then 4 pods for 15 s (10/s net): 600 + 150.
-    expect(run.timeline[run.timeline.length - 1].backlog).toBe(750);
+    expect(run.timeline.find((p) => p.t === 1)!.replicas).toBe(4);
+    expect(run.timeline.find((p) => p.t === 16)!.replicas).toBe(5);
+    expect(run.timeline.filter((p) => p.t > 15).every((p) => p.replicas === 5)).toBe(true);
+    // 4 pods for 15 s (10/s net): 150.
+    expect(run.timeline[run.timeline.length - 1].backlog).toBe(150);
   });
 
   test('on the backlog alone the first scale-up waits until 40/s net passes 1000 × 1.1: the 30 s sync', () => {

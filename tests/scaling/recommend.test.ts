@@ -66,9 +66,56 @@ describe('recommend', () => {
     });
     expect(warned.warnings).toEqual([
       'maxReplicas (40) exceeds the 16 queues of a queue-based consumer: pods beyond 16 idle',
-      'peak consumption at maxReplicas (800 msg/s) exceeds the serverless lossless threshold (300 TPS): expect throttling above it',
+      // Alone on the instance: the topic's 1,000 msg/s peak sent plus 16 pods × 50 received.
+      'the instance-wide peak (1,800 TPS: sends 1,000 + receives 800, every workload and producer on the instance) exceeds the serverless lossless threshold (300 TPS): expect throttling above it',
+      // 1,000 msg/s for 15 min against 16 × 50 = 800: M pods keep the oldest within 60 s once
+      // (1000 − 50·M) × 900 / (50·M) <= 60, i.e. M >= 18.75.
+      'the peak arrival (1,000 msg/s) exceeds what the 16 queues of the topic (a pod beyond 16 idles) consume: 16 × 50 = 800 msg/s; draining within the target (60 s) takes maxReplicas >= 19 and at least 19 queues (all running all the time; scaling delays need more)',
     ]);
+    expect(warned.capacity).toMatchObject({
+      peakArrivalPerSecond: 1000,
+      maxConsumptionPerSecond: 800,
+      limitedBy: 'queueCount',
+      exceeded: true,
+      neededMaxReplicas: 19,
+    });
     expect(warned.recommended.scaling.maxReplicas).toBe(16);
+  });
+
+  test('the instance-wide sum, not the workload alone, is checked against the serverless limit', () => {
+    const alone = recommend({ ...input, serverless: { mode: 'dedicated-reserved', reservedTps: 2000 } });
+    // 1,000 sent + 40 × 50 = 2,000 received = 3,000 <= 1.5 × 2,000: no warning alone.
+    expect(alone.warnings).toEqual([]);
+    const shared = recommend({
+      ...input,
+      serverless: { mode: 'dedicated-reserved', reservedTps: 2000 },
+      instanceTps: { sendTps: 1500, receiveTps: 2500, totalTps: 4000 },
+    });
+    expect(shared.warnings).toEqual([
+      'the instance-wide peak (4,000 TPS: sends 1,500 + receives 2,500, every workload and producer on the instance) exceeds the serverless lossless threshold (3,000 TPS): expect throttling above it',
+    ]);
+  });
+
+  test('a never-draining profile: the capacity bound, and the choice is marked as not draining', () => {
+    const over = recommend({ ...input, maxReplicas: 10 });
+    // 10 × 50 = 500 msg/s against a 1,000 msg/s sale: (1000 − 50·M) × 900 / (50·M) <= 60 gives M >= 18.75.
+    expect(over.capacity).toMatchObject({ exceeded: true, neededMaxReplicas: 19, limitedBy: 'maxReplicas' });
+    expect(over.warnings[0]).toMatch(
+      /^the peak arrival \(1,000 msg\/s\) exceeds what maxReplicas \(10\) consume/,
+    );
+    expect(flashSaleResult().capacity).toMatchObject({ exceeded: false, neededMaxReplicas: null });
+    expect(flashSaleResult().drains).toBe(true);
+  });
+
+  test("churn: no candidate that flaps, and at most twice the oracle's scale events when any manages", () => {
+    const steady = builtInProfile('steady', 160);
+    const result = recommend({ ...input, traffic: steady.traffic, durationSeconds: steady.durationSeconds });
+    // 160 msg/s at 50 per pod: the oracle holds ceil(3.2) = 4 pods, no scale event; the backlog-only
+    // candidates saw-tooth 3 ↔ 4, the arrival-rate one (40 msg/s per pod) settles on 4 with one event.
+    expect(result.oracle.scaleEvents).toBe(0);
+    expect(result.scaleEventBudget).toBe(1);
+    expect(result.recommended.summary).toMatchObject({ scaleEvents: 1, oscillations: 0 });
+    expect(result.recommended.scaling.arrivalRateThreshold).toBe(40);
   });
 
   test('rejects invalid input naming the field', () => {

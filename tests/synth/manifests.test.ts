@@ -49,6 +49,12 @@ interface Expected {
   readonly probes: { port: number; readinessPath: string; livenessPath: string } | undefined;
   readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
   readonly behavior: boolean;
+  /** The cron triggers (scheduled events) in order, as the ScaledObject writes them; [] when none. */
+  readonly schedules: readonly {
+    name: string;
+    metricType: 'AverageValue';
+    metadata: { timezone: string; start: string; end: string; desiredReplicas: string };
+  }[];
 }
 
 const METRICS = '__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages"';
@@ -92,6 +98,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
+      schedules: [],
     },
   },
   staging: {
@@ -117,6 +124,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
+      schedules: [],
     },
     // Queue-based, 8 queues: 15 msg/s × 120 s = 1800; max min(8, 8) = 8; clamp 8 × 1800 = 14400;
     // fallback ceil(8 / 2) = 4; grace ceil(41 + 10 / 15 + 45) = ceil(86.67) = 87; probes: false (4.x image).
@@ -136,6 +144,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       probes: undefined,
       resources: DEFAULT_RESOURCES,
       behavior: false,
+      schedules: [],
     },
   },
   prod: {
@@ -163,6 +172,21 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
         limits: { cpu: '2', memory: '1Gi' },
       },
       behavior: true,
+      // schedules[0] double-eleven: expectedMessagesPerSecond 1600 / messagesPerSecondPerPod 50 = 32 exactly,
+      // so desiredReplicas '32'; the cron times and zone as written; AverageValue, so the HPA proposes
+      // ceil(32 / target 1) = 32 (kedacore/keda v2.17.2 pkg/scalers/cron_scaler.go GetMetricSpecForScaling).
+      schedules: [
+        {
+          name: 'double-eleven',
+          metricType: 'AverageValue',
+          metadata: {
+            timezone: 'Asia/Shanghai',
+            start: '58 19 11 11 *',
+            end: '11 20 11 11 *',
+            desiredReplicas: '32',
+          },
+        },
+      ],
     },
     // 200 msg/s × 600 s = 120000; min 2, max 6; fallback max(2, 1, ceil(6 / 2)) = 3;
     // grace ceil(41 + 10 / 200 + 10) = ceil(51.05) = 52.
@@ -182,6 +206,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
+      schedules: [],
     },
     // Queue-based, 16 queues: 30 msg/s × 120 s = 3600; max min(16, 16) = 16; clamp 16 × 3600 = 57600;
     // fallback ceil(16 / 2) = 8; grace ceil(41 + 10 / 30 + 60) = ceil(101.33) = 102.
@@ -201,6 +226,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
       behavior: false,
+      schedules: [],
     },
   },
 };
@@ -256,6 +282,16 @@ describe.each(rows)('hand-worked %s', (_row, env, name, expected) => {
       fallback: expected.fallback,
       idleReplicaCount: undefined,
     });
+  });
+
+  test('the cron triggers of the scheduled events, after the Prometheus ones, or none', () => {
+    const triggers = scaledObject(env, name).spec.triggers;
+    const cron = triggers.filter((t) => t.type === 'cron');
+    expect(cron.map(({ name: n, metricType, metadata }) => ({ name: n, metricType, metadata }))).toEqual(
+      expected.schedules,
+    );
+    expect(triggers.slice(triggers.length - cron.length).every((t) => t.type === 'cron')).toBe(true);
+    expect(cron.every((t) => !('authenticationRef' in t))).toBe(true);
   });
 
   test('the arrival-rate trigger: its query and threshold, or none', () => {
@@ -389,7 +425,12 @@ describe.each(environments)('manifests of %s', (environment) => {
       const objects = synthObjects(environment);
       const handoff = loadHandoff(environment);
       const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
-      const refs = scaled.spec.triggers.map((t) => t.authenticationRef.name);
+      // The Prometheus triggers authenticate; a cron trigger reads no metric store.
+      const prometheus = scaled.spec.triggers.filter((t) => t.type === 'prometheus');
+      expect(
+        scaled.spec.triggers.filter((t) => t.type !== 'prometheus').every((t) => t.type === 'cron'),
+      ).toBe(true);
+      const refs = prometheus.map((t) => t.authenticationRef.name);
       expect(new Set(refs).size).toBe(1);
       const auth = find(objects, 'TriggerAuthentication', refs[0]) as unknown as {
         spec: { secretTargetRef: { parameter: string; name: string; key: string }[] };

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePortWith, startProcess, type Started, stopProcess, waitFor } from './processes';
+import { cacheDir } from './cache';
 
 /** Pinned broker version (5.3.0 brought ACL 2.0; 5.3.3 is the last 5.3.x on Maven Central). */
 export const ROCKETMQ_VERSION = '5.3.3';
@@ -74,10 +75,6 @@ export interface RocketMq {
   /** The broker's log (rocketmq_client is the JVM's stdout). */
   logs(): string;
   stop(): Promise<void>;
-}
-
-function cacheDir(): string {
-  return process.env.APSARAMQ_KEDA_CACHE ?? path.join(os.homedir(), '.cache', 'apsaramq-keda');
 }
 
 /** `-Dmaven.repo.local` when MAVEN_REPO_LOCAL is set (used to measure a cold cache). */
