@@ -109,6 +109,9 @@ function main(argv: readonly string[]): number {
       `${folder.folder}/**/*.ts`,
       `!${folder.folder}/index.ts`,
     ];
+    // survivor-log-reporter.mjs appends to it as mutants are judged: start each run empty.
+    fs.mkdirSync(out, { recursive: true });
+    fs.rmSync(path.join(out, 'survivors.log'), { force: true });
     const started = Date.now();
     const run = spawnSync(
       process.execPath,
