@@ -1,0 +1,87 @@
+import { hpaNormalize, type HpaState } from '../../constructs/scaling';
+
+// Source: kubernetes pkg/controller/podautoscaler/horizontal.go stabilizeRecommendation (legacy: a sample is
+// replaced only when Before the cutoff) and stabilizeRecommendationWithBehaviors (a sample counts when After
+// the cutoff; replaced when Before both cutoffs).
+const NOW = 10_000;
+const history = (...recommendations: { at: number; replicas: number }[]): HpaState => ({
+  recommendations,
+  scaleUpEvents: [],
+  scaleDownEvents: [],
+});
+
+describe('hpaNormalize history slots', () => {
+  test('legacy path: a sample exactly at the 300 s cutoff is kept, the new one appended', () => {
+    const result = hpaNormalize({
+      now: NOW,
+      currentReplicas: 5,
+      desiredReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 10,
+      state: history({ at: NOW - 300, replicas: 4 }),
+    });
+    expect(result.state.recommendations).toEqual([
+      { at: NOW - 300, replicas: 4 },
+      { at: NOW, replicas: 5 },
+    ]);
+  });
+
+  test('legacy path: the last sample before the cutoff is the one replaced', () => {
+    const result = hpaNormalize({
+      now: NOW,
+      currentReplicas: 5,
+      desiredReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 10,
+      state: history(
+        { at: NOW - 400, replicas: 4 },
+        { at: NOW - 301, replicas: 3 },
+        { at: NOW - 10, replicas: 5 },
+      ),
+    });
+    expect(result.state.recommendations).toEqual([
+      { at: NOW - 400, replicas: 4 },
+      { at: NOW, replicas: 5 },
+      { at: NOW - 10, replicas: 5 },
+    ]);
+  });
+});
+
+describe('hpaNormalize with behavior: the windows exclude a sample exactly at their cutoff', () => {
+  test('a scale-down window of 60 s ignores a 10-replica sample exactly 60 s old', () => {
+    // Down window (NOW − 60, NOW]: only the desired 2 → stabilized 2; the default scale-down policy
+    // (Percent 100 / 15 s) lets 5 → 2 at once.
+    const result = hpaNormalize({
+      now: NOW,
+      currentReplicas: 5,
+      desiredReplicas: 2,
+      minReplicas: 1,
+      maxReplicas: 10,
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      state: history({ at: NOW - 60, replicas: 10 }),
+    });
+    expect(result).toMatchObject({
+      replicas: 2,
+      stabilizedReplicas: 2,
+      stabilizationReason: 'ReadyForNewScale',
+    });
+  });
+
+  test('one second younger, the same sample holds the count at 5', () => {
+    // max(10, 2) = 10 caps the down side; the current 5 lies between the up (2) and down (10) recommendations.
+    const result = hpaNormalize({
+      now: NOW,
+      currentReplicas: 5,
+      desiredReplicas: 2,
+      minReplicas: 1,
+      maxReplicas: 10,
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      state: history({ at: NOW - 59, replicas: 10 }),
+    });
+    expect(result).toMatchObject({
+      replicas: 5,
+      stabilizedReplicas: 5,
+      stabilizationReason: 'ScaleDownStabilized',
+    });
+  });
+});
