@@ -85,3 +85,44 @@ describe('hpaNormalize with behavior: the windows exclude a sample exactly at th
     });
   });
 });
+
+describe('hpaNormalize with behavior: history slots', () => {
+  const input = { now: NOW, currentReplicas: 5, desiredReplicas: 5, minReplicas: 1, maxReplicas: 10 };
+  test('a sample exactly at the down cutoff (and before the up cutoff) is kept', () => {
+    // Up window 0: upCutoff NOW; down window 60: downCutoff NOW − 60; the sample is not Before the latter.
+    const result = hpaNormalize({
+      ...input,
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      state: history({ at: NOW - 60, replicas: 4 }),
+    });
+    expect(result.state.recommendations).toEqual([
+      { at: NOW - 60, replicas: 4 },
+      { at: NOW, replicas: 5 },
+    ]);
+  });
+
+  test('a sample exactly at the up cutoff (and before the down cutoff) is kept', () => {
+    // Up window 60: upCutoff NOW − 60; down window 0: downCutoff NOW.
+    const result = hpaNormalize({
+      ...input,
+      behavior: { scaleUp: { stabilizationWindowSeconds: 60 }, scaleDown: { stabilizationWindowSeconds: 0 } },
+      state: history({ at: NOW - 60, replicas: 6 }),
+    });
+    expect(result.state.recommendations).toEqual([
+      { at: NOW - 60, replicas: 6 },
+      { at: NOW, replicas: 5 },
+    ]);
+  });
+
+  test('a sample before both cutoffs is replaced', () => {
+    const result = hpaNormalize({
+      ...input,
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 60 },
+        scaleDown: { stabilizationWindowSeconds: 30 },
+      },
+      state: history({ at: NOW - 61, replicas: 6 }),
+    });
+    expect(result.state.recommendations).toEqual([{ at: NOW, replicas: 5 }]);
+  });
+});
