@@ -126,3 +126,23 @@ describe('hpaNormalize with behavior: history slots', () => {
     expect(result.state.recommendations).toEqual([{ at: NOW, replicas: 5 }]);
   });
 });
+
+describe('hpaNormalize with behavior: the stabilization reason', () => {
+  test('a scale-up held by the up window is ScaleUpStabilized', () => {
+    // Up window 60: min(3, 6) = 3 caps the up side; from 2 the default scale-up limit max(2 + 4, 2 × 2) = 6 allows 3.
+    const result = hpaNormalize({
+      now: NOW,
+      currentReplicas: 2,
+      desiredReplicas: 6,
+      minReplicas: 1,
+      maxReplicas: 10,
+      behavior: { scaleUp: { stabilizationWindowSeconds: 60 } },
+      state: history({ at: NOW - 10, replicas: 3 }),
+    });
+    expect(result).toMatchObject({
+      replicas: 3,
+      stabilizedReplicas: 3,
+      stabilizationReason: 'ScaleUpStabilized',
+    });
+  });
+});
