@@ -1,4 +1,4 @@
-import { hpaNormalize, type HpaState } from '../../constructs/scaling';
+import { hpaNormalize, resolveBehavior, storeScaleEvent, type HpaState } from '../../constructs/scaling';
 
 // Source: kubernetes pkg/controller/podautoscaler/horizontal.go stabilizeRecommendation (legacy: a sample is
 // replaced only when Before the cutoff) and stabilizeRecommendationWithBehaviors (a sample counts when After
@@ -144,5 +144,87 @@ describe('hpaNormalize with behavior: the stabilization reason', () => {
       stabilizedReplicas: 3,
       stabilizationReason: 'ScaleUpStabilized',
     });
+  });
+});
+
+describe('storeScaleEvent edges', () => {
+  // Default policies: the longest period is 15 s both ways; an event is outdated when Before now − 15.
+  const behavior = resolveBehavior({});
+  const noOtherLists = { recommendations: [], scaleDownEvents: [] };
+  test('no change records nothing', () => {
+    const next = storeScaleEvent(history(), behavior, 3, 3, NOW);
+    expect(next).toEqual({ recommendations: [], scaleUpEvents: [], scaleDownEvents: [] });
+  });
+
+  test('an event exactly one longest period old is kept; one a second older is replaced', () => {
+    const kept = storeScaleEvent(
+      { ...noOtherLists, scaleUpEvents: [{ at: NOW - 15, change: 2 }] },
+      behavior,
+      2,
+      5,
+      NOW,
+    );
+    expect(kept.scaleUpEvents).toEqual([
+      { at: NOW - 15, change: 2 },
+      { at: NOW, change: 3 },
+    ]);
+    const replaced = storeScaleEvent(
+      { ...noOtherLists, scaleUpEvents: [{ at: NOW - 16, change: 2 }] },
+      behavior,
+      2,
+      5,
+      NOW,
+    );
+    expect(replaced.scaleUpEvents).toEqual([{ at: NOW, change: 3 }]);
+  });
+
+  test('a scale-down is recorded as a positive change among the scale-down events', () => {
+    const next = storeScaleEvent(history(), behavior, 5, 2, NOW);
+    expect(next).toEqual({
+      recommendations: [],
+      scaleUpEvents: [],
+      scaleDownEvents: [{ at: NOW, change: 3 }],
+    });
+  });
+});
+
+describe('hpaNormalize argument rules with their exact messages', () => {
+  const ok = { now: NOW, currentReplicas: 1, desiredReplicas: 1, minReplicas: 1, maxReplicas: 2 };
+  test.each<[string, Partial<Parameters<typeof hpaNormalize>[0]>, string]>([
+    ['currentReplicas -1', { currentReplicas: -1 }, 'currentReplicas must be >= 0, got -1'],
+    ['desiredReplicas -1', { desiredReplicas: -1 }, 'desiredReplicas must be >= 0, got -1'],
+    ['minReplicas -1', { minReplicas: -1 }, 'minReplicas must be >= 0, got -1'],
+    ['maxReplicas 0', { minReplicas: 0, maxReplicas: 0 }, 'maxReplicas must be >= 1, got 0'],
+    ['minReplicas above maxReplicas', { minReplicas: 3 }, 'minReplicas (3) must be <= maxReplicas (2)'],
+    [
+      'downscaleStabilizationSeconds 0.5',
+      { downscaleStabilizationSeconds: 0.5 },
+      'downscaleStabilizationSeconds must be an integer, got 0.5',
+    ],
+    [
+      'scaleUpLimitFactor Infinity',
+      { scaleUpLimitFactor: Infinity },
+      'scaleUpLimitFactor must be a finite number >= 1, got Infinity',
+    ],
+    [
+      'scaleUpLimitFactor 0.99',
+      { scaleUpLimitFactor: 0.99 },
+      'scaleUpLimitFactor must be a finite number >= 1, got 0.99',
+    ],
+  ])('rejects %s', (_name, patch, message) => {
+    expect(() => hpaNormalize({ ...ok, ...patch })).toThrow(new RangeError(message));
+  });
+
+  test('accepts the edges: min = max, factor 1, window 0', () => {
+    // Factor 1: the legacy limit is max(1 × 2, 4) = 4 (horizontal.go calculateScaleUpLimit), desired 2 allowed.
+    const result = hpaNormalize({
+      ...ok,
+      currentReplicas: 2,
+      desiredReplicas: 2,
+      minReplicas: 2,
+      scaleUpLimitFactor: 1,
+      downscaleStabilizationSeconds: 0,
+    });
+    expect(result).toMatchObject({ replicas: 2, reason: 'DesiredWithinRange' });
   });
 });
