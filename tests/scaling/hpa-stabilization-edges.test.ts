@@ -228,3 +228,16 @@ describe('hpaNormalize argument rules with their exact messages', () => {
     expect(result).toMatchObject({ replicas: 2, reason: 'DesiredWithinRange' });
   });
 });
+
+describe('hpaNormalize guard edges', () => {
+  test('0 replicas with minReplicas 0 is not ScalingDisabled: the proposal goes through (HPAScaleToZero)', () => {
+    // horizontal.go reconcileAutoscaler disables scaling only for spec.replicas 0 with minReplicas != 0; from 0 the
+    // legacy limit is max(2 × 0, 4) = 4, so 3 is within range.
+    expect(
+      hpaNormalize({ now: NOW, currentReplicas: 0, desiredReplicas: 3, minReplicas: 0, maxReplicas: 5 }),
+    ).toMatchObject({ replicas: 3, reason: 'DesiredWithinRange' });
+    expect(
+      hpaNormalize({ now: NOW, currentReplicas: 0, desiredReplicas: 3, minReplicas: 1, maxReplicas: 5 }),
+    ).toMatchObject({ replicas: 0, reason: 'ScalingDisabled' });
+  });
+});
