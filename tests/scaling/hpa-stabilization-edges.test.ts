@@ -24,6 +24,12 @@ describe('hpaNormalize history slots', () => {
       { at: NOW - 300, replicas: 4 },
       { at: NOW, replicas: 5 },
     ]);
+    // max(5, 4) = 5 is the desired count: nothing held back.
+    expect(result).toMatchObject({
+      replicas: 5,
+      stabilizedReplicas: 5,
+      stabilizationReason: 'ReadyForNewScale',
+    });
   });
 
   test('legacy path: the last sample before the cutoff is the one replaced', () => {
