@@ -12,7 +12,7 @@ describe('keysAt walks through wrappers to the object inside', () => {
     ['optional', inner.optional()],
     ['nullable', inner.nullable()],
     ['default', inner.default({ a: 'x', b: 1 })],
-    ['prefault', inner.prefault({})],
+    ['prefault', inner.prefault({ a: 'x', b: 1 })],
     ['readonly', inner.readonly()],
     ['catch', inner.catch({ a: 'x', b: 1 })],
     // A transform is a pipe: the input side holds the keys.
