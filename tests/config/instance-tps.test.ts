@@ -59,3 +59,19 @@ describe('the serverless limit with a reserved TPS (shared-reserved: at most min
     expect(reserved(50)).toEqual([]);
   });
 });
+
+describe('the serverless limit applies to a serverless instance with a capacity only', () => {
+  test('a serverless instance without serverlessCapacity is accepted (the limit is unknown)', () => {
+    expect(violationsOf('dev', (c) => delete section(c, 'instance').serverlessCapacity)).toEqual([]);
+  });
+
+  test('a cluster instance given a capacity is told it does not apply, not held to 300000 TPS', () => {
+    // staging order-fulfilment: 10 × 40000 = 400000 received, far above shared-cumulative's 300000.
+    expect(
+      violationsOf('staging', (c) => {
+        section(c, 'instance').serverlessCapacity = { mode: 'shared-cumulative' };
+        section(c, 'workloads')[0].messagesPerSecondPerPod = 40_000;
+      }),
+    ).toEqual(['instance.serverlessCapacity applies to serverless instances only']);
+  });
+});
