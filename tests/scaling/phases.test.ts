@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns } from './property-runs';
 import { simulate, simulateAcrossPhases, timerPhases, type SimulationInput } from '../../constructs/scaling';
 
 describe('timerPhases', () => {
@@ -46,7 +47,7 @@ describe('simulateAcrossPhases', () => {
           expect(spread[key].max).toBeGreaterThanOrEqual(aligned[key]);
         }
       }),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25, 5) },
     );
   });
 

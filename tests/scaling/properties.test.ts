@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns } from './property-runs';
 import {
   hpaExternalProposal,
   hpaNormalize,
@@ -124,7 +125,7 @@ describe('scaling properties: the guard branches', () => {
           input.state?.recommendations ?? [{ at: NOW, replicas: input.currentReplicas }],
         );
       }),
-      { numRuns: 1500 },
+      { numRuns: propertyRuns(1500) },
     );
     expect([...seen].sort()).toEqual(['AboveMaxReplicas', 'BelowMinReplicas', 'ScalingDisabled']);
   });
@@ -147,7 +148,7 @@ describe('scaling properties: the guard branches', () => {
           expect(events(legacy.state)).toBe(events(before));
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });
@@ -160,7 +161,7 @@ describe('scaling properties', () => {
         expect(replicas).toBeGreaterThanOrEqual(input.minReplicas);
         expect(replicas).toBeLessThanOrEqual(input.maxReplicas);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -176,7 +177,7 @@ describe('scaling properties', () => {
         // It holds, or moves the way the proposal points.
         expect([0, Math.sign(clampedDesired - current)]).toContain(Math.sign(replicas - current));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -194,7 +195,7 @@ describe('scaling properties', () => {
         // A proposal to hold or grow never shrinks.
         expect(moved).toBeGreaterThanOrEqual(Math.min(0, Math.sign(clampedDesired - current)));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -230,7 +231,7 @@ describe('scaling properties', () => {
           expect(replicasFor(low)).toBeLessThanOrEqual(replicasFor(high));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -244,7 +245,7 @@ describe('scaling properties', () => {
         expect(result.state).not.toBe(state);
         expect(hpaNormalize(withState)).toEqual(result);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

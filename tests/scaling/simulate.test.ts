@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns } from './property-runs';
 import {
   builtInProfile,
   simulate,
@@ -100,7 +101,7 @@ describe('simulate: invariants', () => {
         const { summary } = simulate(toInput(c));
         expect(summary.arrived).toBeCloseTo(summary.consumed + summary.finalBacklog, 6);
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60, 10) },
     );
   });
 
@@ -114,7 +115,7 @@ describe('simulate: invariants', () => {
         );
         expect(outOfBounds).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60, 10) },
     );
   });
 
