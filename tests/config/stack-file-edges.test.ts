@@ -13,3 +13,10 @@ test('a position with a two-digit column is cut from the parser text too', () =>
     errors: ['line 3, column 11: Map keys must be unique'],
   });
 });
+
+test('a missing character that is no quote keeps the parser text: an unclosed flow sequence', () => {
+  // The parser expects the ] at the start of line 2, after the newline.
+  expect(parseStackYaml('[1, 2\n')).toEqual({
+    errors: ['line 2, column 1: Flow sequence must end with a ]'],
+  });
+});
