@@ -84,6 +84,12 @@ describe('secret keys', () => {
     },
   );
 
+  test('an empty value (null in YAML) is no secure value either', () => {
+    expect(violationsOf('dev', (c) => (c['apsaramq-keda:kubeconfig'] = null))).toEqual([
+      'apsaramq-keda:kubeconfig: holds a secret in plain text; set it with pulumi config set --secret',
+    ]);
+  });
+
   test('a secure value (as Pulumi writes it) is accepted', () => {
     expect(violationsOf('dev', (c) => (c['apsaramq-keda:prometheusToken'] = { secure: 'v1:abc' }))).toEqual(
       [],
