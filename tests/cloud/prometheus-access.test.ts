@@ -4,6 +4,7 @@
  */
 import {
   InvalidArgsError,
+  lookedUpToken,
   PrometheusAccess,
   type PrometheusAccessArgs,
   prometheusAccessViolations,
@@ -106,5 +107,21 @@ describe('PrometheusAccess', () => {
         values: { serverAddress: 'http://arms.example/x' },
       },
     ]);
+  });
+});
+
+describe('lookedUpToken', () => {
+  test('is the token of a V1 instance', () => {
+    expect(lookedUpToken(INSTANCE, { authToken: 'tok' })).toBe('tok');
+  });
+
+  // A V2 instance: the data source reports an empty auth_token; an absent one is treated the same.
+  test.each([
+    ['empty', { authToken: '' }],
+    ['absent', {}],
+  ])('throws when the token is %s', (_, details) => {
+    expect(() => lookedUpToken(INSTANCE, details)).toThrow(
+      `ARMS Prometheus ${INSTANCE} has no token; for a V2 instance use auth accessKey`,
+    );
   });
 });
