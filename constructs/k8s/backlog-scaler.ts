@@ -25,6 +25,8 @@ export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
 // Source: Kubernetes autoscaling/v2 validation (stabilizationWindowSeconds 0..3600, periodSeconds 1..1800).
 const MAX_WINDOW_SECONDS = 3600;
 const MAX_PERIOD_SECONDS = 1800;
+/** The names of the construct's own triggers; a schedule may use neither. */
+const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
 
 export interface BacklogScalerFallback {
   /**
@@ -386,12 +388,18 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
       check.int(`${at}.policies[${i}].periodSeconds`, p.periodSeconds, 1, MAX_PERIOD_SECONDS);
     });
   }
-  const names = new Set<string>(['backlog', ...(props.arrivalRate !== undefined ? ['arrival-rate'] : [])]);
+  const names = new Set<string>();
   props.schedules?.forEach((schedule, i) => {
     const at = `schedules[${i}]`;
     check.name(`${at}.name`, schedule.name);
+    // Reserved even while the arrival-rate trigger is off, so turning it on later cannot clash (as the loader has it).
+    if ((RESERVED_TRIGGER_NAMES as readonly string[]).includes(schedule.name))
+      check.add(
+        `${at}.name`,
+        `(${JSON.stringify(schedule.name)}) is the name of the construct's ${schedule.name} trigger`,
+      );
     // Source: kedacore/keda apis/keda/v1alpha1/scaletriggers_types.go ValidateTriggers (unique trigger names).
-    if (names.has(schedule.name))
+    else if (names.has(schedule.name))
       check.add(`${at}.name`, `(${JSON.stringify(schedule.name)}) must be unique among the triggers`);
     names.add(schedule.name);
     for (const problem of cronScheduleProblems(schedule))

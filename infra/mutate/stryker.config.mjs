@@ -39,7 +39,8 @@ export default {
   // A mutant's allowance is 1.5 × its tests' time in the dry run + this margin. Each run loads only the folder's
   // suites, so 15 s is several times a normal run even under load; an infinite loop waits no longer than that.
   timeoutMS: 15000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  plugins: ['@stryker-mutator/*', path.join(here, 'survivor-log-reporter.mjs')],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'survivor-log'],
   htmlReporter: { fileName: path.join(out, 'mutation.html') },
   jsonReporter: { fileName: path.join(out, 'mutation.json') },
   tempDirName: path.join(out, 'sandbox'),

@@ -117,7 +117,7 @@ describe('BacklogScaler schedules', () => {
     [
       'the arrival-rate trigger name',
       { name: 'arrival-rate' },
-      'schedules[0].name ("arrival-rate") must be unique among the triggers',
+      'schedules[0].name ("arrival-rate") is the name of the construct\'s arrival-rate trigger',
     ],
     [
       'a name that is no DNS-1123 label',
