@@ -14,9 +14,6 @@ import { assertNoViolations } from './invalid-args-error';
 // Source: keda.sh/docs/2.x/scalers/prometheus, custom auth: the header KEDA sends; ARMS V1 instances read the
 // token from the Authorization header.
 export const PROMETHEUS_TOKEN_HEADER = 'Authorization';
-// Source: kubernetes.io/docs/concepts/overview/working-with-objects/names: object names are DNS-1123
-// subdomains of at most 253 characters.
-const SECRET_NAME_MAX_LENGTH = 253;
 
 /** KEDA's credentials for the ARMS Prometheus HTTP API. */
 export type PrometheusCredentials =
@@ -62,7 +59,9 @@ export function clusterSecretsViolations(args: ClusterSecretsArgs): string[] {
   const names = new Set<string>([PROMETHEUS_AUTH_SECRET_NAME]);
   args.workloads.forEach((w, i) => {
     const secretName = rocketMqCredentialsSecretName(w.name);
-    if (!DNS1123_LABEL.test(w.name) || secretName.length > SECRET_NAME_MAX_LENGTH) {
+    // The name is also the app.kubernetes.io/name label value, at most 63 characters (k8s.io/apimachinery
+    // pkg/util/validation/validation.go IsValidLabelValue); the Secret name it gives then stays far below 253.
+    if (w.name.length > DNS1123_LABEL_MAX_LENGTH || !DNS1123_LABEL.test(w.name)) {
       out.push(`workloads[${i}].name ("${w.name}") must be a DNS-1123 label`);
     } else if (names.has(secretName)) {
       out.push(`workloads[${i}].name ("${w.name}") gives the Secret name "${secretName}" twice`);

@@ -66,6 +66,14 @@ export function onlyInstance<T>(instanceId: string, found: readonly T[]): T {
   return found[0];
 }
 
+/** The V1 token of a looked-up instance; throws when it has none (a V2 instance, which takes an AccessKey). */
+export function lookedUpToken(instanceId: string, details: PrometheusDetails): string {
+  if (details.authToken === undefined || details.authToken === '') {
+    throw new Error(`ARMS Prometheus ${instanceId} has no token; for a V2 instance use auth accessKey`);
+  }
+  return details.authToken;
+}
+
 /**
  * Where KEDA reads metrics: the ARMS Prometheus HTTP API URL (internal preferred) and, for V1 instances,
  * the token, looked up with `alicloud.arms.getPrometheusOutput({ enableDetails: true })` or taken from the
@@ -92,15 +100,7 @@ export class PrometheusAccess extends pulumi.ComponentResource {
       );
       if (args.auth === 'token') {
         this.token = pulumi.secret(
-          args.token ??
-            found.apply((details) => {
-              if (details.authToken === undefined || details.authToken === '') {
-                throw new Error(
-                  `ARMS Prometheus ${instanceId} has no token; for a V2 instance use auth accessKey`,
-                );
-              }
-              return details.authToken;
-            }),
+          args.token ?? found.apply((details) => lookedUpToken(instanceId, details)),
         );
       } else {
         this.token = undefined;

@@ -321,6 +321,11 @@ function billingViolations(instance: CreateInstanceSpec): Violation[] {
     if (instance.autoRenewPeriod !== undefined) add(at('autoRenewPeriod'), 'applies when autoRenew is true');
     if (instance.autoRenewPeriodUnit !== undefined)
       add(at('autoRenewPeriodUnit'), 'applies when autoRenew is true');
+  } else {
+    // Like autoRenew itself: nothing renews a pay-as-you-go instance, so the settings would pass unread.
+    if (instance.autoRenewPeriod !== undefined) add(at('autoRenewPeriod'), 'applies to Subscription only');
+    if (instance.autoRenewPeriodUnit !== undefined)
+      add(at('autoRenewPeriodUnit'), 'applies to Subscription only');
   }
   const period = instance.autoRenewPeriod;
   if (period !== undefined && !(AUTO_RENEW_PERIODS as readonly number[]).includes(period)) {

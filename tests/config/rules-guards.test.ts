@@ -1,0 +1,40 @@
+/**
+ * Cross-field rules (infra/config/rules.ts) where one rule must stay quiet because another field is what is
+ * wrong: each case is a committed stack broken in one place, refused with exactly the violations written here.
+ */
+import { section, violationsOf } from './helpers';
+
+const workload = (c: Record<string, unknown>, i: number) => section(c, 'workloads')[i];
+
+test('an unknown topic under an Orderly group: only the topic is named (no FIFO check without a topic)', () => {
+  // prod workloads[2] payment-ledger consumes with the Orderly group payment-ledger.
+  expect(violationsOf('prod', (c) => (workload(c, 2).topic = 'nope'))).toEqual([
+    'workloads[2].topic "nope" is not one of topics[].name',
+  ]);
+});
+
+test('a message-based workload with a queue count is not held to the queue clamp of the activation rule', () => {
+  // staging workloads[0] order-fulfilment: message-based, minReplicas 1, maxReplicas 10. Were the queue rule
+  // applied, its clamp would be min(2, 10) × 100 = 200 and the activation threshold 200 would be refused too.
+  expect(
+    violationsOf('staging', (c) => {
+      const w = workload(c, 0);
+      Object.assign(w, { queueCount: 2, idleReplicaCount: 0 });
+      Object.assign(w.scaling, { threshold: 100, activationThreshold: 200 });
+    }),
+  ).toEqual([
+    'workloads[0].queueCount applies to queue-based consumers only (loadBalancing: queue); message-based balancing is Apache RocketMQ 5.x gRPC SDKs; Alibaba TCP Java SDK 2.x.x.Final and later; Alibaba TCP C++ SDK 3.x (some regions offer no message-based Java TCP SDK: check yours)',
+  ]);
+});
+
+describe('auto-renewal settings on a pay-as-you-go instance (nothing renews it) are refused', () => {
+  // dev is PayAsYouGo; 12 and Month are values the provider accepts (AUTO_RENEW_PERIODS, PERIOD_UNITS).
+  test.each([
+    ['autoRenewPeriod', 12],
+    ['autoRenewPeriodUnit', 'Month'],
+  ])('%s', (field, value) => {
+    expect(violationsOf('dev', (c) => (section(c, 'instance')[field] = value))).toEqual([
+      `instance.${field} applies to Subscription only`,
+    ]);
+  });
+});
