@@ -112,6 +112,25 @@ describe('choosePreScale', () => {
     expect(choice.acrossPhases.oscillations.max).toBe(0);
   });
 
+  test('none calm: the fewest over-target seconds wins over the cheapest', () => {
+    // minReplicas = maxReplicas: neither KEDA nor the HPA (nor the cron trigger) changes the count, at any timer
+    // placement. 150 messages wait at 0 with a 5 s drain target. X, 1 pod at 10 msg/s: messages still wait at the
+    // ends of seconds 1..14, the oldest (from 0) older than 5 s at 6..14: 9 s over, 300 replica-seconds.
+    // Y, 2 pods: waiting until 7, over at 6 and 7: 2 s, 600 replica-seconds.
+    const backlog = { ...input, traffic: { arrivals: [0], initialBacklog: 150 }, durationSeconds: 300 };
+    const workload = { messagesPerSecondPerPod: 10, startupSeconds: 0, targetDrainSeconds: 5 };
+    const X = reactive(1, 1);
+    const Y = reactive(2, 2);
+    const choice = choosePreScale(
+      { ...backlog, workload, peak: { fromSecond: 60, toSecond: 120 } },
+      [X, Y],
+      1e9,
+    );
+    expect(choice.acrossPhases.secondsOverDrainTarget).toEqual({ min: 2, max: 2 });
+    expect(choice.acrossPhases.replicaSeconds.max).toBe(600);
+    expect(choice.scaling.minReplicas).toBe(2);
+  });
+
   test('rejects an empty candidate list', () => {
     expect(() => choosePreScale(input, [], 1)).toThrow(
       new RangeError('candidates must list at least one config'),
