@@ -77,3 +77,32 @@ describe('simulate: a pod removed the second it became ready is billed its shutd
     expect(run.summary.replicaSeconds).toBe(20);
   });
 });
+
+describe('simulate: one failing trigger while the other proposes the current count', () => {
+  // Legacy HPA, 1 pod, 1000 messages, pods consume nothing, an external consumer takes 40 msg/s for 15 s.
+  // Sync 0: ceil(1000 / 100) = 10, capped by the legacy limit max(2 × 1, 4) = 4; the recommendation 10 is stored.
+  // Sync 15: the arrival-rate query fails; the backlog (400) over 4 pods is a ratio of 1.0, so it proposes 4 = the
+  // current count: not below it, so computeReplicasForMetrics uses it (horizontal.go: an invalid metric is an error
+  // only when every metric failed or the valid proposal is below the current count). Stabilized max(4, 10) = 10,
+  // capped at max(2 × 4, 4) = 8.
+  test('the HPA still acts: 4 at 0, 8 at 15', () => {
+    const run = simulate({
+      scaling: { threshold: 100, arrivalRateThreshold: 10, minReplicas: 1, maxReplicas: 20 },
+      workload: { messagesPerSecondPerPod: 0, startupSeconds: 0 },
+      traffic: {
+        arrivals: [0],
+        initialBacklog: 1000,
+        externalDrain: [
+          { fromSecond: 0, ratePerSecond: 40 },
+          { fromSecond: 15, ratePerSecond: 0 },
+        ],
+      },
+      timing: {
+        metricStalenessSeconds: 0,
+        outages: [{ fromSecond: 15, toSecond: 100, triggers: ['arrivalRate'] }],
+      },
+      durationSeconds: 20,
+    });
+    expect([replicasAt(run, 0), replicasAt(run, 14), replicasAt(run, 15)]).toEqual([4, 4, 8]);
+  });
+});
