@@ -135,3 +135,17 @@ describe('MessageLedger', () => {
     expect(ledger.backlog).toBe(0);
   });
 });
+
+describe('MessageLedger: empty and negligible arrivals', () => {
+  test('no message arriving leaves no bucket behind: nothing waits, nothing is over a 0.5 s target', () => {
+    const ledger = new MessageLedger(0, 0, 0.5);
+    for (let t = 0; t < 3; t += 1) ledger.advance(t, 1, 0, 0, 0);
+    expect(ledger.summary(control)).toMatchObject({ secondsOverDrainTarget: 0, maxWaitSeconds: 0 });
+  });
+
+  test('a residue of 1e-10 message is no message: no wait, nothing waiting at the end', () => {
+    const ledger = new MessageLedger(0, 0, undefined);
+    ledger.advance(0, 1, 1e-10, 0, 0);
+    expect(ledger.summary(control)).toMatchObject({ maxWaitSeconds: 0, waitingAtEnd: 0, finalBacklog: 0 });
+  });
+});
