@@ -11,21 +11,7 @@ import {
   type BacklogScalerProps,
   type BacklogScalerSchedule,
 } from '../../constructs/k8s';
-
-const base: BacklogScalerProps = {
-  name: 'orders',
-  environment: 'dev',
-  scaleTargetName: 'orders',
-  serverAddress: 'http://arms.example.com:9090/api/v1/prometheus/x/y/z/cn-hangzhou',
-  auth: 'token',
-  authSecretName: 'keda-arms-prometheus-auth',
-  instanceId: 'rmq-cn-x',
-  topic: 'orders',
-  consumerGroup: 'orders-group',
-  threshold: 30,
-  minReplicaCount: 1,
-  maxReplicaCount: 10,
-};
+import { SCALER_PROPS as base } from './fixtures';
 
 // The KEDA objects' labels for name orders, environment dev: the autoscaler component, no image so no version.
 const LABELS = {

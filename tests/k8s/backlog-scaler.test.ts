@@ -9,24 +9,10 @@ import {
   validateBacklogScalerProps,
   type BacklogScalerProps,
 } from '../../constructs/k8s';
+import { SCALER_PROPS as base } from './fixtures';
 
 // KEDA 2.17+ fallback behavior: an outage never scales in (pkg/fallback/fallback.go doFallback; issue 11).
 const IF_HIGHER = 'currentReplicasIfHigher';
-
-const base: BacklogScalerProps = {
-  name: 'orders',
-  environment: 'dev',
-  scaleTargetName: 'orders',
-  serverAddress: 'http://arms.example.com:9090/api/v1/prometheus/x/y/z/cn-hangzhou',
-  auth: 'token',
-  authSecretName: 'keda-arms-prometheus-auth',
-  instanceId: 'rmq-cn-x',
-  topic: 'orders',
-  consumerGroup: 'orders-group',
-  threshold: 30,
-  minReplicaCount: 1,
-  maxReplicaCount: 10,
-};
 
 interface Synth {
   scaled: {

@@ -6,19 +6,7 @@ import {
   validateConsumerWorkloadProps,
   type ConsumerWorkloadProps,
 } from '../../constructs/k8s';
-
-const base: ConsumerWorkloadProps = {
-  name: 'orders',
-  environment: 'dev',
-  image: 'registry.example.com/acme/orders:1.0.0',
-  resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
-  rocketMqEndpoint: 'rmq-cn-x.example.com:8080',
-  topic: 'orders',
-  consumerGroup: 'orders-group',
-  credentialsSecretName: 'orders-rocketmq-credentials',
-  maxProcessingSeconds: 30,
-  minReplicas: 2,
-};
+import { WORKLOAD_PROPS as base } from './fixtures';
 
 interface Pod {
   terminationGracePeriodSeconds: number;
