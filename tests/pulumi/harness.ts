@@ -77,6 +77,8 @@ export interface RecordedComponentOutputs {
 export interface RecordedCall {
   readonly token: string;
   readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- invoke args are untyped JSON
+  /** The provider reference (`urn::id`) the invoke went to; absent for the default provider. */
+  readonly provider?: string;
 }
 
 /** What the mocked ARMS lookup returns for each instance id; `null` finds nothing. */
@@ -311,6 +313,7 @@ function fakeState(
         },
       };
     case 'pulumi:providers:kubernetes':
+    case 'pulumi:providers:alicloud':
       return { id: `${args.name}-0b2f7c3e`, state: inputs };
     case 'kubernetes:core/v1:Secret':
       return {
@@ -450,7 +453,11 @@ export async function runWithMocks<T>(
         return fakeState(args, region, options.preview ?? false, providerErrors);
       },
       call(args) {
-        calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+        calls.push({
+          token: args.token,
+          inputs: args.inputs as Record<string, unknown>,
+          ...(args.provider !== undefined && args.provider !== '' && { provider: args.provider }),
+        });
         const inputs = args.inputs as Record<string, unknown>;
         if (args.token === ARMS_LOOKUP) return armsLookup(inputs, region, options.arms ?? 'default');
         if (args.token === CLUSTER_CREDENTIAL) return clusterCredential(inputs);
