@@ -5,8 +5,9 @@ import {
   type HpaState,
 } from '../../constructs/scaling';
 
-// Source: kubernetes pkg/controller/podautoscaler/horizontal.go calculateScaleUpLimitWithScalingRules: with
-// selectPolicy Disabled the limit is the current count, whatever the policies would allow.
+// Source: kubernetes pkg/controller/podautoscaler/horizontal.go calculateScaleUpLimitWithScalingRules (with
+// selectPolicy Disabled the limit is the current count, whatever the policies would allow) and
+// convertDesiredReplicasWithBehaviorRate (only a desired count above the allowed maximum is limited).
 const NOW = 1000;
 const none: HpaState = { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] };
 
@@ -32,5 +33,24 @@ describe('scale-up selectPolicy Disabled', () => {
         now: NOW,
       }),
     ).toEqual({ replicas: 10, reason: 'ScaleUpLimit' });
+  });
+});
+
+describe('scale-up limit reached exactly', () => {
+  const podsUp = resolveBehavior({ scaleUp: { policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] } });
+
+  test('desired equal to the rate limit is within range, not limited', () => {
+    // From 10 the limit is 10 + 4 = 14, below maxReplicas 20: desired 14 passes as it is.
+    expect(
+      convertDesiredReplicasWithBehaviorRate({
+        currentReplicas: 10,
+        desiredReplicas: 14,
+        minReplicas: 1,
+        maxReplicas: 20,
+        behavior: podsUp,
+        state: none,
+        now: NOW,
+      }),
+    ).toEqual({ replicas: 14, reason: 'DesiredWithinRange' });
   });
 });
