@@ -1,0 +1,249 @@
+import { recommend, type RecommendInput } from '../../constructs/scaling';
+
+// Small inputs worked by hand: a few short runs each, so the file takes seconds (recommend.test.ts takes ~30 s).
+
+/**
+ * 100 messages waiting at the start, nothing arriving, 10 msg/s per pod, at most one pod, none at first.
+ * The seed guide's config (threshold 30, polling 30 s, KEDA/HPA defaults) wakes one pod at the t = 0 poll
+ * (seen backlog 100 > activation 0); the HPA's proposal ceil(100 / 30) = 4 is clamped to maxReplicas 1.
+ */
+const oneWakingPod: RecommendInput = {
+  messagesPerSecondPerPod: 10,
+  targetDrainSeconds: 60,
+  minReplicas: 0,
+  maxReplicas: 1,
+  traffic: { arrivals: [0], initialBacklog: 100 },
+  durationSeconds: 100,
+};
+
+describe('recommend: argument rules', () => {
+  const valid: RecommendInput = { ...oneWakingPod, minReplicas: 1, durationSeconds: 20 };
+
+  test('each rule names its argument, shows the value and the rule', () => {
+    expect(() => recommend({ ...valid, messagesPerSecondPerPod: 0 })).toThrow(
+      new RangeError('messagesPerSecondPerPod must be > 0, got 0'),
+    );
+    expect(() => recommend({ ...valid, targetDrainSeconds: 0 })).toThrow(
+      new RangeError('targetDrainSeconds must be > 0, got 0'),
+    );
+    expect(() => recommend({ ...valid, processingSeconds: -1 })).toThrow(
+      new RangeError('processingSeconds must be >= 0, got -1'),
+    );
+    expect(() => recommend({ ...valid, minReplicas: 1.5 })).toThrow(
+      new RangeError('minReplicas must be an integer, got 1.5'),
+    );
+    expect(() => recommend({ ...valid, minReplicas: 0, maxReplicas: 0 })).toThrow(
+      new RangeError('maxReplicas must be >= 1, got 0'),
+    );
+    expect(() => recommend({ ...valid, minReplicas: 3, maxReplicas: 2 })).toThrow(
+      new RangeError('minReplicas (3) must be <= maxReplicas (2)'),
+    );
+  });
+
+  test('minReplicas equal to maxReplicas is allowed', () => {
+    const result = recommend({ ...valid, minReplicas: 2, maxReplicas: 2 });
+    expect(result.recommended.scaling).toMatchObject({ minReplicas: 2, maxReplicas: 2 });
+  });
+});
+
+describe('recommend: queue-based consumers', () => {
+  const queueBased: RecommendInput = {
+    ...oneWakingPod,
+    minReplicas: 1,
+    maxReplicas: 2,
+    durationSeconds: 20,
+    loadBalancing: 'queue',
+    queueCount: 2,
+  };
+
+  test('maxReplicas equal to the queue count is no warning, and every config carries the queue cap', () => {
+    const result = recommend(queueBased);
+    expect(result.warnings).toEqual([]);
+    expect(result.capacity.limitedBy).toBe('maxReplicas');
+    // The queue cap reaches the simulated configs (it clamps the backlog query and the consuming pods).
+    expect(result.recommended.scaling.queueCap).toBe(2);
+    expect(result.seedGuide.scaling.queueCap).toBe(2);
+  });
+
+  test('one pod more than the queues is warned about and capped', () => {
+    const result = recommend({ ...queueBased, maxReplicas: 3 });
+    expect(result.warnings).toEqual([
+      'maxReplicas (3) exceeds the 2 queues of a queue-based consumer: pods beyond 2 idle',
+    ]);
+    expect(result.capacity.limitedBy).toBe('queueCount');
+    expect(result.recommended.scaling).toMatchObject({ maxReplicas: 2, queueCap: 2 });
+  });
+
+  test('message-based consumers have no queue cap', () => {
+    const result = recommend({ ...queueBased, loadBalancing: 'message' });
+    expect(result.recommended.scaling).not.toHaveProperty('queueCap');
+    expect(result.seedGuide.scaling).not.toHaveProperty('queueCap');
+  });
+});
+
+describe('recommend: the optional workload fields and timing reach the simulations', () => {
+  test('startupSeconds delays the woken pod', () => {
+    // The pod woken at t = 0 is ready at t = startup and drains 100 messages at 10 msg/s in 10 s; the
+    // backlog peaked at t = 0, so it drains startup + 10 s after the peak: 20 + 10 by default, 50 + 10 here.
+    expect(recommend(oneWakingPod).seedGuide.summary.drainSecondsAfterPeak).toBe(30);
+    expect(recommend({ ...oneWakingPod, startupSeconds: 50 }).seedGuide.summary.drainSecondsAfterPeak).toBe(
+      60,
+    );
+  });
+
+  test('processingSeconds keeps fetched messages unacknowledged', () => {
+    // The pod (ready at 20) fetches all 100 in [20, 30); with 100 s in flight each ack is due at >= 121 s,
+    // after the 100 s simulated: nothing consumed, the 100 still in the backlog. Without it all 100 are acked.
+    const slow = recommend({ ...oneWakingPod, processingSeconds: 100 }).seedGuide.summary;
+    expect(slow.consumed).toBe(0);
+    expect(slow.finalBacklog).toBe(100);
+    expect(recommend(oneWakingPod).seedGuide.summary.consumed).toBe(100);
+  });
+
+  test('maxProcessingSeconds is how long the pod removed at scale-in still runs', () => {
+    // processing 1 s: the last 10 fetched in [29, 30) are acked at 31, so the poll at 60 still sees 10
+    // (backlog at 30) and is the last active one; KEDA scales in at the first poll with 60 + 300 (cooldown)
+    // strictly before it: t = 360 (360 − 60 + 0.5 > 300). One pod for [0, 360) is 360 replica-seconds, and the
+    // removed ready pod finishes its slowest message for maxProcessingSeconds: 360 + 50 = 410 (360 + 1 without).
+    const input: RecommendInput = { ...oneWakingPod, durationSeconds: 400, processingSeconds: 1 };
+    expect(recommend({ ...input, maxProcessingSeconds: 50 }).seedGuide.summary.replicaSeconds).toBe(410);
+    expect(recommend(input).seedGuide.summary.replicaSeconds).toBe(361);
+  });
+
+  test('timing reaches the single runs and the runs at every timer placement', () => {
+    // KEDA polls at 10, 40, …: the pod woken at 10 is ready at 30 and drains by 40, 40 s after the peak.
+    const result = recommend({ ...oneWakingPod, timing: { kedaPhaseSeconds: 10, hpaSyncSeconds: 1 } });
+    expect(result.seedGuide.summary.drainSecondsAfterPeak).toBe(40);
+    // A 1 s HPA sync has one placement (0, 1/3 and 2/3 of it round down to 0), against 3 of the default 15 s;
+    // KEDA's two (0 and half its polling interval) remain.
+    expect(result.recommended.acrossPhases.phases).toHaveLength(2);
+    expect(result.recommended.acrossPhases.phases.map((p) => p.hpaPhaseSeconds)).toEqual([0, 0]);
+  });
+});
+
+describe('recommend: extra candidates', () => {
+  test('an extra candidate is weighed with maxReplicas lowered to the bound', () => {
+    // One pod at most: every config drains the 1200 messages at 10 msg/s in 120 s, its oldest message over the
+    // 10 s target from 11 s to 119 s (109 s), one pod for the 200 s run. All tie, the first of the grid wins.
+    // The extra config would reach 5 pods with threshold 1 if its maxReplicas 5 were kept (4 at t = 0, 5 at 15):
+    // drained by 43 s, 32 s over, which would beat every other by far more than the 30 s slack.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 1,
+      traffic: { arrivals: [0], initialBacklog: 1200 },
+      durationSeconds: 200,
+      extraCandidates: [{ minReplicas: 1, maxReplicas: 5, threshold: 1 }],
+    });
+    // 2 thresholds (100, 50) × 2 rate triggers × 1 activation × 2 polling intervals × 2 behaviors + 1 extra.
+    expect(result.candidatesEvaluated).toBe(17);
+    expect(result.recommended.scaling).toMatchObject({ maxReplicas: 1, threshold: 100 });
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(109);
+    expect(result.recommended.summary.replicaSeconds).toBe(200);
+  });
+});
+
+describe('recommend: the capacity warning', () => {
+  test('a backlog at the start needs more pods than the peak rate: the search doubles', () => {
+    // 20 msg/s arrive, 10 per pod, 1000 waiting at 0, target 30 s. The peak needs 2 pods, which never drain
+    // the 1000; 3 take 1020 / 30 = 34 s for the messages of second 0 (over 30); 4 take 1020 / 40 = 25.5 s,
+    // and the later ones wait less. So 4 = 2 doubled.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 30,
+      minReplicas: 1,
+      maxReplicas: 1,
+      traffic: { arrivals: [20], initialBacklog: 1000 },
+      durationSeconds: 120,
+    });
+    expect(result.capacity).toEqual({
+      peakArrivalPerSecond: 20,
+      maxConsumptionPerSecond: 10,
+      limitedBy: 'maxReplicas',
+      exceeded: true,
+      neededMaxReplicas: 4,
+    });
+    expect(result.warnings).toEqual([
+      'the peak arrival (20 msg/s) exceeds what maxReplicas (1) consume: 1 × 10 = 10 msg/s; draining within the target (30 s) takes maxReplicas >= 4 (all running all the time; scaling delays need more)',
+    ]);
+  });
+
+  test('fractional rates keep their decimals', () => {
+    // 1.5 msg/s against one pod of 1 msg/s: the backlog grows 0.5 msg/s, so the oldest wait (about a third
+    // of the elapsed time) passes 10 s within the 60 s; 2 pods take each second's 1.5 at once.
+    const result = recommend({
+      messagesPerSecondPerPod: 1,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 1,
+      traffic: { arrivals: [1.5] },
+      durationSeconds: 60,
+    });
+    expect(result.warnings).toEqual([
+      'the peak arrival (1.5 msg/s) exceeds what maxReplicas (1) consume: 1 × 1 = 1 msg/s; draining within the target (10 s) takes maxReplicas >= 2 (all running all the time; scaling delays need more)',
+    ]);
+  });
+});
+
+describe('recommend: the drain threshold caps the threshold candidates', () => {
+  test('no threshold above the drain threshold, even where one would be cheaper', () => {
+    // 10 msg/s × 10 s: drain threshold 100, the other candidate 50. 150 waiting at the start: at the t = 0
+    // sync every candidate proposes ceil(150 / 100) = 2 (or 3, clamped to maxReplicas 2), and keeps 2 for
+    // the 60 s (the scale-down stabilization is 300 s): 120 replica-seconds. The first pod drains the 150
+    // alone by 15 s (the second is ready at 20): over the 10 s target from 11 s to 14 s. All tie, the first
+    // (threshold 100) wins. A threshold of 200 would keep one pod (150 / 200 = 0.75 → 1) at 60 replica-seconds
+    // with the same 4 s over.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 2,
+      traffic: { arrivals: [0], initialBacklog: 150 },
+      durationSeconds: 60,
+    });
+    expect(result.recommended.scaling.threshold).toBe(100);
+    expect(result.recommended.summary.replicaSeconds).toBe(120);
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(4);
+  });
+});
+
+describe('recommend: activation candidates and the 30 s slack', () => {
+  /**
+   * 5 messages waiting, none arriving, 10 msg/s per pod, target 10 s: drain threshold 100, activation
+   * candidates 0 and floor(100 / 10) = 10. With activation 0 a pod wakes at t = 0, is ready at 20 and takes
+   * the 5 then: over the target from 11 s to 20 s (10 s), one pod the whole run. With activation 10 nothing
+   * wakes (5 is not above 10): over from 11 s to the end, no pod at all.
+   */
+  const belowActivation = (durationSeconds: number): RecommendInput => ({
+    messagesPerSecondPerPod: 10,
+    targetDrainSeconds: 10,
+    minReplicas: 0,
+    maxReplicas: 1,
+    traffic: { arrivals: [0], initialBacklog: 5 },
+    durationSeconds,
+  });
+
+  test('exactly 30 s more over the target than the best still counts as equally good: the cheaper wins', () => {
+    // 50 s: activation 10 is 40 s over, the best 10 + 30.
+    const result = recommend(belowActivation(50));
+    expect(result.recommended.scaling.activationThreshold).toBe(10);
+    expect(result.recommended.summary.replicaSeconds).toBe(0);
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(40);
+  });
+
+  test('one second beyond the slack is out, however cheap', () => {
+    // 51 s: activation 10 is 41 s over, beyond 10 + 30.
+    const result = recommend(belowActivation(51));
+    expect(result.recommended.scaling.activationThreshold).toBe(0);
+    expect(result.recommended.summary.replicaSeconds).toBe(51);
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(10);
+  });
+
+  test('idle replicas make activation candidates even with minReplicas above zero', () => {
+    const input: RecommendInput = { ...belowActivation(30), minReplicas: 1 };
+    // 2 thresholds × 2 rate triggers × 2 polling intervals × 2 behaviors, times the activations.
+    expect(recommend(input).candidatesEvaluated).toBe(16);
+    expect(recommend({ ...input, fixed: { idleReplicaCount: 0 } }).candidatesEvaluated).toBe(32);
+  });
+});
