@@ -1,4 +1,4 @@
-import { recommend, type RecommendInput } from '../../constructs/scaling';
+import { RECOMMENDED_BEHAVIOR, recommend, type RecommendInput } from '../../constructs/scaling';
 
 // Small inputs worked by hand: a few short runs each, so the file takes seconds (recommend.test.ts takes ~30 s).
 
@@ -169,6 +169,26 @@ describe('recommend: the capacity warning', () => {
     ]);
   });
 
+  test('a peak arrival equal to the maximum consumption is no warning', () => {
+    // 10 msg/s against one pod of 10 msg/s: consumed as it comes.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 1,
+      traffic: { arrivals: [10] },
+      durationSeconds: 30,
+    });
+    expect(result.capacity).toEqual({
+      peakArrivalPerSecond: 10,
+      maxConsumptionPerSecond: 10,
+      limitedBy: 'maxReplicas',
+      exceeded: false,
+      neededMaxReplicas: null,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
   test('fractional rates keep their decimals', () => {
     // 1.5 msg/s against one pod of 1 msg/s: the backlog grows 0.5 msg/s, so the oldest wait (about a third
     // of the elapsed time) passes 10 s within the 60 s; 2 pods take each second's 1.5 at once.
@@ -205,6 +225,88 @@ describe('recommend: the drain threshold caps the threshold candidates', () => {
     expect(result.recommended.scaling.threshold).toBe(100);
     expect(result.recommended.summary.replicaSeconds).toBe(120);
     expect(result.recommended.summary.secondsOverDrainTarget).toBe(4);
+  });
+});
+
+describe('recommend: the cheapest of the equally good wins', () => {
+  test('a cheaper extra candidate after the whole grid is found and chosen', () => {
+    // The grid of the threshold test above: 2 pods, 120 replica-seconds, 4 s over. The extra config's
+    // threshold 200 keeps one pod (150 / 200 = 0.75 → ceil 1) at every timer placement: 60 replica-seconds,
+    // and the same 4 s over (the second pod of the others is only ready at 20 s, after the 150 are gone).
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 2,
+      traffic: { arrivals: [0], initialBacklog: 150 },
+      durationSeconds: 60,
+      extraCandidates: [{ minReplicas: 1, maxReplicas: 2, threshold: 200 }],
+    });
+    expect(result.recommended.scaling).toEqual({ minReplicas: 1, maxReplicas: 2, threshold: 200 });
+    expect(result.recommended.summary.replicaSeconds).toBe(60);
+    expect(result.recommended.acrossPhases.replicaSeconds).toEqual({ min: 60, max: 60 });
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(4);
+  });
+});
+
+describe('recommend: ties in replica-seconds', () => {
+  test('among equally cheap configs the one less over the target wins', () => {
+    // 400 waiting, 10 msg/s per pod, target 10 s, 1..2 pods, 60 s; every config below runs 2 pods the whole
+    // run at every timer placement (120 replica-seconds). The grid's scale 1 → 2 at the first sync (400 / 100
+    // → 4, clamped), the second pod ready at 20: 200 taken by then, 200 more at 20 msg/s, drained at 30 s:
+    // over the target from 11 s to 29 s (19 s). 'twoReady' starts with both pods ready: drained at 20 s,
+    // 9 s over. 'oneConsuming' has both, but a queue cap of 1 lets one consume: drained at 40 s, 29 s over.
+    const oneConsuming = { minReplicas: 2, maxReplicas: 2, threshold: 100, queueCap: 1 };
+    const twoReady = { minReplicas: 2, maxReplicas: 2, threshold: 100 };
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 2,
+      traffic: { arrivals: [0], initialBacklog: 400 },
+      durationSeconds: 60,
+      extraCandidates: [oneConsuming, twoReady],
+    });
+    expect(result.recommended.scaling).toEqual(twoReady);
+    expect(result.recommended.summary.replicaSeconds).toBe(120);
+    expect(result.recommended.summary.secondsOverDrainTarget).toBe(9);
+  });
+});
+
+describe('recommend: flapping configs are out', () => {
+  test('without down-stabilization the configs without behavior flap; the stabilized behavior is chosen', () => {
+    // 10 msg/s per pod, target 10 s, 1..2 pods, the HPA scales down at once (stabilization 0) unless the
+    // behavior says otherwise. 150 waiting at 0, a burst of 400 at 60 s. The HPA sees the backlog 30 s late.
+    // Every config scales 1 → 2 at the 0 s sync (150 / 100 or / 50, clamped); one pod takes the 150 by 15 s
+    // (the second is ready at 20): 11..14 s over the target, 4 s.
+    // Without behavior: at 45 s it sees the 0 of 15 s and scales to 1; the burst takes one pod 40 s (drained at
+    // 100 s, over 71..99 s: 29 s); at 105 s it sees 250 of 75 s and scales to 2 again, 60 s after the scale-down:
+    // a flap. 2 × 45 + 1 × 60 + 2 × 15 = 180 replica-seconds, 33 s over.
+    // RECOMMENDED_BEHAVIOR keeps 2 (its scale-down stabilization is 300 s): 2 × 120 = 240 replica-seconds, the
+    // burst drained at 20 msg/s by 80 s (over 71..79 s): 13 s over. 33 is within 13 + 30 s and cheaper, but flaps.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
+      targetDrainSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 2,
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 0 },
+          { fromSecond: 60, ratePerSecond: 400 },
+          { fromSecond: 61, ratePerSecond: 0 },
+        ],
+        initialBacklog: 150,
+      },
+      durationSeconds: 120,
+      timing: { hpaDownscaleStabilizationSeconds: 0 },
+    });
+    expect(result.recommended.scaling.behavior).toEqual(RECOMMENDED_BEHAVIOR);
+    expect(result.recommended.summary).toMatchObject({
+      replicaSeconds: 240,
+      secondsOverDrainTarget: 13,
+      scaleEvents: 1,
+      oscillations: 0,
+    });
   });
 });
 
