@@ -189,19 +189,58 @@ describe('recommend: the capacity warning', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  test('fractional rates keep their decimals', () => {
-    // 1.5 msg/s against one pod of 1 msg/s: the backlog grows 0.5 msg/s, so the oldest wait (about a third
-    // of the elapsed time) passes 10 s within the 60 s; 2 pods take each second's 1.5 at once.
+  /** 1.5 msg/s arriving, one pod of 1 msg/s, target 10 s. */
+  const fractional = (durationSeconds: number): RecommendInput => ({
+    messagesPerSecondPerPod: 1,
+    targetDrainSeconds: 10,
+    minReplicas: 1,
+    maxReplicas: 1,
+    traffic: { arrivals: [1.5] },
+    durationSeconds,
+  });
+  const fractionalWarning = (needed: number): string =>
+    `the peak arrival (1.5 msg/s) exceeds what maxReplicas (1) consume: 1 × 1 = 1 msg/s; draining within the target (10 s) takes maxReplicas >= ${needed} (all running all the time; scaling delays need more)`;
+
+  test('fractional rates keep their decimals; the needed pods are those of the simulated seconds', () => {
+    // One pod: at the end of second n it has taken n messages, all of the first floor(n / 1.5) seconds, so the
+    // oldest waiting arrived at floor(2n / 3): waiting 10 s at n = 30 (30 − 20), 11 s at n = 31 (31 − 20), over
+    // the 10 s target. So one pod is enough within 30 s, not within 31 s; 2 pods take each 1.5 at once.
+    expect(recommend(fractional(30)).warnings).toEqual([fractionalWarning(1)]);
+    expect(recommend(fractional(31)).warnings).toEqual([fractionalWarning(2)]);
+  });
+
+  test('large rates are grouped by thousands', () => {
+    // One pod of 500,000 msg/s against 1,000,000: the oldest waiting is from second floor(n / 2), 2 s old at
+    // n = 3, over the 1 s target; 2 pods keep up.
     const result = recommend({
-      messagesPerSecondPerPod: 1,
+      messagesPerSecondPerPod: 500_000,
+      targetDrainSeconds: 1,
+      minReplicas: 1,
+      maxReplicas: 1,
+      traffic: { arrivals: [1_000_000] },
+      durationSeconds: 5,
+    });
+    expect(result.warnings).toEqual([
+      'the peak arrival (1,000,000 msg/s) exceeds what maxReplicas (1) consume: 1 × 500,000 = 500,000 msg/s; draining within the target (1 s) takes maxReplicas >= 2 (all running all the time; scaling delays need more)',
+    ]);
+  });
+
+  test('a queue-based consumer limited by maxReplicas needing as many pods as queues needs no more queues', () => {
+    // 15 msg/s against one pod of 10: the backlog grows 5 msg/s, the oldest wait (about a third of the
+    // elapsed time) passes 10 s within the 60 s; 2 pods (= the 2 queues) keep up.
+    const result = recommend({
+      messagesPerSecondPerPod: 10,
       targetDrainSeconds: 10,
       minReplicas: 1,
       maxReplicas: 1,
-      traffic: { arrivals: [1.5] },
+      loadBalancing: 'queue',
+      queueCount: 2,
+      traffic: { arrivals: [15] },
       durationSeconds: 60,
     });
+    expect(result.capacity).toMatchObject({ limitedBy: 'maxReplicas', neededMaxReplicas: 2 });
     expect(result.warnings).toEqual([
-      'the peak arrival (1.5 msg/s) exceeds what maxReplicas (1) consume: 1 × 1 = 1 msg/s; draining within the target (10 s) takes maxReplicas >= 2 (all running all the time; scaling delays need more)',
+      'the peak arrival (15 msg/s) exceeds what maxReplicas (1) consume: 1 × 10 = 10 msg/s; draining within the target (10 s) takes maxReplicas >= 2 (all running all the time; scaling delays need more)',
     ]);
   });
 });
@@ -332,6 +371,8 @@ describe('recommend: activation candidates and the 30 s slack', () => {
     expect(result.recommended.scaling.activationThreshold).toBe(10);
     expect(result.recommended.summary.replicaSeconds).toBe(0);
     expect(result.recommended.summary.secondsOverDrainTarget).toBe(40);
+    // The 5 are never taken: the chosen config does not drain.
+    expect(result.drains).toBe(false);
   });
 
   test('one second beyond the slack is out, however cheap', () => {
@@ -340,6 +381,7 @@ describe('recommend: activation candidates and the 30 s slack', () => {
     expect(result.recommended.scaling.activationThreshold).toBe(0);
     expect(result.recommended.summary.replicaSeconds).toBe(51);
     expect(result.recommended.summary.secondsOverDrainTarget).toBe(10);
+    expect(result.drains).toBe(true);
   });
 
   test('idle replicas make activation candidates even with minReplicas above zero', () => {
