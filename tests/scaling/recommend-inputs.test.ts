@@ -349,6 +349,102 @@ describe('recommend: flapping configs are out', () => {
   });
 });
 
+describe('recommend: the scale-event budget', () => {
+  /**
+   * 15 msg/s arriving, 10 msg/s per pod, target 10 s, 1..2 pods, 61 s. The oracle keeps ceil(15 / 10) = 2 all
+   * along: no scale event, so twice its count is 0.
+   * - One pod: at the end of second n it has taken 10n, all of the first floor(2n / 3) seconds: the oldest
+   *   waits n − floor(2n / 3), over 10 s from n = 31 to 61 (31 s). The grid without the rate trigger stays at one
+   *   ready pod (its second, if any, is asked for at 45 s or later and ready after the end): out of the slack.
+   * - The grid with the rate trigger sees 15 msg/s from the start (15 / 8 → 2): 2 pods from 0, the second ready
+   *   at 20 s; the oldest waits 7 s at most: 0 s over, 2 × 61 = 122 replica-seconds, 1 scale event.
+   * - 'laterUp' (a cron asking 2 pods from 1 s) scales up at the 15 s sync (5 and 10 s at the other HPA
+   *   placements): ready at 35 s, the oldest waits 11–12 s for n = 31..39, 9 s over; 15 + 2 × 46 = 107
+   *   replica-seconds (117 at worst, up at 5 s), 1 scale event.
+   */
+  const steady15: RecommendInput = {
+    messagesPerSecondPerPod: 10,
+    targetDrainSeconds: 10,
+    minReplicas: 1,
+    maxReplicas: 2,
+    traffic: { arrivals: [15] },
+    durationSeconds: 61,
+  };
+  const cron = (windows: { fromSecond: number; toSecond: number }[]) => ({
+    minReplicas: 1,
+    maxReplicas: 2,
+    threshold: 1000,
+    schedules: [{ desiredReplicas: 2, windows }],
+  });
+
+  const twoAlways = { minReplicas: 2, maxReplicas: 2, threshold: 100 };
+
+  test('a config making more scale events than the budget is out, however cheap', () => {
+    // 'twoAlways' runs 2 ready pods from the start: 0 s over, 122 replica-seconds, no scale event, so the
+    // budget is max(2 × 0, 0) = 0 and the cheaper 'laterUp' configs (crons from 1..6 s, all up at the 15 s
+    // sync, 107 replica-seconds, 1 event) are out, though they fill the six-config shortlist.
+    const laterUps = [1, 2, 3, 4, 5, 6].map((from) => cron([{ fromSecond: from, toSecond: 1000 }]));
+    const result = recommend({ ...steady15, extraCandidates: [...laterUps, twoAlways] });
+    expect(result.oracle.scaleEvents).toBe(0);
+    expect(result.scaleEventBudget).toBe(0);
+    expect(result.recommended.scaling).toEqual(twoAlways);
+    expect(result.recommended.summary).toMatchObject({ replicaSeconds: 122, scaleEvents: 0 });
+  });
+
+  test('among equal replica-seconds and over-target seconds the one with fewer scale events wins', () => {
+    // 5 more waiting at the start: the oracle takes 20 with ceil((15 + 10) / 10) = 3 pods at 0 s, then 2: one
+    // scale event, a budget of 2. The rate-trigger grid (2 pods from 0 s, 1 event) and 'twoAlways' (no event)
+    // both cost 122 replica-seconds at every timer placement with 0 s over (one pod takes 20 + 15k by second
+    // k + 1 ... the oldest waits 7 s at most): the tie goes to the fewer events, though the grid comes first.
+    const result = recommend({
+      ...steady15,
+      traffic: { arrivals: [15], initialBacklog: 5 },
+      extraCandidates: [twoAlways],
+    });
+    expect(result.oracle.scaleEvents).toBe(1);
+    expect(result.scaleEventBudget).toBe(2);
+    expect(result.recommended.scaling).toEqual(twoAlways);
+    expect(result.recommended.acrossPhases.replicaSeconds.max).toBe(122);
+  });
+
+  test('the choice is by the worst timer placement, not the aligned one', () => {
+    // 'fromOne' and 'fromTen' both scale up at the aligned 15 s sync (107 replica-seconds, 9 s over, 1 event).
+    // At the other HPA placements 'fromOne' scales up at 5 or 10 s (worst 5 + 2 × 56 = 117), 'fromTen' at
+    // 20 or 10 s (worst 10 + 2 × 51 = 112; at most 19 s over, up at 20: within 0 + 30). So 'fromTen' wins.
+    const fromOne = cron([{ fromSecond: 1, toSecond: 1000 }]);
+    const fromTen = cron([{ fromSecond: 10, toSecond: 1000 }]);
+    const result = recommend({ ...steady15, extraCandidates: [fromOne, fromTen] });
+    expect(result.recommended.scaling).toEqual(fromTen);
+    expect(result.recommended.summary.replicaSeconds).toBe(107);
+    expect(result.recommended.acrossPhases.replicaSeconds).toEqual({ min: 102, max: 112 });
+  });
+
+  test('the budget holds at every timer placement', () => {
+    // 'gapAt55' is 'laterUp' with the cron closed for [55, 56) and an immediate scale-down: the aligned syncs
+    // (…, 45, 60) and those at 5 s (…, 50) miss the gap, those at 10 s (…, 40, 55) scale down at 55 s: 2 events
+    // there. Its worst replica-seconds (117, up at 5 s) beat the grid's 122, its 1 event at the aligned timers
+    // is within the budget max(0, 1) = 1; the 2 at the 10 s placement are not, so a rate-trigger grid config wins.
+    const gapAt55 = {
+      ...cron([
+        { fromSecond: 1, toSecond: 55 },
+        { fromSecond: 56, toSecond: 1000 },
+      ]),
+      behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+    };
+    const result = recommend({ ...steady15, extraCandidates: [gapAt55] });
+    expect(result.scaleEventBudget).toBe(1);
+    expect(result.recommended.scaling).toEqual({
+      minReplicas: 1,
+      maxReplicas: 2,
+      threshold: 100,
+      arrivalRateThreshold: 8,
+      activationThreshold: 0,
+      pollingIntervalSeconds: 15,
+    });
+    expect(result.recommended.acrossPhases.replicaSeconds.max).toBe(122);
+  });
+});
+
 describe('recommend: activation candidates and the 30 s slack', () => {
   /**
    * 5 messages waiting, none arriving, 10 msg/s per pod, target 10 s: drain threshold 100, activation
