@@ -419,6 +419,26 @@ describe('recommend: the scale-event budget', () => {
     expect(result.recommended.acrossPhases.replicaSeconds).toEqual({ min: 102, max: 112 });
   });
 
+  test('only the six cheapest at the aligned timers are re-run at every placement', () => {
+    // 'backLate' asks 2 pods during [11, 16) and from 41 s: the aligned sync at 15 s scales up (kept at 30 s by
+    // the 300 s scale-down stabilization): 107 replica-seconds, 9 s over, 1 event, cheaper than the rate-trigger
+    // grid (122, 0 s over). The syncs at 5 and 10 s miss [11, 16) and scale up at 50 or 55 s, the second pod
+    // ready after the end: one pod all along, 31 s over. Six such configs (thresholds 1000..6000 never matter:
+    // the backlog stays below 15 × 61) fill the shortlist; among them 31 s is the best worst case, so the first
+    // wins, though a grid config 0 s over at every placement would have pushed them out of the 30 s slack.
+    const backLate = [1, 2, 3, 4, 5, 6].map((i) => ({
+      ...cron([
+        { fromSecond: 11, toSecond: 16 },
+        { fromSecond: 41, toSecond: 1000 },
+      ]),
+      threshold: 1000 * i,
+    }));
+    const result = recommend({ ...steady15, extraCandidates: backLate });
+    expect(result.recommended.scaling).toEqual(backLate[0]);
+    expect(result.recommended.summary).toMatchObject({ replicaSeconds: 107, secondsOverDrainTarget: 9 });
+    expect(result.recommended.acrossPhases.secondsOverDrainTarget.max).toBe(31);
+  });
+
   test('the budget holds at every timer placement', () => {
     // 'gapAt55' is 'laterUp' with the cron closed for [55, 56) and an immediate scale-down: the aligned syncs
     // (…, 45, 60) and those at 5 s (…, 50) miss the gap, those at 10 s (…, 40, 55) scale down at 55 s: 2 events
