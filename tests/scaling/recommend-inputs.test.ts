@@ -374,7 +374,7 @@ describe('recommend: the scale-event budget', () => {
     minReplicas: 1,
     maxReplicas: 2,
     threshold: 1000,
-    schedules: [{ desiredReplicas: 2, windows }],
+    schedules: [{ name: 'two-pods', desiredReplicas: 2, windows }],
   });
 
   const twoAlways = { minReplicas: 2, maxReplicas: 2, threshold: 100 };
