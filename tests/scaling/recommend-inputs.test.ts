@@ -323,6 +323,25 @@ describe('recommend: flapping configs are out', () => {
     // a flap. 2 × 45 + 1 × 60 + 2 × 15 = 180 replica-seconds, 33 s over.
     // RECOMMENDED_BEHAVIOR keeps 2 (its scale-down stabilization is 300 s): 2 × 120 = 240 replica-seconds, the
     // burst drained at 20 msg/s by 80 s (over 71..79 s): 13 s over. 33 is within 13 + 30 s and cheaper, but flaps.
+    // 'flapsOffAligned' (a cron asking 2 pods in [0, 30) and [55, 56), its backlog threshold too high to matter)
+    // does not flap at the aligned syncs: up at 0, down at 30 (2 × 30 + 90 = 150 replica-seconds, 33 s over as
+    // above), but at the 10 s placement it scales up at 10, down at 40, up at 55 (a flap, 4 events, within twice
+    // the oracle's 3) and down at 70: 165 replica-seconds at worst, cheaper than 240, 33 s over: out all the same.
+    const flapsOffAligned = {
+      minReplicas: 1,
+      maxReplicas: 2,
+      threshold: 100_000,
+      schedules: [
+        {
+          name: 'two-pods',
+          desiredReplicas: 2,
+          windows: [
+            { fromSecond: 0, toSecond: 30 },
+            { fromSecond: 55, toSecond: 56 },
+          ],
+        },
+      ],
+    };
     const result = recommend({
       messagesPerSecondPerPod: 10,
       targetDrainSeconds: 10,
@@ -338,6 +357,7 @@ describe('recommend: flapping configs are out', () => {
       },
       durationSeconds: 120,
       timing: { hpaDownscaleStabilizationSeconds: 0 },
+      extraCandidates: [flapsOffAligned],
     });
     expect(result.recommended.scaling.behavior).toEqual(RECOMMENDED_BEHAVIOR);
     expect(result.recommended.summary).toMatchObject({
