@@ -245,6 +245,16 @@ describe('recommend: the capacity warning', () => {
   });
 });
 
+/** 150 waiting at the start, 10 msg/s per pod, a 10 s target, 1..2 pods, 60 s (worked in the tests below). */
+const backlog150: RecommendInput = {
+  messagesPerSecondPerPod: 10,
+  targetDrainSeconds: 10,
+  minReplicas: 1,
+  maxReplicas: 2,
+  traffic: { arrivals: [0], initialBacklog: 150 },
+  durationSeconds: 60,
+};
+
 describe('recommend: the drain threshold caps the threshold candidates', () => {
   test('no threshold above the drain threshold, even where one would be cheaper', () => {
     // 10 msg/s × 10 s: drain threshold 100, the other candidate 50. 150 waiting at the start: at the t = 0
@@ -253,14 +263,7 @@ describe('recommend: the drain threshold caps the threshold candidates', () => {
     // alone by 15 s (the second is ready at 20): over the 10 s target from 11 s to 14 s. All tie, the first
     // (threshold 100) wins. A threshold of 200 would keep one pod (150 / 200 = 0.75 → 1) at 60 replica-seconds
     // with the same 4 s over.
-    const result = recommend({
-      messagesPerSecondPerPod: 10,
-      targetDrainSeconds: 10,
-      minReplicas: 1,
-      maxReplicas: 2,
-      traffic: { arrivals: [0], initialBacklog: 150 },
-      durationSeconds: 60,
-    });
+    const result = recommend(backlog150);
     expect(result.recommended.scaling.threshold).toBe(100);
     expect(result.recommended.summary.replicaSeconds).toBe(120);
     expect(result.recommended.summary.secondsOverDrainTarget).toBe(4);
@@ -273,12 +276,7 @@ describe('recommend: the cheapest of the equally good wins', () => {
     // threshold 200 keeps one pod (150 / 200 = 0.75 → ceil 1) at every timer placement: 60 replica-seconds,
     // and the same 4 s over (the second pod of the others is only ready at 20 s, after the 150 are gone).
     const result = recommend({
-      messagesPerSecondPerPod: 10,
-      targetDrainSeconds: 10,
-      minReplicas: 1,
-      maxReplicas: 2,
-      traffic: { arrivals: [0], initialBacklog: 150 },
-      durationSeconds: 60,
+      ...backlog150,
       extraCandidates: [{ minReplicas: 1, maxReplicas: 2, threshold: 200 }],
     });
     expect(result.recommended.scaling).toEqual({ minReplicas: 1, maxReplicas: 2, threshold: 200 });
