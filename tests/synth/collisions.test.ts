@@ -1,0 +1,107 @@
+/**
+ * Issue 21: a stack file copied from another environment without edits is valid on its own, and would fight its
+ * source (same namespace, same instance). `npm run synth` refuses it before anything is written.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-collisions-'));
+
+/** A scratch copy of stacks/ with qa copied from dev without edits, and a hand-off for qa (dev's, renamed). */
+function stacksWithCopiedQa(): string {
+  const dir = tmp();
+  fs.cpSync(path.join(ROOT, 'stacks'), dir, { recursive: true });
+  fs.copyFileSync(path.join(dir, 'Pulumi.dev.yaml'), path.join(dir, 'Pulumi.qa.yaml'));
+  const handoff = JSON.parse(fs.readFileSync(path.join(dir, 'dev.outputs.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  fs.writeFileSync(
+    path.join(dir, 'qa.outputs.json'),
+    `${JSON.stringify({ ...handoff, environment: 'qa' }, null, 2)}\n`,
+  );
+  return dir;
+}
+
+const synth = (args: string[], stacksDir: string) =>
+  spawnSync(TSX, [path.join(ROOT, 'infra/synth/cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, APSARAMQ_KEDA_STACKS_DIR: stacksDir },
+  });
+
+describe('npm run synth with a stack file copied from another environment', () => {
+  const stacks = stacksWithCopiedQa();
+  const qa = path.join(stacks, 'Pulumi.qa.yaml');
+  const dev = path.join(stacks, 'Pulumi.dev.yaml');
+
+  test('exits 2 naming both files and each shared value, and writes nothing', () => {
+    const out = tmp();
+    const result = synth(['--out', out], stacks);
+    expect(result.stderr).toBe(
+      'synth: ' +
+        [
+          `${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace`,
+          `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        ].join('\n') +
+        '\n',
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('--env qa compares qa with the stack files it does not synthesize', () => {
+    const out = tmp();
+    const result = synth(['--out', out, '--env', 'qa'], stacks);
+    expect(result.stderr).toBe(
+      'synth: ' +
+        [
+          `${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace`,
+          `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        ].join('\n') +
+        '\n',
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('--env dev refuses too, from dev’s point of view: the collision involves it', () => {
+    const out = tmp();
+    const result = synth(['--out', out, '--env', 'dev'], stacks);
+    expect(result.stderr).toBe(
+      'synth: ' +
+        [
+          `${dev}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${qa}; each environment needs its own namespace`,
+          `${dev}: instance.name "orders-dev" in region cn-hangzhou is also used by ${qa}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        ].join('\n') +
+        '\n',
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('--env prod is not blocked by a collision between two other environments', () => {
+    const out = tmp();
+    const result = synth(['--out', out, '--env', 'prod'], stacks);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(['prod']);
+  });
+
+  test('a copy with its own namespace and instance name is synthesized beside its source', () => {
+    const edited = stacksWithCopiedQa();
+    const file = path.join(edited, 'Pulumi.qa.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('orders-dev', 'orders-qa'));
+    const handoff = path.join(edited, 'qa.outputs.json');
+    fs.writeFileSync(handoff, fs.readFileSync(handoff, 'utf8').replace('"orders-dev"', '"orders-qa"'));
+    const out = tmp();
+    const result = synth(['--out', out], edited);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'qa', 'staging']);
+  });
+});
