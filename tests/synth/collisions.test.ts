@@ -92,6 +92,28 @@ describe('npm run synth with a stack file copied from another environment', () =
     expect(fs.readdirSync(out)).toEqual(['prod']);
   });
 
+  test('the plain cdk8s CLI refuses it as well and leaves dist/ as it was', () => {
+    const dist = tmp();
+    fs.mkdirSync(path.join(dist, 'dev'));
+    fs.writeFileSync(path.join(dist, 'dev', 'kept.yaml'), 'kept');
+    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', tmp()], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        APSARAMQ_KEDA_STACKS_DIR: stacks,
+        APSARAMQ_KEDA_DIST: dist,
+        CDK8S_CHECK_UPGRADE: 'false',
+      },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      `cdk8s synth: ${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace\n${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)\n`,
+    );
+    expect(fs.readdirSync(dist)).toEqual(['dev']);
+    expect(fs.readFileSync(path.join(dist, 'dev', 'kept.yaml'), 'utf8')).toBe('kept');
+  });
+
   test('a copy with its own namespace and instance name is synthesized beside its source', () => {
     const edited = stacksWithCopiedQa();
     const file = path.join(edited, 'Pulumi.qa.yaml');
@@ -103,5 +125,54 @@ describe('npm run synth with a stack file copied from another environment', () =
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'qa', 'staging']);
+  });
+});
+
+describe('npm run synth beside an invalid stack file', () => {
+  /** uat copied from prod without edits, and a qa stack file that holds only its region. */
+  function stacks(): string {
+    const dir = tmp();
+    fs.cpSync(path.join(ROOT, 'stacks'), dir, { recursive: true });
+    fs.copyFileSync(path.join(dir, 'Pulumi.prod.yaml'), path.join(dir, 'Pulumi.uat.yaml'));
+    fs.writeFileSync(path.join(dir, 'Pulumi.qa.yaml'), 'config:\n  alicloud:region: cn-hangzhou\n');
+    return dir;
+  }
+
+  test('reports the invalid file and the collision of two valid ones together', () => {
+    const dir = stacks();
+    const out = tmp();
+    const result = synth(['--out', out], dir);
+    const uat = path.join(dir, 'Pulumi.uat.yaml');
+    const prod = path.join(dir, 'Pulumi.prod.yaml');
+    expect(result.stderr).toBe(
+      'synth: ' +
+        [
+          `${path.join(dir, 'Pulumi.qa.yaml')}: environment "qa" is invalid:`,
+          '  - apsaramq-keda:instance: is required',
+          '  - apsaramq-keda:topics: is required',
+          '  - apsaramq-keda:consumerGroups: is required',
+          '  - apsaramq-keda:workloads: is required',
+          '  - apsaramq-keda:prometheus: is required',
+          '  - apsaramq-keda:kubernetes: is required',
+          `${uat}: kubernetes.namespace "orders-prod" on cluster c0fakeprod0000000000000000000000pp is also used by ${prod}; each environment needs its own namespace`,
+          `${uat}: instance.name "orders-prod" in region cn-hangzhou is also used by ${prod}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        ].join('\n') +
+        '\n',
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('an invalid file that was not asked for is left out of the check with a warning (--json: in warnings)', () => {
+    const dir = stacks();
+    const note = `${path.join(dir, 'Pulumi.qa.yaml')}: left out of the check for collisions between environments: it is invalid (6 problems; npm run synth -- --env qa lists them)`;
+    const out = tmp();
+    const result = synth(['--out', out, '--env', 'staging'], dir);
+    expect(result.stderr).toBe(`${note}\n`);
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(['staging']);
+    const json = synth(['--out', out, '--env', 'staging', '--json'], dir);
+    expect(json.status).toBe(0);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([note]);
   });
 });
