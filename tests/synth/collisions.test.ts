@@ -54,6 +54,25 @@ describe('npm run synth with a stack file copied from another environment', () =
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
+  test('a copy without a hand-off yet, which a full synth skips, is still refused: pulumi up would deploy it', () => {
+    const noHandoff = stacksWithCopiedQa();
+    fs.rmSync(path.join(noHandoff, 'qa.outputs.json'));
+    const out = tmp();
+    const result = synth(['--out', out], noHandoff);
+    const copy = path.join(noHandoff, 'Pulumi.qa.yaml');
+    const source = path.join(noHandoff, 'Pulumi.dev.yaml');
+    expect(result.stderr).toBe(
+      'synth: ' +
+        [
+          `${copy}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${source}; each environment needs its own namespace`,
+          `${copy}: instance.name "orders-dev" in region cn-hangzhou is also used by ${source}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        ].join('\n') +
+        '\n',
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   test('--env qa compares qa with the stack files it does not synthesize', () => {
     const out = tmp();
     const result = synth(['--out', out, '--env', 'qa'], stacks);
