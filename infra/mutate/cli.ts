@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { cliProgram, runCli, type CliOutput } from '../shared/cli';
 
 export interface MutationFolder {
   /** Folder whose files are mutated (index.ts re-exports only, so it is left out). */
@@ -168,16 +169,24 @@ export function addScores(scores: readonly Score[]): Score {
   };
 }
 
-function main(argv: readonly string[]): number {
-  const program = new Command('mutate')
+/** The mutate command's flags and their parsers, without running it (tests parse with it in-process). */
+export function mutateProgram(io?: CliOutput): Command {
+  return cliProgram(
+    'mutate',
+    'Mutation testing of constructs/ and the environment loader, score per folder',
+    io,
+  )
     .option('--folder <folders>', 'comma-separated folders of the table, e.g. constructs/k8s')
     .option(
       '--mutate <files>',
       'comma-separated files (or Stryker mutation ranges) to mutate, e.g. changed ones',
     )
     .option('--concurrency <n>', 'Stryker test runners', '2')
-    .option('--force', 'retest every mutant, not only those whose code or covering tests changed')
-    .parse(argv, { from: 'user' });
+    .option('--force', 'retest every mutant, not only those whose code or covering tests changed');
+}
+
+function main(argv: readonly string[]): number {
+  const program = mutateProgram().parse([...argv], { from: 'user' });
   const options = program.opts<{ folder?: string; mutate?: string; concurrency: string; force?: boolean }>();
   const files = options.mutate?.split(',').filter((f) => f !== '');
   const folders = options.folder?.split(',').map((f) => f.replace(/\/$/, ''));
@@ -257,4 +266,4 @@ function main(argv: readonly string[]): number {
   return missed && files === undefined ? 1 : 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCli('mutate', () => main(process.argv.slice(2)));

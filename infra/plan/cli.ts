@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../../constructs/scaling';
 import { loadEnvironment, type WorkloadSpec } from '../config/environment';
-import { cliProgram, EXIT_OK, InputError, runCli } from '../shared/cli';
+import { cliProgram, EXIT_OK, InputError, runCli, type CliOutput } from '../shared/cli';
 import {
   buildPlan,
   chartSpec,
@@ -78,10 +78,12 @@ interface OutputOptions {
   readonly progress?: boolean;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = cliProgram(
+/** The plan command's flags and their parsers, without running it (tests parse with it in-process). */
+export function planProgram(io?: CliOutput): Command {
+  return cliProgram(
     'plan',
     'Predict what KEDA and the HPA will do for a workload, beside a recommendation and the oracle',
+    io,
   )
     .requiredOption('-e, --env <env>', 'environment (stacks/Pulumi.<env>.yaml)')
     .option('-w, --workload <name>', 'workload (default: every workload of the environment)')
@@ -104,7 +106,11 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
     .option('--json', 'print the plans as JSON on stdout instead of the tables')
-    .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)')
+    .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = planProgram()
     .parse([...argv], { from: 'user' })
     .opts<CliOptions & OutputOptions>();
   const spec = loadEnvironment(options.env);
@@ -151,8 +157,10 @@ async function main(argv: readonly string[]): Promise<number> {
   return EXIT_OK;
 }
 
-runCli(
-  'plan',
-  () => main(process.argv.slice(2)),
-  (error) => error instanceof ProfileParseError,
-);
+if (require.main === module) {
+  runCli(
+    'plan',
+    () => main(process.argv.slice(2)),
+    (error) => error instanceof ProfileParseError,
+  );
+}

@@ -2,7 +2,7 @@
  * The sample app: `consumer` (configured by the environment ConsumerWorkload sets) and `load` (the producer
  * and load generator, `npm run load -- --topic T --rate 200 --duration 60`). Usage errors exit 2.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { PRODUCER_ENV } from '../../constructs/shared/consumer-contract';
 import { consumerConfigFromEnv } from './config';
 import { SampleConsumer } from './consumer';
@@ -64,11 +64,14 @@ async function consumerCommand(): Promise<void> {
   await consumer.start();
 }
 
-export function program(): Command {
+/** The sample app's commands; `io` replaces stdout and stderr (tests parse with it in-process). */
+export function program(io?: Pick<OutputConfiguration, 'writeOut' | 'writeErr'>): Command {
   const root = new Command('sample-app')
     .description('Sample RocketMQ 5.x consumer and load generator (rocketmq-client-nodejs)')
     .exitOverride()
     .showHelpAfterError();
+  // Before the subcommands: they copy the root's output settings when they are created.
+  if (io !== undefined) root.configureOutput(io);
   root
     .command('consumer')
     .description('consume ROCKETMQ_TOPIC as ROCKETMQ_CONSUMER_GROUP; settings come from the environment')
