@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { cliProgram, runCli, type CliOutput } from '../shared/cli';
+import { decimalArgument, type NumericRange, withRange } from '../shared/numeric-flag';
 
 export interface MutationFolder {
   /** Folder whose files are mutated (index.ts re-exports only, so it is left out). */
@@ -169,6 +170,16 @@ export function addScores(scores: readonly Score[]): Score {
   };
 }
 
+export const MUTATE_NUMERIC_FLAGS = {
+  '--concurrency': {
+    min: 1,
+    max: 64,
+    integer: true,
+    unit: 'runners',
+    why: 'each runner is a jest process; more than 64 is more than the cores of any machine the project runs on',
+  },
+} as const satisfies Record<string, NumericRange>;
+
 /** The mutate command's flags and their parsers, without running it (tests parse with it in-process). */
 export function mutateProgram(io?: CliOutput): Command {
   return cliProgram(
@@ -181,13 +192,18 @@ export function mutateProgram(io?: CliOutput): Command {
       '--mutate <files>',
       'comma-separated files (or Stryker mutation ranges) to mutate, e.g. changed ones',
     )
-    .option('--concurrency <n>', 'Stryker test runners', '2')
+    .option(
+      '--concurrency <n>',
+      withRange('Stryker test runners', MUTATE_NUMERIC_FLAGS['--concurrency']),
+      decimalArgument(MUTATE_NUMERIC_FLAGS['--concurrency']),
+      2,
+    )
     .option('--force', 'retest every mutant, not only those whose code or covering tests changed');
 }
 
 function main(argv: readonly string[]): number {
   const program = mutateProgram().parse([...argv], { from: 'user' });
-  const options = program.opts<{ folder?: string; mutate?: string; concurrency: string; force?: boolean }>();
+  const options = program.opts<{ folder?: string; mutate?: string; concurrency: number; force?: boolean }>();
   const files = options.mutate?.split(',').filter((f) => f !== '');
   const folders = options.folder?.split(',').map((f) => f.replace(/\/$/, ''));
   const selected = FOLDERS.filter(
@@ -221,7 +237,7 @@ function main(argv: readonly string[]): number {
           '--testFiles',
           run.tests.join(','),
           '--concurrency',
-          options.concurrency,
+          String(options.concurrency),
           ...(options.force === true ? ['--force'] : []),
         ],
         {
