@@ -401,7 +401,6 @@ export type ConsumerGroupSpec = z.infer<typeof consumerGroupSchema> & {
   readonly retryPolicy: 'DefaultRetryPolicy' | 'FixedRetryPolicy';
 };
 export type WorkloadSpec = z.infer<typeof workloadSchema>;
-export type EnvSecretRefSpec = z.infer<typeof envSecretRefSchema>;
 export type ProducerSpec = z.infer<typeof producerSchema>;
 export type ProbesSpec = z.infer<typeof probesSchema>;
 export type ScalingSpec = z.infer<typeof scalingSchema>;
