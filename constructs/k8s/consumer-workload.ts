@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { consumerShutdownSeconds } from '../scaling';
 import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../shared/consumer-contract';
 import { recommendedLabels, type SelectorScheme, selectorLabels } from '../shared/labels';
-import { ROCKETMQ_CREDENTIALS_KEYS } from '../shared/names';
+import { isSecretKey, isSecretName, ROCKETMQ_CREDENTIALS_KEYS, SECRET_KEY_RULE } from '../shared/names';
 import { PropChecker } from './validation';
 
 /** Kubernetes quantity, e.g. `500m`, `2`, `256Mi`. */
@@ -33,6 +33,16 @@ const READINESS_FAILURE_THRESHOLD = 2;
 const LIVENESS_PERIOD_SECONDS = 10;
 const LIVENESS_FAILURE_THRESHOLD = 3;
 const PROBE_TIMEOUT_SECONDS = 2;
+
+/** An env variable read from a key of a Secret in the workload's namespace (valueFrom.secretKeyRef). */
+export interface ConsumerEnvSecretRef {
+  readonly secretKeyRef: {
+    /** Name of the Secret. */
+    readonly name: string;
+    /** Key in the Secret's data. */
+    readonly key: string;
+  };
+}
 
 export interface ConsumerResources {
   readonly cpuRequest: string;
@@ -70,8 +80,8 @@ export interface ConsumerWorkloadProps {
   readonly tmpSizeMiB?: number;
   /** The autoscaler's minimum; a PodDisruptionBudget is added when it is 2 or more. */
   readonly minReplicas: number;
-  /** Extra plain environment variables. @default {} */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment variables: a literal, or a key of a Secret by reference. @default {} */
+  readonly env?: Readonly<Record<string, string | ConsumerEnvSecretRef>>;
   /**
    * HTTP probes and the container port, from the image's contract; false for an image that serves none.
    * @default { port: 8080, livenessPath: '/livez', readinessPath: '/readyz' } (the sample app's)
@@ -218,7 +228,13 @@ export class ConsumerWorkload extends Construct {
     const secret = kplus.Secret.fromSecretName(this, 'credentials', props.credentialsSecretName);
     const variables: Record<string, kplus.EnvValue> = {};
     for (const [name, value] of Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-      variables[name] = kplus.EnvValue.fromValue(value);
+      variables[name] =
+        typeof value === 'string'
+          ? kplus.EnvValue.fromValue(value)
+          : kplus.EnvValue.fromSecretValue({
+              secret: kplus.Secret.fromSecretName(this, `env-${name}`, value.secretKeyRef.name),
+              key: value.secretKeyRef.key,
+            });
     }
     variables[CONSUMER_ENV.endpoint] = kplus.EnvValue.fromValue(props.rocketMqEndpoint);
     variables[CONSUMER_ENV.topic] = kplus.EnvValue.fromValue(props.topic);
@@ -324,9 +340,28 @@ export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): voi
     }
   }
   const reserved = new Set<string>(Object.values(CONSUMER_ENV));
-  for (const name of Object.keys(props.env ?? {})) {
+  for (const [name, value] of Object.entries(props.env ?? {})) {
     if (!ENV_NAME.test(name)) check.add(`env.${name}`, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
     else if (reserved.has(name)) check.add(`env.${name}`, 'is set by the construct and cannot be overridden');
+    if (typeof value === 'string') continue;
+    const ref = (value as Partial<ConsumerEnvSecretRef> | null)?.secretKeyRef;
+    if (typeof ref !== 'object' || ref === null) {
+      check.add(`env.${name}`, 'must be a string or { secretKeyRef: { name, key } }');
+      continue;
+    }
+    const { name: secret, key } = ref;
+    if (!isSecretName(secret)) {
+      check.add(
+        `env.${name}.secretKeyRef.name`,
+        `(${JSON.stringify(secret)}) must be a DNS-1123 subdomain: [a-z0-9-.], at most 253 characters`,
+      );
+    }
+    if (!isSecretKey(key)) {
+      check.add(
+        `env.${name}.secretKeyRef.key`,
+        `(${JSON.stringify(key)}) must be a Secret key: ${SECRET_KEY_RULE}`,
+      );
+    }
   }
   check.throwIfAny();
 }

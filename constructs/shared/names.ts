@@ -8,6 +8,28 @@
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_LABEL_MAX_LENGTH = 63;
 
+/** Secret names are DNS-1123 subdomains: labels joined by '.', at most 253 characters. */
+// Source: kubernetes.io/docs/concepts/overview/working-with-objects/names (DNS Subdomain Names).
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
+
+/** A key of a Secret's data. */
+// Source: k8s.io/apimachinery pkg/util/validation/validation.go IsConfigMapKey (configMapKeyFmt, at most 253).
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const SECRET_KEY_MAX_LENGTH = 253;
+/** The rule isSecretKey checks, for messages. */
+export const SECRET_KEY_RULE = '[-._a-zA-Z0-9], at most 253 characters, not "." nor starting with ".."';
+
+/** Whether `key` may be a key of a Secret's data (IsConfigMapKey, with its hasChDirPrefix check). */
+export function isSecretKey(key: string): boolean {
+  return key.length <= SECRET_KEY_MAX_LENGTH && SECRET_KEY.test(key) && key !== '.' && !key.startsWith('..');
+}
+
+/** Whether `name` may be the name of a Secret. */
+export function isSecretName(name: string): boolean {
+  return name.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && DNS1123_SUBDOMAIN.test(name);
+}
+
 /** Name of the Secret holding KEDA's credentials for the ARMS Prometheus HTTP API. */
 export const PROMETHEUS_AUTH_SECRET_NAME = 'keda-arms-prometheus-auth';
 

@@ -12,6 +12,7 @@ import { displayPath, EnvironmentSpecError, formatPath } from './errors';
 import { PROJECT, RETRY_POLICY_FOR_ORDER, SECRET_CONFIG_KEYS } from './limits';
 import { crossFieldViolations } from './rules';
 import { keysAt } from './schema-keys';
+import { credentialValueFindings } from './secret-findings';
 import { parseStackYaml } from './stack-file';
 import { type EnvironmentSpec, rawSpecSchema } from './schema';
 
@@ -84,6 +85,12 @@ export function parseEnvironment(
   }
   if (raw.region === undefined) {
     violations.push(`${REGION_KEY}: is required: the region of the environment, such as cn-hangzhou`);
+  }
+  // Reported whatever else is wrong: the file is committed, so a credential in it must go first.
+  for (const name of PROJECT_SECTIONS) {
+    for (const finding of credentialValueFindings(raw[name], [name])) {
+      violations.push(`${formatPath(finding.path)}: ${finding.message}`);
+    }
   }
   const parsed = rawSpecSchema.safeParse(raw);
   if (!parsed.success) {

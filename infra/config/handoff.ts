@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { InputError } from '../shared/input-error';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { defaultStacksDir, formatPath } from './environment';
+import { parseJsonText } from './json-text';
+import { isShowableKey, secretFindings } from './secret-findings';
 
 const secretName = z.string().max(253).regex(DNS1123_LABEL, 'must be a DNS-1123 name');
 
 export const handoffSchema = z.strictObject({
-  /** Stack the values were read from. */
-  environment: z.string().min(1),
+  /** Stack the values were read from (a stack name, so a message may show it). */
+  environment: z.string().regex(DNS1123_LABEL, 'must be a stack name (a DNS-1123 label such as prod)'),
   /** ApsaraMQ for RocketMQ 5.x instance id. */
   instanceId: z.string().regex(/^rmq-cn-[a-z0-9]+$/, 'must look like rmq-cn-xxxxxxxx'),
   /** gRPC endpoint the consumers connect to (VPC endpoint, host:port). */
@@ -49,15 +51,35 @@ export class HandoffError extends InputError {
   }
 }
 
+/**
+ * A schema issue as `<path>: <message>`. zod's messages show no input value (its en locale names types, limits
+ * and options); an unrecognized key is input, so one that is itself a credential is left to secretFindings.
+ */
+function issueMessages(issue: z.core.$ZodIssue): string[] {
+  const at = issue.path.length === 0 ? '(root)' : formatPath(issue.path);
+  if (issue.code !== 'unrecognized_keys') return [`${at}: ${issue.message}`];
+  const keys = issue.keys.filter(isShowableKey);
+  if (keys.length === 0) return [];
+  return [`${at}: Unrecognized key${keys.length > 1 ? 's' : ''}: ${keys.map((k) => `"${k}"`).join(', ')}`];
+}
+
+/**
+ * The validated hand-off: a value that holds or names a secret (secretFindings) is refused wherever a hand-off
+ * is read — `npm run outputs`, synth, the Pulumi program — beside every schema violation. Throws HandoffError.
+ */
 export function parseHandoff(source: string, value: unknown): Handoff {
+  const findings = secretFindings(value);
   const parsed = handoffSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new HandoffError(
-      source,
-      parsed.error.issues.map((i) => `${i.path.length === 0 ? '(root)' : formatPath(i.path)}: ${i.message}`),
-    );
-  }
+  const violations = [...findings, ...(parsed.success ? [] : parsed.error.issues.flatMap(issueMessages))];
+  if (violations.length > 0 || !parsed.success) throw new HandoffError(source, violations);
   return parsed.data;
+}
+
+/** The hand-off in `text`, read from `source`: a syntax error names its line and column, never the text. */
+export function parseHandoffText(source: string, text: string): Handoff {
+  const read = parseJsonText(text);
+  if ('error' in read) throw new HandoffError(source, [`(root): is not JSON (${read.error})`]);
+  return parseHandoff(source, read.value);
 }
 
 export function handoffFilePath(environment: string, stacksDir = defaultStacksDir()): string {
@@ -72,5 +94,5 @@ export function loadHandoff(environment: string, stacksDir = defaultStacksDir())
       `missing: run pulumi up --stack ${environment}, then npm run outputs -- ${environment}`,
     ]);
   }
-  return parseHandoff(file, JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+  return parseHandoffText(file, fs.readFileSync(file, 'utf8'));
 }

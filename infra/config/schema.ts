@@ -2,9 +2,16 @@
 import { z } from 'zod';
 import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
+import {
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX_LENGTH,
+  isSecretKey,
+  isSecretName,
+  SECRET_KEY_RULE,
+} from '../../constructs/shared/names';
 import { cronScheduleProblems } from '../../constructs/shared/cron-schedule';
 import { IPV4_CIDR } from './cidr';
+import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {
   ACK_KEDA_RELEASES,
   type AckKedaVersion,
@@ -246,6 +253,46 @@ const probesSchema = z.union([
   }),
 ]);
 
+/** An env entry read from a key of a Secret in the workload's namespace (the container's valueFrom.secretKeyRef). */
+const envSecretRefSchema = z.strictObject({
+  secretKeyRef: z.strictObject({
+    name: z
+      .string()
+      .refine(
+        isSecretName,
+        'must be a Secret name: a DNS-1123 subdomain ([a-z0-9-.]), at most 253 characters',
+      ),
+    key: z.string().refine(isSecretKey, `must be a Secret key: ${SECRET_KEY_RULE}`),
+  }),
+});
+
+/**
+ * Extra container env: a literal string, or `{ secretKeyRef: { name, key } }`. A literal under a name that says
+ * it is a credential (isCredentialEnvName) is refused: the stack file is committed.
+ */
+const envSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+    z.union([
+      z.string({
+        error:
+          'must be a string, or { secretKeyRef: { name: <secret>, key: <key> } } to read it from a Secret',
+      }),
+      envSecretRefSchema,
+    ]),
+  )
+  .superRefine((env, ctx) => {
+    for (const [name, value] of Object.entries(env)) {
+      if (typeof value === 'string' && isCredentialEnvName(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `holds a literal value, but its name says it is a credential; ${secretReferenceHint(name)}`,
+        });
+      }
+    }
+  });
+
 const workloadSchema = z.strictObject({
   name: k8sName,
   image: z
@@ -276,7 +323,7 @@ const workloadSchema = z.strictObject({
   maxReplicas: positiveInt,
   idleReplicaCount: nonNegativeInt.optional(),
   resources: resourcesSchema.prefault({}),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env: envSchema.default({}),
   scaling: scalingSchema.prefault({}),
   /** Probes and container port from the image's HTTP contract. @default the sample app's (8080, /livez, /readyz) */
   probes: probesSchema.prefault({}),

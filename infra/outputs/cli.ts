@@ -7,73 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, runCli } from '../shared/cli';
-import { defaultStacksDir, formatPath } from '../config/environment';
+import { defaultStacksDir } from '../config/environment';
 import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';
+import { parseJsonText } from '../config/json-text';
+import { credentialInValue, isRecord, REDACTED, secretFindings } from '../config/secret-findings';
 
 /** The stack output holding the hand-off (infra/index.ts `handoff`). */
 export const HANDOFF_OUTPUT = 'handoff';
 /** The stack outputs that are Pulumi secrets (infra/index.ts); `pulumi stack output --json` shows them redacted. */
 export const SECRET_STACK_OUTPUTS = ['prometheusAuth', 'rocketMqCredentials'] as const;
-/** How `pulumi stack output --json` shows a secret unless --show-secrets is given. */
-export const REDACTED = '[secret]';
-
-// Pulumi's serialized secret envelope (sdk/nodejs/runtime/rpc.ts specialSigKey), as in `pulumi stack export`.
-const SECRET_ENVELOPE_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_FIELD =
-  /pass(word|wd)?|secret|token|credential|access[-_]?key|private[-_]?key|auth[-_]?value|bearer/i;
-/** Hand-off fields whose names look secret but hold a Secret's name, never its content. */
-const SECRET_NAME_FIELDS = new Set(['secretName', 'credentialsSecretName']);
-// Source: Alibaba Cloud RAM, "Create an AccessKey pair": AccessKey IDs start with "LTAI".
-const ACCESS_KEY_ID = /^LTAI[A-Za-z0-9]{8,}$/;
-const JWT = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\./;
-/** Query or fragment parameters that carry credentials (OAuth `access_token`, signed URLs, API keys). */
-const SECRET_PARAMETER =
-  /pass(word|wd)?|secret|token|credential|access[-_]?key|private[-_]?key|bearer|^(sig|signature|x-[a-z]+-signature|x-[a-z]+-credential|api[-_]?key|key|auth|authorization|session)$/i;
-
-/** The credential-carrying parameter names in a URL's query string and fragment. */
-function secretParameters(value: string): string[] {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return [];
-  }
-  const names = [...url.searchParams.keys(), ...new URLSearchParams(url.hash.replace(/^#/, '')).keys()];
-  return [...new Set(names.filter((name) => SECRET_PARAMETER.test(name)))];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Every place in `value` that holds or names a secret, as `<path>: <why>`. */
-export function secretFindings(value: unknown, at: readonly PropertyKey[] = []): string[] {
-  const where = at.length === 0 ? '(root)' : formatPath(at);
-  if (typeof value === 'string') {
-    if (value === REDACTED)
-      return [`${where}: is a redacted secret (${REDACTED}); the hand-off holds no secret`];
-    if (ACCESS_KEY_ID.test(value)) return [`${where}: looks like an AccessKey ID`];
-    if (JWT.test(value)) return [`${where}: looks like a token (JWT)`];
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(value)) return [`${where}: is a URL with credentials in it`];
-    const parameters = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? secretParameters(value) : [];
-    if (parameters.length > 0) {
-      return [
-        `${where}: is a URL with credentials in its query string or fragment (${parameters.join(', ')})`,
-      ];
-    }
-    return [];
-  }
-  if (Array.isArray(value)) return value.flatMap((item, i) => secretFindings(item, [...at, i]));
-  if (!isRecord(value)) return [];
-  if (SECRET_ENVELOPE_KEY in value) return [`${where}: is a Pulumi secret envelope`];
-  return Object.entries(value).flatMap(([key, child]) => {
-    const named = !SECRET_NAME_FIELDS.has(key) && SECRET_FIELD.test(key);
-    const found = secretFindings(child, [...at, key]);
-    return named
-      ? [`${formatPath([...at, key])}: is a secret field; the hand-off holds no secret`, ...found]
-      : found;
-  });
-}
 
 /**
  * The validated hand-off of `environment` from `pulumi stack output --json` (all outputs, the secret ones
@@ -86,6 +28,12 @@ export function extractHandoff(environment: string, input: unknown, source: stri
   if (isRecord(input) && HANDOFF_OUTPUT in input) {
     for (const [key, value] of Object.entries(input)) {
       if (key === HANDOFF_OUTPUT || value === REDACTED) continue;
+      const hidden = credentialInValue(key);
+      if (hidden !== undefined) {
+        // The name of an output is shown, unless it is itself a credential (a token pasted as a key).
+        violations.push(`(root): has a key that ${hidden}; the hand-off holds no secret`);
+        continue;
+      }
       violations.push(
         (SECRET_STACK_OUTPUTS as readonly string[]).includes(key)
           ? `${key}: holds the value of a secret output; run pulumi stack output without --show-secrets`
@@ -160,13 +108,10 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
   }
   const text = options.from !== undefined ? fs.readFileSync(options.from, 'utf8') : await readAll(io.stdin);
   if (text.trim() === '') throw new HandoffError(source, [noInput]);
-  let input: unknown;
-  try {
-    input = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new HandoffError(source, [`(root): is not JSON (${(error as Error).message})`]);
-  }
-  const content = renderHandoff(extractHandoff(environment, input, source));
+  // A paste of --show-secrets output may hold secrets: a syntax error names its line and column, never the text.
+  const read = parseJsonText(text);
+  if ('error' in read) throw new HandoffError(source, [`(root): is not JSON (${read.error})`]);
+  const content = renderHandoff(extractHandoff(environment, read.value, source));
   const file = handoffFilePath(environment, options.stacksDir);
   if (options.check === true) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

@@ -42,7 +42,10 @@ describe('keysAt(rawSpecSchema, path)', () => {
     // An array is entered by an index only; a record's values and scalars have no keys.
     ['workloads.name (no index)', ['workloads', 'name'], []],
     ['workloads (the array itself)', ['workloads'], []],
-    ['workloads[0].env.FOO (a record value)', ['workloads', 0, 'env', 'FOO'], []],
+    ['instance.tags.owner (a record value)', ['instance', 'tags', 'owner'], []],
+    // An env value is a string or a Secret reference: the reference's keys.
+    ['workloads[0].env.FOO (a record value)', ['workloads', 0, 'env', 'FOO'], ['secretKeyRef']],
+    ['workloads[0].env.FOO.secretKeyRef', ['workloads', 0, 'env', 'FOO', 'secretKeyRef'], ['key', 'name']],
     ['workloads[0].env (a record)', ['workloads', 0, 'env'], []],
     ['workloads[0].name (a string)', ['workloads', 0, 'name'], []],
     ['an unknown key', ['nope'], []],

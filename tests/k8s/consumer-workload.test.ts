@@ -111,6 +111,23 @@ describe('ConsumerWorkload', () => {
     ]);
   });
 
+  test('an env entry read from a Secret becomes valueFrom.secretKeyRef, in name order with the plain ones', () => {
+    const { objects, pod } = synth({
+      env: {
+        ZONE: 'b',
+        DB_PASSWORD: { secretKeyRef: { name: 'orders-db', key: 'password' } },
+        API_TOKEN: { secretKeyRef: { name: 'orders-api.v2', key: 'token.txt' } },
+      },
+    });
+    expect(pod.containers[0].env.slice(0, 3)).toEqual([
+      { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'orders-api.v2', key: 'token.txt' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password' } } },
+      { name: 'ZONE', value: 'b' },
+    ]);
+    // A reference, not a copy: no Secret object is synthesized.
+    expect(objects.map((o) => o.kind).filter((k) => k === 'Secret')).toEqual([]);
+  });
+
   test('resources exactly as written, IfNotPresent pulls, a writable /tmp, no replicas', () => {
     const { pod, deployment } = synth({
       resources: { cpuRequest: '0.5', cpuLimit: '1500m', memoryRequest: '1Gi', memoryLimit: '1536Mi' },
@@ -199,6 +216,31 @@ describe('ConsumerWorkload rules: each violation exactly', () => {
       { env: { ROCKETMQ_TOPIC: 'x' } },
       'env.ROCKETMQ_TOPIC is set by the construct and cannot be overridden',
     ],
+    [
+      'env Secret name',
+      { env: { DB_PASSWORD: { secretKeyRef: { name: 'Orders_DB', key: 'password' } } } },
+      'env.DB_PASSWORD.secretKeyRef.name ("Orders_DB") must be a DNS-1123 subdomain: [a-z0-9-.], at most 253 characters',
+    ],
+    [
+      'env value neither a string nor a Secret reference',
+      { env: { X: { secretRef: 'orders-db' } as unknown as string } },
+      'env.X must be a string or { secretKeyRef: { name, key } }',
+    ],
+    [
+      'env Secret name of 254 characters',
+      { env: { X: { secretKeyRef: { name: 'a'.repeat(254), key: 'k' } } } },
+      `env.X.secretKeyRef.name ("${'a'.repeat(254)}") must be a DNS-1123 subdomain: [a-z0-9-.], at most 253 characters`,
+    ],
+    [
+      'env Secret key ".."',
+      { env: { X: { secretKeyRef: { name: 'orders-db', key: '..' } } } },
+      'env.X.secretKeyRef.key ("..") must be a Secret key: [-._a-zA-Z0-9], at most 253 characters, not "." nor starting with ".."',
+    ],
+    [
+      'env Secret key',
+      { env: { DB_PASSWORD: { secretKeyRef: { name: 'orders-db', key: 'pass word' } } } },
+      'env.DB_PASSWORD.secretKeyRef.key ("pass word") must be a Secret key: [-._a-zA-Z0-9], at most 253 characters, not "." nor starting with ".."',
+    ],
   ] as [string, Partial<ConsumerWorkloadProps>, string][])('%s', (_case, patch, message) => {
     expect(violations(patch)).toEqual([message]);
   });
@@ -216,6 +258,10 @@ describe('ConsumerWorkload rules: each violation exactly', () => {
     ['processing of a day', { maxProcessingSeconds: 86_400 }],
     ['min 0', { minReplicas: 0 }],
     ['an extra env var', { env: { _A1: 'x' } }],
+    [
+      'an env var from a Secret with a dotted name and key of 253 characters',
+      { env: { X: { secretKeyRef: { name: `a.${'b'.repeat(251)}`, key: `.${'k'.repeat(252)}` } } } },
+    ],
   ] as [string, Partial<ConsumerWorkloadProps>][])('accepts %s', (_case, patch) => {
     expect(violations(patch)).toEqual([]);
   });

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { extractHandoff, main, renderHandoff, secretFindings } from '../../infra/outputs/cli';
+import { secretFindings } from '../../infra/config/secret-findings';
+import { extractHandoff, main, renderHandoff } from '../../infra/outputs/cli';
 import { STACKS_DIR } from '../pulumi/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,7 +37,7 @@ async function cli(args: string[], stdin?: unknown) {
 
 function inputFile(value: unknown): string {
   const file = path.join(dir, 'stack-output.json');
-  fs.writeFileSync(file, JSON.stringify(value, null, 4));
+  fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 4));
   return file;
 }
 
@@ -160,7 +161,7 @@ describe('npm run outputs', () => {
       'staging',
       () => {
         const h = handoffOf('staging');
-        h.workloads[0].consumerGroup = 'LTAI5tAbCdEfGhIjKlMn';
+        h.workloads[0].consumerGroup = 'LTAIcanaryID';
         return stackOutput(h);
       },
       'handoff.workloads[0].consumerGroup: looks like an AccessKey ID',
@@ -245,6 +246,53 @@ describe('npm run outputs', () => {
     expect(result.stderr).not.toContain(SHOWN_SECRET);
     expect(fs.existsSync(path.join(dir, `${env}.outputs.json`))).toBe(false);
   });
+
+  /** Not a credential of anything: a string to look for in every line the command prints. */
+  const CANARY = 'canary-not-a-real-secret-4d';
+  test.each<[string, () => string, string]>([
+    [
+      // A --show-secrets paste whose secret value lost its quotes.
+      'a bare token where a value goes',
+      () => `{\n  "prometheusAuth": {"customAuthValue": ${CANARY}}\n}`,
+      '(root): is not JSON (line 2, column 41: invalid symbol)',
+    ],
+    [
+      'text after the JSON',
+      () => `${JSON.stringify(stackOutput(handoffOf('dev')))}\nBearer ${CANARY}`,
+      '(root): is not JSON (line 2, column 1: invalid symbol)',
+    ],
+    [
+      'a string that never closes',
+      () => `{"handoff": "${CANARY}`,
+      '(root): is not JSON (line 1, column 13: unexpected end of string)',
+    ],
+    [
+      'a stack output whose name is a token',
+      () => JSON.stringify({ ...stackOutput(handoffOf('dev')), [`eyJ${CANARY}.eyJ${CANARY}.x`]: 1 }),
+      '(root): has a key that looks like a token (JWT); the hand-off holds no secret',
+    ],
+    [
+      'an environment that is not a stack name',
+      () => JSON.stringify(stackOutput({ ...handoffOf('dev'), environment: CANARY.toUpperCase() })),
+      'environment: must be a stack name (a DNS-1123 label such as prod)',
+    ],
+  ])(
+    'on %s prints where the input is wrong, never any part of it (exit 2)',
+    async (_title, input, violation) => {
+      for (const from of [false, true]) {
+        const text = input();
+        const result = from ? await cli(['dev', '--from', inputFile(text)]) : await cli(['dev'], text);
+        const source = from ? path.join(dir, 'stack-output.json') : 'stdin';
+        expect(result).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `outputs: ${source} is invalid:\n  - ${violation}\n`,
+        });
+        expect((result.stdout + result.stderr).toLowerCase()).not.toContain(CANARY);
+        expect(fs.existsSync(path.join(dir, 'dev.outputs.json'))).toBe(false);
+      }
+    },
+  );
 
   test('lists every secret it finds at once', () => {
     const h = handoffOf('dev');

@@ -235,6 +235,32 @@ const CASES: Case[] = [
     path: 'prometheus.serverAddress',
   },
   {
+    // Issue 21: a stack file is committed; the credentials reach KEDA through the Secret Pulumi writes.
+    title: 'Prometheus server address with a user and password in it',
+    env: 'staging',
+    breakIt: (c) =>
+      (at(c, 'prometheus').serverAddress =
+        `https://keda:${CANARY.configToken}@cn-shanghai-intranet.arms.aliyuncs.com:9090/api`),
+    path: 'prometheus.serverAddress',
+    says: ': is a URL with credentials in it; a stack file is committed, so it holds no secret',
+  },
+  {
+    title: 'Prometheus server address with a token in its query string',
+    env: 'staging',
+    breakIt: (c) =>
+      (at(c, 'prometheus').serverAddress =
+        `https://cn-shanghai-intranet.arms.aliyuncs.com:9090/api?token=${CANARY.configToken}`),
+    path: 'prometheus.serverAddress',
+    says: ': is a URL with credentials in its query string or fragment (token)',
+  },
+  {
+    title: 'a workload env entry named as a credential with a literal value',
+    env: 'dev',
+    breakIt: (c) => (at(c, 'workloads')[0].env = { DB_PASSWORD: CANARY.configToken }),
+    path: 'workloads[0].env.DB_PASSWORD',
+    says: ': holds a literal value, but its name says it is a credential; reference a Secret instead: DB_PASSWORD: { secretKeyRef: { name: <secret>, key: <key> } }',
+  },
+  {
     title: 'token auth against an explicit URL without the secret token',
     env: 'staging',
     breakIt: (c) => (at(c, 'prometheus').auth = 'token'),
