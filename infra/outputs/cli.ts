@@ -9,6 +9,12 @@ import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, runCli } from '../shared/cli';
 import { defaultStacksDir, formatPath } from '../config/environment';
 import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';
+import {
+  InputFileError,
+  MAX_HANDOFF_BYTES,
+  MAX_STACK_OUTPUT_BYTES,
+  readInputFile,
+} from '../config/input-file';
 
 /** The stack output holding the hand-off (infra/index.ts `handoff`). */
 export const HANDOFF_OUTPUT = 'handoff';
@@ -142,6 +148,27 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** `--from <file>`: the user's own path, so a link is followed; still a regular file, capped, strict UTF-8. */
+function readFrom(from: string): string {
+  try {
+    return readInputFile(from, { what: 'stack output file', maxBytes: MAX_STACK_OUTPUT_BYTES });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    throw new HandoffError(from, [`--from: ${error.problem === 'missing' ? 'no such file' : error.reason}`]);
+  }
+}
+
+/** The hand-off now in the stacks directory, or undefined when there is none. */
+function currentHandoff(file: string, stacksDir: string): string | undefined {
+  try {
+    return readInputFile(file, { what: 'hand-off', maxBytes: MAX_HANDOFF_BYTES, root: stacksDir });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    if (error.problem === 'missing') return undefined;
+    throw new HandoffError(file, [error.reason]);
+  }
+}
+
 interface Options {
   readonly from?: string;
   readonly stacksDir: string;
@@ -155,10 +182,7 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
   const noInput = `no input: pipe pulumi stack output --stack ${environment} --json into this command, or pass --from <file>`;
   if (options.from === undefined && io.stdin.isTTY === true) throw new HandoffError('stdin', [noInput]);
   const source = options.from ?? 'stdin';
-  if (options.from !== undefined && !(fs.existsSync(options.from) && fs.statSync(options.from).isFile())) {
-    throw new HandoffError(options.from, ['--from: no such file']);
-  }
-  const text = options.from !== undefined ? fs.readFileSync(options.from, 'utf8') : await readAll(io.stdin);
+  const text = options.from !== undefined ? readFrom(options.from) : await readAll(io.stdin);
   if (text.trim() === '') throw new HandoffError(source, [noInput]);
   let input: unknown;
   try {
@@ -168,8 +192,9 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
   }
   const content = renderHandoff(extractHandoff(environment, input, source));
   const file = handoffFilePath(environment, options.stacksDir);
+  // Read (or found missing) as synth reads it: a FIFO or a link there is refused before anything is written.
+  const current = currentHandoff(file, options.stacksDir);
   if (options.check === true) {
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === content) {
       io.stdout(`${file} is up to date\n`);
       return EXIT_OK;
@@ -179,7 +204,9 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
     );
     return EXIT_FAILURE;
   }
-  io.stdout(writeIfChanged(file, content) ? `wrote ${file}\n` : `${file} is up to date\n`);
+  // Equal as read (a byte order mark stripped) is up to date, as --check says.
+  const written = current !== content && writeIfChanged(file, content);
+  io.stdout(written ? `wrote ${file}\n` : `${file} is up to date\n`);
   return EXIT_OK;
 }
 
