@@ -152,6 +152,15 @@ describe('loadEnvironment', () => {
     );
   });
 
+  test('a YAML syntax error shows line, column and reason, never the excerpt yaml prettyErrors appends', () => {
+    const file = path.join(stacks, 'Pulumi.qa.yaml');
+    fs.writeFileSync(file, 'config:\n  alicloud:region: cn-hangzhou\n  alicloud:region: EXCERPT-MARKER\n');
+    // yaml's own message appends lines 2 and 3 of the file and a caret under column 3.
+    expect(thrown(EnvironmentSpecError, () => loadEnvironment('qa', stacks)).message).toBe(
+      `${file}: environment "qa" is invalid:\n  - line 3, column 3: Map keys must be unique`,
+    );
+  });
+
   test('a YAML alias bomb is refused as bad input naming the file and the line of the node that expands too far', () => {
     const bomb = [
       '  apsaramq-keda:bomb:',
