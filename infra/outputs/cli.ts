@@ -131,7 +131,10 @@ export function renderHandoff(handoff: Handoff): string {
 export function writeIfChanged(file: string, content: string): boolean {
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return false;
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temporary, content, 'utf8');
+  // Whatever is at that name (a leftover, a planted link) is removed, not followed; 'wx' (O_CREAT|O_EXCL) then
+  // fails rather than follow a link made in between (open(2)).
+  fs.rmSync(temporary, { force: true });
+  fs.writeFileSync(temporary, content, { encoding: 'utf8', flag: 'wx' });
   fs.renameSync(temporary, file);
   return true;
 }

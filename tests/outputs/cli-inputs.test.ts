@@ -104,6 +104,28 @@ describe('npm run outputs --from', () => {
 });
 
 describe('npm run outputs write target', () => {
+  test('a link planted at the temporary file name is not followed: the hand-off is written as a new file', async () => {
+    const outside = path.join(os.tmpdir(), `apsaramq-keda-outside-${process.pid}.tmp.json`);
+    fs.writeFileSync(outside, 'kept\n');
+    try {
+      // writeIfChanged writes `.<name>.<pid>.tmp` beside the hand-off, then renames it over the hand-off.
+      fs.symlinkSync(outside, path.join(dir, `.dev.outputs.json.${process.pid}.tmp`));
+      const from = path.join(dir, 'stack-output.json');
+      fs.writeFileSync(from, stackOutput);
+      const target = path.join(dir, 'dev.outputs.json');
+      expect(await cli(['dev', '--from', from])).toEqual({
+        code: 0,
+        stdout: `wrote ${target}\n`,
+        stderr: '',
+      });
+      expect(fs.readFileSync(outside, 'utf8')).toBe('kept\n');
+      expect(fs.lstatSync(target).isFile()).toBe(true);
+      expect(fs.readFileSync(target, 'utf8')).toBe(committed);
+    } finally {
+      fs.rmSync(outside, { force: true });
+    }
+  });
+
   function outputs(args: string[]) {
     const from = path.join(dir, 'stack-output.json');
     fs.writeFileSync(from, stackOutput);
