@@ -11,11 +11,11 @@ import { InputError } from '../shared/input-error';
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
-/** A stack file is a few KiB (prod, the largest, is under 4 KiB); 256 KiB is far above any real one. */
+/** A stack file is a few KiB (prod, the largest, is under 5 KiB); 256 KiB is far above any real one. */
 export const MAX_STACK_FILE_BYTES = 256 * KIB;
 /** A hand-off holds ids, addresses and Secret names, under 2 KiB today; 64 KiB leaves room for many workloads. */
 export const MAX_HANDOFF_BYTES = 64 * KIB;
-/** `pulumi stack output --json` of a stack: the hand-off beside the redacted secret outputs. */
+/** `pulumi stack output --json`: the hand-off beside a few redacted secret outputs, so the stack file's limit. */
 export const MAX_STACK_OUTPUT_BYTES = 256 * KIB;
 /**
  * A traffic profile may give a rate for every second of the longest simulation (MAX_SIMULATION_SECONDS, a
