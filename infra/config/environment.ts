@@ -6,9 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { closestKey, isEngineKey, knownConfigKeys, REGION_KEY, unknownKeyMessage } from './config-keys';
-import { displayPath, EnvironmentSpecError, formatPath } from './errors';
+import {
+  assertEnvironmentName,
+  displayPath,
+  EnvironmentSpecError,
+  formatPath,
+  isEnvironmentName,
+} from './errors';
+import { InputFileError, MAX_STACK_FILE_BYTES, readInputFile } from './input-file';
 import { PROJECT, RETRY_POLICY_FOR_ORDER, SECRET_CONFIG_KEYS } from './limits';
 import { crossFieldViolations } from './rules';
 import { keysAt } from './schema-keys';
@@ -59,7 +65,7 @@ export function parseEnvironment(
       : new EnvironmentSpecError(environment, violations, displayPath(file));
   };
   const violations: string[] = [];
-  if (!DNS1123_LABEL.test(environment)) {
+  if (!isEnvironmentName(environment)) {
     violations.push(`stack name "${environment}" must be a DNS-1123 label`);
   }
   const known = knownConfigKeys(PROJECT_SECTIONS);
@@ -156,8 +162,9 @@ export function decodePulumiConfig(allConfig: Readonly<Record<string, string>>):
   return out;
 }
 
-/** Path of the stack file of an environment. */
+/** Path of the stack file of an environment; throws EnvironmentNameError for a name that is no stack name. */
 export function stackFilePath(environment: string, stacksDir = defaultStacksDir()): string {
+  assertEnvironmentName(environment);
   return path.join(stacksDir, `Pulumi.${environment}.yaml`);
 }
 
@@ -171,7 +178,11 @@ export function defaultStacksDir(): string {
     : path.resolve(__dirname, '..', '..', 'stacks');
 }
 
-/** The environments with a committed stack file, sorted. */
+/**
+ * The environments with a stack file, sorted: every `Pulumi.<env>.yaml` entry, whatever its type, so a directory,
+ * a FIFO or a link of that name is refused when loaded (synth fails) instead of silently left out (and its dist/
+ * folder removed).
+ */
 export function listEnvironments(stacksDir = defaultStacksDir()): string[] {
   return fs
     .readdirSync(stacksDir)
@@ -180,18 +191,41 @@ export function listEnvironments(stacksDir = defaultStacksDir()): string[] {
     .sort();
 }
 
-/** Reads and validates `stacks/Pulumi.<env>.yaml` directly, without the Pulumi CLI. */
+/**
+ * Reads and validates `stacks/Pulumi.<env>.yaml` directly, without the Pulumi CLI. The name is checked before a
+ * path is built from it; the file is read as readInputFile does (a regular file in the stacks directory, at most
+ * MAX_STACK_FILE_BYTES, strict UTF-8); every problem is an EnvironmentSpecError naming the file.
+ */
 export function loadEnvironment(environment: string, stacksDir = defaultStacksDir()): EnvironmentSpec {
-  const file = stackFilePath(environment, stacksDir);
-  if (!fs.existsSync(file)) {
-    const known = fs.existsSync(stacksDir) ? listEnvironments(stacksDir).join(', ') : 'none';
+  const known = (): string[] => (fs.existsSync(stacksDir) ? listEnvironments(stacksDir) : []);
+  if (!isEnvironmentName(environment) && known().includes(environment)) {
+    // A file of that name is there: name it. A listed name comes from a directory entry matching [^.]+, so it
+    // holds neither a separator nor `..`, and the path stays in stacksDir.
+    const file = displayPath(path.join(stacksDir, `Pulumi.${environment}.yaml`));
     throw new EnvironmentSpecError(
       environment,
-      [`no such stack file (known environments: ${known})`],
-      displayPath(file),
+      [`stack name "${environment}" must be a DNS-1123 label`],
+      file,
     );
   }
-  const read = parseStackYaml(fs.readFileSync(file, 'utf8'));
+  const file = stackFilePath(environment, stacksDir);
+  let source: string;
+  try {
+    source = readInputFile(file, {
+      what: 'stack file',
+      maxBytes: MAX_STACK_FILE_BYTES,
+      root: stacksDir,
+      display: displayPath(file),
+    });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    const violation =
+      error.problem === 'missing'
+        ? `no such stack file (known environments: ${fs.existsSync(stacksDir) ? known().join(', ') : 'none'})`
+        : error.reason;
+    throw new EnvironmentSpecError(environment, [violation], error.file);
+  }
+  const read = parseStackYaml(source);
   if ('errors' in read) throw new EnvironmentSpecError(environment, read.errors, displayPath(file));
   const document = read.value;
   const config =

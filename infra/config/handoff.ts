@@ -2,12 +2,12 @@
  * The non-secret hand-off from a deployed Pulumi stack to the cdk8s app: `stacks/<env>.outputs.json`.
  * It holds ids, addresses and Secret names — never a password, key or token.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../shared/input-error';
 import { DNS1123_LABEL } from '../../constructs/shared/names';
-import { defaultStacksDir, formatPath } from './environment';
+import { assertEnvironmentName, defaultStacksDir, formatPath } from './environment';
+import { InputFileError, MAX_HANDOFF_BYTES, readInputFile } from './input-file';
 import { parseJsonText } from './json-text';
 import { isShowableKey, secretFindings } from './secret-findings';
 
@@ -78,21 +78,30 @@ export function parseHandoff(source: string, value: unknown): Handoff {
 /** The hand-off in `text`, read from `source`: a syntax error names its line and column, never the text. */
 export function parseHandoffText(source: string, text: string): Handoff {
   const read = parseJsonText(text);
-  if ('error' in read) throw new HandoffError(source, [`(root): is not JSON (${read.error})`]);
+  if ('error' in read) throw new HandoffError(source, [read.error]);
   return parseHandoff(source, read.value);
 }
 
+/** Path of the hand-off of an environment; throws EnvironmentNameError for a name that is no stack name. */
 export function handoffFilePath(environment: string, stacksDir = defaultStacksDir()): string {
+  assertEnvironmentName(environment);
   return path.join(stacksDir, `${environment}.outputs.json`);
 }
 
-/** Reads `stacks/<env>.outputs.json`. */
+/**
+ * Reads `stacks/<env>.outputs.json`: a regular file in the stacks directory, at most MAX_HANDOFF_BYTES, strict
+ * UTF-8 JSON. Every problem is a HandoffError naming the file (and the line and column of a syntax error).
+ */
 export function loadHandoff(environment: string, stacksDir = defaultStacksDir()): Handoff {
   const file = handoffFilePath(environment, stacksDir);
-  if (!fs.existsSync(file)) {
-    throw new HandoffError(file, [
-      `missing: run pulumi up --stack ${environment}, then npm run outputs -- ${environment}`,
-    ]);
+  const howToWrite = `run pulumi up --stack ${environment}, then npm run outputs -- ${environment}`;
+  let text: string;
+  try {
+    text = readInputFile(file, { what: 'hand-off', maxBytes: MAX_HANDOFF_BYTES, root: stacksDir });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    throw new HandoffError(file, [error.problem === 'missing' ? `missing: ${howToWrite}` : error.reason]);
   }
-  return parseHandoffText(file, fs.readFileSync(file, 'utf8'));
+  if (text.trim() === '') throw new HandoffError(file, [`is empty: ${howToWrite}`]);
+  return parseHandoffText(file, text);
 }

@@ -9,6 +9,12 @@ import { DNS1123_LABEL } from '../../constructs/shared/names';
 import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, runCli } from '../shared/cli';
 import { defaultStacksDir } from '../config/environment';
 import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';
+import {
+  InputFileError,
+  MAX_HANDOFF_BYTES,
+  MAX_STACK_OUTPUT_BYTES,
+  readInputFile,
+} from '../config/input-file';
 import { parseJsonText } from '../config/json-text';
 import { credentialInValue, isRecord, REDACTED, secretFindings } from '../config/secret-findings';
 
@@ -73,7 +79,10 @@ export function renderHandoff(handoff: Handoff): string {
 export function writeIfChanged(file: string, content: string): boolean {
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return false;
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temporary, content, 'utf8');
+  // Whatever is at that name (a leftover, a planted link) is removed, not followed; 'wx' (O_CREAT|O_EXCL) then
+  // fails rather than follow a link made in between (open(2)).
+  fs.rmSync(temporary, { force: true });
+  fs.writeFileSync(temporary, content, { encoding: 'utf8', flag: 'wx' });
   fs.renameSync(temporary, file);
   return true;
 }
@@ -90,6 +99,27 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** `--from <file>`: the user's own path, so a link is followed; still a regular file, capped, strict UTF-8. */
+function readFrom(from: string): string {
+  try {
+    return readInputFile(from, { what: 'stack output file', maxBytes: MAX_STACK_OUTPUT_BYTES });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    throw new HandoffError(from, [`--from: ${error.problem === 'missing' ? 'no such file' : error.reason}`]);
+  }
+}
+
+/** The hand-off now in the stacks directory, or undefined when there is none. */
+function currentHandoff(file: string, stacksDir: string): string | undefined {
+  try {
+    return readInputFile(file, { what: 'hand-off', maxBytes: MAX_HANDOFF_BYTES, root: stacksDir });
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    if (error.problem === 'missing') return undefined;
+    throw new HandoffError(file, [error.reason]);
+  }
+}
+
 interface Options {
   readonly from?: string;
   readonly stacksDir: string;
@@ -103,18 +133,16 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
   const noInput = `no input: pipe pulumi stack output --stack ${environment} --json into this command, or pass --from <file>`;
   if (options.from === undefined && io.stdin.isTTY === true) throw new HandoffError('stdin', [noInput]);
   const source = options.from ?? 'stdin';
-  if (options.from !== undefined && !(fs.existsSync(options.from) && fs.statSync(options.from).isFile())) {
-    throw new HandoffError(options.from, ['--from: no such file']);
-  }
-  const text = options.from !== undefined ? fs.readFileSync(options.from, 'utf8') : await readAll(io.stdin);
+  const text = options.from !== undefined ? readFrom(options.from) : await readAll(io.stdin);
   if (text.trim() === '') throw new HandoffError(source, [noInput]);
   // A paste of --show-secrets output may hold secrets: a syntax error names its line and column, never the text.
   const read = parseJsonText(text);
   if ('error' in read) throw new HandoffError(source, [`(root): is not JSON (${read.error})`]);
   const content = renderHandoff(extractHandoff(environment, read.value, source));
   const file = handoffFilePath(environment, options.stacksDir);
+  // Read (or found missing) as synth reads it: a FIFO or a link there is refused before anything is written.
+  const current = currentHandoff(file, options.stacksDir);
   if (options.check === true) {
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === content) {
       io.stdout(`${file} is up to date\n`);
       return EXIT_OK;
@@ -124,7 +152,9 @@ async function run(environment: string, options: Options, io: CliIo): Promise<nu
     );
     return EXIT_FAILURE;
   }
-  io.stdout(writeIfChanged(file, content) ? `wrote ${file}\n` : `${file} is up to date\n`);
+  // Equal as read (a byte order mark stripped) is up to date, as --check says.
+  const written = current !== content && writeIfChanged(file, content);
+  io.stdout(written ? `wrote ${file}\n` : `${file} is up to date\n`);
   return EXIT_OK;
 }
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../../constructs/scaling';
 import { loadEnvironment, type WorkloadSpec } from '../config/environment';
+import { InputFileError, MAX_PROFILE_BYTES, readInputFile } from '../config/input-file';
 import { cliProgram, EXIT_OK, InputError, runCli, type CliOutput } from '../shared/cli';
 import { decimalArgument, parseDecimal, syntaxText, withRange } from '../shared/numeric-flag';
 import { OUTAGE_RULE, PLAN_NUMERIC_FLAGS } from './flags';
@@ -37,10 +38,15 @@ function outageWindow(value: string): NonNullable<PlanOptions['outage']> {
 
 function profileFor(option: string, w: WorkloadSpec, baseRate?: number): TrafficProfile {
   if (option.endsWith('.csv')) {
-    if (!fs.existsSync(option) || !fs.statSync(option).isFile())
-      throw new InputError(`profile file ${option} does not exist or is not a file`);
+    let text: string;
+    try {
+      text = readInputFile(option, { what: 'profile', maxBytes: MAX_PROFILE_BYTES });
+    } catch (error) {
+      const unopened = error instanceof InputFileError && ['missing', 'not-regular'].includes(error.problem);
+      throw unopened ? new InputError(`profile file ${option} does not exist or is not a file`) : error;
+    }
     // Errors name the path as given; the description (chart title, table) only the file's name.
-    const profile = parseCsvProfile(fs.readFileSync(option, 'utf8'), option, path.basename(option));
+    const profile = parseCsvProfile(text, option, path.basename(option));
     return { ...profile, name: path.basename(option, '.csv') };
   }
   try {

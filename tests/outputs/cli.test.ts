@@ -254,17 +254,17 @@ describe('npm run outputs', () => {
       // A --show-secrets paste whose secret value lost its quotes.
       'a bare token where a value goes',
       () => `{\n  "prometheusAuth": {"customAuthValue": ${CANARY}}\n}`,
-      '(root): is not JSON (line 2, column 41: invalid symbol)',
+      '(root): is not JSON (line 2, column 41: unexpected character)',
     ],
     [
       'text after the JSON',
       () => `${JSON.stringify(stackOutput(handoffOf('dev')))}\nBearer ${CANARY}`,
-      '(root): is not JSON (line 2, column 1: invalid symbol)',
+      '(root): is not JSON (line 2, column 1: unexpected character)',
     ],
     [
       'a string that never closes',
       () => `{"handoff": "${CANARY}`,
-      '(root): is not JSON (line 1, column 13: unexpected end of string)',
+      '(root): is not JSON (line 1, column 13: the string is never closed)',
     ],
     [
       'a stack output whose name is a token',
