@@ -13,7 +13,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * app.kubernetes.io/instance; the default before Argo CD 3.0, and annotation+label still writes it).
  * 'instance-label' is the selector of releases up to 0.1 (`app.kubernetes.io/instance: <name>-<env>`), for
  * Deployments already deployed with it: a Deployment's selector is immutable, so switching needs the
- * migration the README describes.
+ * migration infra/README.md describes.
  */
 export const SELECTOR_SCHEMES = ['environment', 'instance-label'] as const;
 export type SelectorScheme = (typeof SELECTOR_SCHEMES)[number];

@@ -357,7 +357,8 @@ const kubernetesSchema = z.strictObject({
   /**
    * Which labels select the consumer pods (constructs/shared/labels.ts SELECTOR_SCHEMES): 'environment' avoids
    * `app.kubernetes.io/instance`, which Argo CD's label tracking overwrites; 'instance-label' keeps the selector of
-   * Deployments deployed before it existed (a selector is immutable: see the README's selector migration).
+   * Deployments deployed before it existed (a selector is immutable: see the migration in infra/README.md,
+   * "Selector labels and Argo CD").
    * @default 'environment'
    */
   selectorScheme: z.enum(SELECTOR_SCHEMES).default(DEFAULT_SELECTOR_SCHEME),

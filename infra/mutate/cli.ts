@@ -1,7 +1,7 @@
 /**
  * `npm run mutate`: StrykerJS mutation testing of constructs/ and the environment loader, one Stryker run per
  * folder with the tests that exercise that folder, then the score per folder against its target. Reports (HTML
- * and JSON per folder) go under the OS temp dir, outside the tree. Too slow for every CI run: see the README.
+ * and JSON per folder) go under the OS temp dir, outside the tree. Too slow for every CI run: see tests/README.md.
  *
  *   npm run mutate                                   every folder
  *   npm run mutate -- --folder constructs/k8s        one folder (or several, comma-separated)

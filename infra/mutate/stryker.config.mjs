@@ -18,7 +18,7 @@ const testFiles = process.env.MUTATE_TEST_FILES?.split(',').filter((f) => f !== 
 export default {
   testRunner: 'jest',
   // No typescript checker: on 2 shared cores it was the bottleneck (one tsc per mutant group, ~15 s a mutant);
-  // a mutant that would not compile runs as JavaScript instead, and a survivor among them is listed in the README.
+  // a mutant that would not compile runs as JavaScript instead, and a survivor among them is listed in tests/README.md.
   jest: {
     projectType: 'custom',
     config: {

@@ -4,7 +4,7 @@
  * replay scripted metric timelines on loopback. Each scenario is a synthesized environment's manifests,
  * applied to the real API server (which validates them, KEDA's CRDs included), driven by a real Prometheus; the
  * Deployment's spec.replicas is recorded and compared with `simulate` on the same scenario and periods.
- * The side-by-side report goes to the OS temp dir (the path is printed); the README has the measured table.
+ * The side-by-side report goes to the OS temp dir (the path is printed); tests/README.md describes the suite.
  */
 import { Testing } from 'cdk8s';
 import * as fs from 'node:fs';

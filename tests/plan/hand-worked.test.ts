@@ -1,7 +1,7 @@
 /**
- * The README's plan table (prod/order-fulfilment, flash sale), each column held to figures worked out by hand
- * from the stack file and the profile, not read back from the planner. Stack: 50 msg/s per pod, drain target
- * 60 s (threshold 3000), min 3, max 40, arrival-rate trigger at 50 × 0.75 = 37.5 msg/s per pod.
+ * The plan table of infra/plan/README.md (prod/order-fulfilment, flash sale), each column held to figures
+ * worked out by hand from the stack file and the profile, not read back from the planner. Stack: 50 msg/s per
+ * pod, drain target 60 s (threshold 3000), min 3, max 40, arrival-rate trigger at 50 × 0.75 = 37.5 msg/s per pod.
  * Base rate: 0.08 × 50 × 40 = 160 msg/s; the sale is 10 × 160 = 1600 msg/s for 15 min from minute 30 of 2 h.
  */
 import { loadEnvironment } from '../../infra/config/environment';

@@ -7,9 +7,9 @@ import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan/rep
 
 jest.setTimeout(60_000);
 
-// The README shows this plan and links its chart. When the simulator or the stack changes, regenerate with
-// `npm run plan -- --env prod --workload order-fulfilment --profile flash-sale --out tests/plan/__snapshots__`
-// and paste the printed table into README.md; review both like code.
+// infra/plan/README.md shows this plan and links its chart. When the simulator or the stack changes, regenerate
+// with `npm run plan -- --env prod --workload order-fulfilment --profile flash-sale --out tests/plan/__snapshots__`
+// and paste the printed table into infra/plan/README.md; review both like code.
 const root = path.resolve(__dirname, '../..');
 const committed = path.join(__dirname, '__snapshots__', 'prod-order-fulfilment-flash-sale');
 
@@ -43,10 +43,10 @@ describe('README plan example', () => {
     expect(same('json')).toBe(true);
   });
 
-  test('README.md shows the printed table and links the committed chart', () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  test('infra/plan/README.md shows the printed table and links the committed chart', () => {
+    const readme = fs.readFileSync(path.join(root, 'infra', 'plan', 'README.md'), 'utf8');
     expect(readme).toContain(formatPlanTable(run.plan));
-    expect(readme).toContain('](tests/plan/__snapshots__/prod-order-fulfilment-flash-sale.svg)');
+    expect(readme).toContain('](../../tests/plan/__snapshots__/prod-order-fulfilment-flash-sale.svg)');
   });
 
   test('the example says what a reader checks it for: the recommendation costs less than the seed config', () => {

@@ -1,6 +1,6 @@
 /**
  * The inputs of every committed stack against the alicloud provider's own rules (tests/pulumi/provider-contract.ts),
- * a broken copy of each rule refused, and every ForceNew field in the README.
+ * a broken copy of each rule refused, and every ForceNew field in infra/README.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,8 +70,8 @@ describe('the alicloud provider contract', () => {
     expect(messages[0]).toContain(`${contract.file}:${rule.source}`);
   });
 
-  test('every ForceNew field and every delete behaviour is in the README section on replacing and deleting', () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+  test('every ForceNew field and every delete behaviour is in the infra/README.md section on replacing and deleting', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'infra', 'README.md'), 'utf8');
     const start = readme.indexOf('## What replaces or deletes cloud resources');
     expect(start).toBeGreaterThanOrEqual(0);
     const next = readme.indexOf('\n## ', start + 1);

@@ -36,7 +36,7 @@ export interface ResourceContract {
   readonly file: string;
   readonly rules: readonly ProviderRule[];
   readonly forceNew: readonly ForceNewField[];
-  /** What Delete does, for the README. */
+  /** What Delete does, for infra/README.md. */
   readonly onDelete: string;
 }
 
