@@ -273,7 +273,7 @@ export function planOutput(request: OutputRequest): OutputPlan {
   const all = fs.existsSync(target) ? fs.readdirSync(target, { withFileTypes: true }) : [];
   const staging = path.join(target, STAGING_DIR);
   const restore = all.some((e) => e.name === STAGING_DIR) ? parkedFolders(target, staging) : [];
-  const entries = all.filter((e) => e.name !== RECORD_FILE && e.name !== STAGING_DIR);
+  const entries = all.filter((e) => !isBookkeeping(e.name));
   // The plan is for the directory as it is once an interrupted write's folders are back.
   const present = [...entries.map((e) => e.name), ...restore].sort();
   const isFolder = new Map(entries.map((e) => [e.name, e.isDirectory()]));
@@ -389,33 +389,56 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** `STAGING_DIR.<pid>`: a staging directory being prepared by that process, before it is claimed. */
+const PREPARING = /^\.apsaramq-keda-synth\.staging\.([0-9]+)$/;
+
+/** Whether an entry of the output directory is synth's own bookkeeping (never planned, listed or adopted). */
+const isBookkeeping = (name: string): boolean =>
+  name === RECORD_FILE || name === STAGING_DIR || PREPARING.test(name);
+
 /**
- * Creates `target/STAGING_DIR` for this process; it is also the lock against a second synth writing the same
- * directory. A staging directory left by a dead process is an interrupted write: its parked folders are moved
- * back (returned), then it is removed.
+ * Claims `target/STAGING_DIR` for this process: prepared complete (with this pid) under `STAGING_DIR.<pid>`,
+ * then renamed into place, which fails while another synth holds it — the lock against two writes at once.
+ * A staging directory of a process that is gone is an interrupted write: its parked folders are moved back
+ * (returned), then it is removed. Preparing directories of dead processes are removed.
  */
 function claimStaging(target: string, display: string): string[] {
   const staging = path.join(target, STAGING_DIR);
-  let restored: string[] = [];
-  try {
-    fs.mkdirSync(staging);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const pidFile = path.join(staging, 'pid');
-    const pid = exists(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
-      throw new Error(
-        `another synth (pid ${pid}) is writing ${display}; wait for it. If none runs, move the folders in ${path.join(display, STAGING_DIR, 'old')}/ back into ${display}/ where they are missing, then remove ${path.join(display, STAGING_DIR)}/`,
-        { cause: error },
-      );
-    }
-    restored = parkedFolders(target, staging);
-    for (const name of restored) fs.renameSync(path.join(staging, 'old', name), path.join(target, name));
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.mkdirSync(staging);
+  for (const name of fs.readdirSync(target)) {
+    const pid = PREPARING.exec(name)?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || !processAlive(Number(pid))))
+      fs.rmSync(path.join(target, name), { recursive: true, force: true });
   }
-  fs.writeFileSync(path.join(staging, 'pid'), `${process.pid}\n`);
-  for (const sub of ['new', 'old', 'discard']) fs.mkdirSync(path.join(staging, sub));
+  const mine = `${staging}.${process.pid}`;
+  fs.mkdirSync(mine);
+  fs.writeFileSync(path.join(mine, 'pid'), `${process.pid}\n`);
+  for (const sub of ['new', 'old', 'discard']) fs.mkdirSync(path.join(mine, sub));
+  const claim = (): boolean => {
+    try {
+      // rename(2) onto a non-empty directory fails: EEXIST or ENOTEMPTY.
+      fs.renameSync(mine, staging);
+      return true;
+    } catch (error) {
+      if (!['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      return false;
+    }
+  };
+  if (claim()) return [];
+  const pidFile = path.join(staging, 'pid');
+  const pid = exists(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : NaN;
+  if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
+    fs.rmSync(mine, { recursive: true, force: true });
+    throw new Error(
+      `another synth (pid ${pid}) is writing ${display}; wait for it. If none runs, move the folders in ${path.join(display, STAGING_DIR, 'old')}/ back into ${display}/ where they are missing, then remove ${path.join(display, STAGING_DIR)}/`,
+    );
+  }
+  const restored = parkedFolders(target, staging);
+  for (const name of restored) fs.renameSync(path.join(staging, 'old', name), path.join(target, name));
+  fs.rmSync(staging, { recursive: true, force: true });
+  if (!claim()) {
+    fs.rmSync(mine, { recursive: true, force: true });
+    throw new Error(`another synth started writing ${display} at the same time; run again once it is done`);
+  }
   return restored;
 }
 
