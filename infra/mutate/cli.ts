@@ -12,7 +12,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { cliProgram, runCli, type CliOutput } from '../shared/cli';
+import { decimalArgument, type NumericRange, withRange } from '../shared/numeric-flag';
 
 export interface MutationFolder {
   /** Folder whose files are mutated (index.ts re-exports only, so it is left out). */
@@ -168,17 +170,40 @@ export function addScores(scores: readonly Score[]): Score {
   };
 }
 
-function main(argv: readonly string[]): number {
-  const program = new Command('mutate')
+export const MUTATE_NUMERIC_FLAGS = {
+  '--concurrency': {
+    min: 1,
+    max: 64,
+    integer: true,
+    unit: 'runners',
+    why: 'each runner is a jest process; more than 64 is more than the cores of any machine the project runs on',
+  },
+} as const satisfies Record<string, NumericRange>;
+
+/** The mutate command's flags and their parsers, without running it (tests parse with it in-process). */
+export function mutateProgram(io?: CliOutput): Command {
+  return cliProgram(
+    'mutate',
+    'Mutation testing of constructs/ and the environment loader, score per folder',
+    io,
+  )
     .option('--folder <folders>', 'comma-separated folders of the table, e.g. constructs/k8s')
     .option(
       '--mutate <files>',
       'comma-separated files (or Stryker mutation ranges) to mutate, e.g. changed ones',
     )
-    .option('--concurrency <n>', 'Stryker test runners', '2')
-    .option('--force', 'retest every mutant, not only those whose code or covering tests changed')
-    .parse(argv, { from: 'user' });
-  const options = program.opts<{ folder?: string; mutate?: string; concurrency: string; force?: boolean }>();
+    .option(
+      '--concurrency <n>',
+      withRange('Stryker test runners', MUTATE_NUMERIC_FLAGS['--concurrency']),
+      decimalArgument(MUTATE_NUMERIC_FLAGS['--concurrency']),
+      2,
+    )
+    .option('--force', 'retest every mutant, not only those whose code or covering tests changed');
+}
+
+function main(argv: readonly string[]): number {
+  const program = mutateProgram().parse([...argv], { from: 'user' });
+  const options = program.opts<{ folder?: string; mutate?: string; concurrency: number; force?: boolean }>();
   const files = options.mutate?.split(',').filter((f) => f !== '');
   const folders = options.folder?.split(',').map((f) => f.replace(/\/$/, ''));
   const selected = FOLDERS.filter(
@@ -212,7 +237,7 @@ function main(argv: readonly string[]): number {
           '--testFiles',
           run.tests.join(','),
           '--concurrency',
-          options.concurrency,
+          String(options.concurrency),
           ...(options.force === true ? ['--force'] : []),
         ],
         {
@@ -257,4 +282,4 @@ function main(argv: readonly string[]): number {
   return missed && files === undefined ? 1 : 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCli('mutate', () => main(process.argv.slice(2)));

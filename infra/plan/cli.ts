@@ -5,10 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseCsvProfile, ProfileParseError, type TrafficProfile } from '../../constructs/scaling';
 import { loadEnvironment, type WorkloadSpec } from '../config/environment';
-import { cliProgram, EXIT_OK, InputError, runCli } from '../shared/cli';
+import { cliProgram, EXIT_OK, InputError, runCli, type CliOutput } from '../shared/cli';
+import { decimalArgument, parseDecimal, syntaxText, withRange } from '../shared/numeric-flag';
+import { OUTAGE_RULE, PLAN_NUMERIC_FLAGS } from './flags';
 import {
   buildPlan,
   chartSpec,
@@ -19,32 +21,16 @@ import {
   type PlanOptions,
 } from './report';
 
-/** Far above any ApsaraMQ instance's TPS; keeps ten times the base rate, summed over a week, finite. */
-const MAX_BASE_RATE = 1_000_000;
+const FLAGS = PLAN_NUMERIC_FLAGS;
 
-function baseRate(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !(parsed > 0 && parsed <= MAX_BASE_RATE)) {
-    throw new InvalidArgumentError(`must be a number > 0 and <= ${MAX_BASE_RATE} msg/s`);
-  }
-  return parsed;
-}
-
-function nonNegativeNumber(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
-    throw new InvalidArgumentError('must be a number >= 0');
-  }
-  return parsed;
-}
-
-/** `--outage 600-1200` or `600-1200:empty`: whole seconds, from < to. */
+/** `--outage 600-1200` or `600-1200:empty`: whole seconds of the profile, from < to, in plain decimal digits. */
 function outageWindow(value: string): NonNullable<PlanOptions['outage']> {
-  const match = /^(\d+)-(\d+)(:empty|:error)?$/.exec(value.trim());
-  const fromSecond = Number(match?.[1]);
-  const toSecond = Number(match?.[2]);
-  if (match === null || !(toSecond > fromSecond)) {
-    throw new InvalidArgumentError('must be <from>-<to> whole seconds with from < to, optionally :empty');
+  const match = /^([^-]*)-([^:]*)(:empty|:error)?$/.exec(value);
+  const range = FLAGS['--outage'];
+  const fromSecond = parseDecimal(match?.[1] ?? '', range);
+  const toSecond = parseDecimal(match?.[2] ?? '', range);
+  if (match === null || fromSecond === undefined || toSecond === undefined || !(toSecond > fromSecond)) {
+    throw new InvalidArgumentError(`must be ${OUTAGE_RULE}, ${syntaxText(range)}`);
   }
   return { fromSecond, toSecond, kind: match[3] === ':empty' ? 'empty' : 'error' };
 }
@@ -78,10 +64,12 @@ interface OutputOptions {
   readonly progress?: boolean;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = cliProgram(
+/** The plan command's flags and their parsers, without running it (tests parse with it in-process). */
+export function planProgram(io?: CliOutput): Command {
+  return cliProgram(
     'plan',
     'Predict what KEDA and the HPA will do for a workload, beside a recommendation and the oracle',
+    io,
   )
     .requiredOption('-e, --env <env>', 'environment (stacks/Pulumi.<env>.yaml)')
     .option('-w, --workload <name>', 'workload (default: every workload of the environment)')
@@ -90,21 +78,36 @@ async function main(argv: readonly string[]): Promise<number> {
       'steady | flash-sale | diurnal | seed-replay | <file.csv>',
       'flash-sale',
     )
-    .option('-r, --base-rate <msg/s>', 'base arrival rate of the built-in profiles', baseRate)
+    .option(
+      '-r, --base-rate <msg/s>',
+      withRange('base arrival rate of the built-in profiles', FLAGS['--base-rate']),
+      decimalArgument(FLAGS['--base-rate']),
+    )
     .option(
       '--processing-seconds <s>',
-      'mean seconds a message stays in flight (<= the workload maxProcessingSeconds)',
-      nonNegativeNumber,
+      withRange(
+        'mean seconds a message stays in flight (<= the workload maxProcessingSeconds)',
+        FLAGS['--processing-seconds'],
+      ),
+      decimalArgument(FLAGS['--processing-seconds']),
     )
-    .option('--startup-seconds <s>', 'seconds from pod creation to ready (default 20)', nonNegativeNumber)
+    .option(
+      '--startup-seconds <s>',
+      withRange('seconds from pod creation to ready (default 20)', FLAGS['--startup-seconds']),
+      decimalArgument(FLAGS['--startup-seconds']),
+    )
     .option(
       '--outage <from-to[:empty]>',
-      'seconds during which every metric query fails (or, with :empty, returns no series), for the current config',
+      `seconds during which every metric query fails (or, with :empty, returns no series), for the current config; ${OUTAGE_RULE}, within the profile`,
       outageWindow,
     )
     .option('-o, --out <dir>', 'output directory for the SVG chart and JSON', 'plan-out')
     .option('--json', 'print the plans as JSON on stdout instead of the tables')
-    .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)')
+    .option('--progress', 'print progress lines on stderr (the default when stderr is a terminal)');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = planProgram()
     .parse([...argv], { from: 'user' })
     .opts<CliOptions & OutputOptions>();
   const spec = loadEnvironment(options.env);
@@ -122,10 +125,10 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(options.startupSeconds !== undefined && { startupSeconds: options.startupSeconds }),
     ...(options.outage !== undefined && { outage: options.outage }),
   };
-  // Every check before anything is written.
-  const violations = workloads.flatMap((w) => planOptionViolations(w, planOptions));
-  if (violations.length > 0) throw new InputError(violations.join('\n'));
+  // Every check before anything is written; a rule broken by every workload alike is told once.
   const jobs = workloads.map((w) => ({ w, profile: profileFor(options.profile, w, options.baseRate) }));
+  const violations = new Set(jobs.flatMap(({ w, profile }) => planOptionViolations(w, planOptions, profile)));
+  if (violations.size > 0) throw new InputError([...violations].join('\n'));
   const showProgress = options.progress === true || process.stderr.isTTY === true;
 
   fs.mkdirSync(options.out, { recursive: true });
@@ -151,8 +154,10 @@ async function main(argv: readonly string[]): Promise<number> {
   return EXIT_OK;
 }
 
-runCli(
-  'plan',
-  () => main(process.argv.slice(2)),
-  (error) => error instanceof ProfileParseError,
-);
+if (require.main === module) {
+  runCli(
+    'plan',
+    () => main(process.argv.slice(2)),
+    (error) => error instanceof ProfileParseError,
+  );
+}

@@ -36,6 +36,8 @@ import { stackInstanceTps } from '../config/instance-tps';
 import { kedaRelease } from '../config/keda-release';
 import { workloadSchedules } from '../config/workload-schedules';
 import { workloadThreshold } from '../config/workload-threshold';
+import { rangeText, withinRange } from '../shared/numeric-flag';
+import { OUTAGE_RULE, PLAN_NUMERIC_FLAGS } from './flags';
 
 export interface Plan {
   readonly environment: string;
@@ -337,27 +339,45 @@ export interface PlanOptions {
   };
 }
 
-/** Checks the options against the workload; every message names the option, the value and the rule. */
-export function planOptionViolations(w: WorkloadSpec, options: PlanOptions): string[] {
+/**
+ * Checks the options against their ranges (PLAN_NUMERIC_FLAGS), the workload and, when given, the profile: an
+ * outage lies within it. Every message names the option, the value and the rule.
+ */
+export function planOptionViolations(
+  w: WorkloadSpec,
+  options: PlanOptions,
+  profile?: Pick<TrafficProfile, 'name' | 'durationSeconds'>,
+): string[] {
   const violations: string[] = [];
-  const { processingSeconds, startupSeconds } = options;
+  const { processingSeconds, startupSeconds, outage } = options;
   if (processingSeconds !== undefined) {
-    if (!Number.isFinite(processingSeconds) || processingSeconds < 0) {
-      violations.push(`--processing-seconds (${processingSeconds}) must be a number >= 0`);
+    const range = PLAN_NUMERIC_FLAGS['--processing-seconds'];
+    if (!withinRange(processingSeconds, range)) {
+      violations.push(`--processing-seconds (${processingSeconds}) must be ${rangeText(range)}`);
     } else if (processingSeconds > w.maxProcessingSeconds) {
       violations.push(
         `--processing-seconds (${processingSeconds}) must be <= maxProcessingSeconds (${w.maxProcessingSeconds}) of workload ${w.name}`,
       );
     }
   }
-  if (startupSeconds !== undefined && (!Number.isFinite(startupSeconds) || startupSeconds < 0)) {
-    violations.push(`--startup-seconds (${startupSeconds}) must be a number >= 0`);
+  const startup = PLAN_NUMERIC_FLAGS['--startup-seconds'];
+  if (startupSeconds !== undefined && !withinRange(startupSeconds, startup)) {
+    violations.push(`--startup-seconds (${startupSeconds}) must be ${rangeText(startup)}`);
   }
-  const outage = options.outage;
-  if (outage !== undefined && !(outage.fromSecond >= 0 && outage.toSecond > outage.fromSecond)) {
-    violations.push(
-      `--outage (${outage.fromSecond}-${outage.toSecond}) must be <from>-<to> seconds with 0 <= from < to`,
-    );
+  if (outage !== undefined) {
+    const range = PLAN_NUMERIC_FLAGS['--outage'];
+    const window = `${outage.fromSecond}-${outage.toSecond}`;
+    if (
+      !(withinRange(outage.fromSecond, range) && withinRange(outage.toSecond, range)) ||
+      outage.toSecond <= outage.fromSecond
+    ) {
+      violations.push(`--outage (${window}) must be ${OUTAGE_RULE}`);
+    } else if (profile !== undefined && outage.toSecond > profile.durationSeconds) {
+      // An outage after the last second changes nothing: not what anyone asking for one means.
+      violations.push(
+        `--outage (${window}) must lie within the profile ${profile.name}: 0 <= from < to <= ${profile.durationSeconds} seconds`,
+      );
+    }
   }
   return violations;
 }
@@ -370,7 +390,7 @@ export function buildPlan(
   /** Told before each long stage, for a progress line. */
   progress: (stage: string) => void = () => undefined,
 ): PlanRun {
-  const violations = planOptionViolations(w, options);
+  const violations = planOptionViolations(w, options, profile);
   if (violations.length > 0) throw new RangeError(violations.join('; '));
   const timings = {
     maxProcessingSeconds: w.maxProcessingSeconds,

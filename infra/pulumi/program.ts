@@ -22,14 +22,18 @@ import {
   rocketMqAccountName,
   rocketMqCredentialsSecretName,
 } from '../../constructs/shared/names';
+import { committedCollisions, handedOffInstanceId } from '../config/cross-environment';
 import {
   decodePulumiConfig,
+  defaultStacksDir,
+  displayPath,
   type EnvironmentSpec,
   EnvironmentSpecError,
   isExistingInstance,
   parseEnvironment,
   PROJECT,
   SECRET_CONFIG_KEYS,
+  stackFilePath,
 } from '../config/environment';
 import { type Handoff, parseHandoff } from '../config/handoff';
 
@@ -56,6 +60,17 @@ export class StackConfigError extends pulumi.RunError {
   ) {
     super(new EnvironmentSpecError(environment, violations).message);
     this.name = 'StackConfigError';
+  }
+}
+
+/** A stack that would manage what another committed stack file manages; one line per collision. */
+export class StackCollisionError extends pulumi.RunError {
+  constructor(
+    readonly environment: string,
+    readonly collisions: readonly string[],
+  ) {
+    super(collisions.join('\n'));
+    this.name = 'StackCollisionError';
   }
 }
 
@@ -141,6 +156,23 @@ function tokenViolations(prometheus: unknown, hasToken: boolean): string[] {
   return [];
 }
 
+/**
+ * Compares the stack (its runtime config, which is what gets deployed) with every other stack file in the stacks
+ * directory (infra/config/cross-environment.ts) and throws StackCollisionError when they share a namespace, an
+ * instance, a topic or a group. An invalid other file is left out with a warning.
+ */
+export function assertNoCollisions(spec: EnvironmentSpec, stacksDir = defaultStacksDir()): void {
+  const handoffInstanceId = handedOffInstanceId(spec.name, stacksDir);
+  const own = {
+    file: displayPath(stackFilePath(spec.name, stacksDir)),
+    spec,
+    ...(handoffInstanceId !== undefined && { handoffInstanceId }),
+  };
+  const check = committedCollisions([spec.name], [own], stacksDir);
+  for (const note of check.notes) void pulumi.log.warn(note);
+  if (check.collisions.length > 0) throw new StackCollisionError(spec.name, check.collisions);
+}
+
 /** The RocketMqMessaging arguments of a spec. */
 export function messagingArgs(spec: EnvironmentSpec): RocketMqMessagingArgs {
   const topics = spec.topics.map((t) => ({
@@ -198,6 +230,7 @@ export function metricsReaderUserName(environment: string): string {
 /** Declares the resources of the current stack from its config and returns its outputs. */
 export function apsaraMqKedaStack(): StackOutputs {
   const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  assertNoCollisions(spec);
   const config = new pulumi.Config(PROJECT);
   const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;
 

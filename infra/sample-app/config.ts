@@ -3,7 +3,9 @@
  * (constructs/shared/consumer-contract.ts) plus the SAMPLE_* knobs of the simulated work.
  */
 import { CONSUMER_ENV } from '../../constructs/shared/consumer-contract';
+import { mustBe, parseDecimal } from '../shared/numeric-flag';
 import { type LogLevel, parseLogLevel } from './log';
+import { CONSUMER_NUMERIC_ENV } from './ranges';
 
 /** Kubernetes' default terminationGracePeriodSeconds (Source: k8s.io/api core/v1 types.go, PodSpec). */
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -42,35 +44,19 @@ export interface ConsumerConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** The variable's number (the default when unset or empty), or a problem naming it and its range. */
 function number(
   env: Env,
-  name: string,
+  name: keyof typeof CONSUMER_NUMERIC_ENV,
   fallback: number,
-  min: number,
-  max: number,
   problems: string[],
 ): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    problems.push(`${name} (${JSON.stringify(raw)}) must be a number within [${min}, ${max}]`);
-    return fallback;
-  }
-  return value;
-}
-
-function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  const value = number(env, name, fallback, min, max, problems);
-  if (!Number.isInteger(value)) {
-    problems.push(`${name} (${JSON.stringify(env[name])}) must be an integer`);
+  const range = CONSUMER_NUMERIC_ENV[name];
+  const value = parseDecimal(raw, range);
+  if (value === undefined) {
+    problems.push(`${name} (${JSON.stringify(raw)}) ${mustBe(range)}`);
     return fallback;
   }
   return value;
@@ -98,23 +84,13 @@ export function consumerConfigFromEnv(env: Env): ConsumerConfig {
   if ((username === undefined) !== (password === undefined)) {
     problems.push(`${CONSUMER_ENV.username} and ${CONSUMER_ENV.password} must be set together`);
   }
-  const graceSeconds = integer(
-    env,
-    CONSUMER_ENV.shutdownGraceSeconds,
-    DEFAULT_GRACE_SECONDS,
-    3,
-    86_400 + 60,
-    problems,
-  );
-  // 0 asks the OS for a free port (tests).
-  const httpPort = integer(env, CONSUMER_ENV.httpPort, DEFAULT_HTTP_PORT, 0, 65_535, problems);
-  const processingMs = number(env, 'SAMPLE_PROCESSING_MS', 100, 0, 3_600_000, problems);
-  const failureRatio = number(env, 'SAMPLE_FAILURE_RATIO', 0, 0, 1, problems);
-  const concurrency = integer(env, 'SAMPLE_CONCURRENCY', 16, 1, 1024, problems);
-  const invisibleSeconds = integer(env, 'SAMPLE_INVISIBLE_SECONDS', 30, 10, 43_200, problems);
-  // Source: apache/rocketmq proxy ProxyConfig grpcClientConsumerMin/MaxLongPollingTimeoutMillis (5 s, 20 s):
-  // a shorter wait is refused ("deadline time remaining is not enough for polling").
-  const awaitSeconds = integer(env, 'SAMPLE_AWAIT_SECONDS', 5, 5, 20, problems);
+  const graceSeconds = number(env, CONSUMER_ENV.shutdownGraceSeconds, DEFAULT_GRACE_SECONDS, problems);
+  const httpPort = number(env, CONSUMER_ENV.httpPort, DEFAULT_HTTP_PORT, problems);
+  const processingMs = number(env, 'SAMPLE_PROCESSING_MS', 100, problems);
+  const failureRatio = number(env, 'SAMPLE_FAILURE_RATIO', 0, problems);
+  const concurrency = number(env, 'SAMPLE_CONCURRENCY', 16, problems);
+  const invisibleSeconds = number(env, 'SAMPLE_INVISIBLE_SECONDS', 30, problems);
+  const awaitSeconds = number(env, 'SAMPLE_AWAIT_SECONDS', 5, problems);
   if (processingMs >= invisibleSeconds * 1000) {
     problems.push(
       `SAMPLE_PROCESSING_MS (${processingMs}) must be < SAMPLE_INVISIBLE_SECONDS (${invisibleSeconds}) × 1000, or every message is redelivered while in work`,

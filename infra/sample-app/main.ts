@@ -2,37 +2,18 @@
  * The sample app: `consumer` (configured by the environment ConsumerWorkload sets) and `load` (the producer
  * and load generator, `npm run load -- --topic T --rate 200 --duration 60`). Usage errors exit 2.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { PRODUCER_ENV } from '../../constructs/shared/consumer-contract';
+import { decimalArgument, withRange } from '../shared/numeric-flag';
 import { consumerConfigFromEnv } from './config';
 import { SampleConsumer } from './consumer';
 import { startHttpServer } from './http-server';
 import { formatSummary, runLoad } from './load';
 import { jsonLogger, parseLogLevel } from './log';
 import { consumerMetrics } from './metrics';
+import { LOAD_NUMERIC_FLAGS } from './ranges';
 
-/** Proxy limit of a message body (Source: apache/rocketmq proxy ProxyConfig maxMessageSize, 4 MiB). */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-function positiveNumber(max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
-      throw new InvalidArgumentError(`must be a number > 0 and <= ${max}`);
-    }
-    return n;
-  };
-}
-
-function positiveInteger(max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
-      throw new InvalidArgumentError(`must be an integer within [1, ${max}]`);
-    }
-    return n;
-  };
-}
+const FLAGS = LOAD_NUMERIC_FLAGS;
 
 async function consumerCommand(): Promise<void> {
   const config = consumerConfigFromEnv(process.env);
@@ -64,11 +45,14 @@ async function consumerCommand(): Promise<void> {
   await consumer.start();
 }
 
-export function program(): Command {
+/** The sample app's commands; `io` replaces stdout and stderr (tests parse with it in-process). */
+export function program(io?: Pick<OutputConfiguration, 'writeOut' | 'writeErr'>): Command {
   const root = new Command('sample-app')
     .description('Sample RocketMQ 5.x consumer and load generator (rocketmq-client-nodejs)')
     .exitOverride()
     .showHelpAfterError();
+  // Before the subcommands: they copy the root's output settings when they are created.
+  if (io !== undefined) root.configureOutput(io);
   root
     .command('consumer')
     .description('consume ROCKETMQ_TOPIC as ROCKETMQ_CONSUMER_GROUP; settings come from the environment')
@@ -77,19 +61,36 @@ export function program(): Command {
     .command('load')
     .description('send messages to a topic at a fixed rate')
     .requiredOption('--topic <name>', 'topic to send to')
-    .option('--rate <msgs>', 'messages per second', positiveNumber(100_000), 200)
+    .option(
+      '--rate <msgs>',
+      withRange('messages per second', FLAGS['--rate']),
+      decimalArgument(FLAGS['--rate']),
+      200,
+    )
     .addOption(
-      new Option('--duration <seconds>', 'run for this long (default 60)')
-        .argParser(positiveNumber(86_400))
+      new Option('--duration <seconds>', withRange('run for this long (default 60)', FLAGS['--duration']))
+        .argParser(decimalArgument(FLAGS['--duration']))
         .conflicts('count'),
     )
     .addOption(
-      new Option('--count <n>', 'send exactly this many messages').argParser(positiveInteger(100_000_000)),
+      new Option('--count <n>', withRange('send exactly this many messages', FLAGS['--count'])).argParser(
+        decimalArgument(FLAGS['--count']),
+      ),
     )
     .option('--endpoint <host:port>', `gRPC endpoint (default $${PRODUCER_ENV.endpoint})`)
     .option('--tag <tag>', 'message tag', 'load')
-    .option('--body-bytes <n>', 'body size in bytes', positiveInteger(MAX_BODY_BYTES), 256)
-    .option('--concurrency <n>', 'sends awaiting a receipt at once', positiveInteger(10_000), 64)
+    .option(
+      '--body-bytes <n>',
+      withRange('body size', FLAGS['--body-bytes']),
+      decimalArgument(FLAGS['--body-bytes']),
+      256,
+    )
+    .option(
+      '--concurrency <n>',
+      withRange('sends awaiting a receipt at once', FLAGS['--concurrency']),
+      decimalArgument(FLAGS['--concurrency']),
+      64,
+    )
     .option('--ids-file <path>', 'write the id of each sent message to this file')
     .action(async (opts: Record<string, unknown>, command: Command) => {
       const endpoint = (opts.endpoint as string | undefined) ?? process.env[PRODUCER_ENV.endpoint];

@@ -118,7 +118,10 @@ function main(argv: readonly string[]): number {
     .opts<Options>();
   // Fails with exit 2 and every problem before cdk8s runs.
   const prepared = prepareEnvironments(options.env);
-  const warnings = prepared.skipped.map((s) => `skipped ${s.environment}: ${s.reason}`);
+  const warnings = [
+    ...prepared.skipped.map((s) => `skipped ${s.environment}: ${s.reason}`),
+    ...prepared.notes,
+  ];
   if (!options.json) for (const w of warnings) process.stderr.write(`${w}\n`);
   const environments = prepared.ready.map((r) => r.spec.name);
   const request: OutputRequest = {

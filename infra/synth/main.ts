@@ -48,6 +48,8 @@ runCli('cdk8s synth', () => {
     process.stderr.write(`skipped ${environment}: ${reason}\n`);
   }
   if (!publishing) return 0;
+  // npm run synth prints the notes of its own check; the plain cdk8s CLI has only these.
+  for (const note of prepared.notes) process.stderr.write(`${note}\n`);
   const { plan, restored } = publish(scratch, request);
   const lines = [
     ...restored.map(

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { committedCollisions } from '../config/cross-environment';
 import { EnvironmentSpecError, listEnvironments, loadEnvironment } from '../config/environment';
 import type { EnvironmentSpec } from '../config/environment';
 import { handoffFilePath, HandoffError, loadHandoff, type Handoff } from '../config/handoff';
@@ -38,12 +39,16 @@ export interface Prepared {
   readonly skipped: readonly { readonly environment: string; readonly reason: string }[];
   /** Whether every environment was selected (then recorded folders without a stack file are removed). */
   readonly all: boolean;
+  /** Stack files left out of the collision check (invalid, not selected), each with why. */
+  readonly notes: readonly string[];
 }
 
 /**
  * Loads and cross-checks the selected environments (all when `selected` is undefined). An environment without
  * a hand-off yet (before its first `pulumi up`) is skipped with its reason when all are synthesized, and is an
- * error when it was asked for by name. Throws SynthInputsError with every problem found.
+ * error when it was asked for by name. The selected environments are also compared with every other stack file
+ * (infra/config/cross-environment.ts): a collision that involves one of them is a problem too. Throws
+ * SynthInputsError with every problem found.
  */
 export function prepareEnvironments(selected?: readonly string[]): Prepared {
   const known = listEnvironments();
@@ -78,8 +83,11 @@ export function prepareEnvironments(selected?: readonly string[]): Prepared {
       problems.push(error.message);
     }
   }
+  // Issue 21: files valid alone may still share a namespace or an instance (a copied stack file).
+  const crossCheck = committedCollisions((selected ?? known).filter((e) => known.includes(e)));
+  problems.push(...crossCheck.collisions);
   if (problems.length > 0) throw new SynthInputsError(problems);
-  return { ready, skipped, all: selected === undefined };
+  return { ready, skipped, all: selected === undefined, notes: crossCheck.notes };
 }
 
 /** Synthesizes the prepared environments into `scratch/<env>/`; returns the environment names. */

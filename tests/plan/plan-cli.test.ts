@@ -116,18 +116,57 @@ describe('npm run plan', () => {
     [
       'a negative start-up',
       ['--env', 'prod', '--startup-seconds', '-5'],
-      ["option '--startup-seconds <s>' argument '-5' is invalid. must be a number >= 0"],
+      [
+        "option '--startup-seconds <s>' argument '-5' is invalid. must be an integer from 0 to 3600 seconds, in plain decimal digits",
+      ],
     ],
     [
       'a base rate of 0',
       ['--env', 'prod', '--base-rate', '0'],
-      ["option '-r, --base-rate <msg/s>' argument '0' is invalid. must be a number > 0 and <= 1000000 msg/s"],
+      [
+        "option '-r, --base-rate <msg/s>' argument '0' is invalid. must be a number above 0 up to 1000000 msg/s, in plain decimal digits, optionally with a fraction",
+      ],
     ],
   ])('refuses %s with exit code 2 and a message naming it, writing nothing', (_, args, messages) => {
     const fresh = path.join(out, 'never-created');
     const run = plan([...args, '--out', fresh]);
     expect(run.status).toBe(2);
     for (const message of messages) expect(run.stderr).toContain(message);
+    expect(fs.existsSync(fresh)).toBe(false);
+  });
+
+  // Numbers a human never means (issue 21 item 6): the whole of stderr is the one line naming flag and range.
+  test.each<[string, string[], string]>([
+    [
+      'a start-up of 1e9 seconds',
+      ['--startup-seconds', '1e9'],
+      "error: option '--startup-seconds <s>' argument '1e9' is invalid. must be an integer from 0 to 3600 seconds, in plain decimal digits",
+    ],
+    [
+      'an outage to 1e23',
+      ['--outage', '0-1e23'],
+      "error: option '--outage <from-to[:empty]>' argument '0-1e23' is invalid. must be <from>-<to>[:empty], integers from 0 to 604800 seconds with from < to, in plain decimal digits",
+    ],
+    [
+      'an outage to 10^23 in digits',
+      ['--outage', '0-100000000000000000000000'],
+      "error: option '--outage <from-to[:empty]>' argument '0-100000000000000000000000' is invalid. must be <from>-<to>[:empty], integers from 0 to 604800 seconds with from < to, in plain decimal digits",
+    ],
+    [
+      'a base rate in hex',
+      ['--base-rate', '0x10'],
+      "error: option '-r, --base-rate <msg/s>' argument '0x10' is invalid. must be a number above 0 up to 1000000 msg/s, in plain decimal digits, optionally with a fraction",
+    ],
+    [
+      // The steady profile lasts one hour; the same line once, not once per workload.
+      'an outage past the end of the profile',
+      ['--profile', 'steady', '--outage', '3000-4000'],
+      'plan: --outage (3000-4000) must lie within the profile steady: 0 <= from < to <= 3600 seconds',
+    ],
+  ])('refuses %s: exit 2, stderr exactly the line, nothing written', (_, args, line) => {
+    const fresh = path.join(out, 'never-created');
+    const run = plan(['--env', 'prod', ...args, '--out', fresh]);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: `${line}\n` });
     expect(fs.existsSync(fresh)).toBe(false);
   });
 

@@ -73,9 +73,18 @@ describe('consumerConfigFromEnv', () => {
     [{ [CONSUMER_ENV.topic]: '' }, 'ROCKETMQ_TOPIC is required'],
     [{ [CONSUMER_ENV.endpoint]: 'nope' }, 'ROCKETMQ_ENDPOINT ("nope") must be host:port'],
     [{ [CONSUMER_ENV.username]: 'u' }, 'ROCKETMQ_USERNAME and ROCKETMQ_PASSWORD must be set together'],
-    [{ SAMPLE_FAILURE_RATIO: '2' }, 'SAMPLE_FAILURE_RATIO ("2") must be a number within [0, 1]'],
-    [{ SAMPLE_AWAIT_SECONDS: '2' }, 'SAMPLE_AWAIT_SECONDS ("2") must be a number within [5, 20]'],
-    [{ SAMPLE_CONCURRENCY: '1.5' }, 'SAMPLE_CONCURRENCY ("1.5") must be an integer'],
+    [
+      { SAMPLE_FAILURE_RATIO: '2' },
+      'SAMPLE_FAILURE_RATIO ("2") must be a number from 0 to 1, in plain decimal digits, optionally with a fraction',
+    ],
+    [
+      { SAMPLE_AWAIT_SECONDS: '2' },
+      'SAMPLE_AWAIT_SECONDS ("2") must be an integer from 5 to 20 seconds, in plain decimal digits',
+    ],
+    [
+      { SAMPLE_CONCURRENCY: '1.5' },
+      'SAMPLE_CONCURRENCY ("1.5") must be an integer from 1 to 1024 messages, in plain decimal digits',
+    ],
     [
       { SAMPLE_PROCESSING_MS: '40000' },
       'SAMPLE_PROCESSING_MS (40000) must be < SAMPLE_INVISIBLE_SECONDS (30) × 1000',

@@ -98,8 +98,12 @@ describe('npm run synth', () => {
   });
 
   test('a new environment without a hand-off is skipped with its reason and the others are written', () => {
+    // A copy of dev with its own namespace and instance name: a verbatim copy collides with dev (collisions.test.ts).
     const stacks = stacksCopy((dir) =>
-      fs.copyFileSync(path.join(dir, 'Pulumi.dev.yaml'), path.join(dir, 'Pulumi.qa-new.yaml')),
+      fs.writeFileSync(
+        path.join(dir, 'Pulumi.qa-new.yaml'),
+        fs.readFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'utf8').replaceAll('orders-dev', 'orders-qa-new'),
+      ),
     );
     const out = tmp();
     const result = synth(['--out', out], stacks);
