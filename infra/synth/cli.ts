@@ -1,18 +1,30 @@
 /**
- * `npm run synth [-- --env <name>...] [--out <dir>] [--check] [--json]`: runs `cdk8s synth` (cdk8s.yaml) into a
- * scratch directory, then publishes the result into dist/ — or, with --check, only compares it with dist/ and
- * exits 1 when dist/ is stale. Every input is checked before anything runs: bad input exits 2, nothing written.
+ * `npm run synth [-- --env <name>...] [--out <dir>] [--force] [--check] [--json]`: runs `cdk8s synth`
+ * (cdk8s.yaml) into a scratch directory, then publishes the result into dist/ — or, with --check, only compares
+ * it with dist/ and exits 1 when dist/ is stale. Synth owns only the environment folders it recorded in
+ * `<out>/.apsaramq-keda-synth.json` (ownership.ts). Every input and the output directory are checked before
+ * anything runs: bad input or a directory synth must not write exits 2, nothing written.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { listEnvironments } from '../config/environment';
 import { cliProgram, EXIT_FAILURE, EXIT_OK, runCli } from '../shared/cli';
+import {
+  OutputRefusedError,
+  planOutput,
+  publish,
+  RECORD_FILE,
+  STAGING_DIR,
+  type OutputHints,
+  type OutputPlan,
+  type OutputRequest,
+} from './ownership';
 import {
   compareOutput,
   ENVIRONMENTS_VARIABLE,
   prepareEnvironments,
-  publish,
   SYNTH_ONLY_VARIABLE,
   type EnvironmentDiff,
 } from './pipeline';
@@ -20,15 +32,17 @@ import {
 interface Options {
   readonly env?: string[];
   readonly out: string;
+  readonly force?: boolean;
   readonly check?: boolean;
   readonly json?: boolean;
 }
+
+const HINTS: OutputHints = { label: '--out', force: 'Pass --force' };
 
 function describeDiff(d: EnvironmentDiff, out: string): string {
   const where = `${path.join(out, d.environment)}/`;
   if (d.status === 'up-to-date') return `${where}: up to date`;
   if (d.status === 'missing') return `${where}: missing (would write ${d.added.join(', ')})`;
-  if (d.status === 'extra') return `${where}: not a synthesized environment (would be removed)`;
   const parts = [
     d.changed.length > 0 && `changed ${d.changed.join(', ')}`,
     d.added.length > 0 && `added ${d.added.join(', ')}`,
@@ -37,10 +51,67 @@ function describeDiff(d: EnvironmentDiff, out: string): string {
   return `${where}: stale (${parts.join('; ')})`;
 }
 
+/** The lines of a plan that --check and a write share: what is left alone. */
+function leftAloneLine(plan: OutputPlan): string[] {
+  return plan.leftAlone.length === 0
+    ? []
+    : [`${plan.display}/: left alone (not written by synth): ${plan.leftAlone.join(', ')}`];
+}
+
+const removals = (plan: OutputPlan) =>
+  plan.remove.map((r) => ({ ...r, directory: path.join(plan.display, r.environment) }));
+
+/** --check: prints the plan; 0 up to date, 1 stale; a directory synth would refuse throws (exit 2). */
+function check(plan: OutputPlan, diffs: EnvironmentDiff[], warnings: string[], json: boolean): number {
+  const recordFile = path.join(plan.display, RECORD_FILE);
+  const upToDate =
+    diffs.every((d) => d.status === 'up-to-date') &&
+    plan.remove.length === 0 &&
+    plan.record.status === 'up-to-date' &&
+    plan.restore === undefined;
+  if (json) {
+    const report = {
+      upToDate,
+      environments: diffs,
+      remove: removals(plan),
+      record: { file: recordFile, status: plan.record.status, environments: plan.record.environments },
+      leftAlone: plan.leftAlone,
+      ...(plan.restore !== undefined && {
+        interrupted: { directory: path.join(plan.display, STAGING_DIR), restore: plan.restore },
+      }),
+      ...(plan.refusal !== undefined && { refused: plan.refusal }),
+      warnings,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const lines = [
+      ...diffs.map((d) => describeDiff(d, plan.display)),
+      ...plan.remove.map((r) => `${path.join(plan.display, r.environment)}/: would be removed (${r.reason})`),
+      ...(plan.restore === undefined
+        ? []
+        : [
+            `${path.join(plan.display, STAGING_DIR)}/: left by an interrupted synth (the next synth restores ${plan.restore.map((e) => `${e}/`).join(', ')} from it and removes it)`,
+          ]),
+      plan.record.status === 'up-to-date'
+        ? `${recordFile}: up to date`
+        : `${recordFile}: ${plan.record.status} (would record ${plan.record.environments.join(', ') || 'no environment'})`,
+      ...leftAloneLine(plan),
+      ...(upToDate || plan.refusal !== undefined ? [] : [`run npm run synth to update ${plan.display}/`]),
+    ];
+    for (const line of lines) process.stdout.write(`${line}\n`);
+  }
+  if (plan.refusal !== undefined) throw new OutputRefusedError(plan.refusal);
+  return upToDate ? EXIT_OK : EXIT_FAILURE;
+}
+
 function main(argv: readonly string[]): number {
   const options = cliProgram('synth', 'Synthesize dist/<env>/ from the stack files and hand-offs')
     .option('-e, --env <name...>', 'environments to synthesize (default: all)')
     .option('-o, --out <dir>', 'output directory', 'dist')
+    .option(
+      '--force',
+      `adopt an output directory synth did not write (no ${RECORD_FILE}): write the environment folders there, replacing folders of the same names; nothing else is deleted`,
+    )
     .option('--check', 'compare with the output directory instead of writing it; exit 1 when it is stale')
     .option('--json', 'print the result as JSON')
     .parse([...argv], { from: 'user' })
@@ -53,6 +124,17 @@ function main(argv: readonly string[]): number {
   ];
   if (!options.json) for (const w of warnings) process.stderr.write(`${w}\n`);
   const environments = prepared.ready.map((r) => r.spec.name);
+  const request: OutputRequest = {
+    out: options.out,
+    write: environments,
+    all: prepared.all,
+    known: listEnvironments(),
+    force: options.force === true,
+    hints: HINTS,
+  };
+  // A directory synth must not write is refused before cdk8s runs; --check reports it after its comparison.
+  const early = planOutput(request);
+  if (options.check !== true && early.refusal !== undefined) throw new OutputRefusedError(early.refusal);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-synth-'));
   try {
     const cli = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'cdk8s');
@@ -68,32 +150,57 @@ function main(argv: readonly string[]): number {
     });
     if (run.status !== 0) {
       process.stderr.write(
-        `synth: cdk8s synth failed (exit ${run.status ?? run.signal}); ${options.out} is unchanged\n`,
+        `synth: cdk8s synth failed (exit ${run.status ?? run.signal}); ${early.display} is unchanged\n`,
       );
       return EXIT_FAILURE;
     }
-    const out = path.resolve(options.out);
     if (options.check === true) {
-      const diffs = compareOutput(scratch, out, environments, prepared.all);
-      const upToDate = diffs.every((d) => d.status === 'up-to-date');
-      if (options.json === true) {
-        process.stdout.write(`${JSON.stringify({ upToDate, environments: diffs, warnings }, null, 2)}\n`);
-      } else {
-        for (const d of diffs) process.stdout.write(`${describeDiff(d, options.out)}\n`);
-        if (!upToDate) process.stdout.write(`run npm run synth to update ${options.out}/\n`);
-      }
-      return upToDate ? EXIT_OK : EXIT_FAILURE;
+      return check(
+        early,
+        compareOutput(scratch, early.target, environments),
+        warnings,
+        options.json === true,
+      );
     }
-    publish(scratch, out, environments, prepared.all);
+    const { plan, restored } = publish(scratch, request);
     const written = environments.map((environment) => ({
       environment,
-      directory: path.join(options.out, environment),
-      files: fs.readdirSync(path.join(out, environment)).sort(),
+      directory: path.join(plan.display, environment),
+      files: fs.readdirSync(path.join(plan.target, environment)).sort(),
     }));
+    const adopted =
+      plan.ownership === 'force' || plan.ownership === 'earlier-synth' ? plan.ownership : undefined;
     if (options.json === true) {
-      process.stdout.write(`${JSON.stringify({ written, warnings }, null, 2)}\n`);
+      const report = {
+        written,
+        removed: removals(plan),
+        restored: restored.map((environment) => ({
+          environment,
+          directory: path.join(plan.display, environment),
+        })),
+        ...(adopted !== undefined && { adopted }),
+        record: { file: path.join(plan.display, RECORD_FILE), environments: plan.record.environments },
+        leftAlone: plan.leftAlone,
+        warnings,
+      };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      for (const w of written) process.stdout.write(`${w.directory}/: ${w.files.join(', ')}\n`);
+      const lines = [
+        ...restored.map(
+          (e) =>
+            `restored ${path.join(plan.display, e)}/ (its previous version, left by an interrupted synth)`,
+        ),
+        ...(adopted === 'force' ? [`adopted ${plan.display}/ (--force)`] : []),
+        ...(adopted === 'earlier-synth'
+          ? [
+              `adopted ${plan.display}/ (an earlier synth wrote it: only environment folders of generated files)`,
+            ]
+          : []),
+        ...written.map((w) => `${w.directory}/: ${w.files.join(', ')}`),
+        ...plan.remove.map((r) => `removed ${path.join(plan.display, r.environment)}/ (${r.reason})`),
+        ...leftAloneLine(plan),
+      ];
+      for (const line of lines) process.stdout.write(`${line}\n`);
     }
     return EXIT_OK;
   } finally {

@@ -1,7 +1,7 @@
 /**
  * What `npm run synth` and a plain `cdk8s synth` share: check every input before anything is written, synthesize
- * into a scratch directory, then either publish it into dist/ (one rename per environment) or compare it with
- * dist/ (`--check`). cdk8s-cli empties its output directory before it runs the app (cdk8s-cli
+ * into a scratch directory, then either publish it into dist/ (ownership.ts: only the environment folders synth
+ * recorded are replaced) or compare it with dist/ (`--check`). cdk8s-cli empties its output directory before it runs the app (cdk8s-cli
  * lib/cli/cmds/synth.js, handler: `fs.rmSync(outdir)`), so cdk8s.yaml points it at a scratch directory and
  * dist/ is only ever written here.
  */
@@ -37,7 +37,7 @@ export interface Prepared {
   readonly ready: readonly PreparedEnvironment[];
   /** Environments left out, each with the reason (no hand-off yet). */
   readonly skipped: readonly { readonly environment: string; readonly reason: string }[];
-  /** Whether every environment was selected (then dist/ holds exactly the ready ones). */
+  /** Whether every environment was selected (then recorded folders without a stack file are removed). */
   readonly all: boolean;
   /** Stack files left out of the collision check (invalid, not selected), each with why. */
   readonly notes: readonly string[];
@@ -98,9 +98,9 @@ export function synthInto(scratch: string, prepared: Prepared): string[] {
   });
 }
 
-/** The files of a directory tree, relative to it, sorted; empty when it does not exist. */
+/** The files of a directory tree, relative to it, sorted; empty when it is no directory. */
 function filesOf(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+  if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) return [];
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -110,23 +110,19 @@ function filesOf(dir: string): string[] {
 
 export interface EnvironmentDiff {
   readonly environment: string;
-  readonly status: 'up-to-date' | 'stale' | 'missing' | 'extra';
+  readonly status: 'up-to-date' | 'stale' | 'missing';
   readonly changed: readonly string[];
   readonly added: readonly string[];
   readonly removed: readonly string[];
 }
 
-/**
- * How `target` differs from what was synthesized into `scratch`, per environment; with `all`, environments in
- * `target` that were not synthesized are `extra` (a full synth would remove them).
- */
+/** How each environment folder in `target` differs from what was synthesized into `scratch`. */
 export function compareOutput(
   scratch: string,
   target: string,
   environments: readonly string[],
-  all: boolean,
 ): EnvironmentDiff[] {
-  const diffs: EnvironmentDiff[] = environments.map((environment) => {
+  return environments.map((environment) => {
     const fresh = path.join(scratch, environment);
     const current = path.join(target, environment);
     const freshFiles = filesOf(fresh);
@@ -146,46 +142,6 @@ export function compareOutput(
           : 'stale';
     return { environment, status, changed, added, removed };
   });
-  if (all && fs.existsSync(target)) {
-    for (const entry of fs.readdirSync(target).sort()) {
-      if (!environments.includes(entry)) {
-        const removed = fs.statSync(path.join(target, entry)).isDirectory()
-          ? filesOf(path.join(target, entry))
-          : [entry];
-        diffs.push({ environment: entry, status: 'extra', changed: [], added: [], removed });
-      }
-    }
-  }
-  return diffs;
-}
-
-/**
- * Moves `scratch/<env>/` into `target/<env>/` for each environment, each with one rename after the new tree
- * is complete beside it; with `all`, whatever else is in `target` goes (dist/ holds exactly the environments).
- */
-export function publish(
-  scratch: string,
-  target: string,
-  environments: readonly string[],
-  all: boolean,
-): void {
-  fs.mkdirSync(target, { recursive: true });
-  for (const environment of environments) {
-    const staged = path.join(target, `.${environment}.${process.pid}.new`);
-    const retired = path.join(target, `.${environment}.${process.pid}.old`);
-    const destination = path.join(target, environment);
-    fs.rmSync(staged, { recursive: true, force: true });
-    fs.cpSync(path.join(scratch, environment), staged, { recursive: true });
-    if (fs.existsSync(destination)) fs.renameSync(destination, retired);
-    fs.renameSync(staged, destination);
-    fs.rmSync(retired, { recursive: true, force: true });
-  }
-  if (all) {
-    for (const entry of fs.readdirSync(target)) {
-      if (!environments.includes(entry))
-        fs.rmSync(path.join(target, entry), { recursive: true, force: true });
-    }
-  }
 }
 
 /** Checks and synthesizes the selected (default: all) environments under `baseOutdir/<env>`; their names. */

@@ -108,7 +108,7 @@ describe('npm run synth with a stack file copied from another environment', () =
     const result = synth(['--out', out, '--env', 'prod'], stacks);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out)).toEqual(['prod']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.apsaramq-keda-synth.json', 'prod']);
   });
 
   test('the plain cdk8s CLI refuses it as well and leaves dist/ as it was', () => {
@@ -143,7 +143,7 @@ describe('npm run synth with a stack file copied from another environment', () =
     const result = synth(['--out', out], edited);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'qa', 'staging']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.apsaramq-keda-synth.json', 'dev', 'prod', 'qa', 'staging']);
   });
 });
 
@@ -189,7 +189,7 @@ describe('npm run synth beside an invalid stack file', () => {
     const result = synth(['--out', out, '--env', 'staging'], dir);
     expect(result.stderr).toBe(`${note}\n`);
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out)).toEqual(['staging']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.apsaramq-keda-synth.json', 'staging']);
     const json = synth(['--out', out, '--env', 'staging', '--json'], dir);
     expect(json.status).toBe(0);
     expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([note]);

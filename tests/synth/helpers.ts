@@ -74,3 +74,29 @@ export interface DeploymentView {
     };
   };
 }
+
+/**
+ * Every entry under `dir` (dotfiles included), relative to it: a folder as `dir`, a symlink as `link -> <target>`,
+ * a file as its bytes (latin1, so byte-identical means string-equal). Empty when `dir` does not exist.
+ */
+export function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const full = `${entry.parentPath}/${entry.name}`;
+    const relative = full.slice(dir.length + 1);
+    if (entry.isSymbolicLink()) out[relative] = `link -> ${fs.readlinkSync(full)}`;
+    else if (entry.isDirectory()) out[relative] = 'dir';
+    else out[relative] = fs.readFileSync(full).toString('latin1');
+  }
+  return out;
+}
+
+/** The entries of `snapshot` under `prefix/`, with the prefix removed. */
+export function subtree(snapshot: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(snapshot)
+      .filter(([file]) => file.startsWith(`${prefix}/`))
+      .map(([file, content]) => [file.slice(prefix.length + 1), content]),
+  );
+}
