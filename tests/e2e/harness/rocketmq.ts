@@ -61,6 +61,10 @@ export interface RocketMqOptions {
   readonly plan?: AdminPlan;
 }
 
+/** What listens in the two JVMs: namesrv; the proxy's gRPC and remoting servers; the embedded broker's three. */
+export type RocketMqListener =
+  'namesrv' | 'broker' | 'brokerFastRemoting' | 'brokerHa' | 'proxyGrpc' | 'proxyRemoting' | 'brokerMetrics';
+
 export interface RocketMq {
   /** gRPC endpoint of the proxy, host:port: what clients and ROCKETMQ_ENDPOINT take. */
   readonly endpoint: string;
@@ -68,6 +72,10 @@ export interface RocketMq {
   readonly metricsTarget: string;
   readonly namesrvAddr: string;
   readonly brokerAddr: string;
+  /** Every port the harness gave the JVMs, by what listens on it. */
+  readonly ports: Readonly<Record<RocketMqListener, number>>;
+  /** The namesrv and proxy JVMs (the broker runs inside the proxy). */
+  readonly pids: readonly number[];
   /** Milliseconds from spawning namesrv to the proxy serving gRPC and the exporter answering. */
   readonly startMs: number;
   readonly workdir: string;
@@ -325,6 +333,16 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     metricsTarget: `127.0.0.1:${metricsPort}`,
     namesrvAddr,
     brokerAddr,
+    ports: {
+      namesrv: namesrvPort,
+      broker: brokerPort,
+      brokerFastRemoting: brokerPort - 2,
+      brokerHa: brokerPort + 1,
+      proxyGrpc: grpcPort,
+      proxyRemoting: remotingPort,
+      brokerMetrics: metricsPort,
+    },
+    pids: [namesrv.pid, proxy.pid],
     startMs,
     workdir,
     admin,
