@@ -1,8 +1,11 @@
 /**
  * The real components the harness starts listen on loopback only: every TCP socket in LISTEN state owned by
  * the RocketMQ JVMs (namesrv, proxy with the embedded broker) or Prometheus, or by any child of theirs, read
- * from /proc, is bound to 127.0.0.1 (or ::1), and is one of the ports the harness handed out.
+ * from /proc, is bound to 127.0.0.1 (or ::1), and is one of the ports the harness handed out. The broker's
+ * admin password is made for the run and kept off command lines and logs.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describeWith, which } from './harness/availability';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
 import { type RocketMq, type RocketMqListener, startRocketMq } from './harness/rocketmq';
@@ -44,9 +47,19 @@ function describeSocket(socket: ListeningSocket, roles: ReadonlyMap<number, stri
   return `${socket.address}:${socket.port} ${roles.get(socket.port) ?? 'unexpected'} (pid ${socket.pid})`;
 }
 
+/** Every regular file under `dir`, skipping the `skip` folders (relative to `dir`). */
+function filesUnder(dir: string, skip: readonly string[], root = dir): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (skip.includes(path.relative(root, full))) return [];
+    if (entry.isDirectory()) return filesUnder(full, skip, root);
+    return entry.isFile() ? [full] : [];
+  });
+}
+
 const describeBroker = describeWith(
-  ['java', 'mvn'],
-  'install Java 17 and Maven (apt-get install -y openjdk-17-jdk-headless maven); .ci/run requires them',
+  ['java', 'mvn', 'cc'],
+  'install Java 17, Maven and a C compiler (apt-get install -y openjdk-17-jdk-headless maven gcc libc6-dev); .ci/run requires them',
 );
 
 describeBroker('the test RocketMQ (namesrv, proxy, embedded broker) listens on loopback only', () => {
@@ -72,6 +85,35 @@ describeBroker('the test RocketMQ (namesrv, proxy, embedded broker) listens on l
       .map(([role, port]) => `${role}:${port}`)
       .sort();
     expect(sockets.map((s) => `${roles.get(s.port) ?? 'unexpected'}:${s.port}`).sort()).toEqual(expected);
+  });
+
+  test('config binds all but the three listeners RocketMQ 5.3.3 puts on the wildcard address, which the shim moves', () => {
+    expect(broker.shimmedPorts().map((port) => roles.get(port) ?? `unexpected:${port}`)).toEqual([
+      'brokerHa',
+      'proxyGrpc',
+      'proxyRemoting',
+    ]);
+  });
+
+  test('the admin password is 24 random bytes made for the run, on no command line and in no environment', () => {
+    const { password } = broker.adminUser;
+    // base64url of 24 bytes; the value itself never reaches a message.
+    expect(/^[A-Za-z0-9_-]{32}$/.test(password)).toBe(true);
+    for (const pid of broker.pids) {
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(password)).toBe(false);
+      expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(password)).toBe(false);
+    }
+  });
+
+  test('only the three config files hold the admin password, with mode 0600; no log does', () => {
+    const { password } = broker.adminUser;
+    // The store holds the user metadata (the broker's own record of the user); everything else is config or log.
+    const holding = filesUnder(broker.workdir, ['store'])
+      .filter((file) => fs.readFileSync(file, 'utf8').includes(password))
+      .map(
+        (file) => `${path.relative(broker.workdir, file)} ${(fs.statSync(file).mode & 0o777).toString(8)}`,
+      );
+    expect(holding.sort()).toEqual(['conf/broker.conf 600', 'conf/rmq-proxy.json 600', 'conf/tools.yml 600']);
   });
 });
 
