@@ -11,7 +11,7 @@ import { cacheDir } from './cache';
 const SOURCE = path.join(__dirname, 'loopback-bind.c');
 
 /** What the shim writes to stderr for each bind it moved to loopback. */
-export const REWRITE_LINE = /^loopback-bind: pid \d+: (?:0\.0\.0\.0|\[::\]):(\d+) -> /gm;
+const REWRITE_LINE = /^loopback-bind: pid \d+: (?:0\.0\.0\.0|\[::\]):(\d+) -> /gm;
 
 /** The path of the built shim (for LD_PRELOAD), compiled on first use. */
 export function loopbackBindLibrary(): string {
