@@ -15,14 +15,14 @@ import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
 import { producer, receive, receiveIds, sendMany, simpleConsumer } from './harness/clients';
 import { waitFor } from './harness/processes';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
-import { ADMIN, type RocketMq, startRocketMq } from './harness/rocketmq';
+import { type RocketMq, startRocketMq } from './harness/rocketmq';
 import { stackPlan } from './harness/stack-plan';
 
 jest.setTimeout(240_000);
 
 const describeBroker = describeWith(
-  ['java', 'mvn', 'prometheus'],
-  'install Java 17, Maven and Prometheus (apt-get install -y openjdk-17-jdk-headless maven prometheus)',
+  ['java', 'mvn', 'cc', 'prometheus'],
+  'install Java 17, Maven, a C compiler and Prometheus (apt-get install -y openjdk-17-jdk-headless maven gcc libc6-dev prometheus)',
 );
 const environments = listEnvironments();
 const specs = environments.map((environment) => loadEnvironment(environment));
@@ -130,7 +130,12 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
     // Any POP (SimpleConsumer) group online gives both series: ConsumerLagCalculator.calculate records the
     // retry topic's lag as is_retry=true (apache/rocketmq broker metrics/ConsumerLagCalculator.java).
     const { workload } = workloads[0];
-    const consumer = await simpleConsumer(broker.endpoint, ADMIN, workload.topic, workload.consumerGroup);
+    const consumer = await simpleConsumer(
+      broker.endpoint,
+      broker.adminUser,
+      workload.topic,
+      workload.consumerGroup,
+    );
     try {
       await receive(consumer, 1, { ack: true, timeoutMs: 6_000 });
       // Online, the proxy registers a SimpleConsumer as CONSUME_ACTIVELY (proxy ClientActivity.buildConsumeType),
@@ -162,7 +167,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
     '%s: the backlog query returns one series, ready + in flight of its own group as the broker counts them',
     async (_label, { spec, workload }) => {
       const fifo = fifoTopics.has(workload.topic);
-      const admin = await producer(broker.endpoint, ADMIN, workload.topic);
+      const admin = await producer(broker.endpoint, broker.adminUser, workload.topic);
       const own = await simpleConsumer(
         broker.endpoint,
         access.consumers.get(`${spec.name}/${workload.name}`)!,
@@ -171,7 +176,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       );
       const peer = await simpleConsumer(
         broker.endpoint,
-        ADMIN,
+        broker.adminUser,
         workload.topic,
         peerGroup(workload.consumerGroup),
       );
@@ -219,7 +224,12 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         expect(peerResult.data.result).toHaveLength(1);
         expect(Number(peerResult.data.result[0].value[1])).toBe(theirs.ready + theirs.inflight);
         // Drain ours again so the next workload on this topic and group starts from what it sends.
-        const again = await simpleConsumer(broker.endpoint, ADMIN, workload.topic, workload.consumerGroup);
+        const again = await simpleConsumer(
+          broker.endpoint,
+          broker.adminUser,
+          workload.topic,
+          workload.consumerGroup,
+        );
         try {
           await receiveIds(again, ids, 90_000);
         } finally {
@@ -250,7 +260,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         ['cluster', 'is_system', 'message_type', 'node_id', 'node_type', 'otel_scope_name', 'topic'].sort(),
       );
       const before = counter.reduce((a, s) => a + s.value, 0);
-      const admin = await producer(broker.endpoint, ADMIN, workload.topic);
+      const admin = await producer(broker.endpoint, broker.adminUser, workload.topic);
       const fifo = fifoTopics.has(workload.topic);
       const started = Date.now();
       let sent = 0;
@@ -286,7 +296,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
     const query = (group: string) => backlogQuery({ instanceId, topic, consumerGroup: group });
 
     test('a group that never had a consumer has no series, even with messages waiting; the topic arrivals activate it', async () => {
-      const admin = await producer(broker.endpoint, ADMIN, topic);
+      const admin = await producer(broker.endpoint, broker.adminUser, topic);
       try {
         await sendMany(admin, topic, 10, { fifo: fifoTopics.has(topic) });
         await prometheus.nextScrape();
@@ -312,7 +322,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
     });
 
     test('after the last consumer left, the series stay until the compensated subscription expires, then vanish', async () => {
-      const consumer = await simpleConsumer(broker.endpoint, ADMIN, topic, ZERO.left);
+      const consumer = await simpleConsumer(broker.endpoint, broker.adminUser, topic, ZERO.left);
       await receive(consumer, 1, { ack: true, timeoutMs: 6_000 });
       await consumer.shutdown();
       const left = Date.now();

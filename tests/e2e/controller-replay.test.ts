@@ -24,6 +24,7 @@ import {
   KUBERNETES_VERSION,
 } from './harness/control-plane-build';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
+import { listeningSockets } from './harness/sockets';
 import {
   type Change,
   compare,
@@ -191,6 +192,25 @@ describeReplay(
       await Promise.all(servers.map((s) => s.close()));
       await prometheus?.stop();
       await plane?.stop();
+    });
+
+    test('every component listens on 127.0.0.1 only, kube-controller-manager on nothing', () => {
+      const names = new Map(Object.entries(plane!.pids).map(([name, pid]) => [pid, name]));
+      const sockets = listeningSockets(Object.values(plane!.pids)).map(
+        (s) => `${names.get(s.pid) ?? `child of the control plane, pid ${s.pid}`} ${s.address}`,
+      );
+      // etcd: client and peer URLs; kube-apiserver: its secure port; keda-operator: metrics, health probe and
+      // the gRPC metrics service; keda-adapter: its secure port and its /metrics (patched to loopback at build).
+      expect(sockets.sort()).toEqual([
+        'etcd 127.0.0.1',
+        'etcd 127.0.0.1',
+        'keda-adapter 127.0.0.1',
+        'keda-adapter 127.0.0.1',
+        'keda-operator 127.0.0.1',
+        'keda-operator 127.0.0.1',
+        'keda-operator 127.0.0.1',
+        'kube-apiserver 127.0.0.1',
+      ]);
     });
 
     test("the committed environment's dist/ applies to the real API server with KEDA's CRDs", async () => {

@@ -19,8 +19,8 @@ import { stackPlan } from './harness/stack-plan';
 jest.setTimeout(300_000);
 
 const describeBroker = describeWith(
-  ['java', 'mvn'],
-  'install Java 17 and Maven (apt-get install -y openjdk-17-jdk-headless maven)',
+  ['java', 'mvn', 'cc'],
+  'install Java 17, Maven and a C compiler (apt-get install -y openjdk-17-jdk-headless maven gcc libc6-dev)',
 );
 const specs = listEnvironments().map((environment) => loadEnvironment(environment));
 const access = stackPlan(specs);

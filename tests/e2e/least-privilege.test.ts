@@ -14,14 +14,14 @@ import {
   sendMany,
   simpleConsumer,
 } from './harness/clients';
-import { ADMIN, type RocketMq, startRocketMq } from './harness/rocketmq';
+import { type RocketMq, startRocketMq } from './harness/rocketmq';
 import { stackPlan } from './harness/stack-plan';
 
 jest.setTimeout(180_000);
 
 const describeBroker = describeWith(
-  ['java', 'mvn'],
-  'install Java 17 and Maven (apt-get install -y openjdk-17-jdk-headless maven); .ci/run requires them',
+  ['java', 'mvn', 'cc'],
+  'install Java 17, Maven and a C compiler (apt-get install -y openjdk-17-jdk-headless maven gcc libc6-dev); .ci/run requires them',
 );
 const specs = listEnvironments().map((environment) => loadEnvironment(environment));
 const access = stackPlan(specs);
@@ -48,7 +48,7 @@ describeBroker('least privilege against a real RocketMQ 5.x with ACL 2.0', () =>
     async (key, { workload }) => {
       const account = access.consumers.get(key)!;
       const consumer = await simpleConsumer(broker.endpoint, account, workload.topic, workload.consumerGroup);
-      const admin = await producer(broker.endpoint, ADMIN, workload.topic);
+      const admin = await producer(broker.endpoint, broker.adminUser, workload.topic);
       try {
         const fifo = specs.some((s) =>
           s.topics.some((t) => t.name === workload.topic && t.messageType === 'FIFO'),

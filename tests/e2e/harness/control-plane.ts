@@ -34,6 +34,8 @@ export interface ControlPlane {
   watch(urlPath: string, onObject: (object: KubeObject) => void): () => void;
   /** Server-side apply of one object (the API server validates it, CRDs included). */
   apply(object: KubeObject): Promise<KubeObject>;
+  /** The pid of every component, by name (etcd, kube-apiserver, kube-controller-manager, keda-operator, keda-adapter). */
+  readonly pids: Readonly<Record<string, number>>;
   /** The logs of every component so far, for a failing test. */
   logs(): Record<string, string>;
   stop(): Promise<void>;
@@ -437,5 +439,6 @@ export async function startControlPlane(
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`, { cause: error });
   }
-  return { request, watch, apply, logs, stop };
+  const pids = Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, p.pid]));
+  return { request, watch, apply, logs, pids, stop };
 }

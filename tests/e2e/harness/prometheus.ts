@@ -19,6 +19,7 @@ export interface QueryResult {
 
 export interface Prometheus {
   readonly serverAddress: string;
+  readonly pid: number;
   readonly scrapeIntervalSeconds: number;
   /** GET /api/v1/query?query=...&time=<RFC3339>: the request KEDA's prometheus scaler sends. */
   query(promql: string): Promise<QueryResult>;
@@ -97,5 +98,13 @@ export async function startPrometheus(
     );
   };
   const running = server;
-  return { serverAddress, scrapeIntervalSeconds, query, nextScrape, log: () => running.output(), stop };
+  return {
+    serverAddress,
+    pid: running.pid,
+    scrapeIntervalSeconds,
+    query,
+    nextScrape,
+    log: () => running.output(),
+    stop,
+  };
 }

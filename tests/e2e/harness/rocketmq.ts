@@ -1,8 +1,9 @@
 /**
  * Apache RocketMQ 5.x for the tests, from Maven Central: a namesrv and a proxy in local mode with the broker
- * embedded, bound to 127.0.0.1, with a temporary store, a small heap, the broker's native Prometheus exporter
- * and ACL 2.0 (an admin user created at start; users, policies, topics and groups added by RocketMqAdmin.java).
- * Jars are resolved once with Maven into the user's Maven repository; later runs reuse them.
+ * embedded, listening on 127.0.0.1 only, with a temporary store, a small heap, the broker's native Prometheus
+ * exporter and ACL 2.0 (an admin user with a password made for the run; users, policies, topics and groups
+ * added by RocketMqAdmin.java). Jars are resolved once with Maven into the user's Maven repository; later runs
+ * reuse them.
  */
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -11,10 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePortWith, startProcess, type Started, stopProcess, waitFor } from './processes';
 import { cacheDir } from './cache';
+import { loopbackBindLibrary, rewrittenPorts } from './loopback-bind';
 
 /** Pinned broker version (5.3.0 brought ACL 2.0; 5.3.3 is the last 5.3.x on Maven Central). */
 export const ROCKETMQ_VERSION = '5.3.3';
-export const ADMIN = { username: 'harness-admin', password: 'harness-admin-password-1' } as const;
 const CLUSTER = 'DefaultCluster';
 const BROKER_NAME = 'broker-a';
 
@@ -61,13 +62,30 @@ export interface RocketMqOptions {
   readonly plan?: AdminPlan;
 }
 
+/** What listens in the two JVMs: namesrv; the proxy's gRPC and remoting servers; the embedded broker's three. */
+export type RocketMqListener =
+  'namesrv' | 'broker' | 'brokerFastRemoting' | 'brokerHa' | 'proxyGrpc' | 'proxyRemoting' | 'brokerMetrics';
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface RocketMq {
+  /** The super user created at start, with a password made for this run (never logged). */
+  readonly adminUser: Credentials;
   /** gRPC endpoint of the proxy, host:port: what clients and ROCKETMQ_ENDPOINT take. */
   readonly endpoint: string;
   /** The broker's Prometheus exporter, host:port. */
   readonly metricsTarget: string;
   readonly namesrvAddr: string;
   readonly brokerAddr: string;
+  /** Every port the harness gave the JVMs, by what listens on it. */
+  readonly ports: Readonly<Record<RocketMqListener, number>>;
+  /** The namesrv and proxy JVMs (the broker runs inside the proxy). */
+  readonly pids: readonly number[];
+  /** Ports that RocketMQ binds to the wildcard address whatever its config, moved to loopback by the shim. */
+  shimmedPorts(): number[];
   /** Milliseconds from spawning namesrv to the proxy serving gRPC and the exporter answering. */
   readonly startMs: number;
   readonly workdir: string;
@@ -127,6 +145,11 @@ export function rocketMqClasspath(version = ROCKETMQ_VERSION): string {
   return fs.readFileSync(classpathFile, 'utf8').trim();
 }
 
+/** Config files hold the run's admin password: readable by this user only, never on a command line. */
+function writePrivate(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+}
+
 function properties(values: Record<string, string | number | boolean>): string {
   return `${Object.entries(values)
     .map(([k, v]) => `${k}=${String(v)}`)
@@ -153,13 +176,20 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   const remotingPort = base + 6;
   const metricsPort = base + 7;
   const namesrvAddr = `127.0.0.1:${namesrvPort}`;
-  const adminCredentials = JSON.stringify({ accessKey: ADMIN.username, secretKey: ADMIN.password });
+  // 192 random bits per run, so no password of a test broker is ever written in the repository.
+  const adminUser: Credentials = {
+    username: 'harness-admin',
+    password: crypto.randomBytes(24).toString('base64url'),
+  };
+  const adminCredentials = JSON.stringify({ accessKey: adminUser.username, secretKey: adminUser.password });
 
+  // Source: apache/rocketmq remoting NettyServerConfig.bindAddress (5.3.3, default "0.0.0.0"), read from the
+  // namesrv's -c file by NamesrvStartup and from the broker's by BrokerStartup (MixAll.properties2Object).
   fs.writeFileSync(
     path.join(conf, 'namesrv.conf'),
     properties({ listenPort: namesrvPort, bindAddress: '127.0.0.1' }),
   );
-  fs.writeFileSync(
+  writePrivate(
     path.join(conf, 'broker.conf'),
     properties({
       brokerClusterName: CLUSTER,
@@ -168,6 +198,8 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       // The address the broker registers and the proxy routes clients to: never another interface.
       brokerIP1: '127.0.0.1',
       brokerIP2: '127.0.0.1',
+      // Both broker remoting servers (listenPort and the fast one at listenPort - 2) use this NettyServerConfig.
+      // Source: apache/rocketmq broker BrokerController.initializeRemotingServer (5.3.3).
       bindAddress: '127.0.0.1',
       listenPort: brokerPort,
       namesrvAddr,
@@ -178,6 +210,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       autoCreateSubscriptionGroup: false,
       // Source: apache/rocketmq common MetricsExporterType: 2 = PROM (BrokerMetricsManager's Prometheus HTTP server).
       metricsExporterType: 2,
+      // Source: apache/rocketmq common BrokerConfig.metricsPromExporterHost (5.3.3), the exporter's bind address.
       metricsPromExporterHost: '127.0.0.1',
       metricsPromExporterPort: metricsPort,
       authenticationEnabled: true,
@@ -189,7 +222,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       authorizationProvider: 'org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider',
       authorizationMetadataProvider:
         'org.apache.rocketmq.auth.authorization.provider.LocalAuthorizationMetadataProvider',
-      initAuthenticationUser: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+      initAuthenticationUser: JSON.stringify({ username: adminUser.username, password: adminUser.password }),
       innerClientAuthenticationCredentials: adminCredentials,
       authConfigPath: path.join(store, 'auth'),
       ...options.brokerConfig,
@@ -197,7 +230,10 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   );
   // Source: apache/rocketmq proxy LocalMetadataService: in local mode the proxy's auth metadata providers read
   // the embedded broker's users and policies.
-  fs.writeFileSync(
+  // Source: apache/rocketmq proxy ProxyConfig (5.3.3): grpcServerPort and remotingListenPort have no bind address;
+  // GrpcServerBuilder uses NettyServerBuilder.forPort and RemotingProtocolServer a fresh NettyServerConfig
+  // ("0.0.0.0"). The shim below moves both to loopback.
+  writePrivate(
     path.join(conf, 'rmq-proxy.json'),
     JSON.stringify(
       {
@@ -220,10 +256,19 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     ),
   );
   // mqadmin-style tools read the admin credentials from $ROCKETMQ_HOME/conf/tools.yml.
-  fs.writeFileSync(
+  writePrivate(
     path.join(conf, 'tools.yml'),
-    `accessKey: ${ADMIN.username}\nsecretKey: ${ADMIN.password}\n`,
+    `accessKey: ${JSON.stringify(adminUser.username)}\nsecretKey: ${JSON.stringify(adminUser.password)}\n`,
   );
+  // Three listeners of RocketMQ 5.3.3 bind the wildcard address whatever the config: the proxy's gRPC and
+  // remoting servers (above) and the broker's HA acceptor (source: apache/rocketmq store
+  // DefaultHAService.AcceptSocketService, `new InetSocketAddress(haListenPort)`; HA cannot be turned off
+  // without duplicationEnable, which changes how the commit log is written). The JVMs run with an LD_PRELOAD
+  // shim that binds any wildcard bind() to loopback instead (loopback-bind.c).
+  const preload = [loopbackBindLibrary(), process.env.LD_PRELOAD]
+    .filter((p) => p !== undefined && p !== '')
+    .join(' ');
+  const jvmEnv = { ...process.env, LD_PRELOAD: preload };
 
   const jvm = (heapMiB: number): string[] => [
     `-Xms${heapMiB}m`,
@@ -249,10 +294,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     namesrv = startProcess(
       'java',
       [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')],
-      {
-        cwd: workdir,
-        logFile: path.join(workdir, 'namesrv.out'),
-      },
+      { cwd: workdir, env: jvmEnv, logFile: path.join(workdir, 'namesrv.out') },
     );
     proxy = startProcess(
       'java',
@@ -266,7 +308,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
         '-pc',
         path.join(conf, 'rmq-proxy.json'),
       ],
-      { cwd: workdir, logFile: path.join(workdir, 'proxy.out') },
+      { cwd: workdir, env: jvmEnv, logFile: path.join(workdir, 'proxy.out') },
     );
     const started = proxy;
     await waitFor(
@@ -290,16 +332,17 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     throw error;
   }
   const startMs = Date.now() - began;
+  const jvms: readonly Started[] = [namesrv, proxy];
   const brokerAddr = `127.0.0.1:${brokerPort}`;
   const admin = (plan: AdminPlan): void => {
     const file = path.join(workdir, `admin-${crypto.randomUUID()}.json`);
-    fs.writeFileSync(
+    writePrivate(
       file,
       JSON.stringify({
         brokerAddr,
         namesrvAddr,
-        accessKey: ADMIN.username,
-        secretKey: ADMIN.password,
+        accessKey: adminUser.username,
+        secretKey: adminUser.password,
         topics: (plan.topics ?? []).map((t) => ({
           name: t.name,
           queues: t.queues ?? 4,
@@ -321,10 +364,22 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     }
   };
   const broker: RocketMq = {
+    adminUser,
     endpoint: `127.0.0.1:${grpcPort}`,
     metricsTarget: `127.0.0.1:${metricsPort}`,
     namesrvAddr,
     brokerAddr,
+    ports: {
+      namesrv: namesrvPort,
+      broker: brokerPort,
+      brokerFastRemoting: brokerPort - 2,
+      brokerHa: brokerPort + 1,
+      proxyGrpc: grpcPort,
+      proxyRemoting: remotingPort,
+      brokerMetrics: metricsPort,
+    },
+    pids: jvms.map((jvm) => jvm.pid),
+    shimmedPorts: () => rewrittenPorts(jvms.map((jvm) => jvm.output()).join('\n')),
     startMs,
     workdir,
     admin,
