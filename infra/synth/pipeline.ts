@@ -83,7 +83,7 @@ export function prepareEnvironments(selected?: readonly string[]): Prepared {
       problems.push(error.message);
     }
   }
-  // Issue 21: files valid alone may still share a namespace or an instance (a copied stack file).
+  // Files valid alone may still share a namespace or an instance (a copied stack file).
   const crossCheck = committedCollisions((selected ?? known).filter((e) => known.includes(e)));
   problems.push(...crossCheck.collisions);
   if (problems.length > 0) throw new SynthInputsError(problems);

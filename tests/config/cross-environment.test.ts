@@ -1,5 +1,5 @@
 /**
- * Issue 21: what two environments valid on their own must not share (infra/config/cross-environment.ts). Every
+ * What two environments valid on their own must not share (infra/config/cross-environment.ts). Every
  * message is written out by hand.
  */
 import * as fs from 'node:fs';

@@ -135,7 +135,7 @@ describe('npm run plan', () => {
     expect(fs.existsSync(fresh)).toBe(false);
   });
 
-  // Numbers a human never means (issue 21 item 6): the whole of stderr is the one line naming flag and range.
+  // Numbers a human never means: the whole of stderr is the one line naming flag and range.
   test.each<[string, string[], string]>([
     [
       'a start-up of 1e9 seconds',

@@ -1,5 +1,5 @@
 /**
- * Issue 21: `pulumi up --stack qa` with qa copied from dev would create a second instance named like dev's and
+ * `pulumi up --stack qa` with qa copied from dev would create a second instance named like dev's and
  * write into dev's namespace. The program compares its stack with the other committed stack files and refuses
  * before any resource exists.
  */

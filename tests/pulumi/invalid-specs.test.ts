@@ -235,7 +235,7 @@ const CASES: Case[] = [
     path: 'prometheus.serverAddress',
   },
   {
-    // Issue 21: a stack file is committed; the credentials reach KEDA through the Secret Pulumi writes.
+    // A stack file is committed; the credentials reach KEDA through the Secret Pulumi writes.
     title: 'Prometheus server address with a user and password in it',
     env: 'staging',
     breakIt: (c) =>

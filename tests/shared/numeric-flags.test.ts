@@ -10,7 +10,7 @@ import { program as sampleAppProgram } from '../../infra/sample-app/main';
 import { exitCodeFor } from '../../infra/shared/cli';
 
 /**
- * Every numeric flag of every CLI, with its range written out by hand (issue 21 item 6). `inside` is a value in
+ * Every numeric flag of every CLI, with its range written out by hand. `inside` is a value in
  * the range, used to disguise in-range numbers in spellings a human never means (`0x10`, `16e0`, `+16`).
  */
 interface FlagCase {

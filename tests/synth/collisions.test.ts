@@ -1,5 +1,5 @@
 /**
- * Issue 21: a stack file copied from another environment without edits is valid on its own, and would fight its
+ * A stack file copied from another environment without edits is valid on its own, and would fight its
  * source (same namespace, same instance). `npm run synth` refuses it before anything is written.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,13 @@ const synth = (args: string[], stacksDir: string) =>
     env: { ...process.env, APSARAMQ_KEDA_STACKS_DIR: stacksDir },
   });
 
+/** The two lines a verbatim copy of dev gives, written from `from`'s side: its namespace and its instance name. */
+const copiedDevLines = (from: string, other: string): string =>
+  [
+    `${from}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${other}; each environment needs its own namespace`,
+    `${from}: instance.name "orders-dev" in region cn-hangzhou is also used by ${other}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+  ].join('\n') + '\n';
+
 describe('npm run synth with a stack file copied from another environment', () => {
   const stacks = stacksWithCopiedQa();
   const qa = path.join(stacks, 'Pulumi.qa.yaml');
@@ -42,14 +49,7 @@ describe('npm run synth with a stack file copied from another environment', () =
   test('exits 2 naming both files and each shared value, and writes nothing', () => {
     const out = tmp();
     const result = synth(['--out', out], stacks);
-    expect(result.stderr).toBe(
-      'synth: ' +
-        [
-          `${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace`,
-          `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-        ].join('\n') +
-        '\n',
-    );
+    expect(result.stderr).toBe(`synth: ${copiedDevLines(qa, dev)}`);
     expect(result.status).toBe(2);
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -61,14 +61,7 @@ describe('npm run synth with a stack file copied from another environment', () =
     const result = synth(['--out', out], noHandoff);
     const copy = path.join(noHandoff, 'Pulumi.qa.yaml');
     const source = path.join(noHandoff, 'Pulumi.dev.yaml');
-    expect(result.stderr).toBe(
-      'synth: ' +
-        [
-          `${copy}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${source}; each environment needs its own namespace`,
-          `${copy}: instance.name "orders-dev" in region cn-hangzhou is also used by ${source}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-        ].join('\n') +
-        '\n',
-    );
+    expect(result.stderr).toBe(`synth: ${copiedDevLines(copy, source)}`);
     expect(result.status).toBe(2);
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -76,14 +69,7 @@ describe('npm run synth with a stack file copied from another environment', () =
   test('--env qa compares qa with the stack files it does not synthesize', () => {
     const out = tmp();
     const result = synth(['--out', out, '--env', 'qa'], stacks);
-    expect(result.stderr).toBe(
-      'synth: ' +
-        [
-          `${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace`,
-          `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-        ].join('\n') +
-        '\n',
-    );
+    expect(result.stderr).toBe(`synth: ${copiedDevLines(qa, dev)}`);
     expect(result.status).toBe(2);
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -91,14 +77,7 @@ describe('npm run synth with a stack file copied from another environment', () =
   test('--env dev refuses too, from dev’s point of view: the collision involves it', () => {
     const out = tmp();
     const result = synth(['--out', out, '--env', 'dev'], stacks);
-    expect(result.stderr).toBe(
-      'synth: ' +
-        [
-          `${dev}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${qa}; each environment needs its own namespace`,
-          `${dev}: instance.name "orders-dev" in region cn-hangzhou is also used by ${qa}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-        ].join('\n') +
-        '\n',
-    );
+    expect(result.stderr).toBe(`synth: ${copiedDevLines(dev, qa)}`);
     expect(result.status).toBe(2);
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -126,9 +105,7 @@ describe('npm run synth with a stack file copied from another environment', () =
       },
     });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(
-      `cdk8s synth: ${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace\n${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)\n`,
-    );
+    expect(result.stderr).toContain(`cdk8s synth: ${copiedDevLines(qa, dev)}`);
     expect(fs.readdirSync(dist)).toEqual(['dev']);
     expect(fs.readFileSync(path.join(dist, 'dev', 'kept.yaml'), 'utf8')).toBe('kept');
   });
