@@ -470,7 +470,9 @@ describe('npm run synth --out ownership', () => {
   });
 
   test('--out inside, at or above the stacks directory is refused with exit 2, even with --force', () => {
-    const stacks = stacksCopy();
+    // One level down, so the folder holding the copy does not also hold a repository cloned into the tmpdir.
+    const stacks = path.join(tmp(), 'stacks');
+    fs.cpSync(path.join(ROOT, 'stacks'), stacks, { recursive: true });
     for (const [out, verb] of [
       [path.join(stacks, 'out'), 'lies inside'],
       [stacks, 'is'],
