@@ -198,6 +198,28 @@ function forceNewFields(type: string): string[] {
   }
 }
 
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isSecret(value);
+}
+
+/**
+ * The state after an Update, as the provider's Read after it sets it: the new inputs, and the computed fields
+ * (nested ones too, e.g. networkInfo.endpoints) as they were read back; an Optional field left out is unset.
+ */
+export function updatedState(type: string, olds: Json, news: Json, at = ''): Json {
+  const computed = COMPUTED[type] ?? [];
+  const out: Json = {};
+  for (const [key, value] of Object.entries(olds)) {
+    const path = at === '' ? key : `${at}.${key}`;
+    if (computed.includes(path) && !(key in news)) out[key] = value;
+  }
+  for (const [key, value] of Object.entries(news)) {
+    const path = at === '' ? key : `${at}.${key}`;
+    out[key] = isRecord(value) && isRecord(olds[key]) ? updatedState(type, olds[key], value, path) : value;
+  }
+  return out;
+}
+
 function topLevel(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => p.split('.')[0]))];
 }
@@ -247,6 +269,8 @@ export function standInProvider(pkg: StandInPackage): provider.Provider {
       return Promise.resolve({ changes: changed.length > 0, replaces });
     },
     create: (urn, inputs) => {
+      // A preview plans the create: the computed fields are not known yet.
+      if (previewing) return Promise.resolve({ id: '', outs: inputs as Json });
       const type = typeOfUrn(urn);
       const { id, outs } = created(type, nameOfUrn(urn), inputs as Json);
       record({ op: 'create', type, name: nameOfUrn(urn), id });
@@ -267,9 +291,9 @@ export function standInProvider(pkg: StandInPackage): provider.Provider {
     },
     update: (id, urn, olds, news) => {
       const type = typeOfUrn(urn);
-      record({ op: 'update', type, name: nameOfUrn(urn), id });
+      if (!previewing) record({ op: 'update', type, name: nameOfUrn(urn), id });
       // The computed fields stay as read back, except where the update sets them.
-      return Promise.resolve({ outs: markSensitive(type, { ...(olds as Json), ...(news as Json) }) });
+      return Promise.resolve({ outs: markSensitive(type, updatedState(type, olds as Json, news as Json)) });
     },
     delete: (id, urn) => {
       record({ op: 'delete', type: typeOfUrn(urn), name: nameOfUrn(urn), id });
@@ -295,6 +319,10 @@ interface DiffCall {
   };
 }
 type DiffCallback = (err: unknown, resp?: { setDiffsList(keys: string[]): unknown }) => void;
+type Handler = (call: unknown, callback: unknown) => unknown;
+
+/** Whether the Create or Update being answered is a preview's (read synchronously by create and update). */
+let previewing = false;
 
 /**
  * The node provider server answers Diff with changes and replaces only, never the changed keys, which the real
@@ -322,7 +350,36 @@ function reportChangedKeys(): void {
         resp?.setDiffsList(topLevel(changed));
         callback(err, resp);
       });
-    return addService.call(this, service, { ...bindAll(implementation), diff: withKeys } as never);
+    const methods = bindAll(implementation);
+    // The real providers plan previews (the bridge sets supportsPreview and returns the planned state, computed
+    // fields as read back); without it the engine hands the inputs back as a preview's outputs
+    // (sdk/go/common/resource/plugin/provider_plugin.go Update: `!protocol.supportsPreview`).
+    const configure = methods.configure as Handler;
+    const planned = (name: 'create' | 'update') => {
+      const original = methods[name] as Handler;
+      return (call: { request: { getPreview(): boolean } }, callback: unknown) => {
+        previewing = call.request.getPreview();
+        try {
+          return original(call, callback);
+        } finally {
+          previewing = false;
+        }
+      };
+    };
+    return addService.call(this, service, {
+      ...methods,
+      diff: withKeys,
+      configure: (
+        call: unknown,
+        callback: (err: unknown, resp?: { setSupportspreview(v: boolean): unknown }) => void,
+      ) =>
+        configure(call, (err: unknown, resp?: { setSupportspreview(v: boolean): unknown }) => {
+          resp?.setSupportspreview(true);
+          callback(err, resp);
+        }),
+      create: planned('create'),
+      update: planned('update'),
+    } as never);
   };
 }
 

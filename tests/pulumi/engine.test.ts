@@ -1,0 +1,248 @@
+/**
+ * The Pulumi program of every committed stack through the real Pulumi engine (tests/pulumi/engine/): up, then
+ * preview, the checkpoint, the stack file's secrets, and destroy. The engine's semantics (protect,
+ * retainOnDelete, replacements, delete order, secret encryption) are real; what each resource does in the
+ * cloud is the stand-in providers' answer from the provider contract. The tests of one stack run in order on
+ * one backend: each starts from the state the previous one left.
+ */
+import * as fs from 'node:fs';
+import type { EngineEvent } from '@pulumi/pulumi/automation';
+import { parse as parseYaml } from 'yaml';
+import { describeWith } from '../e2e/harness/availability';
+import { PULUMI_CLI_VERSION, pulumiBinary } from './engine/build-cli';
+import { collectSteps, type EngineStack, openStack } from './engine/engine-harness';
+import { SECRET_SIG, SECRET_SIG_KEY } from './engine/stand-in-provider';
+import { ALL_CANARIES, CANARY, KUBECONFIG_CONFIG_KEY } from './harness';
+
+// Cold plugin starts and a program run per operation on a shared 2-core machine.
+const OPERATION_TIMEOUT_MS = 8 * 60_000;
+
+/**
+ * What a preview right after the first `up` plans, besides `same`. A new instance starts with the service's
+ * 0.0.0.0/0 beside a configured allowlist, and only the next update removes it (resource_alicloud_rocketmq_
+ * instance.go resourceAliCloudRocketmqInstanceUpdate, ip_whitelists); only staging configures one.
+ */
+const FIRST_PREVIEW: Readonly<Record<string, readonly string[]>> = {
+  dev: [],
+  staging: ['update messaging-instance ipWhitelists'],
+  prod: [],
+};
+
+/** The config keys each stack holds as `secure:` values (set with `pulumi config set --secret`). */
+const SECRET_CONFIG: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  dev: {},
+  // No ackClusterId: the Secrets go through the configured kubeconfig.
+  staging: { [KUBECONFIG_CONFIG_KEY]: CANARY.kubeconfig },
+  prod: {},
+};
+
+/**
+ * Where a canary secret value stands in plain text in the raw checkpoint, as `<resource name>.<path>`. By
+ * design: an AccessKey's id is its AccessKey ID (resource_alicloud_ram_access_key.go Create: d.SetId(AccessKeyId)),
+ * and the engine never encrypts a resource id. Everything else is ciphertext.
+ */
+const PLAINTEXT_IN_CHECKPOINT: Readonly<Record<string, readonly string[]>> = {
+  dev: [],
+  staging: ['metrics-reader-key.id'],
+  prod: [],
+};
+
+/** Paths under `value` whose string holds a canary. */
+function canaryPaths(value: unknown, at: string): string[] {
+  if (typeof value === 'string') return ALL_CANARIES.some((c) => value.includes(c)) ? [at] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => canaryPaths(v, `${at}.${k}`));
+}
+
+/** The URNs in the raw checkpoint, sorted. */
+function stateUrns(engine: EngineStack): string[] {
+  const checkpoint = JSON.parse(engine.checkpoint()) as {
+    checkpoint: { latest?: { resources?: { urn: string }[] } };
+  };
+  return (checkpoint.checkpoint.latest?.resources ?? []).map((r) => r.urn).sort();
+}
+
+/** What a destroy does to each committed stack, worked out from the program and the stack files. */
+const DESTROY: Readonly<
+  Record<
+    string,
+    {
+      readonly refused: boolean;
+      readonly deleted: readonly string[];
+      readonly kept: readonly string[];
+      /** The state after the destroy: empty, or every resource still there (nothing dropped). */
+      readonly state: 'empty' | 'unchanged';
+    }
+  >
+> = {
+  // PayAsYouGo serverless: access is revoked (accounts, grants, Secrets); the instance, its topics and its
+  // group stay with their messages and consumption progress, and so does the ack-keda add-on.
+  dev: {
+    refused: false,
+    state: 'empty',
+    deleted: [
+      'cluster-secrets-order-fulfilment-credentials',
+      'cluster-secrets-order-load-credentials',
+      'cluster-secrets-prometheus-auth',
+      'consumers-order-fulfilment-account',
+      'consumers-order-fulfilment-group-acl',
+      'consumers-order-fulfilment-password',
+      'consumers-order-fulfilment-topic-acl',
+      'producers-order-load-account',
+      'producers-order-load-password',
+      'producers-order-load-topic-acl',
+    ],
+    kept: [
+      'keda-addon',
+      'messaging-group-order-fulfilment',
+      'messaging-instance',
+      'messaging-topic-orders',
+      'messaging-topic-orders-dlq',
+    ],
+  },
+  staging: {
+    refused: false,
+    state: 'empty',
+    deleted: [
+      'cluster-secrets-legacy-billing-credentials',
+      'cluster-secrets-order-fulfilment-credentials',
+      'cluster-secrets-order-load-credentials',
+      'cluster-secrets-prometheus-auth',
+      'consumers-legacy-billing-account',
+      'consumers-legacy-billing-group-acl',
+      'consumers-legacy-billing-password',
+      'consumers-legacy-billing-topic-acl',
+      'consumers-order-fulfilment-account',
+      'consumers-order-fulfilment-group-acl',
+      'consumers-order-fulfilment-password',
+      'consumers-order-fulfilment-topic-acl',
+      'metrics-reader-key',
+      'metrics-reader-policy',
+      'metrics-reader-user',
+      'producers-order-load-account',
+      'producers-order-load-password',
+      'producers-order-load-topic-acl',
+    ],
+    kept: [
+      'messaging-group-legacy-billing',
+      'messaging-group-order-fulfilment',
+      'messaging-instance',
+      'messaging-topic-order-events',
+      'messaging-topic-orders',
+    ],
+  },
+  // A Subscription instance: the whole stack is protected, so the engine refuses before deleting anything.
+  prod: { refused: true, deleted: [], kept: [], state: 'unchanged' },
+};
+
+describeWith(
+  [pulumiBinary()],
+  `build the Pulumi CLI v${PULUMI_CLI_VERSION}: npx tsx tests/pulumi/engine/build-cli-cli.ts`,
+)('the Pulumi engine', () => {
+  describe.each(Object.keys(DESTROY))('stack %s', (environment) => {
+    let engine: EngineStack;
+    let created: string[];
+
+    beforeAll(async () => {
+      engine = await openStack(environment);
+      await engine.stack.up({ color: 'never' });
+      created = engine
+        .ledger()
+        .filter((l) => l.op === 'create')
+        .map((l) => l.name);
+    }, OPERATION_TIMEOUT_MS);
+
+    afterAll(() => engine?.dispose());
+
+    test(
+      'a preview after up plans no change but the allowlist clean-up, and none after a second up',
+      async () => {
+        const first: EngineEvent[] = [];
+        await engine.stack.preview({ onEvent: (e) => first.push(e), color: 'never' });
+        const planned = (events: EngineEvent[]) =>
+          collectSteps(events, 'pre')
+            .filter((step) => step.op !== 'same')
+            .map((step) => [step.op, step.name, ...step.diffs].join(' '));
+        expect(planned(first)).toEqual(FIRST_PREVIEW[environment]);
+        await engine.stack.up({ color: 'never' });
+        const second: EngineEvent[] = [];
+        const result = await engine.stack.preview({ onEvent: (e) => second.push(e), color: 'never' });
+        expect(planned(second)).toEqual([]);
+        expect(Object.keys(result.changeSummary)).toEqual(['same']);
+      },
+      OPERATION_TIMEOUT_MS,
+    );
+
+    test('the raw checkpoint holds no secret in plain text but the AccessKey ID that is a resource id', () => {
+      const checkpoint = JSON.parse(engine.checkpoint()) as {
+        checkpoint: {
+          latest: { resources: { urn: string; id?: string; inputs?: object; outputs?: object }[] };
+        };
+      };
+      const plaintext = checkpoint.checkpoint.latest.resources.flatMap((r) => {
+        const name = r.urn.split('::').pop() ?? r.urn;
+        return canaryPaths({ id: r.id, inputs: r.inputs, outputs: r.outputs }, name);
+      });
+      expect(plaintext.sort()).toEqual(PLAINTEXT_IN_CHECKPOINT[environment]);
+      // The secrets are there, as ciphertext: every generated password's result.
+      const passwords = checkpoint.checkpoint.latest.resources.filter((r) => r.urn.endsWith('-password'));
+      expect(passwords.length).toBeGreaterThan(0);
+      for (const password of passwords) {
+        const result = (password.outputs as Record<string, Record<string, string>>).result;
+        expect(Object.keys(result).sort()).toEqual([SECRET_SIG_KEY, 'ciphertext']);
+        expect(result[SECRET_SIG_KEY]).toBe(SECRET_SIG);
+      }
+    });
+
+    test('config set with --secret is stored encrypted in the stack file and read back by the engine', async () => {
+      const file = parseYaml(fs.readFileSync(engine.stackFile, 'utf8')) as {
+        encryptionsalt?: string;
+        config: Record<string, unknown>;
+      };
+      const secure = Object.entries(file.config)
+        .filter(([, v]) => typeof v === 'object' && v !== null && 'secure' in v)
+        .map(([k]) => k);
+      expect(secure).toEqual(Object.keys(SECRET_CONFIG[environment]));
+      expect(canaryPaths(file, 'stack file')).toEqual([]);
+      expect(file.encryptionsalt).toMatch(/^v1:/);
+      for (const [key, value] of Object.entries(SECRET_CONFIG[environment])) {
+        expect(await engine.stack.getConfig(key)).toEqual({ value, secret: true });
+      }
+    });
+
+    test(
+      'destroy deletes exactly the access resources, and nothing at all on a Subscription instance stack',
+      async () => {
+        engine.clearLedger();
+        const before = stateUrns(engine);
+        expect(before.length).toBeGreaterThan(0);
+        const events: EngineEvent[] = [];
+        let error: unknown;
+        try {
+          await engine.stack.destroy({ onEvent: (e) => events.push(e), color: 'never' });
+        } catch (e) {
+          error = e;
+        }
+        const deleted = engine
+          .ledger()
+          .filter((l) => l.op === 'delete')
+          .map((l) => l.name)
+          .sort();
+        const refusedAll = String(error).includes('because it is protected');
+        const expected = DESTROY[environment];
+        expect({
+          refused: refusedAll,
+          deleted,
+          kept: expected.refused ? [] : created.filter((name) => !deleted.includes(name)).sort(),
+          state:
+            stateUrns(engine).length === 0
+              ? 'empty'
+              : stateUrns(engine).join() === before.join()
+                ? 'unchanged'
+                : 'changed',
+        }).toEqual(expected);
+      },
+      OPERATION_TIMEOUT_MS,
+    );
+  });
+});
