@@ -62,6 +62,37 @@ function stateUrns(engine: EngineStack): string[] {
   return (checkpoint.checkpoint.latest?.resources ?? []).map((r) => r.urn).sort();
 }
 
+/**
+ * What a preview plans when the first workload's generated password is replaced (`pulumi up --replace`). The
+ * provider's account Update sends the password in the URL query (resource_alicloud_rocketmq_account.go
+ * resourceAliCloudRocketmqAccountUpdate: query["password"]); a replacement sends it in Create's body. The
+ * account is deleted first (its username is fixed), and its grants with it.
+ */
+const ROTATED: readonly string[] = [
+  'create-replacement consumers-order-fulfilment-account password',
+  'create-replacement consumers-order-fulfilment-group-acl username',
+  'create-replacement consumers-order-fulfilment-password id',
+  'create-replacement consumers-order-fulfilment-topic-acl username',
+  'delete-replaced consumers-order-fulfilment-account',
+  'delete-replaced consumers-order-fulfilment-group-acl',
+  'delete-replaced consumers-order-fulfilment-password',
+  'delete-replaced consumers-order-fulfilment-topic-acl',
+  'replace consumers-order-fulfilment-account password',
+  'replace consumers-order-fulfilment-group-acl',
+  'replace consumers-order-fulfilment-password id',
+  'replace consumers-order-fulfilment-topic-acl',
+  // The Secret's new password goes in the body of a Kubernetes update.
+  'update cluster-secrets-order-fulfilment-credentials',
+];
+/** Per stack: whether protect refuses the rotation, and (when it goes through) the plan, sorted. */
+const ROTATION: Readonly<Record<string, { readonly refused: boolean; readonly planned: readonly string[] }>> =
+  {
+    dev: { refused: false, planned: ROTATED },
+    staging: { refused: false, planned: ROTATED },
+    // Protected as a whole: a rotation needs `pulumi state unprotect` first, like any replacement there.
+    prod: { refused: true, planned: [] },
+  };
+
 /** What a destroy does to each committed stack, worked out from the program and the stack files. */
 const DESTROY: Readonly<
   Record<
@@ -169,6 +200,34 @@ describeWith(
         const result = await engine.stack.preview({ onEvent: (e) => second.push(e), color: 'never' });
         expect(planned(second)).toEqual([]);
         expect(Object.keys(result.changeSummary)).toEqual(['same']);
+      },
+      OPERATION_TIMEOUT_MS,
+    );
+
+    test(
+      'a new ACL password replaces the account, so the password is never sent in an update',
+      async () => {
+        const urn = stateUrns(engine).find((u) => u.endsWith('::consumers-order-fulfilment-password'));
+        const events: EngineEvent[] = [];
+        let error: unknown;
+        try {
+          await engine.stack.preview({
+            replace: [urn ?? 'missing'],
+            onEvent: (e) => events.push(e),
+            color: 'never',
+          });
+        } catch (e) {
+          error = e;
+        }
+        const planned = collectSteps(events, 'pre')
+          .filter((step) => step.op !== 'same')
+          .map((step) => [step.op, step.name, ...step.keys].join(' '))
+          .sort();
+        const refused = String(error).includes('as it is currently marked for protection');
+        // Never an update of an account: that call carries the password in its URL.
+        expect(planned.filter((step) => /^update \S+-account$/.test(step))).toEqual([]);
+        // A refused preview stops part-way; what it got to plan is not applied.
+        expect({ refused, planned: refused ? [] : planned }).toEqual(ROTATION[environment]);
       },
       OPERATION_TIMEOUT_MS,
     );

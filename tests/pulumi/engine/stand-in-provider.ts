@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import * as provider from '@pulumi/pulumi/provider';
 import { armsLookup, CLUSTER_CREDENTIAL, ARMS_LOOKUP, clusterCredential, fakeState } from '../harness';
-import { contractOf, contractViolations } from '../provider-contract';
+import { contractOf, contractViolations, valueAt } from '../provider-contract';
 
 type Json = Record<string, unknown>;
 
@@ -248,8 +248,11 @@ function created(type: string, name: string, inputs: Json): { id: string; outs: 
 function checkFailures(type: string, name: string, news: Json): provider.CheckFailure[] {
   const contract = contractOf(type);
   if (contract === undefined) return [];
-  const known = JSON.stringify(news).includes(UNKNOWN) ? {} : news;
-  return contractViolations(contract, name, reveal(known) as Json).map((reason) => ({
+  const inputs = reveal(news) as Json;
+  // A value a preview does not know yet is checked when it is known (the bridge's Check does the same).
+  const unknown = (field: string) => JSON.stringify(valueAt(inputs, field) ?? null).includes(UNKNOWN);
+  const known = { ...contract, rules: contract.rules.filter((rule) => !unknown(rule.field)) };
+  return contractViolations(known, name, inputs).map((reason) => ({
     property: reason.split(': ')[1]?.split(' ')[0] ?? '',
     reason,
   }));
