@@ -62,6 +62,105 @@ function stateUrns(engine: EngineStack): string[] {
   return (checkpoint.checkpoint.latest?.resources ?? []).map((r) => r.urn).sort();
 }
 
+type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- stack-file YAML
+
+/** One row of the README's "What replaces or deletes cloud resources": a stack-file change and its plan. */
+interface Replay {
+  readonly change: string;
+  readonly edit: (config: Config) => void;
+  /** The preview's steps besides `same`, sorted (`op name keys...`), or 'refused' (protect). */
+  readonly planned: readonly string[] | 'refused';
+}
+
+const VSWITCH_CASCADE: readonly string[] = ['replace', 'create-replacement', 'delete-replaced'].flatMap(
+  (op) => {
+    const keys = (key: string) => (op === 'delete-replaced' ? '' : ` ${key}`);
+    return [
+      `${op} consumers-order-fulfilment-account${keys('instanceId')}`,
+      // The grants follow their account: its username is unknown until the new one exists.
+      `${op} consumers-order-fulfilment-group-acl${op === 'create-replacement' ? ' username' : ''}`,
+      `${op} consumers-order-fulfilment-topic-acl${op === 'create-replacement' ? ' username' : ''}`,
+      `${op} messaging-group-order-fulfilment${keys('instanceId')}`,
+      `${op} messaging-instance${keys('networkInfo')}`,
+      `${op} messaging-topic-orders${keys('instanceId')}`,
+      `${op} messaging-topic-orders-dlq${keys('instanceId')}`,
+      `${op} producers-order-load-account${keys('instanceId')}`,
+      `${op} producers-order-load-topic-acl${op === 'create-replacement' ? ' username' : ''}`,
+    ];
+  },
+);
+
+/** The README's rows replayed as real previews, per stack (the committed stack file, one change at a time). */
+const REPLAYS: Readonly<Record<string, readonly Replay[]>> = {
+  dev: [
+    {
+      // ForceNew networkInfo.vpcInfo.vswitches: a new instance, and everything on it (instanceId is ForceNew).
+      change: 'instance.network.vSwitchIds[1]',
+      edit: (c) => {
+        c['apsaramq-keda:instance'].network.vSwitchIds[1] = 'vsw-bp1fakedev00000000j';
+      },
+      planned: [...VSWITCH_CASCADE].sort(),
+    },
+    {
+      // ForceNew message_type: the topic alone; its name is unchanged, so the grants stay.
+      change: 'topics[1].messageType',
+      edit: (c) => {
+        c['apsaramq-keda:topics'][1].messageType = 'DELAY';
+      },
+      planned: [
+        'create-replacement messaging-topic-orders-dlq messageType',
+        'delete-replaced messaging-topic-orders-dlq',
+        'replace messaging-topic-orders-dlq messageType',
+      ],
+    },
+    {
+      // A new group id is a new resource; the old group is retained (its `delete` only leaves the state).
+      change: 'consumerGroups[0].id',
+      edit: (c) => {
+        c['apsaramq-keda:consumerGroups'][0].id = 'order-fulfilment-v2';
+        c['apsaramq-keda:workloads'][0].consumerGroup = 'order-fulfilment-v2';
+      },
+      planned: [
+        'create-replacement consumers-order-fulfilment-group-acl resourceName',
+        'create messaging-group-order-fulfilment-v2',
+        'delete messaging-group-order-fulfilment',
+        'delete-replaced consumers-order-fulfilment-group-acl',
+        'replace consumers-order-fulfilment-group-acl resourceName',
+      ].sort(),
+    },
+    {
+      // A workload's name names its account (username <env>-<workload>), grants, password and Secret.
+      change: 'workloads[0].name',
+      edit: (c) => {
+        c['apsaramq-keda:workloads'][0].name = 'fulfilment';
+      },
+      planned: [
+        'create cluster-secrets-fulfilment-credentials',
+        'create consumers-fulfilment-account',
+        'create consumers-fulfilment-group-acl',
+        'create consumers-fulfilment-password',
+        'create consumers-fulfilment-topic-acl',
+        'delete cluster-secrets-order-fulfilment-credentials',
+        'delete consumers-order-fulfilment-account',
+        'delete consumers-order-fulfilment-group-acl',
+        'delete consumers-order-fulfilment-password',
+        'delete consumers-order-fulfilment-topic-acl',
+      ],
+    },
+  ],
+  staging: [],
+  prod: [
+    {
+      // Protected as a whole: no replacement is planned, the preview fails.
+      change: 'instance.network.vSwitchIds[2]',
+      edit: (c) => {
+        c['apsaramq-keda:instance'].network.vSwitchIds[2] = 'vsw-bp1fakeprod0000000k';
+      },
+      planned: 'refused',
+    },
+  ],
+};
+
 /**
  * What a preview plans when the first workload's generated password is replaced (`pulumi up --replace`). The
  * provider's account Update sends the password in the URL query (resource_alicloud_rocketmq_account.go
@@ -200,6 +299,34 @@ describeWith(
         const result = await engine.stack.preview({ onEvent: (e) => second.push(e), color: 'never' });
         expect(planned(second)).toEqual([]);
         expect(Object.keys(result.changeSummary)).toEqual(['same']);
+      },
+      OPERATION_TIMEOUT_MS,
+    );
+
+    test(
+      'each README row of what replaces or deletes a resource is the plan the engine makes',
+      async () => {
+        const results: Record<string, readonly string[] | 'refused'> = {};
+        for (const replay of REPLAYS[environment]) {
+          const restore = engine.editConfig(replay.edit);
+          const events: EngineEvent[] = [];
+          try {
+            await engine.stack.preview({ onEvent: (e) => events.push(e), color: 'never' });
+            results[replay.change] = collectSteps(events, 'pre')
+              .filter((step) => step.op !== 'same')
+              .map((step) => [step.op, step.name, ...step.keys].join(' '))
+              .sort();
+          } catch (error) {
+            results[replay.change] = String(error).includes('as it is currently marked for protection')
+              ? 'refused'
+              : [String(error)];
+          } finally {
+            restore();
+          }
+        }
+        expect(results).toEqual(
+          Object.fromEntries(REPLAYS[environment].map((replay) => [replay.change, replay.planned])),
+        );
       },
       OPERATION_TIMEOUT_MS,
     );

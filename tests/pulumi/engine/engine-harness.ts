@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseDocument, type YAMLMap } from 'yaml';
 import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation';
 import { apsaraMqKedaStack } from '../../../infra/pulumi/program';
 import { CANARY, KUBECONFIG_CONFIG_KEY, PROJECT, STACKS_DIR, stackFileConfig } from '../harness';
@@ -43,6 +44,11 @@ export interface EngineStack {
   ledger(): LedgerEntry[];
   /** Empties the ledger (before the operation a test looks at). */
   clearLedger(): void;
+  /**
+   * Changes the stack file's config (as `pulumi config set` would, the encryption salt and secure values kept)
+   * and returns a function that restores it.
+   */
+  editConfig(edit: (config: Record<string, unknown>) => void): () => void;
   /** Removes the temp dir. */
   dispose(): void;
 }
@@ -157,6 +163,16 @@ export async function openStack(environment: string): Promise<EngineStack> {
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as LedgerEntry),
     clearLedger: () => fs.writeFileSync(ledger, ''),
+    editConfig: (edit) => {
+      const original = fs.readFileSync(stackFile, 'utf8');
+      const document = parseDocument(original);
+      const config = document.get('config') as YAMLMap;
+      const plain = config.toJSON() as Record<string, unknown>;
+      edit(plain);
+      for (const [key, value] of Object.entries(plain)) config.set(key, value);
+      fs.writeFileSync(stackFile, document.toString());
+      return () => fs.writeFileSync(stackFile, original);
+    },
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
