@@ -10,7 +10,7 @@ import type { EngineEvent } from '@pulumi/pulumi/automation';
 import { parse as parseYaml } from 'yaml';
 import { describeWith } from '../e2e/harness/availability';
 import { PULUMI_CLI_VERSION, pulumiBinary } from './engine/build-cli';
-import { collectSteps, type EngineStack, openStack } from './engine/engine-harness';
+import { collectSteps, type EngineStack, ignoreMonitorShutdown, openStack } from './engine/engine-harness';
 import { SECRET_SIG, SECRET_SIG_KEY } from './engine/stand-in-provider';
 import { ALL_CANARIES, CANARY, KUBECONFIG_CONFIG_KEY } from './harness';
 
@@ -269,6 +269,12 @@ describeWith(
   [pulumiBinary()],
   `build the Pulumi CLI v${PULUMI_CLI_VERSION}: npx tsx tests/pulumi/engine/build-cli-cli.ts`,
 )('the Pulumi engine', () => {
+  let restoreRejections: () => void;
+  beforeAll(() => {
+    restoreRejections = ignoreMonitorShutdown();
+  });
+  afterAll(() => restoreRejections());
+
   describe.each(Object.keys(DESTROY))('stack %s', (environment) => {
     let engine: EngineStack;
     let created: string[];

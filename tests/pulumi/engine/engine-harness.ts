@@ -75,6 +75,22 @@ export function diagnostics(events: readonly EngineEvent[], severity: string): s
     .map((d) => (d?.message ?? '').trim());
 }
 
+/**
+ * When the engine stops a run early (a preview or destroy refused by `protect`), the program's registrations
+ * still in flight reject with "Resource monitor is terminating" after the Automation API has removed its own
+ * handlers (automation/server.js run: process.off("unhandledRejection") once the program returns). With the
+ * program in this process, those would fail the test file; this listener drops exactly those and rethrows
+ * everything else. Returns the function that removes it.
+ */
+export function ignoreMonitorShutdown(): () => void {
+  const listener = (reason: unknown) => {
+    if (reason instanceof Error && reason.message.includes('Resource monitor is terminating')) return;
+    throw reason;
+  };
+  process.on('unhandledRejection', listener);
+  return () => process.off('unhandledRejection', listener);
+}
+
 function writePlugins(bin: string): void {
   fs.mkdirSync(bin, { recursive: true });
   const entry = path.join(__dirname, 'stand-in-provider.ts');
