@@ -6,11 +6,10 @@
  * one backend: each starts from the state the previous one left.
  */
 import * as fs from 'node:fs';
-import type { EngineEvent } from '@pulumi/pulumi/automation';
 import { parse as parseYaml } from 'yaml';
 import { describeWith } from '../e2e/harness/availability';
 import { PULUMI_CLI_VERSION, pulumiBinary } from './engine/build-cli';
-import { collectSteps, type EngineStack, ignoreMonitorShutdown, openStack } from './engine/engine-harness';
+import { collectSteps, type EngineStack, openStack, type OperationResult } from './engine/engine-harness';
 import { SECRET_SIG, SECRET_SIG_KEY } from './engine/stand-in-provider';
 import { ALL_CANARIES, CANARY, KUBECONFIG_CONFIG_KEY } from './harness';
 
@@ -269,19 +268,14 @@ describeWith(
   [pulumiBinary()],
   `build the Pulumi CLI v${PULUMI_CLI_VERSION}: npx tsx tests/pulumi/engine/build-cli-cli.ts`,
 )('the Pulumi engine', () => {
-  let restoreRejections: () => void;
-  beforeAll(() => {
-    restoreRejections = ignoreMonitorShutdown();
-  });
-  afterAll(() => restoreRejections());
-
   describe.each(Object.keys(DESTROY))('stack %s', (environment) => {
     let engine: EngineStack;
     let created: string[];
 
     beforeAll(async () => {
       engine = await openStack(environment);
-      await engine.stack.up({ color: 'never' });
+      const up = await engine.run('up');
+      if (up.error !== undefined) throw new Error(`${environment}: up failed: ${up.error}`);
       created = engine
         .ledger()
         .filter((l) => l.op === 'create')
@@ -293,18 +287,19 @@ describeWith(
     test(
       'a preview after up plans no change but the allowlist clean-up, and none after a second up',
       async () => {
-        const first: EngineEvent[] = [];
-        await engine.stack.preview({ onEvent: (e) => first.push(e), color: 'never' });
-        const planned = (events: EngineEvent[]) =>
-          collectSteps(events, 'pre')
+        const first = await engine.run('preview');
+        const planned = (result: OperationResult) =>
+          collectSteps(result.events, 'pre')
             .filter((step) => step.op !== 'same')
             .map((step) => [step.op, step.name, ...step.diffs].join(' '));
-        expect(planned(first)).toEqual(FIRST_PREVIEW[environment]);
-        await engine.stack.up({ color: 'never' });
-        const second: EngineEvent[] = [];
-        const result = await engine.stack.preview({ onEvent: (e) => second.push(e), color: 'never' });
-        expect(planned(second)).toEqual([]);
-        expect(Object.keys(result.changeSummary)).toEqual(['same']);
+        expect({ error: first.error, planned: planned(first) }).toEqual({
+          error: undefined,
+          planned: FIRST_PREVIEW[environment],
+        });
+        expect((await engine.run('up')).error).toBeUndefined();
+        const second = await engine.run('preview');
+        expect({ error: second.error, planned: planned(second) }).toEqual({ error: undefined, planned: [] });
+        expect(Object.keys(second.changeSummary ?? {})).toEqual(['same']);
       },
       OPERATION_TIMEOUT_MS,
     );
@@ -315,17 +310,18 @@ describeWith(
         const results: Record<string, readonly string[] | 'refused'> = {};
         for (const replay of REPLAYS[environment]) {
           const restore = engine.editConfig(replay.edit);
-          const events: EngineEvent[] = [];
           try {
-            await engine.stack.preview({ onEvent: (e) => events.push(e), color: 'never' });
-            results[replay.change] = collectSteps(events, 'pre')
-              .filter((step) => step.op !== 'same')
-              .map((step) => [step.op, step.name, ...step.keys].join(' '))
-              .sort();
-          } catch (error) {
-            results[replay.change] = String(error).includes('as it is currently marked for protection')
-              ? 'refused'
-              : [String(error)];
+            const { events, error } = await engine.run('preview');
+            if (error === undefined) {
+              results[replay.change] = collectSteps(events, 'pre')
+                .filter((step) => step.op !== 'same')
+                .map((step) => [step.op, step.name, ...step.keys].join(' '))
+                .sort();
+            } else {
+              results[replay.change] = error.includes('as it is currently marked for protection')
+                ? 'refused'
+                : [error];
+            }
           } finally {
             restore();
           }
@@ -341,22 +337,12 @@ describeWith(
       'a new ACL password replaces the account, so the password is never sent in an update',
       async () => {
         const urn = stateUrns(engine).find((u) => u.endsWith('::consumers-order-fulfilment-password'));
-        const events: EngineEvent[] = [];
-        let error: unknown;
-        try {
-          await engine.stack.preview({
-            replace: [urn ?? 'missing'],
-            onEvent: (e) => events.push(e),
-            color: 'never',
-          });
-        } catch (e) {
-          error = e;
-        }
+        const { events, error } = await engine.run('preview', [urn ?? 'missing']);
         const planned = collectSteps(events, 'pre')
           .filter((step) => step.op !== 'same')
           .map((step) => [step.op, step.name, ...step.keys].join(' '))
           .sort();
-        const refused = String(error).includes('as it is currently marked for protection');
+        const refused = (error ?? '').includes('as it is currently marked for protection');
         // Never an update of an account: that call carries the password in its URL.
         expect(planned.filter((step) => /^update \S+-account$/.test(step))).toEqual([]);
         // A refused preview stops part-way; what it got to plan is not applied.
@@ -408,19 +394,13 @@ describeWith(
         engine.clearLedger();
         const before = stateUrns(engine);
         expect(before.length).toBeGreaterThan(0);
-        const events: EngineEvent[] = [];
-        let error: unknown;
-        try {
-          await engine.stack.destroy({ onEvent: (e) => events.push(e), color: 'never' });
-        } catch (e) {
-          error = e;
-        }
+        const { error } = await engine.run('destroy');
         const deleted = engine
           .ledger()
           .filter((l) => l.op === 'delete')
           .map((l) => l.name)
           .sort();
-        const refusedAll = String(error).includes('because it is protected');
+        const refusedAll = (error ?? '').includes('because it is protected');
         const expected = DESTROY[environment];
         expect({
           refused: refusedAll,

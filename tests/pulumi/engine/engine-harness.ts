@@ -4,6 +4,7 @@
  * backend and PULUMI_HOME in a temp dir, the passphrase secrets provider, and the stand-in providers
  * (stand-in-provider.ts) on PATH. Offline: no update check, no plugin download.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,6 +39,8 @@ export interface EngineStack {
   readonly dir: string;
   /** The stack file as the CLI keeps it (the committed one, plus the encryption salt and secrets set). */
   readonly stackFile: string;
+  /** Runs `up`, `preview` or `destroy` (with `--replace` URNs) in a child process. */
+  run(op: OperationRequest['op'], replace?: readonly string[]): Promise<OperationResult>;
   /** The raw checkpoint of the file backend. */
   checkpoint(): string;
   /** What the stand-in providers were asked to do, in order. */
@@ -75,22 +78,6 @@ export function diagnostics(events: readonly EngineEvent[], severity: string): s
     .map((d) => (d?.message ?? '').trim());
 }
 
-/**
- * When the engine stops a run early (a preview or destroy refused by `protect`), the program's registrations
- * still in flight reject with "Resource monitor is terminating" after the Automation API has removed its own
- * handlers (automation/server.js run: process.off("unhandledRejection") once the program returns). With the
- * program in this process, those would fail the test file; this listener drops exactly those and rethrows
- * everything else. Returns the function that removes it.
- */
-export function ignoreMonitorShutdown(): () => void {
-  const listener = (reason: unknown) => {
-    if (reason instanceof Error && reason.message.includes('Resource monitor is terminating')) return;
-    throw reason;
-  };
-  process.on('unhandledRejection', listener);
-  return () => process.off('unhandledRejection', listener);
-}
-
 function writePlugins(bin: string): void {
   fs.mkdirSync(bin, { recursive: true });
   const entry = path.join(__dirname, 'stand-in-provider.ts');
@@ -105,32 +92,30 @@ function writePlugins(bin: string): void {
   }
 }
 
-/**
- * The committed stack `environment` as a new stack in a temp file backend: its stack file copied from
- * stacks/, the secret config a real run needs set with `pulumi config set --secret` (the kubeconfig canary for
- * a stack without an ACK cluster id), and the program of infra/pulumi/program.ts inline.
- */
-export async function openStack(environment: string): Promise<EngineStack> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apsaramq-keda-engine-${environment}-`));
-  const work = path.join(dir, 'project');
-  const state = path.join(dir, 'state');
-  const home = path.join(dir, 'home');
-  const bin = path.join(dir, 'bin');
-  const ledger = path.join(dir, 'ledger.jsonl');
-  for (const d of [work, state, home]) fs.mkdirSync(d, { recursive: true });
-  writePlugins(bin);
-  fs.writeFileSync(ledger, '');
-  const stackFile = path.join(work, `Pulumi.${environment}.yaml`);
-  fs.copyFileSync(path.join(STACKS_DIR, `Pulumi.${environment}.yaml`), stackFile);
+/** The paths of one temp stack under its dir. */
+function layout(dir: string) {
+  return {
+    work: path.join(dir, 'project'),
+    state: path.join(dir, 'state'),
+    home: path.join(dir, 'home'),
+    bin: path.join(dir, 'bin'),
+    ledger: path.join(dir, 'ledger.jsonl'),
+  };
+}
 
-  const config = stackFileConfig(environment);
-  const region = config['alicloud:region'];
+/**
+ * The stack in its temp dir, created or selected, with the program of infra/pulumi/program.ts inline, the
+ * stand-in providers on PATH and the engine offline.
+ */
+export async function engineStack(environment: string, dir: string): Promise<Stack> {
+  const { work, state, home, bin, ledger } = layout(dir);
+  const region = stackFileConfig(environment)['alicloud:region'];
   const pulumiCommand = await PulumiCommand.get({
     root: path.dirname(path.dirname(pulumiBinary())),
     version: undefined,
     skipVersionCheck: true,
   });
-  const stack = await LocalWorkspace.createOrSelectStack(
+  return LocalWorkspace.createOrSelectStack(
     {
       stackName: environment,
       projectName: PROJECT,
@@ -158,6 +143,68 @@ export async function openStack(environment: string): Promise<EngineStack> {
       },
     },
   );
+}
+
+/** One engine operation and what it reported. */
+export interface OperationRequest {
+  readonly environment: string;
+  readonly dir: string;
+  readonly op: 'up' | 'preview' | 'destroy';
+  /** URNs to replace (`--replace`). */
+  readonly replace: readonly string[];
+}
+export interface OperationResult {
+  readonly events: EngineEvent[];
+  /** The error the operation ended with (the CLI's output), if any. */
+  readonly error?: string;
+  /** The preview's or update's change summary. */
+  readonly changeSummary?: Record<string, number>;
+}
+
+/**
+ * Runs one operation in a child process (run-operation.ts), so the program runs outside jest: when the engine
+ * stops a run early (protect), the program's registrations in flight reject after the Automation API has
+ * dropped its handlers, and a program that fails cannot hang the test process.
+ */
+export function runOperation(request: OperationRequest): Promise<OperationResult> {
+  const out = path.join(request.dir, `operation-${Date.now()}.json`);
+  const loader = path.join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', loader, path.join(__dirname, 'run-operation.ts'), JSON.stringify(request), out],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
+      (error, _stdout, stderr) => {
+        if (!fs.existsSync(out)) {
+          reject(
+            new Error(
+              `run-operation ${request.op} on ${request.environment} wrote nothing (${error?.message ?? 'exit 0'}):\n${stderr}`,
+            ),
+          );
+          return;
+        }
+        resolve(JSON.parse(fs.readFileSync(out, 'utf8')) as OperationResult);
+      },
+    );
+  });
+}
+
+/**
+ * The committed stack `environment` as a new stack in a temp file backend: its stack file copied from
+ * stacks/, the secret config a real run needs set with `pulumi config set --secret` (the kubeconfig canary for
+ * a stack without an ACK cluster id), and the program of infra/pulumi/program.ts inline.
+ */
+export async function openStack(environment: string): Promise<EngineStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apsaramq-keda-engine-${environment}-`));
+  const { work, state, home, bin, ledger } = layout(dir);
+  for (const d of [work, state, home]) fs.mkdirSync(d, { recursive: true });
+  writePlugins(bin);
+  fs.writeFileSync(ledger, '');
+  const stackFile = path.join(work, `Pulumi.${environment}.yaml`);
+  fs.copyFileSync(path.join(STACKS_DIR, `Pulumi.${environment}.yaml`), stackFile);
+
+  const config = stackFileConfig(environment);
+  const stack = await engineStack(environment, dir);
   const kubernetes = (config[`${PROJECT}:kubernetes`] ?? {}) as {
     createSecrets?: boolean;
     ackClusterId?: string;
@@ -170,6 +217,7 @@ export async function openStack(environment: string): Promise<EngineStack> {
     stack,
     dir,
     stackFile,
+    run: (op, replace = []) => runOperation({ environment, dir, op, replace }),
     checkpoint: () =>
       fs.readFileSync(path.join(state, '.pulumi', 'stacks', PROJECT, `${environment}.json`), 'utf8'),
     ledger: () =>

@@ -99,11 +99,12 @@ const COMPUTED: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Output fields the provider marks secret (Sensitive in the TF schema; the bridge returns them as secrets).
- * Source: resource_alicloud_rocketmq_account.go password Sensitive; resource_alicloud_ram_access_key.go secret
- * Sensitive; data_source_alicloud_cs_cluster_credential.go kube_config Sensitive.
+ * Source: @pulumi/alicloud 3.108.0 ram/accessKey.js (additionalSecretOutputs ["secret"], from the schema's
+ * secret flag); data_source_alicloud_cs_cluster_credential.go kube_config Sensitive. Not the ACL account's
+ * password: resource_alicloud_rocketmq_account.go declares it Required only (and Read sets it from the API),
+ * so it stays secret only because the program sends it as one and lists it in additionalSecretOutputs.
  */
 const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
-  'alicloud:rocketmq/account:Account': ['password'],
   'alicloud:ram/accessKey:AccessKey': ['secret'],
   [CLUSTER_CREDENTIAL]: ['kubeConfig'],
 };
@@ -229,6 +230,21 @@ function region(): string {
   return process.env.ALICLOUD_REGION ?? 'cn-hangzhou';
 }
 
+/**
+ * The read-back with every output whose input was secret kept secret, recursively, as the engine itself does
+ * for a provider that does not accept secrets (sdk/go/common/resource/plugin/provider_plugin.go
+ * annotateSecrets); this one accepts them, so it keeps them itself, as the bridge does.
+ */
+function keepSecrets(outs: Json, ins: Json): Json {
+  for (const [key, input] of Object.entries(ins)) {
+    if (!(key in outs)) continue;
+    if (isRecord(outs[key]) && isRecord(input)) keepSecrets(outs[key], input);
+    else if (!isSecret(outs[key]) && JSON.stringify(input).includes(SECRET_SIG))
+      outs[key] = secret(outs[key]);
+  }
+  return outs;
+}
+
 /** What the cloud holds after a Create: the model's id and read-back state, Sensitive fields secret. */
 function created(type: string, name: string, inputs: Json): { id: string; outs: Json } {
   const errors: string[] = [];
@@ -239,10 +255,7 @@ function created(type: string, name: string, inputs: Json): { id: string; outs: 
     errors,
   );
   if (errors.length > 0) throw new Error(errors.join('; '));
-  // The read-back, with the caller's secret inputs still secret (the provider accepts secrets).
-  const outs: Json = { ...state };
-  for (const [key, value] of Object.entries(inputs)) if (isSecret(value)) outs[key] = value;
-  return { id: id ?? '', outs: markSensitive(type, outs) };
+  return { id: id ?? '', outs: markSensitive(type, keepSecrets(wire(state), inputs)) };
 }
 
 function checkFailures(type: string, name: string, news: Json): provider.CheckFailure[] {
