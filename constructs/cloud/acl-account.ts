@@ -69,7 +69,15 @@ export function aclAccount(
       // resourceAliCloudRocketmqAccountUpdate: HasChange("account_status") -> RoaPatch with
       // query["password"]).
     },
-    { parent, additionalSecretOutputs: ['password'] },
+    {
+      parent,
+      additionalSecretOutputs: ['password'],
+      // A new password replaces the account instead of updating it: the provider's Update sends the password
+      // in the URL query string (resource_alicloud_rocketmq_account.go resourceAliCloudRocketmqAccountUpdate:
+      // query["password"]), its Create in the request body. Delete first: the username is fixed.
+      replaceOnChanges: ['password'],
+      deleteBeforeReplace: true,
+    },
   );
   return { account, password };
 }

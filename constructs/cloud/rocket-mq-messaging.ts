@@ -243,6 +243,11 @@ export function vpcEndpointOf(
  * An ApsaraMQ for RocketMQ 5.x instance (created, or an existing one read by id), its topics and consumer
  * groups. A created instance accepts only open-source ACL accounts (no authentication-free VPC access), so
  * every client needs the credentials ConsumerAccess creates.
+ *
+ * Lifecycle: a created instance, the topics and the groups are `retainOnDelete` (they hold the messages and
+ * the consumption progress), so a destroy or their removal from the program leaves them in the account. A
+ * subscription instance is `protect`ed; `protect` in `opts` protects every child (children take it from their
+ * parent: @pulumi/pulumi resource.js, opts.protect from parent.__protect).
  */
 export class RocketMqMessaging extends pulumi.ComponentResource {
   /** Instance id, e.g. rmq-cn-xxxxxxxx. */
@@ -288,7 +293,8 @@ export class RocketMqMessaging extends pulumi.ComponentResource {
           maxSendTps: topic.maxSendTps,
           remark: topic.remark,
         },
-        { parent: this },
+        // Source: resource_alicloud_rocketmq_topic.go resourceAliCloudRocketmqTopicDelete deletes the messages.
+        { parent: this, retainOnDelete: true },
       );
     }
     this.topics = topics;
@@ -312,7 +318,9 @@ export class RocketMqMessaging extends pulumi.ComponentResource {
           maxReceiveTps: group.maxReceiveTps,
           remark: group.remark,
         },
-        { parent: this },
+        // Source: resource_alicloud_rocketmq_consumer_group.go resourceAliCloudRocketmqConsumerGroupDelete drops
+        // the group's consumption progress.
+        { parent: this, retainOnDelete: true },
       );
     }
     this.consumerGroups = groups;
@@ -370,10 +378,12 @@ function createInstance(
       parent,
       // Source: resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceDelete: a Subscription
       // instance is only dropped from the state, and keeps billing. Protected, so neither destroy nor a
-      // ForceNew change (which buys a second one) goes through without `pulumi state unprotect`.
-      protect: settings.paymentType === 'Subscription',
+      // ForceNew change (which buys a second one) goes through without `pulumi state unprotect`. Otherwise the
+      // component's own protect (undefined inherits it from the parent).
+      protect: settings.paymentType === 'Subscription' ? true : undefined,
       // Kept in the account when it leaves the program (a stack that switches to existingInstanceId, a
-      // destroy): its topics, messages and endpoint outlive the stack; delete it in the console when meant.
+      // destroy): with its retained topics and groups, its messages and endpoint outlive the stack; delete it in
+      // the console when meant.
       retainOnDelete: true,
     },
   );

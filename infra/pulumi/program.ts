@@ -227,6 +227,16 @@ export function metricsReaderUserName(environment: string): string {
   return `${PROJECT}-${environment}-metrics-reader`;
 }
 
+/**
+ * The options every component of a stack gets: `protect` for a stack that creates a subscription instance (a
+ * protected component protects its children: @pulumi/pulumi resource.js, opts.protect from parent.__protect),
+ * none for the others.
+ */
+export function stackLifecycle(spec: EnvironmentSpec): pulumi.ComponentResourceOptions | undefined {
+  const subscription = !isExistingInstance(spec.instance) && spec.instance.paymentType === 'Subscription';
+  return subscription ? { protect: true } : undefined;
+}
+
 /** Declares the resources of the current stack from its config and returns its outputs. */
 export function apsaraMqKedaStack(): StackOutputs {
   const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
@@ -234,7 +244,12 @@ export function apsaraMqKedaStack(): StackOutputs {
   const config = new pulumi.Config(PROJECT);
   const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;
 
-  const messaging = new RocketMqMessaging('messaging', messagingArgs(spec));
+  // A stack that buys a subscription instance is protected as a whole: every component passes protect to its
+  // children, and the engine refuses to delete a protected resource, so `pulumi destroy` and any replacement
+  // stop before a single resource is deleted (protecting the instance alone let a destroy delete every topic,
+  // group, account, grant and Secret first). Elsewhere undefined: the children's own options decide.
+  const lifecycle = stackLifecycle(spec);
+  const messaging = new RocketMqMessaging('messaging', messagingArgs(spec), lifecycle);
   const allowlist = isExistingInstance(spec.instance) ? undefined : spec.instance.network.ipAllowlist;
   if (allowlist !== undefined) {
     // A new instance starts with 0.0.0.0/0 and the provider's first update only adds the configured entries
@@ -250,45 +265,61 @@ export function apsaraMqKedaStack(): StackOutputs {
     });
   }
 
-  const consumers = new ConsumerAccess('consumers', {
-    instanceId: messaging.instanceId,
-    workloads: spec.workloads.map((w) => ({
-      name: w.name,
-      username: rocketMqAccountName(spec.name, w.name),
-      topicName: messaging.topics[w.topic].topicName,
-      consumerGroupId: messaging.consumerGroups[w.consumerGroup].consumerGroupId,
-    })),
-  });
+  const consumers = new ConsumerAccess(
+    'consumers',
+    {
+      instanceId: messaging.instanceId,
+      workloads: spec.workloads.map((w) => ({
+        name: w.name,
+        username: rocketMqAccountName(spec.name, w.name),
+        topicName: messaging.topics[w.topic].topicName,
+        consumerGroupId: messaging.consumerGroups[w.consumerGroup].consumerGroupId,
+      })),
+    },
+    lifecycle,
+  );
 
   // Created only when the stack declares producers, so stacks without them keep their resources unchanged.
   const producers =
     spec.producers.length === 0
       ? undefined
-      : new ProducerAccess('producers', {
-          instanceId: messaging.instanceId,
-          producers: spec.producers.map((p) => ({
-            name: p.name,
-            username: rocketMqAccountName(spec.name, p.name),
-            topicName: messaging.topics[p.topic].topicName,
-          })),
-        });
+      : new ProducerAccess(
+          'producers',
+          {
+            instanceId: messaging.instanceId,
+            producers: spec.producers.map((p) => ({
+              name: p.name,
+              username: rocketMqAccountName(spec.name, p.name),
+              topicName: messaging.topics[p.topic].topicName,
+            })),
+          },
+          lifecycle,
+        );
 
   const producerCredentials = producers?.credentials ?? {};
 
-  const prometheus = new PrometheusAccess('prometheus', {
-    auth: spec.prometheus.auth,
-    instanceId: spec.prometheus.instanceId,
-    serverAddress: spec.prometheus.serverAddress,
-    preferInternalUrl: spec.prometheus.preferInternalUrl,
-    token: configuredToken,
-  });
+  const prometheus = new PrometheusAccess(
+    'prometheus',
+    {
+      auth: spec.prometheus.auth,
+      instanceId: spec.prometheus.instanceId,
+      serverAddress: spec.prometheus.serverAddress,
+      preferInternalUrl: spec.prometheus.preferInternalUrl,
+      token: configuredToken,
+    },
+    lifecycle,
+  );
 
   let prometheusCredentials: PrometheusCredentials;
   if (spec.prometheus.auth === 'accessKey') {
-    const reader = new MetricsReader('metrics-reader', {
-      userName: metricsReaderUserName(spec.name),
-      tags: isExistingInstance(spec.instance) ? undefined : spec.instance.tags,
-    });
+    const reader = new MetricsReader(
+      'metrics-reader',
+      {
+        userName: metricsReaderUserName(spec.name),
+        tags: isExistingInstance(spec.instance) ? undefined : spec.instance.tags,
+      },
+      lifecycle,
+    );
     prometheusCredentials = {
       auth: 'accessKey',
       accessKeyId: reader.accessKeyId,
@@ -301,24 +332,34 @@ export function apsaraMqKedaStack(): StackOutputs {
 
   if (spec.kubernetes.createSecrets) {
     const ackClusterId = spec.kubernetes.ackClusterId;
-    new ClusterSecrets('cluster-secrets', {
-      // readStackConfig checked that exactly one of the two is there.
-      kubeconfig:
-        ackClusterId !== undefined ? ackClusterKubeconfig(ackClusterId) : config.requireSecret('kubeconfig'),
-      namespace: spec.kubernetes.namespace,
-      prometheus: prometheusCredentials,
-      workloads: [
-        ...spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
-        ...spec.producers.map((p) => ({ name: p.name, ...producerCredentials[p.name] })),
-      ],
-    });
+    new ClusterSecrets(
+      'cluster-secrets',
+      {
+        // readStackConfig checked that exactly one of the two is there.
+        kubeconfig:
+          ackClusterId !== undefined
+            ? ackClusterKubeconfig(ackClusterId)
+            : config.requireSecret('kubeconfig'),
+        namespace: spec.kubernetes.namespace,
+        prometheus: prometheusCredentials,
+        workloads: [
+          ...spec.workloads.map((w) => ({ name: w.name, ...consumers.credentials[w.name] })),
+          ...spec.producers.map((p) => ({ name: p.name, ...producerCredentials[p.name] })),
+        ],
+      },
+      lifecycle,
+    );
   }
 
   if (spec.kubernetes.ackClusterId !== undefined) {
-    new KedaAddon('keda', {
-      clusterId: spec.kubernetes.ackClusterId,
-      version: spec.kubernetes.kedaAddonVersion,
-    });
+    new KedaAddon(
+      'keda',
+      {
+        clusterId: spec.kubernetes.ackClusterId,
+        version: spec.kubernetes.kedaAddonVersion,
+      },
+      lifecycle,
+    );
   }
 
   const handoff = pulumi

@@ -513,6 +513,34 @@ describe('topics and consumer groups', () => {
   });
 });
 
+describe('lifecycle options', () => {
+  const rest = { topics: [{ name: 'orders' }], consumerGroups: [{ id: 'g' }] };
+  const lifecycle = (r: Run<unknown>) =>
+    byName(r.resources).map((x) => [x.name, { protect: x.protect, retainOnDelete: x.retainOnDelete }]);
+
+  test('retains the instance, its topics and its groups, and protects none of a pay-as-you-go instance', async () => {
+    const r = await run(() => new RocketMqMessaging('m', args({}, rest)));
+    expect(r.error).toBeUndefined();
+    expect(lifecycle(r)).toEqual([
+      ['m', { protect: false, retainOnDelete: false }],
+      ['m-group-g', { protect: false, retainOnDelete: true }],
+      ['m-instance', { protect: false, retainOnDelete: true }],
+      ['m-topic-orders', { protect: false, retainOnDelete: true }],
+    ]);
+  });
+
+  test('protect on the component protects every child, the pay-as-you-go instance included', async () => {
+    const r = await run(() => new RocketMqMessaging('m', args({}, rest), { protect: true }));
+    expect(r.error).toBeUndefined();
+    expect(lifecycle(r)).toEqual([
+      ['m', { protect: true, retainOnDelete: false }],
+      ['m-group-g', { protect: true, retainOnDelete: true }],
+      ['m-instance', { protect: true, retainOnDelete: true }],
+      ['m-topic-orders', { protect: true, retainOnDelete: true }],
+    ]);
+  });
+});
+
 describe('module-level constants (loaded inside the test)', () => {
   test('the service names, the patterns of ids and endpoints, and the allowlist entry', () => {
     const fresh = freshModule(() => require('../../constructs/cloud/rocket-mq-messaging') as Module); // eslint-disable-line @typescript-eslint/no-require-imports -- see freshModule

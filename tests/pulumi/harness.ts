@@ -219,7 +219,7 @@ function instanceState(
   };
 }
 
-function fakeState(
+export function fakeState(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
   preview: boolean,
@@ -328,7 +328,7 @@ function fakeState(
 /** The ARMS lookup as the data source answers it: its full field set, names being the instances' names. */
 // Source: data_source_alicloud_arms_prometheis.go dataSourceAliCloudArmsPrometheisRead (mapping; the
 // URLs and auth_token only with enable_details; auth_token is not Sensitive, so it arrives plain).
-function armsLookup(
+export function armsLookup(
   inputs: Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any -- see RecordedCall.inputs
   region: string,
   mode: NonNullable<MockOptions['arms']>,
@@ -383,7 +383,7 @@ function armsLookup(
 /** The ACK cluster credential as the data source answers it. */
 // Source: data_source_alicloud_cs_cluster_credential.go csClusterAuthDescriptionAttributes (kube_config and
 // the certificates Sensitive; expiration of the DescribeClusterUserKubeconfig credential).
-function clusterCredential(inputs: Json): Record<string, unknown> {
+export function clusterCredential(inputs: Json): Record<string, unknown> {
   const clusterId = String(inputs.clusterId);
   return {
     id: `hash-${clusterId}`,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { type StackOutputs, apsaraMqKedaStack } from '../../infra/pulumi/program';
-import { loadEnvironment } from '../../infra/config/environment';
+import { isExistingInstance, loadEnvironment } from '../../infra/config/environment';
 import { extractHandoff, renderHandoff } from '../../infra/outputs/cli';
 import { listEnvironments } from '../../infra/config/environment';
 import {
@@ -380,6 +380,23 @@ describe.each(GENERIC)('stack $env (generic)', ({ env, installsAddon }) => {
       expect(instance.retainOnDelete).toBe(true);
       expect(instance.protect).toBe(instance.inputs.paymentType === 'Subscription');
     }
+  });
+
+  test('protects every resource of a stack whose instance is a subscription, and none of another stack', () => {
+    const instance = loadEnvironment(env).instance;
+    const subscription = !isExistingInstance(instance) && instance.paymentType === 'Subscription';
+    // A protected parent protects its children (@pulumi/pulumi resource.js: opts.protect from parent.__protect);
+    // the engine refuses to delete any protected resource, so a destroy of such a stack deletes nothing.
+    const unexpected = run.resources.filter((r) => r.protect !== subscription).map((r) => r.name);
+    expect({ subscription, unexpected }).toEqual({ subscription, unexpected: [] });
+  });
+
+  test('keeps the instance, its topics and consumer groups and the add-on when they leave the program', () => {
+    const kept: string[] = [TYPE.instance, TYPE.topic, TYPE.group, TYPE.addon];
+    const wrong = run.resources
+      .filter((r) => r.custom && r.readId === undefined && r.retainOnDelete !== kept.includes(r.type))
+      .map((r) => `${r.name} retainOnDelete ${String(r.retainOnDelete)}`);
+    expect(wrong).toEqual([]);
   });
 
   test('warns when the allowlist read back still holds the default 0.0.0.0/0 beside the configured one', () => {
