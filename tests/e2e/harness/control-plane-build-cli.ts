@@ -4,13 +4,8 @@
  * exits 0 locally; under CI=true it fails, as the suite would.
  */
 import { IN_CI } from './availability';
-import {
-  KEDA_VERSION,
-  KUBERNETES_VERSION,
-  buildControlPlane,
-  binariesBuilt,
-  goBinary,
-} from './control-plane-build';
+import { KEDA_VERSION, KUBERNETES_VERSION, buildControlPlane, binariesBuilt } from './control-plane-build';
+import { goBinary } from './go-tool';
 
 if (goBinary === '') {
   const message =

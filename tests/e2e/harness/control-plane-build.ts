@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PINNED_ACK_KEDA_VERSION, ACK_KEDA_RELEASES } from '../../../infra/config/limits';
 import { cacheDir } from './cache';
+import { goBinary, runGo } from './go-tool';
 
 /**
  * Kubernetes 1.32: a minor ACK offers, and the newest inside KEDA 2.17's supported range (v1.30 - v1.32, KEDA's
@@ -30,9 +31,6 @@ export interface ControlPlaneBinaries {
   readonly kedaOperator: string;
   readonly kedaAdapter: string;
 }
-
-/** The Go toolchain on PATH, or '' without one. */
-export const goBinary = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
 
 function kubeDir(): string {
   return path.join(cacheDir(), `kube-v${KUBERNETES_VERSION}`);
@@ -57,29 +55,9 @@ export function binariesBuilt(): boolean {
   return Object.values(binaryPaths()).every((file) => fs.existsSync(file));
 }
 
-function go(args: readonly string[], cwd: string, log: (line: string) => void): string {
-  const started = Date.now();
-  // Below the other work of a shared 2-core machine; the output goes to the log as one block.
-  const result = spawnSync('nice', ['-n', '10', goBinary, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 50 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `go ${args.join(' ')} (in ${cwd}) failed with exit ${String(result.status)}:\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  log(
-    `go ${args.slice(0, 2).join(' ')} ... ${args.at(-1) ?? ''}: ${Math.round((Date.now() - started) / 1000)} s`,
-  );
-  return result.stdout;
-}
-
 /** The module's directory in GOMODCACHE and its go.mod, downloaded through the proxy if needed. */
 function download(module: string, log: (line: string) => void): { dir: string; goMod: string } {
-  const info = JSON.parse(go(['mod', 'download', '-json', module], cacheDir(), log)) as {
+  const info = JSON.parse(runGo(['mod', 'download', '-json', module], cacheDir(), log)) as {
     Dir: string;
     GoMod: string;
   };
@@ -132,8 +110,12 @@ function buildKubernetes(log: (line: string) => void): void {
   );
   const apiserver = `k8s.io/kubernetes/cmd/kube-apiserver`;
   const controllerManager = `k8s.io/kubernetes/cmd/kube-controller-manager`;
-  go(['get', `${apiserver}@v${KUBERNETES_VERSION}`, `${controllerManager}@v${KUBERNETES_VERSION}`], src, log);
-  go(['get', './etcd'], src, log);
+  runGo(
+    ['get', `${apiserver}@v${KUBERNETES_VERSION}`, `${controllerManager}@v${KUBERNETES_VERSION}`],
+    src,
+    log,
+  );
+  runGo(['get', './etcd'], src, log);
   const [major, minor] = KUBERNETES_VERSION.split('.');
   const ldflags = [
     `-X k8s.io/component-base/version.gitVersion=v${KUBERNETES_VERSION}`,
@@ -147,7 +129,7 @@ function buildKubernetes(log: (line: string) => void): void {
     ['./etcd', bins.etcd],
   ] as const) {
     if (!fs.existsSync(out))
-      go(['build', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, pkg], src, log);
+      runGo(['build', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, pkg], src, log);
     if (!fs.existsSync(out)) fs.renameSync(`${out}.tmp`, out);
   }
 }
@@ -178,7 +160,7 @@ function buildKeda(log: (line: string) => void): void {
   ] as const) {
     // The module zip carries a vendor/modules.txt without the vendored code: -mod=mod reads GOMODCACHE.
     if (!fs.existsSync(out)) {
-      go(['build', '-mod=mod', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, pkg], src, log);
+      runGo(['build', '-mod=mod', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, pkg], src, log);
       fs.renameSync(`${out}.tmp`, out);
     }
   }

@@ -4,7 +4,8 @@
  * CI=true it fails, as the suite would.
  */
 import { IN_CI } from '../../e2e/harness/availability';
-import { PULUMI_CLI_VERSION, buildPulumiCli, cliBuilt, goBinary } from './build-cli';
+import { goBinary } from '../../e2e/harness/go-tool';
+import { PULUMI_CLI_VERSION, buildPulumiCli, cliBuilt } from './build-cli';
 
 if (goBinary === '') {
   const message =

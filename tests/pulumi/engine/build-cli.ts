@@ -4,19 +4,16 @@
  * directives), so a wrapper module requires pkg/v3 and sdk/v3 at one release and carries the replaces the
  * CLI's go.mod needs besides its `../sdk` one.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheDir } from '../../e2e/harness/cache';
+import { goBinary, runGo } from '../../e2e/harness/go-tool';
 
 /**
  * The CLI release: the installed @pulumi/pulumi SDK's own (package.json pins 3.248.0), which the module proxy
  * serves for both pkg/v3 and sdk/v3. An engine at the SDK's release speaks the SDK's protocol exactly.
  */
 export const PULUMI_CLI_VERSION = '3.248.0';
-
-/** The Go toolchain on PATH, or '' without one. */
-export const goBinary = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
 
 function cliDir(): string {
   return path.join(cacheDir(), `pulumi-v${PULUMI_CLI_VERSION}`);
@@ -30,26 +27,6 @@ export function pulumiBinary(): string {
 /** True when the CLI is in the cache. */
 export function cliBuilt(): boolean {
   return fs.existsSync(pulumiBinary());
-}
-
-function go(args: readonly string[], cwd: string, log: (line: string) => void): string {
-  const started = Date.now();
-  // Below the other work of a shared 2-core machine.
-  const result = spawnSync('nice', ['-n', '10', goBinary, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 50 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `go ${args.join(' ')} (in ${cwd}) failed with exit ${String(result.status)}:\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  log(
-    `go ${args.slice(0, 2).join(' ')} ... ${args.at(-1) ?? ''}: ${Math.round((Date.now() - started) / 1000)} s`,
-  );
-  return result.stdout;
 }
 
 /**
@@ -70,7 +47,7 @@ export function buildPulumiCli(log: (line: string) => void = console.log): strin
   const src = path.join(cliDir(), 'src');
   fs.mkdirSync(src, { recursive: true });
   const pkg = `github.com/pulumi/pulumi/pkg/v3@v${PULUMI_CLI_VERSION}`;
-  const info = JSON.parse(go(['mod', 'download', '-json', pkg], cliDir(), log)) as { GoMod: string };
+  const info = JSON.parse(runGo(['mod', 'download', '-json', pkg], cliDir(), log)) as { GoMod: string };
   const replaces = foreignReplaces(fs.readFileSync(info.GoMod, 'utf8'));
   fs.writeFileSync(
     path.join(src, 'go.mod'),
@@ -89,7 +66,7 @@ export function buildPulumiCli(log: (line: string) => void = console.log): strin
     ].join('\n'),
   );
   const cmd = 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi';
-  go(
+  runGo(
     ['get', `${cmd}@v${PULUMI_CLI_VERSION}`, `github.com/pulumi/pulumi/sdk/v3@v${PULUMI_CLI_VERSION}`],
     src,
     log,
@@ -97,7 +74,7 @@ export function buildPulumiCli(log: (line: string) => void = console.log): strin
   // The CLI reports its version from this variable (pulumi's Makefile sets it the same way).
   const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_CLI_VERSION}`;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  go(['build', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, cmd], src, log);
+  runGo(['build', '-trimpath', '-ldflags', ldflags, '-o', `${out}.tmp`, cmd], src, log);
   fs.renameSync(`${out}.tmp`, out);
   return out;
 }
