@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copiedDevCollisions } from '../config/helpers';
 import { STACKS_DIR_VARIABLE } from '../../infra/config/environment';
 import { apsaraMqKedaStack } from '../../infra/pulumi/program';
 import { runWithMocks, STACKS_DIR, stackFileConfig, stackRuntime } from './harness';
@@ -36,12 +37,7 @@ describe('the Pulumi program beside the other committed stack files', () => {
     const run = await runWithMocks('qa', config, () => apsaraMqKedaStack(), { secretKeys });
     const qa = path.join(dir, 'Pulumi.qa.yaml');
     const dev = path.join(dir, 'Pulumi.dev.yaml');
-    expect((run.error as Error).message).toBe(
-      [
-        `${qa}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${dev}; each environment needs its own namespace`,
-        `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-      ].join('\n'),
-    );
+    expect((run.error as Error).message).toBe(copiedDevCollisions(qa, dev).join('\n'));
     // Printed by Pulumi without a stack trace, like a config error.
     expect((run.error as { __pulumiRunError?: boolean }).__pulumiRunError).toBe(true);
     expect(run.resources).toEqual([]);
@@ -55,12 +51,7 @@ describe('the Pulumi program beside the other committed stack files', () => {
     const run = await runWithMocks('dev', config, () => apsaraMqKedaStack(), { secretKeys });
     const qa = path.join(dir, 'Pulumi.qa.yaml');
     const dev = path.join(dir, 'Pulumi.dev.yaml');
-    expect((run.error as Error).message).toBe(
-      [
-        `${dev}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${qa}; each environment needs its own namespace`,
-        `${dev}: instance.name "orders-dev" in region cn-hangzhou is also used by ${qa}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-      ].join('\n'),
-    );
+    expect((run.error as Error).message).toBe(copiedDevCollisions(dev, qa).join('\n'));
     expect(run.resources).toEqual([]);
   });
 

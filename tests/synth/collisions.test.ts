@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copiedDevCollisions } from '../config/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -34,12 +35,9 @@ const synth = (args: string[], stacksDir: string) =>
     env: { ...process.env, APSARAMQ_KEDA_STACKS_DIR: stacksDir },
   });
 
-/** The two lines a verbatim copy of dev gives, written from `from`'s side: its namespace and its instance name. */
+/** The collision lines of a verbatim copy of dev, as stderr prints them. */
 const copiedDevLines = (from: string, other: string): string =>
-  [
-    `${from}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${other}; each environment needs its own namespace`,
-    `${from}: instance.name "orders-dev" in region cn-hangzhou is also used by ${other}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
-  ].join('\n') + '\n';
+  `${copiedDevCollisions(from, other).join('\n')}\n`;
 
 describe('npm run synth with a stack file copied from another environment', () => {
   const stacks = stacksWithCopiedQa();
