@@ -57,10 +57,13 @@ export function classifyQueryAnswer(status: number, text: string): QueryOutcome 
   }
   const data = isRecord(body) ? body.data : undefined;
   const result = isRecord(data) ? data.result : undefined;
-  if (!Array.isArray(result)) return { kind: 'invalid', detail: `no data.result array: ${excerpt(text)}` };
+  // A scalar or string result is a [time, value] pair, not a list of series (KEDA cannot decode it either).
+  if (!Array.isArray(result) || !result.every(isRecord)) {
+    return { kind: 'invalid', detail: `no data.result list of series: ${excerpt(text)}` };
+  }
   if (result.length === 0) return { kind: 'none' };
   if (result.length > 1) return { kind: 'many', count: result.length };
-  const value = isRecord(result[0]) ? result[0].value : undefined;
+  const value = result[0].value;
   if (!Array.isArray(value) || value.length < 2 || typeof value[1] !== 'string') {
     return { kind: 'invalid', detail: `the series has no [time, value] pair: ${excerpt(text)}` };
   }

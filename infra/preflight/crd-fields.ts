@@ -54,6 +54,8 @@ export function schemaProblems(value: unknown, schema: SchemaNode, path = ''): F
   }
   if (!isRecord(value)) return problems;
   for (const [key, field] of Object.entries(value)) {
+    // The CRD declares metadata as a bare object; ObjectMeta is the API server's, not the schema's.
+    if (path === '' && OBJECT_ENVELOPE.has(key)) continue;
     const declared = schema.properties?.[key];
     if (declared !== undefined) {
       problems.push(...schemaProblems(field, declared, child(path, key)));
@@ -61,8 +63,7 @@ export function schemaProblems(value: unknown, schema: SchemaNode, path = ''): F
       problems.push(...schemaProblems(field, schema.additionalProperties, child(path, key)));
     } else if (
       schema.additionalProperties !== true &&
-      schema['x-kubernetes-preserve-unknown-fields'] !== true &&
-      !(path === '' && OBJECT_ENVELOPE.has(key))
+      schema['x-kubernetes-preserve-unknown-fields'] !== true
     ) {
       problems.push({ path: child(path, key), problem: 'unknown-field' });
     }

@@ -275,7 +275,10 @@ async function secretChecks(input: PreflightInput, read: SecretReader): Promise<
 }
 
 /** The auth header KEDA's prometheus scaler sends for the trigger's authModes (ExecutePromQuery's switch). */
-function authHeaders(mode: string | undefined, params: ReadonlyMap<string, string>): Record<string, string> {
+export function authHeaders(
+  mode: string | undefined,
+  params: ReadonlyMap<string, string>,
+): Record<string, string> {
   const modes = (mode ?? '').split(',').map((m) => m.trim());
   if (modes.includes('bearer')) return { authorization: `Bearer ${params.get('bearerToken') ?? ''}` };
   if (modes.includes('basic')) {
