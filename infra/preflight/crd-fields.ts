@@ -1,8 +1,10 @@
 /**
- * Which fields of a manifest a cluster's CustomResourceDefinition does not declare. The API server prunes an
- * unknown field of a structural schema silently (apiextensions-apiserver pkg/apiserver/schema/pruning), so a
- * ScaledObject with `spec.fallback.behavior` applies on KEDA 2.16 and loses the field: only a walk of the
- * manifest against the CRD's openAPIV3Schema shows it before the apply.
+ * Which fields of a manifest a cluster's CustomResourceDefinition does not declare. On a create, an update or a
+ * client-side apply the API server prunes an unknown field of a structural schema, with a warning at most
+ * (apiextensions-apiserver pkg/apiserver/schema/pruning): a ScaledObject with `spec.fallback.behavior` applies
+ * on KEDA 2.16 and loses the field. A server-side apply refuses it instead ("field not declared in schema", seen
+ * on kube-apiserver 1.32 in tests/e2e/preflight.test.ts). Either way only a walk of the manifest against the
+ * CRD's openAPIV3Schema tells before the GitOps tool applies it.
  */
 
 /** The part of an OpenAPI v3 schema (a CRD's structural schema) the walk reads. */
@@ -108,7 +110,7 @@ export function manifestProblems(
   if (schema === undefined) return [`${crd.metadata.name} ${version} has no openAPIV3Schema`];
   return schemaProblems(manifest, schema).map((p) =>
     p.problem === 'unknown-field'
-      ? `${p.path} is not in ${crd.metadata.name} ${version} (the API server would drop it)`
+      ? `${p.path} is not in ${crd.metadata.name} ${version} (a create or client-side apply drops it, a server-side apply is refused)`
       : `${p.path} ${JSON.stringify(p.value)} is not one of ${crd.metadata.name} ${version}'s values (${(p.allowed ?? []).map((a) => JSON.stringify(a)).join(', ')})`,
   );
 }

@@ -78,6 +78,16 @@ export async function prometheusQuery(
 ): Promise<Answer> {
   const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const url = `${serverAddress}/api/v1/query?query=${encodeURIComponent(query)}&time=${encodeURIComponent(time)}`;
-  const response = await fetch(url, { headers: { ...headers }, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, text: await response.text() };
+  try {
+    const response = await fetch(url, { headers: { ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause has the code (ECONNREFUSED, ENOTFOUND) or the timeout.
+    const cause = (error as Error & { cause?: NodeJS.ErrnoException }).cause;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new Error(`cannot reach ${serverAddress}: ${why}`, { cause: error });
+  }
 }

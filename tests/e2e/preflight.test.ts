@@ -9,13 +9,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { PROMETHEUS_AUTH_KEYS } from '../../constructs/shared/names';
 import { loadEnvironment } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
 import { main } from '../../infra/preflight/cli';
+import { buildEnvironment } from '../../infra/synth/app';
 import { describeWith, which } from './harness/availability';
-import { startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
+import { resourcePath, startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
 import { binariesBuilt, binaryPaths, KEDA_VERSION, kedaModuleDir } from './harness/control-plane-build';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
 import { exposition, listen, type Server } from './harness/replay';
@@ -272,9 +274,34 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     try {
       const result = await preflight();
       expect(result.stdout.split('\n')[4]).toBe(
-        `FAIL crd-fields ScaledObject ${namespace}/${workload.name}: spec.fallback.behavior is not in scaledobjects.keda.sh v1alpha1 (the API server would drop it); fix: install the CRDs of KEDA ${KEDA_VERSION} (the release the manifests are written for)`,
+        `FAIL crd-fields ScaledObject ${namespace}/${workload.name}: spec.fallback.behavior is not in scaledobjects.keda.sh v1alpha1 (a create or client-side apply drops it, a server-side apply is refused); fix: install the CRDs of KEDA ${KEDA_VERSION} (the release the manifests are written for)`,
       );
       expect(result.code).toBe(1);
+      // What the message says, by the real API server: a create keeps the ScaledObject without the field, a
+      // server-side apply is refused.
+      const scaledObject = buildEnvironment(new App(), spec, loadHandoff(ENV, stacks))
+        .flatMap((chart) => chart.toJson() as KubeObject[])
+        .find((o) => o.kind === 'ScaledObject')!;
+      const created = (await plane!.request(
+        'POST',
+        `${resourcePath(scaledObject).replace(/\/[^/]+$/, '')}?dryRun=All`,
+        scaledObject,
+      )) as { spec: { fallback: Record<string, unknown> } };
+      expect({
+        sent: (scaledObject.spec as { fallback: Record<string, unknown> }).fallback,
+        kept: created.spec.fallback,
+      }).toEqual({
+        sent: { behavior: 'currentReplicasIfHigher', failureThreshold: 3, replicas: 3 },
+        kept: { failureThreshold: 3, replicas: 3 },
+      });
+      await expect(
+        plane!.request(
+          'PATCH',
+          `${resourcePath(scaledObject)}?fieldManager=preflight-e2e&dryRun=All`,
+          scaledObject,
+          'application/apply-patch+yaml',
+        ),
+      ).rejects.toThrow('.spec.fallback.behavior: field not declared in schema');
     } finally {
       const current = (await plane!.request('GET', crdPath)) as KubeObject;
       await plane!.request('PUT', crdPath, {

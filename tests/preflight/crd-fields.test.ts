@@ -151,7 +151,7 @@ describe('schemaProblems', () => {
 describe('manifestProblems', () => {
   test('the 2.16-shaped CRD names the dropped field, the CRD and the version', () => {
     expect(manifestProblems(manifest, crd(fallback216))).toEqual([
-      'spec.fallback.behavior is not in scaledobjects.keda.sh v1alpha1 (the API server would drop it)',
+      'spec.fallback.behavior is not in scaledobjects.keda.sh v1alpha1 (a create or client-side apply drops it, a server-side apply is refused)',
     ]);
   });
 
