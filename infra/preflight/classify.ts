@@ -3,6 +3,8 @@
  * preflight.ts fetches, these functions judge.
  */
 
+import { isRecord } from '../config/secret-findings';
+
 export type CheckStatus = 'ok' | 'FAIL';
 
 /** The checks, in the order they run and print. */
@@ -31,10 +33,6 @@ export type QueryOutcome =
   | { readonly kind: 'many'; readonly count: number }
   | { readonly kind: 'refused'; readonly status: number; readonly detail: string }
   | { readonly kind: 'invalid'; readonly detail: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** At most `max` characters of an answer, on one line, for a message. */
 export function excerpt(text: string, max = 200): string {

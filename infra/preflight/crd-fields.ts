@@ -6,6 +6,7 @@
  * on kube-apiserver 1.32 in tests/e2e/preflight.test.ts). Either way only a walk of the manifest against the
  * CRD's openAPIV3Schema tells before the GitOps tool applies it.
  */
+import { isRecord } from '../config/secret-findings';
 
 /** The part of an OpenAPI v3 schema (a CRD's structural schema) the walk reads. */
 export interface SchemaNode {
@@ -29,10 +30,6 @@ export interface FieldProblem {
 
 /** What every object has and a CRD's schema leaves to the API server (ObjectMeta is not in the schema). */
 const OBJECT_ENVELOPE = new Set(['apiVersion', 'kind', 'metadata']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function child(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;

@@ -5,6 +5,7 @@
  * are read; exec plugins and auth-providers are refused (running a plugin is not a check's business), so every
  * problem here is bad input, found before any request.
  */
+import { isRecord } from '../config/secret-findings';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { InputFileError, readInputFile } from '../config/input-file';
@@ -61,10 +62,6 @@ interface ParsedFile {
   readonly clusters: Named<Record<string, unknown>>[];
   readonly users: Named<Record<string, unknown>>[];
   readonly contexts: Named<Record<string, unknown>>[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** One kubeconfig's named entries; throws KubeconfigError for a shape kubectl would refuse too. */

@@ -330,7 +330,8 @@ async function queryChecks(input: PreflightInput, read: SecretReader): Promise<C
                   ];
                 }
                 params.set(ref.parameter, value);
-                secrets.push(value);
+                // The header's name (Authorization) is no secret; redacting it would only garble messages.
+                if (ref.parameter !== 'customAuthHeader') secrets.push(value);
               }
             }
             const answer = await input.query(
