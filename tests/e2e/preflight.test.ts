@@ -4,7 +4,8 @@
  * Prometheus scraping the dev workload's consumer series, behind a loopback gate that refuses a request without
  * the token of the cluster's Secret (as ARMS does). One control plane serves every case: the good setup, then
  * each break (a missing Secret, a refused token, a wrong label in the query, another KEDA release, a CRD
- * without fallback.behavior), each undone before the next.
+ * without fallback.behavior), each undone before the next; then every committed environment's KEDA objects
+ * against the real CRDs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +16,9 @@ import { PROMETHEUS_AUTH_KEYS } from '../../constructs/shared/names';
 import { loadEnvironment } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
 import { main } from '../../infra/preflight/cli';
+import { type CrdView, crdName, manifestProblems } from '../../infra/preflight/crd-fields';
 import { buildEnvironment } from '../../infra/synth/app';
+import { environmentsWithHandoff, synthObjects } from '../synth/helpers';
 import { describeWith, which } from './harness/availability';
 import { resourcePath, startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
 import { binariesBuilt, binaryPaths, KEDA_VERSION, kedaModuleDir } from './harness/control-plane-build';
@@ -133,8 +136,9 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     // ARMS answers 401 without the token; the gate does the same in front of the real Prometheus.
     const gate = await listen((req, res) => {
       if (req.headers.authorization !== TOKEN) {
+        // Echoes what it got, as some servers do: the preflight must redact it.
         res.writeHead(401, { 'content-type': 'text/plain' });
-        res.end('invalid token');
+        res.end(`invalid token ${JSON.stringify(req.headers.authorization ?? '')}`);
         return;
       }
       fetch(`${upstream}${req.url ?? '/'}`)
@@ -213,7 +217,7 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     try {
       const result = await preflight();
       expect(result.stdout.split('\n')[6]).toBe(
-        `FAIL query ScaledObject ${namespace}/${workload.name} trigger backlog: ${gateAddress} answered HTTP 401: invalid token; fix: the credentials in the Secret are refused: rotate them with pulumi up --stack ${ENV}`,
+        `FAIL query ScaledObject ${namespace}/${workload.name} trigger backlog: ${gateAddress} answered HTTP 401: invalid token "[redacted]"; fix: the credentials in the Secret are refused: rotate them with pulumi up --stack ${ENV}`,
       );
       expect(result.code).toBe(1);
     } finally {
@@ -311,6 +315,26 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     }
     // Restored: every check is ok again.
     expect((await preflight()).code).toBe(0);
+  });
+
+  test("every committed environment's ScaledObjects and TriggerAuthentications have every field in KEDA's CRDs", async () => {
+    const problems: string[] = [];
+    for (const environment of environmentsWithHandoff()) {
+      for (const m of synthObjects(environment)) {
+        const plural = { ScaledObject: 'scaledobjects', TriggerAuthentication: 'triggerauthentications' }[
+          m.kind
+        ];
+        if (plural === undefined) continue;
+        const crd = (await plane!.request(
+          'GET',
+          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName(plural, m.apiVersion)}`,
+        )) as CrdView;
+        problems.push(
+          ...manifestProblems(m, crd).map((p) => `${environment} ${m.kind} ${m.metadata.name}: ${p}`),
+        );
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   test('no run printed the Secret value', () => {
