@@ -117,8 +117,8 @@ export interface ApiServiceView {
 }
 
 /**
- * Whether the aggregator reaches the APIService: its `Available` condition is `True` (kube-aggregator
- * pkg/controllers/status available_controller.go); otherwise the condition's reason and message.
+ * Whether the aggregator reaches the APIService: its `Available` condition is `True` (kube-aggregator v0.32
+ * pkg/controllers/status/remote remote_available_controller.go); otherwise the condition's reason and message.
  */
 export function apiServiceAvailability(
   apiService: ApiServiceView,

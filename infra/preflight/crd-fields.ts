@@ -1,10 +1,10 @@
 /**
  * Which fields of a manifest a cluster's CustomResourceDefinition does not declare. On a create, an update or a
  * client-side apply the API server prunes an unknown field of a structural schema, with a warning at most
- * (apiextensions-apiserver pkg/apiserver/schema/pruning): a ScaledObject with `spec.fallback.behavior` applies
- * on KEDA 2.16 and loses the field. A server-side apply refuses it instead ("field not declared in schema", seen
- * on kube-apiserver 1.32 in tests/e2e/preflight.test.ts). Either way only a walk of the manifest against the
- * CRD's openAPIV3Schema tells before the GitOps tool applies it.
+ * (apiextensions-apiserver v0.32 pkg/apiserver/schema/pruning algorithm.go): a ScaledObject with
+ * `spec.fallback.behavior` applies on KEDA 2.16 and loses the field. A server-side apply refuses it instead
+ * ("field not declared in schema", seen on kube-apiserver 1.32 in tests/e2e/preflight.test.ts). Either way only
+ * a walk of the manifest against the CRD's openAPIV3Schema tells before the GitOps tool applies it.
  */
 import { isRecord } from '../config/secret-findings';
 
