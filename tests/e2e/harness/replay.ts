@@ -7,44 +7,62 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   simulate,
+  type SimulationOutage,
   type SimulationResult,
+  type SimulationSchedule,
   type SimulationTiming,
   type SimulationTraffic,
+  type SimulationTrigger,
 } from '../../../constructs/scaling';
 import type { EnvironmentSpec, WorkloadSpec } from '../../../infra/config/environment';
 import type { Handoff } from '../../../infra/config/handoff';
 import { currentScaling } from '../../../infra/plan/plan';
 import { KEDA_VERSION } from './control-plane-build';
 
-/** Periods shared by every scenario (kube-controller-manager flags are per process). */
+/**
+ * Periods of the real side that are not a ScaledObject's: kube-controller-manager's flags (one process for every
+ * scenario) and the Prometheus scrape. The simulated side runs the production values, K times these.
+ */
 export interface ReplayTiming {
+  /** The time-compression factor K: every period of the real side is its production value / K. */
+  readonly compression: number;
   readonly hpaSyncSeconds: number;
   readonly downscaleStabilizationSeconds: number;
   /** Prometheus scrape interval: the age of the newest sample a query can see. */
   readonly scrapeSeconds: number;
 }
 
+/** A trigger-scoped metric outage in production seconds (see SimulationOutage). */
+export type ScenarioOutage = SimulationOutage;
+
+/** One committed ScaledObject and a scripted metric timeline, in production seconds. */
 export interface Scenario {
   readonly name: string;
   readonly description: string;
-  /** The workload as the stack file would hold it; everything else comes from the committed one. */
-  readonly workload: Pick<WorkloadSpec, 'minReplicas' | 'maxReplicas' | 'scaling'>;
+  /** The committed environment and workload whose synthesized manifests are applied as they are. */
+  readonly environment: string;
+  readonly workload: string;
+  /** A field no committed workload sets, when the scenario is about it (idle). @default none */
+  readonly variant?: Pick<WorkloadSpec, 'idleReplicaCount'>;
   /** Arrivals and external drain (the pods consume nothing: no kubelet runs them). */
   readonly traffic: SimulationTraffic;
-  /** Windows [from, to) in which every Prometheus query of the scenario fails (HTTP 503). */
-  readonly outages?: readonly { readonly fromSecond: number; readonly toSecond: number }[];
+  /** Windows in which the scenario's queries fail (HTTP 503) or come back empty, per trigger. */
+  readonly outages?: readonly ScenarioOutage[];
+  /** The cron trigger moved onto the replay's clock: active for `minutes` real minutes. @default none */
+  readonly cron?: { readonly trigger: string; readonly minutes: number };
   readonly durationSeconds: number;
 }
 
-/** A replica change: at `t` seconds the Deployment asks for `replicas`. */
+/** A replica change: at `t` seconds the Deployment asks for `replicas`; `by` the controller that wrote it. */
 export interface Change {
   readonly t: number;
   readonly replicas: number;
+  readonly by?: 'hpa' | 'keda';
 }
 
+/** The committed workload the scenario replays, with its variant. */
 export function scenarioWorkload(base: WorkloadSpec, scenario: Scenario): WorkloadSpec {
-  // Idle replicas are not part of any scenario.
-  return { ...base, idleReplicaCount: undefined, ...scenario.workload };
+  return { ...base, ...scenario.variant };
 }
 
 /** The committed environment narrowed to one workload in the scenario's namespace, and its hand-off. */
@@ -66,33 +84,59 @@ export function scenarioEnvironment(
   };
 }
 
-/** The scenario through `simulate`, with the periods the real control plane runs with. */
+/** The controllers' timer offsets measured on the real side, in production seconds (whole: the step). */
+export interface Phases {
+  readonly hpaPhaseSeconds: number;
+  readonly kedaPhaseSeconds: number;
+}
+
+/**
+ * The scenario through `simulate` at production periods: HPA sync and stabilization K times the real flags, the
+ * metric K scrapes old at most, the ScaledObject's own periods as committed (the real side runs them / K).
+ */
 export function simulateScenario(
   workload: WorkloadSpec,
   scenario: Scenario,
   timing: ReplayTiming,
   initialReplicas: number,
+  phases: Phases = { hpaPhaseSeconds: 0, kedaPhaseSeconds: 0 },
+  schedules: readonly SimulationSchedule[] = [],
 ): SimulationResult {
+  const k = timing.compression;
   const simTiming: SimulationTiming = {
-    hpaSyncSeconds: timing.hpaSyncSeconds,
-    hpaDownscaleStabilizationSeconds: timing.downscaleStabilizationSeconds,
-    metricStalenessSeconds: timing.scrapeSeconds,
-    // KEDA creates the HPA after its first reconcile of the ScaledObject, so the HPA's timer runs behind KEDA's
-    // polling timer: 1 s behind, the smallest offset of the simulator's clock (with both at 0 the simulated HPA
-    // acts in the same second as KEDA's activation, and the 1 replica of 0 -> 1 never shows).
-    hpaPhaseSeconds: 1,
-    ...(scenario.outages !== undefined && {
-      outages: scenario.outages.map((o) => ({ ...o, kind: 'error' as const })),
-    }),
+    hpaSyncSeconds: timing.hpaSyncSeconds * k,
+    hpaDownscaleStabilizationSeconds: timing.downscaleStabilizationSeconds * k,
+    metricStalenessSeconds: timing.scrapeSeconds * k,
+    ...phases,
+    ...(scenario.outages !== undefined && { outages: scenario.outages }),
   };
   return simulate({
-    scaling: currentScaling(workload, KEDA_VERSION),
+    scaling: {
+      ...currentScaling(workload, KEDA_VERSION),
+      ...(schedules.length > 0 && { schedules }),
+    },
     workload: { messagesPerSecondPerPod: 0 },
     traffic: scenario.traffic,
     timing: simTiming,
     durationSeconds: scenario.durationSeconds,
     initialReplicas,
   });
+}
+
+/** The trigger a query of the scenario's ScaledObject belongs to (the backlog query reads the group's series). */
+export function queryTrigger(query: string): SimulationTrigger {
+  return query.includes('rocketmq_consumer_ready_messages') ? 'backlog' : 'arrivalRate';
+}
+
+/** The outage (if any) that holds for `trigger` at production second `t`. */
+export function outageAt(
+  outages: readonly ScenarioOutage[],
+  trigger: SimulationTrigger,
+  t: number,
+): ScenarioOutage | undefined {
+  return outages.find(
+    (o) => t >= o.fromSecond && t < o.toSecond && (o.triggers === undefined || o.triggers.includes(trigger)),
+  );
 }
 
 /** The metric series the scenario's exporter serves at second `t`: the simulator's own backlog and arrivals. */
@@ -103,19 +147,20 @@ export function seriesAt(run: SimulationResult, t: number): { backlog: number; a
   return { backlog: i === 0 ? 0 : run.timeline[i - 1].backlog, arrived };
 }
 
-export function simulatedChanges(run: SimulationResult, initialReplicas: number): Change[] {
+/** The simulated changes, on the real side's clock (production seconds / K). */
+export function simulatedChanges(run: SimulationResult, initialReplicas: number, k: number): Change[] {
   const changes: Change[] = [{ t: 0, replicas: initialReplicas }];
   for (const p of run.timeline) {
     // A timeline point holds the count after acting at t - 1.
     if (p.replicas !== changes[changes.length - 1].replicas)
-      changes.push({ t: p.t - 1, replicas: p.replicas });
+      changes.push({ t: Number(((p.t - 1) / k).toFixed(1)), replicas: p.replicas });
   }
   return changes;
 }
 
 export interface Comparison {
   readonly sameSequence: boolean;
-  /** Per change: real t minus simulated t (seconds), when the sequences match. */
+  /** Per change: real t minus simulated t (real seconds), when the sequences match. */
   readonly lags: readonly number[];
   readonly maxAbsLag: number;
 }
@@ -127,18 +172,33 @@ export function compare(real: readonly Change[], simulated: readonly Change[]): 
   return { sameSequence, lags, maxAbsLag: lags.reduce((m, l) => Math.max(m, Math.abs(l)), 0) };
 }
 
+/**
+ * The phase of a controller's timer relative to t0: the first of its own writes after t0 (`at`, real seconds)
+ * modulo its period, in production seconds (whole, below the production period).
+ */
+export function measuredPhase(at: number | undefined, realPeriod: number, k: number): number | undefined {
+  if (at === undefined) return undefined;
+  const production = realPeriod * k;
+  return Math.round((((at % realPeriod) + realPeriod) % realPeriod) * k) % production;
+}
+
 /** Exposition text of the scenario's exporter: RocketMQ 5.x consumer series as ARMS names them. */
 export function exposition(
   labels: { instanceId: string; topic: string; group: string },
   arrivalMetric: string,
   series: { backlog: number; arrived: number },
+  groupSeries = true,
 ): string {
   const group = `instance_id="${labels.instanceId}",topic="${labels.topic}",consumer_group="${labels.group}"`;
   return [
-    '# TYPE rocketmq_consumer_ready_messages gauge',
-    `rocketmq_consumer_ready_messages{${group}} ${series.backlog}`,
-    '# TYPE rocketmq_consumer_inflight_messages gauge',
-    `rocketmq_consumer_inflight_messages{${group}} 0`,
+    ...(groupSeries
+      ? [
+          '# TYPE rocketmq_consumer_ready_messages gauge',
+          `rocketmq_consumer_ready_messages{${group}} ${series.backlog}`,
+          '# TYPE rocketmq_consumer_inflight_messages gauge',
+          `rocketmq_consumer_inflight_messages{${group}} 0`,
+        ]
+      : []),
     `# TYPE ${arrivalMetric} counter`,
     `${arrivalMetric}{instance_id="${labels.instanceId}",topic="${labels.topic}"} ${series.arrived}`,
     '',
@@ -164,12 +224,26 @@ export async function listen(handler: http.RequestListener): Promise<Server> {
   };
 }
 
-/** A loopback proxy in front of Prometheus that answers 503 while `failing()` (a metric outage). */
-export function gate(upstream: string, failing: () => boolean): Promise<Server> {
+/** What the gate answers a query with: Prometheus' own answer, an error, or an empty result. */
+export type GateMode = 'pass' | 'error' | 'empty';
+
+/**
+ * A loopback proxy in front of Prometheus: per query (its trigger is read from the query text) it passes, answers
+ * 503 (a metric outage), or answers an empty vector (a lost series; KEDA's prometheus_scaler.go
+ * ExecutePromQuery reads `data.result` of /api/v1/query).
+ */
+export function gate(upstream: string, mode: (query: string) => GateMode): Promise<Server> {
   return listen((req, res) => {
-    if (failing()) {
+    const query = new URL(req.url ?? '/', 'http://gate').searchParams.get('query') ?? '';
+    const answer = mode(query);
+    if (answer === 'error') {
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('outage (replay scenario)');
+      return;
+    }
+    if (answer === 'empty') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
       return;
     }
     fetch(`${upstream}${req.url ?? '/'}`)
@@ -186,29 +260,134 @@ export function gate(upstream: string, failing: () => boolean): Promise<Server> 
   });
 }
 
-/** The side-by-side report: real and simulated replica changes per scenario. */
+/** One scenario's outcome, as the report states it. */
+export interface ReplayResult {
+  readonly scenario: Scenario;
+  readonly real: readonly Change[];
+  readonly simulated: readonly Change[];
+  readonly comparison: Comparison;
+  readonly phases: Phases & { readonly measured: { readonly hpa: boolean; readonly keda: boolean } };
+}
+
+/** What the committed report states per scenario, read back by the suite (the fenced block at its end). */
+export interface ReportData {
+  readonly compression: number;
+  readonly boundSeconds: number;
+  readonly scenarios: Readonly<
+    Record<string, { real: readonly Change[]; simulated: readonly Change[]; maxAbsLag: number | null }>
+  >;
+}
+
+const DATA_OPEN = '<!-- replay-data';
+const DATA_CLOSE = '-->';
+
+/** The side-by-side report: real and simulated replica changes per scenario, and the data block the suite reads. */
 export function report(
-  rows: readonly {
-    scenario: Scenario;
-    real: readonly Change[];
-    simulated: readonly Change[];
-    comparison: Comparison;
-    tolerance: number;
-  }[],
+  results: readonly ReplayResult[],
   header: string,
+  boundSeconds: number,
+  k: number,
 ): string {
-  const fmt = (changes: readonly Change[]): string => changes.map((c) => `${c.replicas}@${c.t}s`).join(' → ');
   const lines = [header, ''];
-  for (const { scenario, real, simulated, comparison, tolerance } of rows) {
-    lines.push(`## ${scenario.name}`, '', scenario.description, '');
-    lines.push('| | replicas@second |', '| --- | --- |');
-    lines.push(`| real | ${fmt(real)} |`, `| simulated | ${fmt(simulated)} |`, '');
+  lines.push(
+    '| Scenario | Changes (real) | Same sequence | Largest divergence, real s (production s) |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const { scenario, real, comparison } of results)
     lines.push(
-      comparison.sameSequence
-        ? `Same sequence; lag real - simulated per change: ${comparison.lags.join(', ')} s (max |lag| ${comparison.maxAbsLag} s, allowed ${tolerance} s).`
-        : 'DIFFERENT sequences.',
+      `| [${scenario.name}](#${scenario.name}) | ${real.map((c) => c.replicas).join(' → ')} | ${comparison.sameSequence ? 'yes' : '**no**'} | ${comparison.sameSequence ? `${comparison.maxAbsLag} (${Number((comparison.maxAbsLag * k).toFixed(1))})` : '—'} |`,
+    );
+  lines.push('');
+  for (const { scenario, real, simulated, comparison, phases } of results) {
+    lines.push(
+      `## ${scenario.name}`,
+      '',
+      `${scenario.environment}/${scenario.workload}. ${scenario.description}`,
       '',
     );
+    lines.push(
+      `Timer phases measured from the controllers' own writes (production seconds): HPA ${phases.measured.hpa ? phases.hpaPhaseSeconds : `${phases.hpaPhaseSeconds} (no HPA write seen)`}, KEDA ${phases.measured.keda ? phases.kedaPhaseSeconds : `${phases.kedaPhaseSeconds} (no KEDA poll seen)`}.`,
+      '',
+    );
+    if (comparison.sameSequence) {
+      lines.push(
+        '| Change | Real, s | Written by | Simulated, s | Real − simulated, s |',
+        '| --- | --- | --- | --- | --- |',
+      );
+      real.slice(1).forEach((c, i) => {
+        lines.push(
+          `| ${real[i].replicas} → ${c.replicas} | ${c.t} | ${c.by ?? '?'} | ${simulated[i + 1].t} | ${comparison.lags[i]} |`,
+        );
+      });
+      lines.push('', `Largest divergence: ${comparison.maxAbsLag} s (bound ${boundSeconds} s).`, '');
+    } else {
+      const fmt = (changes: readonly Change[]): string =>
+        changes.map((c) => `${c.replicas}@${c.t}s`).join(' → ');
+      lines.push(
+        '| | replicas@second |',
+        '| --- | --- |',
+        `| real | ${fmt(real)} |`,
+        `| simulated | ${fmt(simulated)} |`,
+        '',
+      );
+      lines.push('**Different sequences.**', '');
+    }
   }
+  const data: ReportData = {
+    compression: k,
+    boundSeconds,
+    scenarios: Object.fromEntries(
+      results.map((r) => [
+        r.scenario.name,
+        {
+          real: r.real,
+          simulated: r.simulated,
+          maxAbsLag: r.comparison.sameSequence ? r.comparison.maxAbsLag : null,
+        },
+      ]),
+    ),
+  };
+  lines.push(DATA_OPEN, JSON.stringify(data, null, 1), DATA_CLOSE, '');
   return lines.join('\n');
+}
+
+/** The data block of a report written by `report`; throws naming the file when there is none. */
+export function reportData(file: string, text: string): ReportData {
+  const open = text.lastIndexOf(DATA_OPEN);
+  const close = text.indexOf(DATA_CLOSE, open);
+  if (open < 0 || close < 0) throw new Error(`${file}: no "${DATA_OPEN}" block: regenerate it`);
+  return JSON.parse(text.slice(open + DATA_OPEN.length, close)) as ReportData;
+}
+
+/**
+ * Where a run disagrees with the committed report beyond `bound` real seconds: a different replica sequence (real
+ * or simulated), or a change more than `bound` apart. [] when the report is current.
+ */
+export function reportDrift(committed: ReportData, measured: ReportData, bound: number): string[] {
+  const drift: string[] = [];
+  const names = new Set([...Object.keys(committed.scenarios), ...Object.keys(measured.scenarios)]);
+  for (const name of [...names].sort()) {
+    const a = committed.scenarios[name];
+    const b = measured.scenarios[name];
+    if (a === undefined || b === undefined) {
+      drift.push(`${name}: ${a === undefined ? 'not in the report' : 'no longer replayed'}`);
+      continue;
+    }
+    for (const side of ['real', 'simulated'] as const) {
+      const x = a[side];
+      const y = b[side];
+      if (x.length !== y.length || x.some((c, i) => c.replicas !== y[i].replicas))
+        drift.push(
+          `${name}: ${side} ${y.map((c) => c.replicas).join(' → ')}, the report states ${x.map((c) => c.replicas).join(' → ')}`,
+        );
+      else
+        x.forEach((c, i) => {
+          if (Math.abs(c.t - y[i].t) > bound)
+            drift.push(
+              `${name}: ${side} change ${i} at ${y[i].t} s, the report states ${c.t} s (bound ${bound} s)`,
+            );
+        });
+    }
+  }
+  return drift;
 }

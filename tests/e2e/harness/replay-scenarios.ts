@@ -1,0 +1,133 @@
+/**
+ * The controller replay's scenarios: each committed environment's ScaledObjects as synthesized, every one driven
+ * at least once, plus the cases that need a particular trigger or field. Times and rates are production values
+ * (the replay divides every period by the compression factor, tests/e2e/harness/replay-compress.ts).
+ */
+import type { Scenario } from './replay';
+
+/** Messages/s from `from` until `to` (exclusive), else 0. */
+const burst = (from: number, to: number, rate: number) => [
+  { fromSecond: 0, ratePerSecond: 0 },
+  { fromSecond: from, ratePerSecond: rate },
+  { fromSecond: to, ratePerSecond: 0 },
+];
+/** `count` messages arrive in second `at`, and are taken by something else in second `gone`. */
+const backlog = (at: number, gone: number, count: number) => ({
+  arrivals: burst(at, at + 1, count),
+  externalDrain: burst(gone, gone + 1, count),
+});
+
+export const REPLAY_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'dev-from-zero',
+    environment: 'dev',
+    workload: 'order-fulfilment',
+    description:
+      'min 0, threshold 1200, no behavior: 4,000 messages at t = 60 s activate the Deployment (KEDA 0 → 1), the ' +
+      'HPA takes it to ceil(4000 / 1200) = 4; the backlog is gone at t = 600 s, the HPA drops to 1 after the ' +
+      '300 s stabilization and KEDA to 0 after the 300 s cooldown.',
+    traffic: backlog(60, 600, 4000),
+    durationSeconds: 1100,
+  },
+  {
+    name: 'staging-arrival-rate',
+    environment: 'staging',
+    workload: 'order-fulfilment',
+    description:
+      'The arrival-rate trigger (32 msg/s per replica): 160 msg/s from t = 60 s to 660 s, drained as they come ' +
+      '(backlog 0): the 1-minute rate climbs to 160 / 32 = 5 replicas, and back to 1 after the stabilization.',
+    traffic: { arrivals: burst(60, 660, 160), externalDrain: burst(60, 660, 160) },
+    durationSeconds: 1200,
+  },
+  {
+    name: 'staging-one-trigger-failing',
+    environment: 'staging',
+    workload: 'order-fulfilment',
+    description:
+      '12,000 messages arrive in the second t = 60 s: backlog ceil(12000 / 2400) = 5, arrival rate 12000 / 60 s ' +
+      '= 200 msg/s, ceil(200 / 32) = 7; the arrival-rate query fails from t = 300 s to 700 s while the backlog ' +
+      'query answers; the backlog is gone at t = 500 s.',
+    traffic: backlog(60, 500, 12000),
+    outages: [{ fromSecond: 300, toSecond: 700, kind: 'error', triggers: ['arrivalRate'] }],
+    durationSeconds: 1300,
+  },
+  {
+    name: 'staging-idle',
+    environment: 'staging',
+    workload: 'order-fulfilment',
+    variant: { idleReplicaCount: 0 },
+    description:
+      'idleReplicaCount 0 (min 1, activation 10): idle at 0 while inactive; 5,000 messages at t = 60 s activate ' +
+      'it (KEDA 0 → 1), the HPA takes it to ceil(5000 / 2400) = 3; the backlog is gone at t = 400 s, and KEDA ' +
+      'sets idle 0 after the 300 s cooldown.',
+    traffic: backlog(60, 400, 5000),
+    durationSeconds: 1100,
+  },
+  {
+    name: 'staging-queue-clamp',
+    environment: 'staging',
+    workload: 'legacy-billing',
+    description:
+      'Queue-based (8 queues, threshold 1800): 40,000 messages at t = 60 s read as the clamp 14,400 = 8 × 1800, ' +
+      'so 8 replicas; the backlog is gone at t = 500 s, back to 1 after the stabilization.',
+    traffic: backlog(60, 500, 40000),
+    durationSeconds: 1000,
+  },
+  {
+    name: 'prod-cron-window',
+    environment: 'prod',
+    workload: 'order-fulfilment',
+    cron: { trigger: 'double-eleven', minutes: 1 },
+    description:
+      'The double-eleven cron trigger (desiredReplicas 32) moved onto the replay clock for one real minute (5 ' +
+      'production minutes), no traffic: 3 → 11 → 22 → 32 under the scale-up policies (100 % or 8 pods per 15 ' +
+      's), held, then 20 % per 60 s down after the 300 s window.',
+    traffic: { arrivals: [0] },
+    durationSeconds: 1800,
+  },
+  {
+    name: 'prod-fallback-above',
+    environment: 'prod',
+    workload: 'order-fulfilment',
+    description:
+      '60,000 messages in the second t = 60 s: backlog 60000 / 3000 = 20, arrival rate 1000 msg/s / 37.5 → 27, ' +
+      'reached as 3 → 11 → 22 → 27; every Prometheus query fails from t = 300 s to 700 s (the backlog is gone ' +
+      'at t = 500 s): fallback (3 failures, replicas 10, currentReplicasIfHigher) holds the 27 that are above ' +
+      '10; after the outage, 20 % per 60 s down after the 300 s window.',
+    traffic: backlog(60, 500, 60000),
+    outages: [{ fromSecond: 300, toSecond: 700, kind: 'error' }],
+    durationSeconds: 1500,
+  },
+  {
+    name: 'prod-empty-result',
+    environment: 'prod',
+    workload: 'order-fulfilment',
+    description:
+      '12,000 messages in the second t = 60 s: arrival rate 200 msg/s / 37.5 → 6 (backlog 4); the backlog ' +
+      'query comes back empty from t = 300 s to 700 s, an error with ignoreNullValues false: after 3 failed ' +
+      'polls fallback raises 6 to its 10; the backlog is gone at t = 800 s.',
+    traffic: backlog(60, 800, 12000),
+    outages: [{ fromSecond: 300, toSecond: 700, kind: 'empty', triggers: ['backlog'] }],
+    durationSeconds: 1500,
+  },
+  {
+    name: 'prod-analytics-backlog',
+    environment: 'prod',
+    workload: 'order-analytics',
+    description:
+      'threshold 120,000, min 2, max 6, no behavior: 500,000 messages at t = 60 s, ceil(500000 / 120000) = 5; ' +
+      'gone at t = 500 s, back to 2 after the stabilization.',
+    traffic: backlog(60, 500, 500000),
+    durationSeconds: 1000,
+  },
+  {
+    name: 'prod-queue-clamp',
+    environment: 'prod',
+    workload: 'payment-ledger',
+    description:
+      'Queue-based (16 queues, threshold 3600): 100,000 messages at t = 60 s read as the clamp 57,600 = 16 × ' +
+      '3600, so 16 replicas in legacy steps; gone at t = 500 s, back to 2 after the stabilization.',
+    traffic: backlog(60, 500, 100000),
+    durationSeconds: 1000,
+  },
+];
