@@ -92,7 +92,8 @@ export interface Phases {
 
 /**
  * The scenario through `simulate` at production periods: HPA sync and stabilization K times the real flags, the
- * metric K scrapes old at most, the ScaledObject's own periods as committed (the real side runs them / K).
+ * ScaledObject's own periods as committed (the real side runs them / K), the metric's age as measured (production
+ * seconds; default one scrape × K).
  */
 export function simulateScenario(
   workload: WorkloadSpec,
@@ -101,12 +102,13 @@ export function simulateScenario(
   initialReplicas: number,
   phases: Phases = { hpaPhaseSeconds: 0, kedaPhaseSeconds: 0 },
   schedules: readonly SimulationSchedule[] = [],
+  metricStalenessSeconds = timing.scrapeSeconds * timing.compression,
 ): SimulationResult {
   const k = timing.compression;
   const simTiming: SimulationTiming = {
     hpaSyncSeconds: timing.hpaSyncSeconds * k,
     hpaDownscaleStabilizationSeconds: timing.downscaleStabilizationSeconds * k,
-    metricStalenessSeconds: timing.scrapeSeconds * k,
+    metricStalenessSeconds,
     ...phases,
     ...(scenario.outages !== undefined && { outages: scenario.outages }),
   };
@@ -176,6 +178,53 @@ export function compare(real: readonly Change[], simulated: readonly Change[]): 
  * The phase of a controller's timer relative to t0: the first of its own writes after t0 (`at`, real seconds)
  * modulo its period, in production seconds (whole, below the production period).
  */
+/**
+ * The age of the newest sample a query sees at `at` (ms): `at` minus the last scrape of the exporter at or
+ * before it (ms), in production seconds (whole). undefined without both.
+ */
+export function measuredAge(
+  at: number | undefined,
+  scrapes: readonly number[],
+  k: number,
+): number | undefined {
+  if (at === undefined) return undefined;
+  const before = scrapes.filter((s) => s <= at);
+  if (before.length === 0) return undefined;
+  return Math.round(((at - before[before.length - 1]) / 1000) * k);
+}
+
+/**
+ * The HPA's real period from its own writes (real seconds): it re-queues each HPA one sync period after the end
+ * of its reconcile (k8s.io/kubernetes pkg/controller/podautoscaler horizontal.go processNextWorkItem,
+ * AddRateLimited with a fixed-interval limiter), so its ticks drift by the reconcile time. `sync` with fewer
+ * than two writes.
+ */
+export function measuredPeriod(writes: readonly number[], sync: number): number {
+  if (writes.length < 2) return sync;
+  const span = writes[writes.length - 1] - writes[0];
+  const ticks = Math.round(span / sync);
+  return ticks === 0 ? sync : Number((span / ticks).toFixed(4));
+}
+
+/**
+ * The simulated changes on the real HPA's clock: a change the real HPA wrote is expected `period / sync` as far
+ * from its first write as the simulated one is; KEDA's timer does not drift (scale_handler.go startScaleLoop
+ * arms it before each poll), its changes stay.
+ */
+export function onHpaClock(
+  simulated: readonly Change[],
+  real: readonly Change[],
+  firstWrite: number | undefined,
+  ratio: number,
+): Change[] {
+  if (firstWrite === undefined || ratio === 1) return [...simulated];
+  return simulated.map((c, i) =>
+    i > 0 && real[i]?.by === 'hpa'
+      ? { ...c, t: Number((firstWrite + (c.t - firstWrite) * ratio).toFixed(1)) }
+      : c,
+  );
+}
+
 export function measuredPhase(at: number | undefined, realPeriod: number, k: number): number | undefined {
   if (at === undefined) return undefined;
   const production = realPeriod * k;
@@ -234,8 +283,13 @@ export type GateMode = 'pass' | 'error' | 'empty';
  */
 export function gate(upstream: string, mode: (query: string) => GateMode): Promise<Server> {
   return listen((req, res) => {
-    const query = new URL(req.url ?? '/', 'http://gate').searchParams.get('query') ?? '';
+    const url = new URL(req.url ?? '/', 'http://gate');
+    const query = url.searchParams.get('query') ?? '';
     const answer = mode(query);
+    // KEDA evaluates each query at `time=` now in whole seconds (prometheus_scaler.go ExecutePromQuery,
+    // time.RFC3339): up to 1 s more age, which compression would turn into K s. The gate evaluates it at the
+    // instant it arrives instead, so the age is the scrape's alone, as it is (relatively) in production.
+    if (url.searchParams.has('time')) url.searchParams.set('time', (Date.now() / 1000).toFixed(3));
     if (answer === 'error') {
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('outage (replay scenario)');
@@ -246,7 +300,7 @@ export function gate(upstream: string, mode: (query: string) => GateMode): Promi
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
       return;
     }
-    fetch(`${upstream}${req.url ?? '/'}`)
+    fetch(`${upstream}${url.pathname}${url.search}`)
       .then(async (response) => {
         res.writeHead(response.status, {
           'content-type': response.headers.get('content-type') ?? 'text/plain',
@@ -266,7 +320,15 @@ export interface ReplayResult {
   readonly real: readonly Change[];
   readonly simulated: readonly Change[];
   readonly comparison: Comparison;
-  readonly phases: Phases & { readonly measured: { readonly hpa: boolean; readonly keda: boolean } };
+  readonly phases: Phases & {
+    readonly measured: { readonly hpa: boolean; readonly keda: boolean };
+    /** Production seconds: the age of the sample at the HPA's first write after t0. */
+    readonly metricStalenessSeconds: number;
+    /** Real seconds between the HPA's syncs, from its writes. */
+    readonly hpaPeriodSeconds: number;
+  };
+  /** Why the simulator is known to differ here (the report states it), if it is. */
+  readonly knownDivergence?: string;
 }
 
 /** What the committed report states per scenario, read back by the suite (the fenced block at its end). */
@@ -298,7 +360,7 @@ export function report(
       `| [${scenario.name}](#${scenario.name}) | ${real.map((c) => c.replicas).join(' → ')} | ${comparison.sameSequence ? 'yes' : '**no**'} | ${comparison.sameSequence ? `${comparison.maxAbsLag} (${Number((comparison.maxAbsLag * k).toFixed(1))})` : '—'} |`,
     );
   lines.push('');
-  for (const { scenario, real, simulated, comparison, phases } of results) {
+  for (const { scenario, real, simulated, comparison, phases, knownDivergence } of results) {
     lines.push(
       `## ${scenario.name}`,
       '',
@@ -306,7 +368,7 @@ export function report(
       '',
     );
     lines.push(
-      `Timer phases measured from the controllers' own writes (production seconds): HPA ${phases.measured.hpa ? phases.hpaPhaseSeconds : `${phases.hpaPhaseSeconds} (no HPA write seen)`}, KEDA ${phases.measured.keda ? phases.kedaPhaseSeconds : `${phases.kedaPhaseSeconds} (no KEDA poll seen)`}.`,
+      `Measured from the controllers' own writes: timer phases (production seconds) HPA ${phases.measured.hpa ? phases.hpaPhaseSeconds : `${phases.hpaPhaseSeconds} (no HPA write seen)`}, KEDA ${phases.measured.keda ? phases.kedaPhaseSeconds : `${phases.kedaPhaseSeconds} (no KEDA poll seen)`}; metric age at the HPA's syncs ${phases.metricStalenessSeconds} production s; HPA period ${phases.hpaPeriodSeconds} real s.`,
       '',
     );
     if (comparison.sameSequence) {
@@ -332,6 +394,7 @@ export function report(
       );
       lines.push('**Different sequences.**', '');
     }
+    if (knownDivergence !== undefined) lines.push(`Known divergence: ${knownDivergence}`, '');
   }
   const data: ReportData = {
     compression: k,
