@@ -10,10 +10,10 @@
  * stated bound, and rewrites it under REPLAY_WRITE=1 (never under CI=true).
  */
 import { Testing } from 'cdk8s';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as prettier from 'prettier';
 import type { SimulationSchedule } from '../../constructs/scaling';
 import { loadEnvironment } from '../../infra/config/environment';
 import { loadHandoff } from '../../infra/config/handoff';
@@ -167,13 +167,12 @@ describeReplay(
       }
     });
 
-    test("KEDA's admission webhook refuses a ScaledObject the CRD schema accepts (min above max)", async () => {
+    test("KEDA's admission webhook refuses what KEDA 2.17.2 refuses, and lets through what it lets through", async () => {
       const environment = environments[0];
       const so = buildEnvironment(Testing.app(), loadEnvironment(environment), loadHandoff(environment))
         .flatMap((chart) => Testing.synth(chart) as KubeObject[])
         .find((o) => o.kind === 'ScaledObject')!;
-      const spec = so.spec as { maxReplicaCount: number };
-      const invalid = { ...so, spec: { ...spec, minReplicaCount: spec.maxReplicaCount + 1 } };
+      const spec = so.spec as { maxReplicaCount: number; triggers: { metricType: string }[] };
       const dryRun = (object: KubeObject): Promise<unknown> =>
         plane!.request(
           'PATCH',
@@ -182,11 +181,19 @@ describeReplay(
           'application/apply-patch+yaml',
         );
       await expect(dryRun(so)).resolves.toMatchObject({ kind: 'ScaledObject' });
-      // apis/keda/v1alpha1/scaledobject_types.go CheckReplicaCountBoundsAreValid, via the webhook's
-      // verifyReplicaCount.
-      await expect(dryRun(invalid)).rejects.toThrow(
-        `admission webhook "vscaledobject.kb.io" denied the request: MinReplicaCount=${spec.maxReplicaCount + 1} must be less than MaxReplicaCount=${spec.maxReplicaCount}`,
+      // Fallback with no AverageValue trigger: the CRD schema allows metricType Value, the webhook refuses it
+      // (apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid, via scaledobject_webhook.go verifyFallback).
+      const valueOnly = {
+        ...so,
+        spec: { ...spec, triggers: spec.triggers.map((t) => ({ ...t, metricType: 'Value' })) },
+      };
+      await expect(dryRun(valueOnly)).rejects.toThrow(
+        'admission webhook "vscaledobject.kb.io" denied the request: at least one trigger (that is not cpu or memory) has to have the `AverageValue` type for the fallback to be enabled',
       );
+      // min above max: in 2.17.2 verifyReplicaCount logs CheckReplicaCountBoundsAreValid's error and returns nil,
+      // so a cluster accepts it (the loader refuses it before synth).
+      const minAboveMax = { ...so, spec: { ...spec, minReplicaCount: spec.maxReplicaCount + 1 } };
+      await expect(dryRun(minAboveMax)).resolves.toMatchObject({ kind: 'ScaledObject' });
     });
 
     test('every committed workload has a scenario', () => {
@@ -453,12 +460,18 @@ describeReplay(
         `The bound is half an HPA sync, ${BOUND_SECONDS} s: a change within it is on the same controller tick.`,
         'The gate in front of Prometheus evaluates each query at the instant it arrives (KEDA sends whole seconds).',
       ].join('\n');
-      // As `npm run lint` (prettier --check) wants the committed file.
-      const text = await prettier.format(report(results, header, BOUND_SECONDS, k), {
-        ...(await prettier.resolveConfig(REPORT_FILE)),
-        filepath: REPORT_FILE,
-      });
+      const raw = report(results, header, BOUND_SECONDS, k);
       fs.mkdirSync(RUN_DIR, { recursive: true });
+      fs.writeFileSync(path.join(RUN_DIR, 'REPLAY.raw.md'), raw);
+      // As `npm run lint` (prettier --check) wants the committed file; the CLI, as jest cannot load prettier's
+      // dynamic imports without --experimental-vm-modules.
+      const formatted = spawnSync(
+        path.join(__dirname, '..', '..', 'node_modules', '.bin', 'prettier'),
+        ['--stdin-filepath', REPORT_FILE],
+        { input: raw, encoding: 'utf8' },
+      );
+      if (formatted.status !== 0) throw new Error(`prettier: ${formatted.stderr}`);
+      const text = formatted.stdout;
       fs.writeFileSync(path.join(RUN_DIR, 'REPLAY.md'), text);
       console.log(`controller replay report of this run: ${path.join(RUN_DIR, 'REPLAY.md')}\n${text}`);
       if (WRITE_REPORT) fs.writeFileSync(REPORT_FILE, text);

@@ -17,7 +17,7 @@ import {
 import type { EnvironmentSpec, WorkloadSpec } from '../../../infra/config/environment';
 import type { Handoff } from '../../../infra/config/handoff';
 import { currentScaling } from '../../../infra/plan/plan';
-import { KEDA_VERSION } from './control-plane-build';
+import { KEDA_VERSION, KUBERNETES_VERSION } from './control-plane-build';
 
 /**
  * Periods of the real side that are not a ScaledObject's: kube-controller-manager's flags (one process for every
@@ -115,6 +115,8 @@ export function simulateScenario(
   return simulate({
     scaling: {
       ...currentScaling(workload, KEDA_VERSION),
+      // The replay's Kubernetes minor, whose HPA tolerance form simulate models where it takes one.
+      ...{ kubernetesVersion: KUBERNETES_VERSION.split('.').slice(0, 2).join('.') },
       ...(schedules.length > 0 && { schedules }),
     },
     workload: { messagesPerSecondPerPod: 0 },
