@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KubeObject } from './harness/control-plane';
 import {
+  groupSeriesServed,
   measuredAge,
   measuredPeriod,
   measuredPhase,
@@ -224,6 +225,14 @@ describe('queryTrigger and outageAt', () => {
     expect(outageAt(outages, 'arrivalRate', 300)).toBe(outages[0]);
     expect(outageAt(outages, 'arrivalRate', 700)).toBeUndefined();
     expect(outageAt(outages, 'backlog', 400)).toBeUndefined();
+  });
+});
+
+describe('groupSeriesServed', () => {
+  test("serves the group's series through an error or an empty result (the gate answers those)", () => {
+    const scenario = REPLAY_SCENARIOS.find((s) => s.name === 'prod-empty-result')!;
+    // prod-empty-result: the backlog query comes back empty from t = 300 s to 700 s; the series stay exported.
+    expect([100, 300, 699, 700].map((t) => groupSeriesServed(scenario, t))).toEqual([true, true, true, true]);
   });
 });
 

@@ -132,6 +132,16 @@ export function queryTrigger(query: string): SimulationTrigger {
   return query.includes('rocketmq_consumer_ready_messages') ? 'backlog' : 'arrivalRate';
 }
 
+/**
+ * Whether the exporter serves the group's backlog series at production second `t`: not while an outage of a
+ * kind other than `error` and `empty` holds for the backlog trigger (the group's series missing while its
+ * consumers run, item 1 of issue 24, once `simulate` models that kind).
+ */
+export function groupSeriesServed(scenario: Scenario, t: number): boolean {
+  const kind = outageAt(scenario.outages ?? [], 'backlog', t)?.kind;
+  return kind === undefined || kind === 'error' || kind === 'empty';
+}
+
 /** The outage (if any) that holds for `trigger` at production second `t`. */
 export function outageAt(
   outages: readonly ScenarioOutage[],
