@@ -73,11 +73,13 @@ const TIMING: ReplayTiming = {
   scrapeSeconds: 1,
 };
 /**
- * Each change on the same controller tick as the simulated one: within half an HPA sync of it (the neighbouring
- * tick is a whole sync away), once the simulator runs the controllers' measured phases and metric age and the
- * simulated HPA changes are put on the real HPA's measured clock.
+ * Each change within one HPA sync plus one scrape of the simulated one, the controllers' phases and metric age
+ * measured and the simulated HPA changes put on the real HPA's measured clock. What is left is not modelled:
+ * the HPA re-queues after each reconcile, so a sync that writes ends a little later than the period (up to 3 s
+ * over a dozen writes in prod-cron-window), and a stabilization window that is a whole number of syncs (300 / 15)
+ * then ends one sync earlier than on simulate's exact clock.
  */
-const BOUND_SECONDS = TIMING.hpaSyncSeconds / 2;
+const BOUND_SECONDS = TIMING.hpaSyncSeconds + TIMING.scrapeSeconds;
 const REPORT_FILE = path.join(__dirname, 'REPLAY.md');
 /** REPLAY_WRITE=1 rewrites the committed report from this run; CI never writes to the tree. */
 const WRITE_REPORT = process.env.REPLAY_WRITE === '1';
@@ -188,9 +190,15 @@ describeReplay(
         ...so,
         spec: { ...spec, triggers: spec.triggers.map((t) => ({ ...t, metricType: 'Value' })) },
       };
-      await expect(dryRun(valueOnly)).rejects.toThrow(
-        'admission webhook "vscaledobject.kb.io" denied the request: at least one trigger (that is not cpu or memory) has to have the `AverageValue` type for the fallback to be enabled',
+      const refusal = await dryRun(valueOnly).then(
+        () => 'accepted',
+        (error: Error) => JSON.parse(error.message.slice(error.message.indexOf('{'))) as unknown,
       );
+      expect(refusal).toMatchObject({
+        code: 403,
+        message:
+          'admission webhook "vscaledobject.kb.io" denied the request: at least one trigger (that is not cpu or memory) has to have the `AverageValue` type for the fallback to be enabled',
+      });
       // min above max: in 2.17.2 verifyReplicaCount logs CheckReplicaCountBoundsAreValid's error and returns nil,
       // so a cluster accepts it (the loader refuses it before synth).
       const minAboveMax = { ...so, spec: { ...spec, minReplicaCount: spec.maxReplicaCount + 1 } };
@@ -460,7 +468,10 @@ describeReplay(
         "and Prometheus' scrapes of the exporter, and given to `simulate`: the timer phases, the metric's age at the",
         "HPA's syncs, the HPA's real period (it drifts by its reconcile time; the simulated HPA changes are put on",
         'its clock). A change is attributed to the HPA when its lastScaleTime moved within 1 s of it, else to KEDA.',
-        `The bound is half an HPA sync, ${BOUND_SECONDS} s: a change within it is on the same controller tick.`,
+        `The bound is one HPA sync plus one scrape, ${BOUND_SECONDS} s: the HPA re-queues after each reconcile, so`,
+        'its syncs drift by the time each takes (more when it writes), and a stabilization window that is a whole',
+        "number of syncs (300 / 15) then ends one sync earlier than on simulate's exact clock; neither is modelled.",
+        'A scenario with a known divergence is held to differing from `simulate`, not to the sequences stated here.',
         'The gate in front of Prometheus evaluates each query at the instant it arrives (KEDA sends whole seconds).',
       ].join('\n');
       const raw = report(results, header, BOUND_SECONDS, k);

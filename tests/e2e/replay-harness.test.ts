@@ -262,6 +262,15 @@ describe('reportDrift', () => {
     ]);
     expect(reportDrift(data(10, 4), data(10, 5), 2)).toEqual(['a: real 1 → 5, the report states 1 → 4']);
   });
+
+  test('holds a known divergence to being one, not to its sequence', () => {
+    const known = (d: ReportData): ReportData => ({
+      ...d,
+      scenarios: { a: { ...d.scenarios.a, known: true } },
+    });
+    expect(reportDrift(known(data(10, 4)), known(data(10, 5)), 2)).toEqual([]);
+    expect(reportDrift(known(data(10, 4)), data(10, 4), 2)).toEqual(['a: a known divergence no longer']);
+  });
 });
 
 describe('tests/e2e/REPLAY.md', () => {
