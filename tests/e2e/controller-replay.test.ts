@@ -81,6 +81,8 @@ const TIMING: ReplayTiming = {
  */
 const BOUND_SECONDS = TIMING.hpaSyncSeconds + TIMING.scrapeSeconds;
 const REPORT_FILE = path.join(__dirname, 'REPLAY.md');
+/** A cron window opens this many production seconds into its scenario (the first whole minute 120 s after apply). */
+const CRON_LEAD_SECONDS = 300;
 /** REPLAY_WRITE=1 rewrites the committed report from this run; CI never writes to the tree. */
 const WRITE_REPORT = process.env.REPLAY_WRITE === '1';
 /** Outside the tree: the component logs and this run's report. */
@@ -302,8 +304,8 @@ describeReplay(
         objects = objects.map((o) => compressScaledObject(o, k));
         let cronWindow: { start: Date; end: Date } | undefined;
         if (scenario.cron !== undefined) {
-          // The first whole minute at least 90 s away: the namespace settles before it.
-          const start = new Date(Math.ceil((Date.now() + 90_000) / 60_000) * 60_000);
+          // The first whole minute at least 120 s away: the namespace settles before its lead begins.
+          const start = new Date(Math.ceil((Date.now() + 120_000) / 60_000) * 60_000);
           cronWindow = { start, end: new Date(start.getTime() + scenario.cron.minutes * 60_000) };
           const trigger = scenario.cron.trigger;
           objects = objects.map((o) =>
@@ -377,6 +379,16 @@ describeReplay(
               )}`,
             );
           await new Promise((r) => setTimeout(r, 250));
+        }
+        if (cronWindow !== undefined) {
+          // A cron scenario's clock starts CRON_LEAD_SECONDS / K before its window, whatever the settling took, so
+          // its times are the same from run to run.
+          const start = cronWindow.start.getTime() - (CRON_LEAD_SECONDS / k) * 1000;
+          if (Date.now() > start)
+            throw new Error(
+              `${scenario.name}: settled after the window's lead began, at ${new Date().toISOString()}`,
+            );
+          await new Promise((r) => setTimeout(r, start - Date.now()));
         }
         clocks[i].t0 = Date.now();
         const t0 = clocks[i].t0;
