@@ -24,8 +24,10 @@ import {
   NAME_MAX_LENGTH,
   NAME_PATTERN,
   PAYMENT_TYPES,
+  RESERVED_GROUP_PREFIXES,
   RESERVED_GROUPS,
   RESERVED_NAME_PREFIXES,
+  RESERVED_TOPIC_SUFFIXES,
   RESERVED_TOPICS,
   SEND_RECEIVE_RATIO_RANGE,
   SERIES_CODES,
@@ -55,8 +57,15 @@ const serviceName = (kind: 'topic' | 'group') =>
       if (prefix !== undefined) {
         ctx.addIssue({ code: 'custom', message: `must not start with the reserved prefix "${prefix}"` });
       }
+      if (kind === 'topic') {
+        const suffix = RESERVED_TOPIC_SUFFIXES.find((s) => name.toLowerCase().endsWith(s.toLowerCase()));
+        if (suffix !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `must not end with the reserved suffix "${suffix}"` });
+        }
+      }
       const reserved: readonly string[] = kind === 'topic' ? RESERVED_TOPICS : RESERVED_GROUPS;
-      if (reserved.some((r) => (r.endsWith('_') ? name.startsWith(r) : name === r))) {
+      const prefixes: readonly string[] = kind === 'topic' ? [] : RESERVED_GROUP_PREFIXES;
+      if (reserved.includes(name) || prefixes.some((p) => name.startsWith(p))) {
         ctx.addIssue({ code: 'custom', message: `"${name}" is a reserved RocketMQ system ${kind} name` });
       }
     });
