@@ -10,6 +10,14 @@ export const SECRET_CONFIG_KEYS = [`${PROJECT}:prometheusToken`, `${PROJECT}:kub
 export const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const NAME_MAX_LENGTH = 60;
 export const SERVERLESS_TOPIC_NAME_MAX_LENGTH = 128;
+/**
+ * Instance names. Source: ApsaraMQ for RocketMQ 5.x "Quotas and limits" (instance name: Chinese characters,
+ * letters, digits and "_", 1 to 128 characters). The provider does not check it (instance_name has no
+ * ValidateFunc) and its acceptance tests send hyphenated names; the loader holds to the documented rule.
+ * Chinese characters as the provider's remark patterns spell them (\u4E00-\u9FA5).
+ */
+export const INSTANCE_NAME_PATTERN = /^[\u4E00-\u9FA5A-Za-z0-9_]+$/;
+export const INSTANCE_NAME_MAX_LENGTH = 128;
 // Reserved names. Sources: apache/rocketmq 5.3.3 common/topic/TopicValidator.java (SYSTEM_TOPIC_SET,
 // SYSTEM_TOPIC_PREFIX) and common/MixAll.java (PREDEFINE_GROUP_SET, CID_RMQ_SYS_PREFIX, REPLY_TOPIC_POSTFIX,
 // %RETRY% / %DLQ%); Apache RocketMQ 5.0 "Parameter Constraints and Suggestions" (group prefix CID_HOUSEKEEPING);

@@ -21,6 +21,8 @@ import {
   MAX_STABILIZATION_WINDOW_SECONDS,
   MESSAGE_TYPES,
   PERIOD_UNITS,
+  INSTANCE_NAME_MAX_LENGTH,
+  INSTANCE_NAME_PATTERN,
   NAME_MAX_LENGTH,
   NAME_PATTERN,
   PAYMENT_TYPES,
@@ -70,6 +72,17 @@ const serviceName = (kind: 'topic' | 'group') =>
       }
     });
 
+const instanceName = z.string().superRefine((name, ctx) => {
+  if (name.length > INSTANCE_NAME_MAX_LENGTH || !INSTANCE_NAME_PATTERN.test(name)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `${JSON.stringify(name)} must be 1 to ${INSTANCE_NAME_MAX_LENGTH} Chinese characters, letters, digits or ` +
+        '"_" (ApsaraMQ for RocketMQ 5.x instance names)',
+    });
+  }
+});
+
 const tags = z.record(z.string().min(1).max(128), z.string().max(128));
 
 const internetSchema = z.strictObject({
@@ -96,8 +109,8 @@ const networkSchema = z.strictObject({
 });
 
 const createInstanceSchema = z.strictObject({
-  /** Instance name shown in the console. */
-  name: z.string().min(3).max(64),
+  /** Instance name shown in the console (updated in place when it changes). */
+  name: instanceName,
   seriesCode: z.enum(SERIES_CODES),
   subSeriesCode: z.enum(SUB_SERIES_CODES),
   /** Computing spec (msgProcessSpec), e.g. rmq.s2.2xlarge, or rmq.serverless for serverless instances. */

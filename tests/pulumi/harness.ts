@@ -257,7 +257,7 @@ export function fakeState(
       // Source: resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceCreate (id = $.data of
       // CreateInstance, e.g. rmq-cn-7e22ody****); derived from the name here so the hand-offs are stable.
       const id = `rmq-cn-fake${String(inputs.instanceName)
-        .replace(/^orders-/, '')
+        .replace(/^orders_/, '')
         .replace(/[^a-z0-9]/g, '')}0000`;
       return { id, state: instanceState(id, inputs, region, true) };
     }

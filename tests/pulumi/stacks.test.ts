@@ -114,7 +114,7 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
 
 const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
   dev: {
-    instanceName: 'orders-dev',
+    instanceName: 'orders_dev',
     serviceCode: 'rmq',
     seriesCode: 'standard',
     subSeriesCode: 'serverless',
@@ -133,7 +133,7 @@ const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
     tags: { env: 'dev', owner: 'platform' },
   },
   staging: {
-    instanceName: 'orders-staging',
+    instanceName: 'orders_staging',
     serviceCode: 'rmq',
     seriesCode: 'standard',
     subSeriesCode: 'cluster_ha',
@@ -151,7 +151,7 @@ const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
     tags: { env: 'staging', owner: 'platform' },
   },
   prod: {
-    instanceName: 'orders-prod',
+    instanceName: 'orders_prod',
     serviceCode: 'rmq',
     seriesCode: 'professional',
     subSeriesCode: 'cluster_ha',
