@@ -90,7 +90,8 @@ export const SERVERLESS_CAPACITY_MODES = [
   'dedicated-reserved',
 ] as const;
 
-// ---- alicloud provider rules (aliyun/terraform-provider-alicloud v1.289.0, bridged by @pulumi/alicloud 3.108.0)
+// ---- alicloud provider rules (aliyun/terraform-provider-alicloud v1.294.0, bridged by @pulumi/alicloud 3.108.0;
+// source lines from v1.289.0, unchanged since: tests/pulumi/provider-contract.ts)
 
 /**
  * The msgProcessSpec family of each series and sub-series: `rmq.<s|p|u><generation>.<size>`.

@@ -1,8 +1,8 @@
 /**
  * Runs the Pulumi program of one stack against mocks and records what it declares: every resource's type,
  * name, inputs, parent, options, and which inputs reached the engine as secrets. The mocks answer as the
- * alicloud provider (aliyun/terraform-provider-alicloud v1.289.0, the version @pulumi/alicloud 3.108.0
- * bridges) creates and reads back each resource: its ids, computed fields and errors, never an echo of our
+ * alicloud provider (aliyun/terraform-provider-alicloud v1.294.0, the version @pulumi/alicloud 3.108.0
+ * bridges; source lines from v1.289.0, see provider-contract.ts) creates and reads back each resource: its ids, computed fields and errors, never an echo of our
  * inputs alone. Every call other than the ARMS Prometheus lookup and the ACK cluster credential fails.
  */
 import * as fs from 'node:fs';
