@@ -62,7 +62,7 @@ describe('the cluster of the Secrets, a private ACK cluster', () => {
     const result = await runWithMocks(env, runtime, () => apsaraMqKedaStack(), {
       secretKeys: kubeconfig ? [...secretKeys, KUBECONFIG_CONFIG_KEY] : secretKeys,
     });
-    if (result.error !== undefined) throw result.error;
+    if (result.error !== undefined) throw new Error(`${env}: the program failed`, { cause: result.error });
     const provider = result.resources.find((r) => r.type === 'pulumi:providers:kubernetes');
     const addon = result.resources.find((r) => r.type === 'alicloud:cs/kubernetesAddon:KubernetesAddon');
     return { result, provider, addon };
@@ -76,7 +76,8 @@ describe('the cluster of the Secrets, a private ACK cluster', () => {
       expect(provider?.secretInputs).toContain('kubeconfig');
       expect(result.calls.map((c) => c.token)).not.toContain(CREDENTIAL_CALL);
       // The add-on still goes to the named cluster.
-      expect(addon?.inputs.clusterId).toBe(stackFileConfig(env)['apsaramq-keda:kubernetes'].ackClusterId);
+      const kubernetes = stackFileConfig(env)['apsaramq-keda:kubernetes'] as Config;
+      expect(addon?.inputs.clusterId).toBe(kubernetes.ackClusterId);
     },
   );
 
