@@ -5,7 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, InputError, runCli, type CliOutput } from '../shared/cli';
+import {
+  cliProgram,
+  EXIT_FAILURE,
+  EXIT_OK,
+  exitCodeFor,
+  InputError,
+  runCli,
+  type CliOutput,
+} from '../shared/cli';
 import {
   REFERENCE_BEGIN,
   REFERENCE_END,
@@ -26,17 +34,26 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-/** The README as Prettier formats it (`npm run lint` checks every Markdown file), through its CLI. */
-function formatMarkdown(text: string): string {
+/**
+ * A file as Prettier formats it, since `npm run lint` checks every file with the project's config. Through its CLI:
+ * its API loads ES modules, which jest cannot without --experimental-vm-modules.
+ */
+function formatted(file: string, text: string): string {
+  const key = `${file}\0${text}`;
+  const known = formattedTexts.get(key);
+  if (known !== undefined) return known;
   const prettier = require.resolve('prettier/bin/prettier.cjs');
-  const result = spawnSync(process.execPath, [prettier, '--stdin-filepath', README_FILE], {
+  const result = spawnSync(process.execPath, [prettier, '--stdin-filepath', file], {
     cwd: PROJECT_ROOT,
     input: text,
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`prettier failed on ${README_FILE}: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`prettier failed on ${file}: ${result.stderr}`);
+  formattedTexts.set(key, result.stdout);
   return result.stdout;
 }
+/** Texts Prettier has formatted in this process: a second run (a test, --check after a write) skips the spawn. */
+const formattedTexts = new Map<string, string>();
 
 /** The schema and the README as they must be, given the README under `root` (its text outside the markers). */
 export function generatedFiles(root: string): GeneratedFile[] {
@@ -50,8 +67,8 @@ export function generatedFiles(root: string): GeneratedFile[] {
     );
   }
   return [
-    { file: SCHEMA_FILE, content: renderSchema(schema) },
-    { file: README_FILE, content: formatMarkdown(updated) },
+    { file: SCHEMA_FILE, content: formatted(SCHEMA_FILE, renderSchema(schema)) },
+    { file: README_FILE, content: formatted(README_FILE, updated) },
   ];
 }
 

@@ -26,12 +26,13 @@ export const SCHEMA_MODELINE = '# yaml-language-server: $schema=./stack-file.sch
 function inputSchema(schema: z.ZodType): JsonSchema {
   // unrepresentable 'any': a refinement or a custom type zod cannot express becomes `{}` (any value) here and stays
   // the loader's to check, instead of failing the generation.
-  const { $schema: _draft, ...rest } = z.toJSONSchema(schema, {
+  const json = z.toJSONSchema(schema, {
     target: 'draft-07',
     io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;
-  return rest;
+  delete json.$schema;
+  return json;
 }
 
 /** The config key of a section of the loader's spec: `region` is the provider's `alicloud:region`. */
@@ -44,7 +45,9 @@ function providerKeys(provider: string, keys: readonly string[]): Record<string,
   return Object.fromEntries(
     keys.map((key) => [
       `${provider}:${key}`,
-      { description: `Setting ${key} of the ${provider} provider; passed to Pulumi, not read by this project.` },
+      {
+        description: `Setting ${key} of the ${provider} provider; passed to Pulumi, not read by this project.`,
+      },
     ]),
   );
 }
@@ -139,7 +142,8 @@ function range(node: JsonSchema, integer: boolean): string | undefined {
   let low = minimum === undefined ? undefined : `${minimum}`;
   if (exclusiveMinimum !== undefined) low = integer ? `${exclusiveMinimum + 1}` : `above ${exclusiveMinimum}`;
   let high = maximum === undefined || maximum >= UNBOUNDED ? undefined : `${maximum}`;
-  if (exclusiveMaximum !== undefined) high = integer ? `${exclusiveMaximum - 1}` : `below ${exclusiveMaximum}`;
+  if (exclusiveMaximum !== undefined)
+    high = integer ? `${exclusiveMaximum - 1}` : `below ${exclusiveMaximum}`;
   if (low !== undefined && high !== undefined) {
     if (!low.startsWith('above') && !high.startsWith('below')) return `${low} to ${high}`;
     const above = low.startsWith('above') ? low : `at least ${low}`;
@@ -169,7 +173,7 @@ export function typeWords(node: JsonSchema): string {
       parts.push(
         node.format === 'uri' ? 'URL' : 'string',
         lengths(node.minLength, node.maxLength, 'character'),
-        node.pattern === undefined ? undefined : `matching ${code(String(node.pattern))}`,
+        typeof node.pattern === 'string' ? `matching ${code(node.pattern)}` : undefined,
       );
       break;
     case 'integer':
@@ -232,7 +236,10 @@ function entriesBelow(node: JsonSchema, path: string): Entry[] {
     const required = new Set(Array.isArray(object.required) ? object.required : []);
     return Object.entries(props(object)).flatMap(([key, child]) => {
       const childPath = `${path}${suffix}.${key}`;
-      return [{ path: childPath, node: child, required: required.has(key) }, ...entriesBelow(child, childPath)];
+      return [
+        { path: childPath, node: child, required: required.has(key) },
+        ...entriesBelow(child, childPath),
+      ];
     });
   });
 }
@@ -260,7 +267,7 @@ function section(key: string, node: JsonSchema, required: boolean): string {
   if (variants.length > 1) {
     // A union of objects (an instance to create, or one to adopt): each variant's keys on their own.
     for (const variant of variants) {
-      lines.push(`${prose(String(variant.description ?? 'Or:'))} Keys:`, '');
+      lines.push(`${typeof variant.description === 'string' ? prose(variant.description) : 'Or:'} Keys:`, '');
       lines.push(...entriesBelow(variant, name).map((e) => `- ${code(e.path)}: ${facts(e)}`), '');
     }
   } else {
