@@ -206,7 +206,7 @@ const createInstanceSchema = z
       .min(SEND_RECEIVE_RATIO_RANGE[0])
       .max(SEND_RECEIVE_RATIO_RANGE[1])
       .optional()
-      .meta(about('Share of the TPS reserved for sends.', 0.5)),
+      .meta(about('Ratio of sent to received messages (productInfo.sendReceiveRatio).', 0.5)),
     autoScaling: z
       .boolean()
       .optional()
@@ -313,7 +313,7 @@ const consumerGroupSchema = z.strictObject({
     .string()
     .optional()
     .meta(about('Topic failed messages go to; one of topics[].name.', 'orders-dlq')),
-  maxReceiveTps: positiveInt.optional().meta(about('Receive rate limit of the group.', 1000)),
+  maxReceiveTps: positiveInt.optional().meta(about('Maximum receive TPS of the group.', 1000)),
   remark: z.string().max(128).optional().meta(about('Remark shown in the console.', 'fulfilment workers')),
 });
 
@@ -749,7 +749,7 @@ export const rawSpecSchema = z.strictObject({
     .regex(/^[a-z]{2}-[a-z0-9-]+$/, 'must be an Alibaba Cloud region id such as cn-hangzhou')
     .meta(
       about(
-        'The region of the whole environment (the alicloud provider and the loader); the stack file key is alicloud:region.',
+        'The region of the whole environment, read by the alicloud provider and by the loader.',
         'cn-hangzhou',
       ),
     ),
