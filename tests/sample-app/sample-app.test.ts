@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveProbes } from '../../constructs/k8s/consumer-workload';
@@ -119,6 +120,73 @@ describe('http server', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+/** A port nothing listens on: bound, read and closed (connections to it are refused). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the consumer process (main.ts, as the image runs it)', () => {
+  test('with the broker unreachable it keeps retrying: /readyz 503, /livez 200, no crash loop; SIGTERM exits 0', async () => {
+    const brokerPort = await closedPort();
+    // node with tsx's loader in-process, as tests/e2e/drain.test.ts starts it (the tsx CLI would relay signals).
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'consumer'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        [CONSUMER_ENV.endpoint]: `127.0.0.1:${brokerPort}`,
+        [CONSUMER_ENV.topic]: 'orders',
+        [CONSUMER_ENV.consumerGroup]: 'order-fulfilment',
+        [CONSUMER_ENV.httpPort]: '0',
+        SAMPLE_HTTP_HOST: '127.0.0.1',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const lines = (): { msg: string; port?: number }[] =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; port?: number });
+    const until = async (what: string, check: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!check()) {
+        if (child.exitCode !== null)
+          throw new Error(`consumer exited ${child.exitCode} waiting for ${what}:\n${out}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until('the HTTP port', () => lines().some((l) => l.msg === 'http listening'));
+      const port = lines().find((l) => l.msg === 'http listening')!.port!;
+      const get = async (p: string): Promise<number> => (await fetch(`http://127.0.0.1:${port}${p}`)).status;
+      // The client gives up a startup after 3 route fetches (1 s, 2 s apart); the consumer then backs off and retries.
+      await until('a failed startup', () => lines().some((l) => l.msg === 'startup failed'));
+      expect(await get(HTTP_PATHS.readiness)).toBe(503);
+      expect(await get(HTTP_PATHS.liveness)).toBe(200);
+      await until(
+        'a second startup attempt to fail',
+        () => lines().filter((l) => l.msg === 'startup failed').length >= 2,
+      );
+      expect(child.exitCode).toBeNull();
+      expect(await get(HTTP_PATHS.readiness)).toBe(503);
+      expect(await get(HTTP_PATHS.liveness)).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(lines().map((l) => l.msg)).toContain('drained');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('npm run load', () => {
