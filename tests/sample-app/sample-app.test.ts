@@ -67,7 +67,16 @@ describe('consumerConfigFromEnv', () => {
       processingMs: 100,
       concurrency: 16,
       awaitSeconds: 5,
+      maxHeldBytes: 64 * 1024 * 1024,
+      dedupKeys: 10_000,
+      failTag: undefined,
     });
+    expect(config.retryDelaysSeconds).toEqual([
+      10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200,
+    ]);
+    expect(
+      consumerConfigFromEnv({ ...base, SAMPLE_RETRY_DELAYS_SECONDS: '1,2,2,5' }).retryDelaysSeconds,
+    ).toEqual([1, 2, 2, 5]);
   });
 
   test.each([
@@ -89,6 +98,26 @@ describe('consumerConfigFromEnv', () => {
     [
       { SAMPLE_PROCESSING_MS: '40000' },
       'SAMPLE_PROCESSING_MS (40000) must be < SAMPLE_INVISIBLE_SECONDS (30) × 1000',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '30,10' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("30,10") must be comma-separated steps, each an integer from 1 to 43200 seconds in plain decimal digits, never decreasing',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '10,,20' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("10,,20") must be comma-separated steps',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '43201' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("43201") must be comma-separated steps',
+    ],
+    [
+      { SAMPLE_MAX_HELD_BYTES: '4194303' },
+      'SAMPLE_MAX_HELD_BYTES ("4194303") must be an integer from 4194304 to 68719476736 bytes, in plain decimal digits',
+    ],
+    [
+      { SAMPLE_DEDUP_KEYS: '-1' },
+      'SAMPLE_DEDUP_KEYS ("-1") must be an integer from 0 to 1000000 keys, in plain decimal digits',
     ],
   ])('refuses %j: %s', (override, message) => {
     expect(() => consumerConfigFromEnv({ ...base, ...override })).toThrow(message);
