@@ -162,7 +162,7 @@ export class SampleConsumer {
       this.stateValue = 'ready';
       this.logger.info('subscribed', { topic: config.topic, consumerGroup: config.consumerGroup });
       // Observed from the start: a failure of the loop itself (not of a receive) is fatal, not an unhandled rejection.
-      this.loop = this.receiveLoop(client).catch((error: Error) => {
+      this.loop = this.receiveLoop().catch((error: Error) => {
         this.logger.error('receive loop failed', { error: error.message });
         this.onFatal(error);
       });
@@ -188,8 +188,32 @@ export class SampleConsumer {
     return Math.min(bySlots, byBytes, MAX_BATCH);
   }
 
-  private async receiveLoop(client: ConsumerClient): Promise<void> {
+  /**
+   * A new client in place of one whose broker has been unreachable for UNREACHABLE_NOT_READY_MS. The old one's
+   * gRPC channel backs off on its own, up to 120 s between connection attempts (@grpc/grpc-js 1.14.7
+   * src/backoff-timeout.ts: 1 s × 1.6^n, MAX_BACKOFF_MS 120000), and rocketmq-client-nodejs 1.0.8 passes no
+   * channel options (src/client/RpcClient.ts), so after a long outage the old client would find the broker up
+   * to two minutes late. A fresh client connects at once. Keeps the old client when the new one cannot start.
+   */
+  private async reconnect(old: ConsumerClient): Promise<ConsumerClient> {
+    const fresh = this.createClient(this.config, this.logger);
+    try {
+      await fresh.startup();
+    } catch (error) {
+      await Promise.race([fresh.shutdown().catch(() => undefined), sleep(1000)]);
+      this.logger.warn('reconnect failed', { error: (error as Error).message });
+      return old;
+    }
+    // Its termination notice goes to a broker that may be unreachable: do not wait long for it.
+    await Promise.race([old.shutdown().catch(() => undefined), sleep(1000)]);
+    this.client = fresh;
+    this.logger.info('reconnected');
+    return fresh;
+  }
+
+  private async receiveLoop(): Promise<void> {
     const { config } = this;
+    let client = this.client!;
     let failures = 0;
     while (this.stateValue === 'ready') {
       const free = this.freeSlots();
@@ -209,6 +233,7 @@ export class SampleConsumer {
         const waitMs = receiveBackoffMs(failures, this.random);
         this.logger.warn('receive failed', { error: (error as Error).message, attempt: failures, waitMs });
         await this.pause(waitMs);
+        if (this.stateValue === 'ready' && !this.ready()) client = await this.reconnect(client);
         continue;
       }
       if (failures > 0) {
@@ -220,7 +245,7 @@ export class SampleConsumer {
       failures = 0;
       this.failingSince = undefined;
       // A receive that returns during a drain still hands over messages we now hold: they are processed.
-      for (const message of messages) this.track(this.handle(client, message));
+      for (const message of messages) this.track(this.handle(message));
     }
   }
 
@@ -250,8 +275,13 @@ export class SampleConsumer {
     }
   }
 
-  private async handle(client: ConsumerClient, message: ReceivedMessage): Promise<void> {
+  private async handle(message: ReceivedMessage): Promise<void> {
     const { metrics, logger } = this;
+    // The client at the time of each call: a reconnect may replace it while the message is in work. Any client
+    // of the group can ack it: a message carries its broker's endpoints and receipt handle (rocketmq-client-nodejs
+    // 1.0.8 src/consumer/Consumer.ts ackMessage sends to messageView.endpoints).
+    const ack = () => this.client!.ack(message);
+    const changeInvisible = (ms: number) => this.client!.changeInvisibleDuration(message, ms);
     const attempt = message.deliveryAttempt ?? 1;
     const key = SampleConsumer.keyOf(message);
     metrics.received.inc();
@@ -261,7 +291,7 @@ export class SampleConsumer {
     try {
       if (this.processed.has(key)) {
         // Processed before (a redelivery after a lost ack, or the producer sent it twice): ack, do not redo.
-        await client.ack(message);
+        await ack();
         metrics.duplicates.inc();
         logger.info('duplicate skipped', { messageId: message.messageId, key, attempt });
         return;
@@ -279,7 +309,7 @@ export class SampleConsumer {
           retryInMs: retryMs,
           error: (error as Error).message,
         });
-        await client.changeInvisibleDuration(message, retryMs).catch((e: Error) =>
+        await changeInvisible(retryMs).catch((e: Error) =>
           logger.warn('change invisible duration failed: redelivered after the receive invisible time', {
             messageId: message.messageId,
             error: e.message,
@@ -289,7 +319,7 @@ export class SampleConsumer {
       }
       this.remember(key);
       try {
-        await client.ack(message);
+        await ack();
       } catch (error) {
         // Processed but not acked: the broker redelivers it, and the key above makes that a skipped duplicate.
         metrics.ackFailed.inc();

@@ -265,6 +265,35 @@ describe('SampleConsumer', () => {
       failures: 5,
       unreachableMs: 18_750,
     });
+    // Unreachable past 10 s at the ends of the 4th and 5th waits: a fresh client each time.
+    expect(logger.msgs().filter((m) => m === 'reconnected')).toHaveLength(2);
+    await drainWithFakeTimers(consumer);
+  });
+
+  test('after 10 s of failed receives it replaces its client (a fresh gRPC channel) and receives on the new one', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const down = new FakeClient(
+      Array.from({ length: 5 }, () => failing('UNAVAILABLE: No connection established')),
+    );
+    const up = new FakeClient([batch(message('m'))]);
+    const made = [down, up];
+    const logger = recordingLogger();
+    const consumer = new SampleConsumer(config(), logger, consumerMetrics(), {
+      createClient: () => made.shift()!,
+      work: () => Promise.resolve(),
+      random: () => 0,
+    });
+    await consumer.start();
+    // random() = 0: waits of 500, 1000, 2000, 4000, 5000 ms; the fifth ends 12.5 s after the first failure.
+    await jest.advanceTimersByTimeAsync(12_499);
+    expect(down.calls).toEqual(['startup']);
+    expect(consumer.ready()).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(down.calls).toEqual(['startup', 'shutdown']);
+    expect(up.calls).toEqual(['startup']);
+    expect(up.acks).toEqual(['m']);
+    expect(consumer.ready()).toBe(true);
+    expect(logger.msgs().filter((m) => m === 'reconnected')).toHaveLength(1);
     await drainWithFakeTimers(consumer);
   });
 

@@ -30,6 +30,11 @@ export interface GroupPlan {
   readonly name: string;
   /** Topics written into the group's own subscription (read by the broker when useStaticSubscription is on). */
   readonly staticTopics?: readonly string[];
+  /**
+   * Deliveries after the first before the broker moves a message to %DLQ%<group>.
+   * @default 16 (apache/rocketmq 5.3.3 SubscriptionGroupConfig.retryMaxTimes)
+   */
+  readonly retryMaxTimes?: number;
 }
 export interface UserPlan {
   readonly username: string;

@@ -19,6 +19,7 @@ export interface LogLine {
   readonly key?: string;
   readonly attempt?: number;
   readonly retryInMs?: number;
+  readonly waitMs?: number;
   readonly port?: number;
   readonly inFlight?: number;
   readonly finished?: number;
