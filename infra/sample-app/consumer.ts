@@ -288,10 +288,21 @@ export class SampleConsumer {
     metrics.inFlight.inc();
     this.heldBytes += message.body.length;
     const started = process.hrtime.bigint();
+    const acked = async (): Promise<boolean> => {
+      try {
+        await ack();
+        return true;
+      } catch (error) {
+        // Redelivered later; the key makes that a skipped duplicate.
+        metrics.ackFailed.inc();
+        logger.warn('ack failed', { messageId: message.messageId, error: (error as Error).message });
+        return false;
+      }
+    };
     try {
       if (this.processed.has(key)) {
         // Processed before (a redelivery after a lost ack, or the producer sent it twice): ack, do not redo.
-        await ack();
+        if (!(await acked())) return;
         metrics.duplicates.inc();
         logger.info('duplicate skipped', { messageId: message.messageId, key, attempt });
         return;
@@ -318,14 +329,7 @@ export class SampleConsumer {
         return;
       }
       this.remember(key);
-      try {
-        await ack();
-      } catch (error) {
-        // Processed but not acked: the broker redelivers it, and the key above makes that a skipped duplicate.
-        metrics.ackFailed.inc();
-        logger.warn('ack failed', { messageId: message.messageId, error: (error as Error).message });
-        return;
-      }
+      if (!(await acked())) return;
       metrics.acked.inc();
       if (this.stateValue === 'draining') this.finishedSinceDrain += 1;
       if (this.config.logEachMessage) logger.info('acked', { messageId: message.messageId, attempt });

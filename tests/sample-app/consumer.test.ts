@@ -183,6 +183,26 @@ describe('SampleConsumer', () => {
     await consumer.drain();
   });
 
+  test('a skipped duplicate whose ack fails is logged as an ack failure and the consumer goes on', async () => {
+    // Delivery 1 is processed and acked; its redelivery's ack fails; then another message flows.
+    let ackCalls = 0;
+    const client = new FakeClient(
+      [batch(message('d')), batch(message('d', { deliveryAttempt: 2 })), batch(message('e'))],
+      () => ((ackCalls += 1) === 2 ? new Error('UNAVAILABLE') : undefined),
+    );
+    const { consumer, logger, fatal, count } = setUp(client);
+    await consumer.start();
+    await flush();
+    expect(fatal).toEqual([]);
+    expect(client.acks).toEqual(['d', 'e']);
+    expect(logger.lines.filter((l) => l.msg === 'ack failed').map((l) => l.fields)).toEqual([
+      { messageId: 'd', error: 'UNAVAILABLE' },
+    ]);
+    expect(await count('sample_consumer_duplicates_skipped_total')).toBe(0);
+    expect(await count('sample_consumer_ack_failures_total')).toBe(1);
+    await consumer.drain();
+  });
+
   test('a message whose processing fails is never acked: its invisible time grows with each delivery', async () => {
     const client = new FakeClient([
       batch(message('p', { deliveryAttempt: 1 })),
