@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveProbes } from '../../constructs/k8s/consumer-workload';
 import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
@@ -216,6 +217,50 @@ describe('the consumer process (main.ts, as the image runs it)', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 60_000);
+});
+
+describe('the consumer process on a bug', () => {
+  // A preloaded module plants the bug 1.5 s after start, once main.ts has installed its handlers.
+  test.each([
+    [
+      'an unhandled rejection',
+      'setTimeout(() => { void Promise.reject(new Error("planted")); }, 1500);',
+      'unhandled rejection',
+    ],
+    [
+      'an uncaught exception',
+      'setTimeout(() => { throw new Error("planted"); }, 1500);',
+      'uncaught exception',
+    ],
+  ])('%s is logged as one JSON line and exits 1', async (_what, plant, msg) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-sample-bug-'));
+    const preload = path.join(dir, 'plant.mjs');
+    fs.writeFileSync(preload, `${plant}\n`);
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', preload, MAIN, 'consumer'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: {
+          ...process.env,
+          ...base,
+          [CONSUMER_ENV.endpoint]: `127.0.0.1:${await closedPort()}`,
+          [CONSUMER_ENV.httpPort]: '0',
+          SAMPLE_HTTP_HOST: '127.0.0.1',
+        },
+      });
+      expect(r.status).toBe(1);
+      const lines = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; msg: string; error?: string });
+      expect(lines.filter((l) => l.msg === msg)).toEqual([
+        expect.objectContaining({ level: 'error', msg, error: 'planted' }),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run load', () => {
