@@ -822,7 +822,7 @@ export const secretConfigSchemas: Readonly<Record<(typeof SECRET_CONFIG_KEYS)[nu
   ),
   'apsaramq-keda:kubeconfig': secureValueSchema.meta(
     about(
-      'The cluster\'s kubeconfig, when Pulumi writes the Secrets and there is no kubernetes.ackClusterId: pulumi config set --secret kubeconfig "$(cat <file>)". Refused beside an ackClusterId.',
+      'The kubeconfig Pulumi writes the Secrets through: required without kubernetes.ackClusterId; beside it, for a VPC-only ACK cluster (the looked-up credential is the public-endpoint kubeconfig), the internal-endpoint kubeconfig of that cluster. pulumi config set --secret kubeconfig "$(cat <file>)".',
     ),
   ),
 };
