@@ -4,6 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   DEFAULT_KEDA_VERSION,
+  DEFAULT_POLLING_INTERVAL_SECONDS,
   defaultFallbackReplicas,
   FAIL_SAFE_FALLBACK_BEHAVIOR,
   kedaFallbackMode,
@@ -18,8 +19,8 @@ import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
 import { arrivalRateQuery, backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../shared/promql';
 import { PropChecker } from './validation';
 
-// Source: keda.sh/docs/2.x/reference/scaledobject-spec (defaults of pollingInterval, cooldownPeriod).
-export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+// Source: keda.sh/docs/2.x/reference/scaledobject-spec (default of cooldownPeriod; pollingInterval's 30 s is
+// DEFAULT_POLLING_INTERVAL_SECONDS of constructs/scaling, which the simulator shares).
 export const DEFAULT_COOLDOWN_PERIOD_SECONDS = 300;
 export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
 // Source: Kubernetes autoscaling/v2 validation (stabilizationWindowSeconds 0..3600, periodSeconds 1..1800).
