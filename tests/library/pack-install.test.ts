@@ -22,6 +22,7 @@ const PEERS = [
   '@pulumi/pulumi',
   '@pulumi/alicloud',
   '@pulumi/kubernetes',
+  '@pulumi/random',
   'cdk8s',
   'cdk8s-plus-28',
   'constructs',
@@ -135,7 +136,7 @@ describe('the packed library', () => {
     ]);
   });
 
-  test('declares the frameworks as optional peers, caret ranges from the exact versions the repository tests', () => {
+  test('declares the frameworks and the Pulumi providers as optional peers, caret ranges from the exact versions the repository tests', () => {
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual([...PEERS].sort());
     for (const name of PEERS) {
       expect(manifest.devDependencies[name]).toMatch(/^\d+\.\d+\.\d+$/);
