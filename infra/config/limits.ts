@@ -57,6 +57,8 @@ export const RETRY_POLICY_FOR_ORDER = {
   Orderly: 'FixedRetryPolicy',
 } as const;
 export const MAX_RETRY_TIMES = 1000;
+/** Trigger names constructs/k8s/backlog-scaler.ts gives the backlog and arrival-rate triggers. */
+export const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
 // Source: KEDA ScaledObject webhook and HPA behavior validation: stabilization windows are 0..3600 s.
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 

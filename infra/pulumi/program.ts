@@ -36,6 +36,7 @@ import {
   stackFilePath,
 } from '../config/environment';
 import { type Handoff, parseHandoff } from '../config/handoff';
+import { deadLetterWarnings } from '../config/warnings';
 
 /** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
 export const PROMETHEUS_TOKEN_CONFIG_KEY = `${PROJECT}:prometheusToken`;
@@ -241,6 +242,7 @@ export function stackLifecycle(spec: EnvironmentSpec): pulumi.ComponentResourceO
 export function apsaraMqKedaStack(): StackOutputs {
   const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
   assertNoCollisions(spec);
+  for (const warning of deadLetterWarnings(spec)) void pulumi.log.warn(warning);
   const config = new pulumi.Config(PROJECT);
   const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;
 
