@@ -3,11 +3,13 @@ import * as pulumi from '@pulumi/pulumi';
 import { assertNoViolations } from './invalid-args-error';
 
 // Source: ACK component catalog, "ACK KEDA": the add-on name to install with cs.KubernetesAddon.
+/** Name of ACK's KEDA add-on. */
 export const KEDA_ADDON_NAME = 'ack-keda';
 
 // Source: ACK cluster ids as the ACK console shows them: "c" followed by lowercase alphanumerics.
 const ACK_CLUSTER_ID = /^c[a-z0-9]{16,40}$/;
 
+/** Arguments of KedaAddon. */
 export interface KedaAddonArgs {
   /** ACK cluster to install KEDA on. */
   readonly clusterId: string;

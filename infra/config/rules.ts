@@ -1,6 +1,6 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
 import { serverlessCapacity, thresholdFor } from '../../constructs/scaling';
-import { rocketMqAccountName } from '../../constructs/shared/names';
+import { rocketMqAccountName } from '../../constructs/shared';
 import { cidrContains } from './cidr';
 import { stackInstanceTps } from './instance-tps';
 import type { Violation } from './errors';

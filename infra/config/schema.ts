@@ -1,15 +1,16 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
-import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
-import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import {
+  CONSUMER_HTTP_DEFAULTS,
+  cronScheduleProblems,
+  DEFAULT_SELECTOR_SCHEME,
   DNS1123_LABEL,
   DNS1123_LABEL_MAX_LENGTH,
   isSecretKey,
   isSecretName,
   SECRET_KEY_RULE,
-} from '../../constructs/shared/names';
-import { cronScheduleProblems } from '../../constructs/shared/cron-schedule';
+  SELECTOR_SCHEMES,
+} from '../../constructs/shared';
 import { IPV4_CIDR } from './cidr';
 import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {

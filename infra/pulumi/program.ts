@@ -21,7 +21,7 @@ import {
   PROMETHEUS_AUTH_SECRET_NAME,
   rocketMqAccountName,
   rocketMqCredentialsSecretName,
-} from '../../constructs/shared/names';
+} from '../../constructs/shared';
 import { committedCollisions, handedOffInstanceId } from '../config/cross-environment';
 import {
   decodePulumiConfig,

@@ -2,7 +2,7 @@
  * The consumer's configuration, read only from the environment: the variables ConsumerWorkload sets
  * (constructs/shared/consumer-contract.ts) plus the SAMPLE_* knobs of the simulated work.
  */
-import { CONSUMER_ENV } from '../../constructs/shared/consumer-contract';
+import { CONSUMER_ENV } from '../../constructs/shared';
 import { mustBe, parseDecimal, rangeText } from '../shared/numeric-flag';
 import { DEFAULT_RETRY_DELAYS_SECONDS } from './backoff';
 import { type LogLevel, parseLogLevel } from './log';

@@ -3,7 +3,7 @@
  * and load generator, `npm run load -- --topic T --rate 200 --duration 60`). Usage errors exit 2.
  */
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
-import { PRODUCER_ENV } from '../../constructs/shared/consumer-contract';
+import { PRODUCER_ENV } from '../../constructs/shared';
 import { decimalArgument, withRange } from '../shared/numeric-flag';
 import { consumerConfigFromEnv, EXIT_DRAIN_UNFINISHED, EXIT_FATAL } from './config';
 import { SampleConsumer } from './consumer';

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveProbes } from '../../constructs/k8s/consumer-workload';
+import * as contractModule from '../../constructs/shared/consumer-contract';
 import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { consumerConfigFromEnv, DEFAULT_HTTP_PORT, HTTP_PATHS } from '../../infra/sample-app/config';
 import { startHttpServer } from '../../infra/sample-app/http-server';
@@ -29,23 +30,29 @@ describe('sample app contract', () => {
     expect(resolveProbes(false)).toBeUndefined();
   });
 
-  test('the sample app imports nothing from constructs/ but the contract of env names', () => {
+  test('the sample app imports nothing from constructs/ but the contract of env names, through the shared entry point', () => {
     const dir = path.join(ROOT, 'infra', 'sample-app');
+    const contract = Object.keys(contractModule).sort();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map(
-        (m) => m[1],
-      );
-      for (const i of imports.filter((x) => x.includes('constructs/'))) {
-        expect(`${file}: ${i}`).toBe(`${file}: ../../constructs/shared/consumer-contract`);
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const [, names, from] of source.matchAll(/import (?:type )?\{([^}]*)\} from '([^']+)'/g)) {
+        if (!from.includes('constructs')) continue;
+        expect(`${file}: ${from}`).toBe(`${file}: ../../constructs/shared`);
+        const imported = names.split(',').map((name) => name.trim().replace(/^type /, ''));
+        expect(imported.filter((name) => name !== '' && !contract.includes(name))).toEqual([]);
       }
+      // Every other form of import names no constructs/ module.
+      const other = source.replace(/import (?:type )?\{[^}]*\} from '[^']+'/g, '');
+      expect(other.match(/['"][./]*constructs[^'"]*['"]/g) ?? []).toEqual([]);
     }
+    expect(contract).toEqual(['CONSUMER_ENV', 'CONSUMER_HTTP_DEFAULTS', 'PRODUCER_ENV']);
   });
 
-  test('the rocketmq client is pinned to an exact version', () => {
+  test('the rocketmq client is pinned to an exact version, as a devDependency (the library does not ship the app)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
-    expect(pkg.dependencies['rocketmq-client-nodejs']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.devDependencies['rocketmq-client-nodejs']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
