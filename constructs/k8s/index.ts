@@ -1,3 +1,3 @@
-export * from './validation';
+export { ConstructPropsError } from './validation';
 export * from './consumer-workload';
 export * from './backlog-scaler';

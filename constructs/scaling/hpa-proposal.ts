@@ -7,8 +7,16 @@ import { INT32_MAX, requireInt, requireNonNegative, requirePositive } from './gu
 export const DEFAULT_HPA_TOLERANCE = 0.1;
 
 /** Tolerance either as one number for both directions or per direction (HPA configurable tolerance, k8s 1.33+). */
-export type HpaTolerance = number | { readonly up: number; readonly down: number };
+export type HpaTolerance =
+  | number
+  | {
+      /** Tolerance above a ratio of 1.0, before scaling up. */
+      readonly up: number;
+      /** Tolerance below a ratio of 1.0, before scaling down. */
+      readonly down: number;
+    };
 
+/** One External-metric proposal of the HPA controller. */
 export interface HpaExternalProposalInput {
   /** Pods the scale subresource reports (`status.replicas`). */
   readonly statusReplicas: number;

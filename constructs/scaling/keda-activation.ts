@@ -3,6 +3,7 @@ import { requireFinite, requireInt, requireNonNegative } from './guards';
 /** Source: KEDA ScaledObject spec, `cooldownPeriod` default 300 s. */
 export const DEFAULT_KEDA_COOLDOWN_SECONDS = 300;
 
+/** One polling cycle of the KEDA operator for a ScaledObject. */
 export interface KedaActivationInput {
   /** Replicas of the scale target now. */
   readonly currentReplicas: number;
@@ -16,17 +17,20 @@ export interface KedaActivationInput {
   readonly idleReplicaCount?: number;
   /** Seconds since the trigger was last active. @default none: KEDA has no LastActiveTime and scales in at once */
   readonly secondsSinceLastActive?: number;
-  /** @default 300 */
+  /** ScaledObject `cooldownPeriod`, in seconds. @default 300 */
   readonly cooldownPeriod?: number;
 }
 
 /** What the KEDA operator does this cycle; `none` leaves the count to the HPA. */
 export type KedaScaleAction = 'scaleFromZeroOrIdle' | 'scaleToZeroOrIdle' | 'scaleToMinReplicas' | 'none';
 
+/** What the KEDA operator decides in one polling cycle. */
 export interface KedaActivationResult {
+  /** Whether the trigger is active (metric value above activationThreshold). */
   readonly active: boolean;
   /** Replicas after KEDA's decision (unchanged when the HPA is in charge). */
   readonly replicas: number;
+  /** The operator's action. */
   readonly action: KedaScaleAction;
 }
 

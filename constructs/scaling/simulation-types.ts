@@ -4,8 +4,11 @@ import type { KedaFallbackBehavior } from './keda-version';
 
 // Sources: KEDA ScaledObject defaults (pollingInterval 30 s, cooldownPeriod 300 s); kube-controller-manager
 // `--horizontal-pod-autoscaler-sync-period` default 15 s; ARMS cloud-service metrics are scraped every 15-30 s.
+/** KEDA's default polling interval, in seconds. */
 export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+/** The HPA controller's default sync period, in seconds. */
 export const DEFAULT_HPA_SYNC_SECONDS = 15;
+/** Default age of the metric value a query returns, in seconds. */
 export const DEFAULT_METRIC_STALENESS_SECONDS = 30;
 /** An assumption, not a measurement: image already on the node, a JVM consumer connecting to the broker. */
 export const DEFAULT_POD_STARTUP_SECONDS = 20;
@@ -14,6 +17,7 @@ export const MAX_SIMULATION_SECONDS = 7 * 86_400;
 /** Window of the arrival-rate query's rate(): ARRIVAL_RATE_WINDOW in constructs/shared/promql.ts (tested). */
 export const RATE_WINDOW_SECONDS = 60;
 
+/** The ScaledObject config a simulation runs: triggers, bounds, timers, behavior, fallback. */
 export interface SimulationScaling {
   /** Backlog per replica (the backlog trigger's threshold). */
   readonly threshold: number;
@@ -45,7 +49,9 @@ export interface SimulationScaling {
   readonly fallback?:
     | false
     | {
+        /** Failed metric requests before the fallback applies. */
         readonly failureThreshold: number;
+        /** Replicas the fallback holds. */
         readonly replicas: number;
         /** @default static */
         readonly behavior?: KedaFallbackBehavior;
@@ -66,6 +72,22 @@ export interface SimulationScaling {
   readonly schedules?: readonly SimulationSchedule[];
 }
 
+/** A time window [fromSecond, toSecond) in simulation seconds. */
+export interface SecondsWindow {
+  /** First second inside the window. */
+  readonly fromSecond: number;
+  /** First second after it. */
+  readonly toSecond: number;
+}
+
+/** A constant arrival rate from one whole second on, until the next segment. */
+export interface RateSegment {
+  /** Second the rate starts at. */
+  readonly fromSecond: number;
+  /** Messages per second. */
+  readonly ratePerSecond: number;
+}
+
 /**
  * A KEDA `cron` trigger: its metric is desiredReplicas while active and 1 otherwise, against an AverageValue
  * target of 1, so the HPA's proposal is desiredReplicas (within its tolerance); while active the ScaledObject
@@ -73,13 +95,15 @@ export interface SimulationScaling {
  * KEDA computes it at each request, with no Prometheus behind it: no staleness, no outage.
  */
 export interface SimulationSchedule {
+  /** Trigger name. */
   readonly name: string;
   /** Replicas proposed while active (>= 1). */
   readonly desiredReplicas: number;
   /** Seconds [fromSecond, toSecond) during which the trigger is active, in order, not overlapping. */
-  readonly windows: readonly { readonly fromSecond: number; readonly toSecond: number }[];
+  readonly windows: readonly SecondsWindow[];
 }
 
+/** The consumer pods: how fast they consume, start and hold messages. */
 export interface SimulationWorkload {
   /** Messages per second one ready pod consumes; 0 models a placeholder that consumes nothing. */
   readonly messagesPerSecondPerPod: number;
@@ -100,19 +124,20 @@ export interface SimulationWorkload {
   readonly targetDrainSeconds?: number;
 }
 
+/** The messages: arrivals, what already waits, and what something else consumes. */
 export interface SimulationTraffic {
   /**
    * Arrival rate in messages/s: one value per second (the last one holds to the end), or piecewise-constant
    * segments from whole seconds (zero before the first). Not both in one list.
    */
-  readonly arrivals:
-    readonly number[] | readonly { readonly fromSecond: number; readonly ratePerSecond: number }[];
+  readonly arrivals: readonly number[] | readonly RateSegment[];
   /** Messages already waiting at t = 0. @default 0 */
   readonly initialBacklog?: number;
   /** Messages/s consumed by something other than the Deployment (per second or segments). @default none */
   readonly externalDrain?: SimulationTraffic['arrivals'];
 }
 
+/** The timers and delays of KEDA, the HPA and the metric, and metric outages. */
 export interface SimulationTiming {
   /** Age of the metric value a query returns (ARMS scrape + query delay). @default 30 */
   readonly metricStalenessSeconds?: number;
@@ -137,9 +162,8 @@ export interface SimulationTiming {
 /** A trigger of the simulated ScaledObject. */
 export type SimulationTrigger = 'backlog' | 'arrivalRate';
 
-export interface SimulationOutage {
-  readonly fromSecond: number;
-  readonly toSecond: number;
+/** A window during which metric queries fail or come back empty. */
+export interface SimulationOutage extends SecondsWindow {
   /**
    * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
    * wrong instance id, an ARMS gap, a group that lost its series), which only ignoreNullValues false makes
@@ -150,9 +174,13 @@ export interface SimulationOutage {
   readonly triggers?: readonly SimulationTrigger[];
 }
 
+/** One simulation: the config, the workload, the traffic and the timing. */
 export interface SimulationInput {
+  /** The ScaledObject config. */
   readonly scaling: SimulationScaling;
+  /** The consumer pods. */
   readonly workload: SimulationWorkload;
+  /** The messages. */
   readonly traffic: SimulationTraffic;
   /** @default all defaults */
   readonly timing?: SimulationTiming;
@@ -164,8 +192,11 @@ export interface SimulationInput {
   readonly initialReplicas?: number;
 }
 
+/** The state at the end of one step. */
 export interface TimelinePoint {
+  /** Second of the step's end. */
   readonly t: number;
+  /** Messages per second arriving during the step. */
   readonly arrivalRate: number;
   /** Ready + in-flight messages: what the backlog query returns. */
   readonly backlog: number;
@@ -173,12 +204,15 @@ export interface TimelinePoint {
   readonly inflight: number;
   /** Replicas the Deployment asks for (spec.replicas). */
   readonly replicas: number;
+  /** Replicas ready to consume. */
   readonly readyReplicas: number;
 }
 
+/** The figures of one simulation. */
 export interface SimulationSummary {
   /** Highest ready + in-flight backlog. */
   readonly peakBacklog: number;
+  /** Second of peakBacklog. */
   readonly peakAtSecond: number;
   /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
   readonly drainSecondsAfterPeak: number | null;
@@ -190,6 +224,7 @@ export interface SimulationSummary {
   readonly waitingAtEnd: number;
   /** Age at the end of the oldest message not yet fetched; 0 when fewer than DRAINED_EPSILON wait. */
   readonly oldestWaitingSeconds: number;
+  /** Replicas asked for, summed over the seconds: what the pods cost. */
   readonly replicaSeconds: number;
   /** Seconds during which the oldest waiting message is older than the drain target. */
   readonly secondsOverDrainTarget: number;
@@ -209,7 +244,10 @@ export interface SimulationSummary {
   readonly finalBacklog: number;
 }
 
+/** A simulation's timeline and summary. */
 export interface SimulationResult {
+  /** One point per step. */
   readonly timeline: readonly TimelinePoint[];
+  /** The figures. */
   readonly summary: SimulationSummary;
 }

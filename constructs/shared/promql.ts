@@ -3,9 +3,12 @@
  * simulator and the docs, so the query a test checks is the query that ships.
  */
 
-/** RocketMQ 5.x cloud-service metrics in ARMS (Source: Alibaba Cloud ApsaraMQ for RocketMQ "Metrics" reference). */
+// RocketMQ 5.x cloud-service metrics in ARMS (Source: Alibaba Cloud ApsaraMQ for RocketMQ "Metrics" reference).
+/** Messages ready to be consumed (not yet delivered), per topic and consumer group. */
 export const READY_MESSAGES_METRIC = 'rocketmq_consumer_ready_messages';
+/** Messages delivered to a consumer and not yet acknowledged, per topic and group. */
 export const INFLIGHT_MESSAGES_METRIC = 'rocketmq_consumer_inflight_messages';
+/** Messages written to a topic, a counter; the arrival-rate trigger's default metric. */
 export const DEFAULT_ARRIVAL_RATE_METRIC = 'rocketmq_messages_in_total';
 /** Window of the arrival-rate `rate()`: at least two 15 s-scrape samples with margin. */
 export const ARRIVAL_RATE_WINDOW = '1m';
@@ -37,9 +40,13 @@ function selector(labels: Readonly<Record<string, string>>): string {
     .join(', ');
 }
 
+/** What backlogQuery selects: exactly one instance, topic and consumer group. */
 export interface BacklogQueryInput {
+  /** ApsaraMQ for RocketMQ instance id, e.g. rmq-cn-xxxxxxxx. */
   readonly instanceId: string;
+  /** Topic name. */
   readonly topic: string;
+  /** Consumer group id. */
   readonly consumerGroup: string;
   /** For queue-based consumers: the backlog is clamped to this so the HPA never asks for idle pods. @default none */
   readonly clampMax?: number;
@@ -48,7 +55,10 @@ export interface BacklogQueryInput {
    * over FROM_ZERO_ARRIVAL_WINDOW stand in, so a message that arrives at zero replicas activates the workload.
    * @default none: the group's series only
    */
-  readonly whenGroupAbsent?: { readonly arrivalMetricName: string };
+  readonly whenGroupAbsent?: {
+    /** The topic's arrival counter, e.g. DEFAULT_ARRIVAL_RATE_METRIC. */
+    readonly arrivalMetricName: string;
+  };
 }
 
 /**
@@ -88,8 +98,11 @@ export function backlogQuery(input: BacklogQueryInput): string {
   return `clamp_max(${input.whenGroupAbsent === undefined ? sum : `(${sum})`}, ${input.clampMax})`;
 }
 
+/** What arrivalRateQuery selects: one topic of one instance. */
 export interface ArrivalRateQueryInput {
+  /** ApsaraMQ for RocketMQ instance id, e.g. rmq-cn-xxxxxxxx. */
   readonly instanceId: string;
+  /** Topic name. */
   readonly topic: string;
   /** @default rocketmq_messages_in_total */
   readonly metricName?: string;

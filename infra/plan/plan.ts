@@ -29,8 +29,7 @@ import {
   RECOMMENDED_BEHAVIOR,
   replicasForRate,
 } from '../../constructs/scaling';
-import { CRON_CHECK_FROM_MS, firstActiveWindow } from '../../constructs/shared/cron-schedule';
-import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import { CRON_CHECK_FROM_MS, DEFAULT_ARRIVAL_RATE_METRIC, firstActiveWindow } from '../../constructs/shared';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
 import { stackInstanceTps } from '../config/instance-tps';
 import { kedaRelease } from '../config/keda-release';

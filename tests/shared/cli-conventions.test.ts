@@ -15,6 +15,7 @@ const CLIS = {
   outputs: 'infra/outputs/cli.ts',
   bench: 'infra/bench/cli.ts',
   preflight: 'infra/preflight/cli.ts',
+  schema: 'infra/schema/cli.ts',
 } as const;
 
 const run = (cli: keyof typeof CLIS, args: string[]) =>

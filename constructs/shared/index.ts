@@ -1,0 +1,5 @@
+export * from './names';
+export * from './labels';
+export * from './promql';
+export * from './consumer-contract';
+export * from './cron-schedule';
