@@ -3,6 +3,7 @@ import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  canScaleToZero,
   DEFAULT_KEDA_VERSION,
   defaultFallbackReplicas,
   FAIL_SAFE_FALLBACK_BEHAVIOR,
@@ -138,9 +139,12 @@ export class BacklogScaler extends Construct {
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
       // With no consumer online the group's series disappear (apache/rocketmq ConsumerLagCalculator
-      // processAllGroup), so a workload that can sit at zero activates on the topic's recent arrivals.
-      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
-        whenGroupAbsent: { arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC },
+      // processAllGroup), so a workload that can sit at zero wakes on the topic's recent arrivals.
+      ...(canScaleToZero(props.minReplicaCount, props.idleReplicaCount) && {
+        whenGroupAbsent: {
+          arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+          threshold: props.threshold,
+        },
       }),
     });
     const authName = `${props.name}-prometheus`;
@@ -309,6 +313,14 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   check.positive('threshold', props.threshold);
   if (props.activationThreshold !== undefined && !(props.activationThreshold >= 0)) {
     check.add('activationThreshold', `(${String(props.activationThreshold)}) must be >= 0`);
+  } else if (
+    canScaleToZero(props.minReplicaCount, props.idleReplicaCount) &&
+    (props.activationThreshold ?? 0) >= props.threshold
+  ) {
+    check.add(
+      'activationThreshold',
+      `(${String(props.activationThreshold)}) must be < threshold (${props.threshold}) for a workload that scales to zero: with no consumer online the query's stand-in reads threshold, which would never activate it`,
+    );
   }
   check.int('minReplicaCount', props.minReplicaCount, 0);
   check.int('maxReplicaCount', props.maxReplicaCount, 1);

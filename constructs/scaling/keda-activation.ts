@@ -12,12 +12,25 @@ export interface KedaActivationInput {
   readonly activationThreshold: number;
   /** ScaledObject `minReplicaCount`. */
   readonly minReplicaCount: number;
-  /** ScaledObject `idleReplicaCount` (only 0 is accepted by KEDA's webhook, and only below min). @default none */
+  /**
+   * ScaledObject `idleReplicaCount`, below max(minReplicaCount, 1): all KEDA's webhook checks (v2.17.2
+   * scaledobject_types.go CheckReplicaCountBoundsAreValid). Only 0 works: above it, KEDA's scaleToZeroOrIdle
+   * writes idle and the HPA restores its minimum at its next sync (the loader refuses it). @default none
+   */
   readonly idleReplicaCount?: number;
   /** Seconds since the trigger was last active. @default none: KEDA has no LastActiveTime and scales in at once */
   readonly secondsSinceLastActive?: number;
   /** @default 300 */
   readonly cooldownPeriod?: number;
+}
+
+/**
+ * Whether KEDA can take the workload to zero pods, minReplicaCount 0 or idleReplicaCount 0 (kedacore/keda v2.17.2
+ * scale_scaledobjects.go getIdleOrMinimumReplicaCount): then the group has no consumer online at times, and the
+ * backlog query needs its scale-from-zero stand-in (constructs/shared/promql.ts whenGroupAbsent).
+ */
+export function canScaleToZero(minReplicaCount: number, idleReplicaCount?: number): boolean {
+  return minReplicaCount === 0 || idleReplicaCount === 0;
 }
 
 /** What the KEDA operator does this cycle; `none` leaves the count to the HPA. */
