@@ -76,6 +76,7 @@ export interface RecommendInput {
     | 'fallback'
     | 'tolerance'
     | 'kedaVersion'
+    | 'kubernetesVersion'
     | 'ignoreNullValues'
   >;
 }

@@ -11,6 +11,7 @@ import {
 } from '../../constructs/shared/names';
 import { cronScheduleProblems } from '../../constructs/shared/cron-schedule';
 import { IPV4_CIDR } from './cidr';
+import { KUBERNETES_MINORS, type KubernetesMinor } from './kubernetes-versions';
 import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {
   ACK_KEDA_RELEASES,
@@ -352,8 +353,22 @@ const prometheusSchema = z
     }
   });
 
+const kubernetesMinors = Object.keys(KUBERNETES_MINORS) as [KubernetesMinor, ...KubernetesMinor[]];
+
 const kubernetesSchema = z.strictObject({
   namespace: k8sName,
+  /**
+   * The cluster's Kubernetes minor, quoted ("1.34"): the plan models that minor's HPA (infra/config/
+   * kubernetes-versions.ts; the tolerance test changed in 1.33, constructs/scaling hpaToleranceForm).
+   */
+  version: z.enum(kubernetesMinors, {
+    error: (issue) =>
+      issue.input === undefined
+        ? `is required: the cluster's Kubernetes minor, quoted, such as "1.34" (one of ${kubernetesMinors.join(', ')})`
+        : typeof issue.input === 'number'
+          ? `(${issue.input}) must be quoted, such as "1.34": YAML reads an unquoted 1.30 as the number 1.3`
+          : `(${JSON.stringify(issue.input)}) must be a Kubernetes minor this project models: ${kubernetesMinors.join(', ')}`,
+  }),
   /**
    * Which labels select the consumer pods (constructs/shared/labels.ts SELECTOR_SCHEMES): 'environment' avoids
    * `app.kubernetes.io/instance`, which Argo CD's label tracking overwrites; 'instance-label' keeps the selector of
