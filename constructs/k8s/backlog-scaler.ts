@@ -196,8 +196,10 @@ export class BacklogScaler extends Construct {
         type: 'cron',
         name: schedule.name,
         // The cron scaler's metric is desiredReplicas inside the window and 1 outside, against a target of 1
-        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); only AverageValue makes the HPA's proposal
-        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas.
+        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); AverageValue makes the HPA's proposal
+        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas. Not exactly:
+        // within the HPA tolerance of the current count it keeps that count (replica_calculator.go
+        // GetExternalPerPodMetricReplicas), so 32 desired with 30 running (ratio 1.067) stays at 30.
         metricType: 'AverageValue',
         metadata: {
           timezone: schedule.timezone,

@@ -153,3 +153,30 @@ describe('simulate: idleReplicaCount above 0 fights the HPA', () => {
     expect(replicasAt(run, 299)).toBe(0);
   });
 });
+
+describe('simulate: a cron trigger is not exactly desiredReplicas', () => {
+  // KEDA's cron metric is desiredReplicas (32) against an AverageValue target of 1: with 30 running the ratio
+  // 32 / (1 × 30) = 1.067 is within the 0.1 tolerance on either form, so the HPA keeps 30; from 28 it is 1.143,
+  // outside: ceil(32 / 1) = 32 (kedacore/keda v2.17.2 pkg/scalers/cron_scaler.go; replica_calculator.go).
+  const cron = (initialReplicas: number, kubernetesVersion: string): SimulationResult =>
+    simulate({
+      scaling: {
+        threshold: 1000,
+        minReplicas: 1,
+        maxReplicas: 40,
+        kubernetesVersion,
+        schedules: [{ name: 'sale', desiredReplicas: 32, windows: [{ fromSecond: 0, toSecond: 100 }] }],
+      },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 0 },
+      traffic: { arrivals: [0] },
+      timing: { metricStalenessSeconds: 0 },
+      durationSeconds: 60,
+      initialReplicas,
+      lastActiveSecondsBeforeStart: 0,
+    });
+
+  test.each(['1.32', '1.35'])('on %s: 30 running stay 30, 28 running go to 32', (kubernetesVersion) => {
+    expect(replicasAt(cron(30, kubernetesVersion), 59)).toBe(30);
+    expect(replicasAt(cron(28, kubernetesVersion), 0)).toBe(32);
+  });
+});
