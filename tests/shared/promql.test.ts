@@ -1,6 +1,7 @@
-import { RATE_WINDOW_SECONDS } from '../../constructs/scaling';
+import { FROM_ZERO_WINDOW_SECONDS, RATE_WINDOW_SECONDS } from '../../constructs/scaling';
 import {
   ARRIVAL_RATE_WINDOW,
+  FROM_ZERO_ARRIVAL_WINDOW,
   arrivalRateQuery,
   backlogQuery,
   promqlString,
@@ -103,6 +104,12 @@ describe('arrivalRateQuery', () => {
 describe('ARRIVAL_RATE_WINDOW', () => {
   test('is the window the simulator averages the arrival rate over', () => {
     expect(ARRIVAL_RATE_WINDOW).toBe(`${RATE_WINDOW_SECONDS / 60}m`);
+  });
+});
+
+describe('FROM_ZERO_ARRIVAL_WINDOW', () => {
+  test("is the window of the simulator's scale-from-zero stand-in", () => {
+    expect(FROM_ZERO_ARRIVAL_WINDOW).toBe(`${FROM_ZERO_WINDOW_SECONDS / 60}m`);
   });
 });
 
