@@ -13,6 +13,7 @@ import {
   OPEN_ALLOWLIST_ENTRY,
   PERIOD_RANGES,
   PINNED_ACK_KEDA_VERSION,
+  RESERVED_TRIGGER_NAMES,
   RETRY_POLICY_FOR_ORDER,
   SERVERLESS_COMMODITY_CODE,
   SERVERLESS_TOPIC_NAME_MAX_LENGTH,
@@ -211,9 +212,6 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
   }
   return out;
 }
-
-/** Trigger names constructs/k8s/backlog-scaler.ts gives the backlog and arrival-rate triggers. */
-export const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
 
 /** A workload's scheduled events: unique trigger names, and replicas that change something within the bounds. */
 function scheduleViolations(w: RawSpec['workloads'][number], i: number): Violation[] {

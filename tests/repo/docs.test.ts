@@ -55,9 +55,13 @@ function anchors(markdown: string): Set<string> {
   return out;
 }
 
-/** Every relative link target of a file, as written (`path#anchor`, `#anchor`). */
+/** Every relative link target of a file, as written (`path#anchor`, `#anchor`); code spans hold no link. */
 function relativeLinks(markdown: string): string[] {
-  return [...prose(markdown).matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)]
+  return [
+    ...prose(markdown)
+      .replace(/(`+)[^`][\s\S]*?\1/g, '')
+      .matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g),
+  ]
     .map((m) => m[1])
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
@@ -117,6 +121,7 @@ describe('README files', () => {
       '## Notes',
       '## Notes',
       'See [a](stacks/README.md#the-hand-off), ![b](x.svg) and [web](https://example.com).',
+      'A name matches `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`: code, not a link.',
       '```sh',
       '[not a link](nowhere.md)',
       '```',

@@ -14,6 +14,8 @@ const CLIS = {
   plan: 'infra/plan/cli.ts',
   outputs: 'infra/outputs/cli.ts',
   bench: 'infra/bench/cli.ts',
+  preflight: 'infra/preflight/cli.ts',
+  schema: 'infra/schema/cli.ts',
 } as const;
 
 const run = (cli: keyof typeof CLIS, args: string[]) =>
@@ -43,7 +45,11 @@ describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('npm run %s', (cli) =>
   });
 
   test('an unknown flag exits 2 naming it, without a stack trace', () => {
-    const result = run(cli, cli === 'plan' ? ['--env', 'dev', '--no-such-flag'] : ['--no-such-flag']);
+    // plan and preflight name their required --env first.
+    const result = run(
+      cli,
+      ['plan', 'preflight'].includes(cli) ? ['--env', 'dev', '--no-such-flag'] : ['--no-such-flag'],
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("unknown option '--no-such-flag'");
     expect(result.stderr).not.toMatch(/\n\s+at /);

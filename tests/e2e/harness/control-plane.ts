@@ -36,6 +36,8 @@ export interface ControlPlane {
   apply(object: KubeObject): Promise<KubeObject>;
   /** The pid of every component, by name (etcd, kube-apiserver, kube-controller-manager, keda-operator, keda-adapter). */
   readonly pids: Readonly<Record<string, number>>;
+  /** A cluster-admin kubeconfig file for the API server (client certificate), for a CLI under test. */
+  readonly kubeconfig: string;
   /** The logs of every component so far, for a failing test. */
   logs(): Record<string, string>;
   stop(): Promise<void>;
@@ -440,5 +442,5 @@ export async function startControlPlane(
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`, { cause: error });
   }
   const pids = Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, p.pid]));
-  return { request, watch, apply, logs, pids, stop };
+  return { request, watch, apply, logs, pids, kubeconfig, stop };
 }

@@ -1,0 +1,145 @@
+/**
+ * The pure half of the preflight: what an answer of the API server or of Prometheus means for a check. No I/O;
+ * preflight.ts fetches, these functions judge.
+ */
+
+import { isRecord } from '../config/secret-findings';
+
+export type CheckStatus = 'ok' | 'FAIL';
+
+/** The checks, in the order they run and print. */
+export type CheckName = 'keda-version' | 'metrics-api' | 'crd-fields' | 'secret' | 'query';
+
+/** One line of the report: a check of one object, and the fix when it failed. */
+export interface CheckResult {
+  readonly check: CheckName;
+  /** The object checked: `ScaledObject orders-dev/order-fulfilment`, `APIService v1beta1.external.metrics.k8s.io`. */
+  readonly object: string;
+  readonly status: CheckStatus;
+  readonly message: string;
+  /** What to do, for a failed check. */
+  readonly fix?: string;
+}
+
+/** `ok   query ScaledObject orders-dev/x trigger backlog: one series (value 12)`, and `; fix: ...` on a failure. */
+export function formatResult(r: CheckResult): string {
+  return `${r.status.padEnd(4)} ${r.check} ${r.object}: ${r.message}${r.fix === undefined ? '' : `; fix: ${r.fix}`}`;
+}
+
+/** What a Prometheus instant query answered, as KEDA's prometheus scaler reads it. */
+export type QueryOutcome =
+  | { readonly kind: 'one'; readonly value: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'many'; readonly count: number }
+  | { readonly kind: 'refused'; readonly status: number; readonly detail: string }
+  | { readonly kind: 'invalid'; readonly detail: string };
+
+/** At most `max` characters of an answer, on one line, for a message. */
+export function excerpt(text: string, max = 200): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}...` : line;
+}
+
+/**
+ * An answer of `GET <serverAddress>/api/v1/query` judged as KEDA 2.17.2 does (pkg/scalers/prometheus_scaler.go
+ * ExecutePromQuery): a status outside 2xx is an error; an empty result is an error with ignoreNullValues false
+ * (the manifests' setting); more than one element is an error; a single element needs a [time, value] pair.
+ */
+export function classifyQueryAnswer(status: number, text: string): QueryOutcome {
+  if (status < 200 || status > 299) return { kind: 'refused', status, detail: excerpt(text) };
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    return { kind: 'invalid', detail: `not JSON: ${excerpt(text)}` };
+  }
+  const data = isRecord(body) ? body.data : undefined;
+  const result = isRecord(data) ? data.result : undefined;
+  // A scalar or string result is a [time, value] pair, not a list of series (KEDA cannot decode it either).
+  if (!Array.isArray(result) || !result.every(isRecord)) {
+    return { kind: 'invalid', detail: `no data.result list of series: ${excerpt(text)}` };
+  }
+  if (result.length === 0) return { kind: 'none' };
+  if (result.length > 1) return { kind: 'many', count: result.length };
+  const value = result[0].value;
+  if (!Array.isArray(value) || value.length < 2 || typeof value[1] !== 'string') {
+    return { kind: 'invalid', detail: `the series has no [time, value] pair: ${excerpt(text)}` };
+  }
+  return { kind: 'one', value: value[1] };
+}
+
+/** A Deployment as the version check reads it. */
+export interface DeploymentView {
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  readonly spec?: {
+    readonly template?: {
+      readonly spec?: { readonly containers?: readonly { readonly name: string; readonly image?: string }[] };
+    };
+  };
+}
+
+const RELEASE = /^v?(\d+\.\d+\.\d+)$/;
+
+/**
+ * The KEDA release an operator Deployment runs: its `app.kubernetes.io/version` label (the Helm chart sets it
+ * to the chart's appVersion, kedacore/charts keda/templates/_helpers.tpl keda.labels), else the tag of its
+ * `keda-operator` container's image (`ghcr.io/kedacore/keda:2.17.2`, `...:v2.17.2`). Undefined when neither
+ * is a release number (`latest`, a digest).
+ */
+export function kedaVersionOf(deployment: DeploymentView): { version: string; from: string } | undefined {
+  const label = deployment.metadata.labels?.['app.kubernetes.io/version'];
+  const fromLabel = label === undefined ? null : RELEASE.exec(label);
+  if (fromLabel !== null) return { version: fromLabel[1], from: 'label app.kubernetes.io/version' };
+  const containers = deployment.spec?.template?.spec?.containers ?? [];
+  const container = containers.find((c) => c.name === 'keda-operator') ?? containers[0];
+  const image = container?.image ?? '';
+  // The tag follows the last ':' after the last '/' (a registry host may carry a port); a digest has '@'.
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  const tag = name.includes('@') || !name.includes(':') ? '' : name.slice(name.lastIndexOf(':') + 1);
+  const fromTag = RELEASE.exec(tag);
+  return fromTag === null ? undefined : { version: fromTag[1], from: `image ${image}` };
+}
+
+/** An APIService's conditions as the availability check reads them. */
+export interface ApiServiceView {
+  readonly status?: {
+    readonly conditions?: readonly {
+      readonly type: string;
+      readonly status: string;
+      readonly reason?: string;
+      readonly message?: string;
+    }[];
+  };
+}
+
+/**
+ * Whether the aggregator reaches the APIService: its `Available` condition is `True` (kube-aggregator v0.32
+ * pkg/controllers/status/remote remote_available_controller.go); otherwise the condition's reason and message.
+ */
+export function apiServiceAvailability(
+  apiService: ApiServiceView,
+): { available: true } | { available: false; why: string } {
+  const condition = apiService.status?.conditions?.find((c) => c.type === 'Available');
+  if (condition === undefined) return { available: false, why: 'has no Available condition yet' };
+  if (condition.status === 'True') return { available: true };
+  const detail = [condition.reason, condition.message].filter((s) => s !== undefined && s !== '').join(': ');
+  return { available: false, why: `Available is ${condition.status}${detail === '' ? '' : ` (${detail})`}` };
+}
+
+/** The keys of `wanted` a Secret lacks, given the keys it has (its `data`), sorted and once each. */
+export function missingSecretKeys(present: Iterable<string>, wanted: Iterable<string>): string[] {
+  const has = new Set(present);
+  return [...new Set(wanted)].filter((k) => !has.has(k)).sort();
+}
+
+/** `text` with every secret value replaced: an answer may echo what was sent. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .reduce((out, s) => out.split(s).join('[redacted]'), text);
+}
