@@ -3,6 +3,7 @@ import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  canScaleToZero,
   DEFAULT_KEDA_VERSION,
   DEFAULT_POLLING_INTERVAL_SECONDS,
   defaultFallbackReplicas,
@@ -155,9 +156,12 @@ export class BacklogScaler extends Construct {
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
       // With no consumer online the group's series disappear (apache/rocketmq ConsumerLagCalculator
-      // processAllGroup), so a workload that can sit at zero activates on the topic's recent arrivals.
-      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
-        whenGroupAbsent: { arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC },
+      // processAllGroup), so a workload that can sit at zero wakes on the topic's recent arrivals.
+      ...(canScaleToZero(props.minReplicaCount, props.idleReplicaCount) && {
+        whenGroupAbsent: {
+          arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+          threshold: props.threshold,
+        },
       }),
     });
     const authName = `${props.name}-prometheus`;
@@ -209,8 +213,10 @@ export class BacklogScaler extends Construct {
         type: 'cron',
         name: schedule.name,
         // The cron scaler's metric is desiredReplicas inside the window and 1 outside, against a target of 1
-        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); only AverageValue makes the HPA's proposal
-        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas.
+        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); AverageValue makes the HPA's proposal
+        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas. Not exactly:
+        // within the HPA tolerance of the current count it keeps that count (replica_calculator.go
+        // GetExternalPerPodMetricReplicas), so 32 desired with 30 running (ratio 1.067) stays at 30.
         metricType: 'AverageValue',
         metadata: {
           timezone: schedule.timezone,
@@ -326,6 +332,14 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   check.positive('threshold', props.threshold);
   if (props.activationThreshold !== undefined && !(props.activationThreshold >= 0)) {
     check.add('activationThreshold', `(${String(props.activationThreshold)}) must be >= 0`);
+  } else if (
+    canScaleToZero(props.minReplicaCount, props.idleReplicaCount) &&
+    (props.activationThreshold ?? 0) >= props.threshold
+  ) {
+    check.add(
+      'activationThreshold',
+      `(${String(props.activationThreshold)}) must be < threshold (${props.threshold}) for a workload that scales to zero: with no consumer online the query's stand-in reads threshold, which would never activate it`,
+    );
   }
   check.int('minReplicaCount', props.minReplicaCount, 0);
   check.int('maxReplicaCount', props.maxReplicaCount, 1);

@@ -77,6 +77,7 @@ export interface RecommendInput {
     | 'fallback'
     | 'tolerance'
     | 'kedaVersion'
+    | 'kubernetesVersion'
     | 'ignoreNullValues'
   >;
 }

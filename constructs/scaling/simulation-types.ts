@@ -16,6 +16,8 @@ export const DEFAULT_POD_STARTUP_SECONDS = 20;
 export const MAX_SIMULATION_SECONDS = 7 * 86_400;
 /** Window of the arrival-rate query's rate(): ARRIVAL_RATE_WINDOW in constructs/shared/promql.ts (tested). */
 export const RATE_WINDOW_SECONDS = 60;
+/** Window of the scale-from-zero stand-in's increase(): FROM_ZERO_ARRIVAL_WINDOW in constructs/shared/promql.ts (tested). */
+export const FROM_ZERO_WINDOW_SECONDS = 300;
 
 /** The ScaledObject config a simulation runs: triggers, bounds, timers, behavior, fallback. */
 export interface SimulationScaling {
@@ -65,6 +67,16 @@ export interface SimulationScaling {
   readonly ignoreNullValues?: boolean;
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
+  /**
+   * The cluster's Kubernetes minor ("1.32"), whose HPA tolerance test is modelled (hpa-proposal.ts
+   * hpaToleranceForm). @default DEFAULT_KUBERNETES_VERSION
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * ScaledObject `initialCooldownPeriod`: without a lastActiveTime KEDA scales in once this long has passed since
+   * the ScaledObject was created at t = 0 (KEDA v2.17.2 scale_scaledobjects.go scaleToZeroOrIdle). @default 0
+   */
+  readonly initialCooldownPeriodSeconds?: number;
   /**
    * KEDA `cron` triggers, with the times they are active already in simulation seconds (the planner evaluates
    * the cron expressions; this module stays pure). @default none
@@ -157,6 +169,12 @@ export interface SimulationTiming {
   readonly hpaPhaseSeconds?: number;
   /** Windows [fromSecond, toSecond) during which metric queries fail or come back empty. @default none */
   readonly outages?: readonly SimulationOutage[];
+  /**
+   * Whether the group's backlog series exist while none of its consumers is online. The broker drops them (apache/
+   * rocketmq ConsumerLagCalculator processAllGroup), so a workload with no ready pod reads the scale-from-zero
+   * stand-in (constructs/shared/promql.ts whenGroupAbsent); true models an exporter that keeps them. @default false
+   */
+  readonly groupSeriesWithoutConsumers?: boolean;
 }
 
 /** A trigger of the simulated ScaledObject. */
@@ -166,10 +184,12 @@ export type SimulationTrigger = 'backlog' | 'arrivalRate';
 export interface SimulationOutage extends SecondsWindow {
   /**
    * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
-   * wrong instance id, an ARMS gap, a group that lost its series), which only ignoreNullValues false makes
-   * an error. @default error
+   * wrong instance id, an ARMS gap), which only ignoreNullValues false makes an error; `groupAbsent`: only the
+   * group's backlog series are missing (an ARMS gap, a wrong label) while consumers run, so a workload that can
+   * scale to zero reads its stand-in, any other an empty result (the arrival-rate trigger is unaffected).
+   * @default error
    */
-  readonly kind?: 'error' | 'empty';
+  readonly kind?: 'error' | 'empty' | 'groupAbsent';
   /** The triggers whose queries are affected. @default every trigger */
   readonly triggers?: readonly SimulationTrigger[];
 }
@@ -188,8 +208,13 @@ export interface SimulationInput {
   readonly durationSeconds: number;
   /** Seconds a step; arrivals are summed over each step. @default 1 */
   readonly stepSeconds?: number;
-  /** Replicas (all ready, counted as active) at t = 0. @default minReplicas */
+  /** Replicas (all ready) at t = 0. @default minReplicas */
   readonly initialReplicas?: number;
+  /**
+   * Seconds before t = 0 at which a trigger was last active (the ScaledObject's status.lastActiveTime), for a
+   * ScaledObject that already runs. @default none: a ScaledObject created at t = 0, which has no lastActiveTime
+   */
+  readonly lastActiveSecondsBeforeStart?: number;
 }
 
 /** The state at the end of one step. */
@@ -232,6 +257,11 @@ export interface SimulationSummary {
   readonly scaleEvents: number;
   /** Scale-ups that undo a scale-down within the down-stabilization window (flaps; see ScaleEventLog). */
   readonly oscillations: number;
+  /**
+   * Times the HPA raised the count straight back after KEDA wrote an idleReplicaCount above 0 (below its
+   * minReplicas): pods killed and restarted for nothing (issue 24).
+   */
+  readonly idleFights: number;
   /** Second of the last scale event; null if the replica count never changed. */
   readonly lastScaleEventAtSecond: number | null;
   /** Highest replica count asked for. */

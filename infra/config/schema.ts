@@ -12,6 +12,7 @@ import {
   SELECTOR_SCHEMES,
 } from '../../constructs/shared';
 import { IPV4_CIDR } from './cidr';
+import { KUBERNETES_MINORS, type KubernetesMinor } from './kubernetes-versions';
 import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {
   ACK_KEDA_RELEASES,
@@ -728,6 +729,8 @@ const prometheusSchema = z
     }
   });
 
+const kubernetesMinors = Object.keys(KUBERNETES_MINORS) as [KubernetesMinor, ...KubernetesMinor[]];
+
 const kubernetesSchema = z.strictObject({
   namespace: k8sName.meta(
     about(
@@ -735,6 +738,21 @@ const kubernetesSchema = z.strictObject({
       'orders-dev',
     ),
   ),
+  version: z
+    .enum(kubernetesMinors, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `is required: the cluster's Kubernetes minor, quoted, such as "1.34" (one of ${kubernetesMinors.join(', ')})`
+          : typeof issue.input === 'number'
+            ? `(${issue.input}) must be quoted, such as "1.34": YAML reads an unquoted 1.30 as the number 1.3`
+            : `(${JSON.stringify(issue.input)}) must be a Kubernetes minor this project models: ${kubernetesMinors.join(', ')}`,
+    })
+    .meta(
+      about(
+        "The cluster's Kubernetes minor, quoted: the plan models that minor's HPA tolerance test, which changed in 1.33 (infra/config/kubernetes-versions.ts).",
+        '1.35',
+      ),
+    ),
   // 'environment' avoids app.kubernetes.io/instance, which Argo CD's label tracking overwrites (infra/README.md,
   // "Selector labels and Argo CD").
   selectorScheme: z

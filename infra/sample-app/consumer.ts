@@ -196,6 +196,7 @@ export class SampleConsumer {
    * to two minutes late. A fresh client connects at once. Keeps the old client when the new one cannot start.
    */
   private async reconnect(old: ConsumerClient): Promise<ConsumerClient> {
+    this.logger.info('reconnecting');
     const fresh = this.createClient(this.config, this.logger);
     try {
       await fresh.startup();

@@ -30,7 +30,11 @@ describe('the cluster of the Secrets', () => {
 
   test('a stack that writes no Secrets takes no kubeconfig', async () => {
     const edit = (c: Config) => {
-      c['apsaramq-keda:kubernetes'] = { namespace: 'orders-staging', createSecrets: false };
+      c['apsaramq-keda:kubernetes'] = {
+        namespace: 'orders-staging',
+        version: c['apsaramq-keda:kubernetes'].version,
+        createSecrets: false,
+      };
     };
     expect(await violations('staging', edit, true)).toEqual([
       'apsaramq-keda:kubeconfig: applies when kubernetes.createSecrets is true; remove it',

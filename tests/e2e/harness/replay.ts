@@ -110,13 +110,14 @@ export function simulateScenario(
     hpaDownscaleStabilizationSeconds: timing.downscaleStabilizationSeconds * k,
     metricStalenessSeconds,
     ...phases,
+    // The scenario's exporter serves the group's series whether or not a pod runs (seriesAt, groupSeriesServed).
+    groupSeriesWithoutConsumers: true,
     ...(scenario.outages !== undefined && { outages: scenario.outages }),
   };
   return simulate({
     scaling: {
-      ...currentScaling(workload, KEDA_VERSION),
-      // The replay's Kubernetes minor, whose HPA tolerance form simulate models where it takes one.
-      ...{ kubernetesVersion: KUBERNETES_VERSION.split('.').slice(0, 2).join('.') },
+      // The HPA of the control plane the replay runs (1.32: |1 − r| > tolerance), not the stack file's minor.
+      ...currentScaling(workload, KEDA_VERSION, KUBERNETES_VERSION.split('.').slice(0, 2).join('.')),
       ...(schedules.length > 0 && { schedules }),
     },
     workload: { messagesPerSecondPerPod: 0 },
@@ -133,13 +134,17 @@ export function queryTrigger(query: string): SimulationTrigger {
 }
 
 /**
- * Whether the exporter serves the group's backlog series at production second `t`: not while an outage of a
- * kind other than `error` and `empty` holds for the backlog trigger (the group's series missing while its
- * consumers run, item 1 of issue 24, once `simulate` models that kind).
+ * Whether the exporter serves the group's backlog series at production second `t`: not while a `groupAbsent`
+ * outage holds (the group's series missing while its consumers run, issue 24 item 1); the topic's counter stays.
  */
 export function groupSeriesServed(scenario: Scenario, t: number): boolean {
-  const kind = outageAt(scenario.outages ?? [], 'backlog', t)?.kind;
-  return kind === undefined || kind === 'error' || kind === 'empty';
+  return !(scenario.outages ?? []).some(
+    (o) =>
+      o.kind === 'groupAbsent' &&
+      t >= o.fromSecond &&
+      t < o.toSecond &&
+      (o.triggers?.includes('backlog') ?? true),
+  );
 }
 
 /** The outage (if any) that holds for `trigger` at production second `t`. */
