@@ -30,8 +30,10 @@ import {
 } from './harness/control-plane-build';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
 import {
+  activationCollapsed,
   type Change,
   compare,
+  expectedChanges,
   exposition,
   gate,
   listen,
@@ -39,9 +41,9 @@ import {
   measuredAge,
   measuredPeriod,
   measuredPhase,
-  onHpaClock,
   outageAt,
   queryTrigger,
+  ratePeriods,
   report,
   reportData,
   reportDrift,
@@ -73,16 +75,27 @@ const TIMING: ReplayTiming = {
   scrapeSeconds: 1,
 };
 /**
- * Each change within one HPA sync plus one scrape of the simulated one, the controllers' phases and metric age
- * measured and the simulated HPA changes put on the real HPA's measured clock. What is left is not modelled:
- * the HPA re-queues after each reconcile, so a sync that writes ends a little later than the period (up to 3 s
- * over a dozen writes in prod-cron-window), and a stabilization window that is a whole number of syncs (300 / 15)
- * then ends one sync earlier than on simulate's exact clock.
+ * The bound of each change, real seconds. simulate puts a change on the tick of the controller that writes it, at
+ * its measured phase (KEDA's timer re-arms before each poll and does not drift; the HPA's ticks are stretched by
+ * its measured period), and expectedChanges times a step the HPA's rate limit held back from the preceding real
+ * change, so nothing adds up over a chain, and a legacy stabilization's end one sync early, as the real HPA's
+ * late-running syncs have it. What is left per change is which HPA sync it lands on: simulate reads the metric at
+ * the age measured at the HPA's first write, while the real age at a later sync differs by up to one scrape (the
+ * sync period is no multiple of the scrape interval), which can move a change to the neighbouring sync; and a
+ * held step lands on the first sync after its period has passed since the HPA's write, which the sync one period
+ * later may just miss (measured: 12.0 or 15.0 s after the previous step, for a 12 s period).
  */
 const BOUND_SECONDS = TIMING.hpaSyncSeconds + TIMING.scrapeSeconds;
 const REPORT_FILE = path.join(__dirname, 'REPLAY.md');
-/** A cron window opens this many production seconds into its scenario (the first whole minute 120 s after apply). */
-const CRON_LEAD_SECONDS = 300;
+/** A cron window opens this many production seconds into its scenario: four HPA syncs with nothing to do. */
+const CRON_LEAD_SECONDS = 60;
+/**
+ * Real seconds a namespace may take from its apply to its starting count, which a cron window's minute is chosen
+ * after (measured 0.4-9.6 s with eleven namespaces at once on 2 cores); later, the window moves a minute on.
+ */
+const SETTLE_BUDGET_SECONDS = 20;
+/** Real seconds of samples Prometheus holds before the first scenario starts: the rate() range (1m / K) and a scrape. */
+const HISTORY_SECONDS = 60 / TIMING.compression + TIMING.scrapeSeconds;
 /** REPLAY_WRITE=1 rewrites the committed report from this run; CI never writes to the tree. */
 const WRITE_REPORT = process.env.REPLAY_WRITE === '1';
 /** Outside the tree: the component logs and this run's report. */
@@ -104,11 +117,91 @@ describeReplay(
     const servers: Server[] = [];
     const stops: (() => void)[] = [];
 
-    beforeAll(async () => {
-      plane = await startControlPlane(binaryPaths(), kedaModuleDir(), {
-        hpaSyncSeconds: TIMING.hpaSyncSeconds,
-        downscaleStabilizationSeconds: TIMING.downscaleStabilizationSeconds,
+    /** The scenarios' metrics: one exporter each, scraped by one Prometheus, behind one gate each. */
+    const startMetrics = async () => {
+      const prom = which('prometheus');
+      if (prom === undefined) throw new Error('prometheus not on PATH');
+      const k = TIMING.compression;
+      const clocks = list.map(() => ({ t0: undefined as number | undefined }));
+      /** Production seconds since the scenario's t0 (0 before it). */
+      const productionSecond = (i: number): number => {
+        const t0 = clocks[i].t0;
+        return t0 === undefined ? 0 : ((Date.now() - t0) / 1000) * k;
+      };
+      const runs = list.map((scenario) => {
+        const spec = loadEnvironment(scenario.environment);
+        const base = spec.workloads.find((w) => w.name === scenario.workload);
+        if (base === undefined)
+          throw new Error(`${scenario.name}: no workload ${scenario.workload} in ${scenario.environment}`);
+        const workload = scenarioWorkload(base, scenario);
+        // KEDA takes a Deployment that scales to zero, or idles, to 0 at its first inactive poll.
+        const initial =
+          workload.minReplicas === 0 || workload.idleReplicaCount !== undefined ? 0 : workload.minReplicas;
+        // The pods consume nothing (no kubelet), so the series do not depend on the replicas.
+        return {
+          scenario,
+          spec,
+          workload,
+          initial,
+          series: simulateScenario(workload, scenario, TIMING, initial),
+        };
       });
+      // One exporter per scenario, each a target of one Prometheus with its own instance_id (as ARMS labels them).
+      const instanceIds = list.map((_, i) => `rmq-cn-replay${String.fromCharCode(97 + i)}`);
+      /** When Prometheus scraped each scenario's exporter (ms). */
+      const scrapes = list.map((): number[] => []);
+      const exporters = await Promise.all(
+        runs.map(({ workload, series }, i) =>
+          listen((_req, res) => {
+            scrapes[i].push(Date.now());
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(
+              exposition(
+                { instanceId: instanceIds[i], topic: workload.topic, group: workload.consumerGroup },
+                workload.scaling.scaleOnArrivalRate?.metricName ?? 'rocketmq_messages_in_total',
+                seriesAt(series, productionSecond(i)),
+                groupSeriesServed(list[i], productionSecond(i)),
+              ).replace(/instance_id="[^"]*",?/g, ''),
+            );
+          }),
+        ),
+      );
+      servers.push(...exporters);
+      prometheus = await startPrometheus(
+        prom,
+        exporters.map((e, i) => ({
+          job: list[i].name,
+          target: e.address.replace('http://', ''),
+          labels: { instance_id: instanceIds[i] },
+        })),
+        TIMING.scrapeSeconds,
+      );
+      const upstream = prometheus.serverAddress;
+      const gates = await Promise.all(
+        list.map((scenario, i) =>
+          gate(upstream, (query) => {
+            if (clocks[i].t0 === undefined) return 'pass';
+            const kind = outageAt(scenario.outages ?? [], queryTrigger(query), productionSecond(i))?.kind;
+            // Any other kind (the group's series missing) is the exporter's, not the gate's.
+            return kind === undefined ? 'pass' : kind === 'error' || kind === 'empty' ? kind : 'pass';
+          }),
+        ),
+      );
+      servers.push(...gates);
+
+      return { runs, instanceIds, scrapes, gates, clocks, since: Date.now() };
+    };
+    let metrics: Awaited<ReturnType<typeof startMetrics>> | undefined;
+
+    beforeAll(async () => {
+      // Prometheus gathers its history while the control plane starts.
+      [plane, metrics] = await Promise.all([
+        startControlPlane(binaryPaths(), kedaModuleDir(), {
+          hpaSyncSeconds: TIMING.hpaSyncSeconds,
+          downscaleStabilizationSeconds: TIMING.downscaleStabilizationSeconds,
+        }),
+        startMetrics(),
+      ]);
     });
     afterAll(async () => {
       for (const stop of stops) stop();
@@ -217,75 +310,13 @@ describeReplay(
 
     test('every scenario: the same replica sequence as simulate, each change within the bound, as tests/e2e/REPLAY.md states', async () => {
       if (WRITE_REPORT && IN_CI) throw new Error('REPLAY_WRITE=1 under CI=true: CI never writes to the tree');
-      const prom = which('prometheus');
-      if (prom === undefined) throw new Error('prometheus not on PATH');
       const k = TIMING.compression;
-      const clocks = list.map(() => ({ t0: undefined as number | undefined }));
-      /** Production seconds since the scenario's t0 (0 before it). */
-      const productionSecond = (i: number): number => {
-        const t0 = clocks[i].t0;
-        return t0 === undefined ? 0 : ((Date.now() - t0) / 1000) * k;
-      };
-      const runs = list.map((scenario) => {
-        const spec = loadEnvironment(scenario.environment);
-        const base = spec.workloads.find((w) => w.name === scenario.workload);
-        if (base === undefined)
-          throw new Error(`${scenario.name}: no workload ${scenario.workload} in ${scenario.environment}`);
-        const workload = scenarioWorkload(base, scenario);
-        // KEDA takes a Deployment that scales to zero, or idles, to 0 at its first inactive poll.
-        const initial =
-          workload.minReplicas === 0 || workload.idleReplicaCount !== undefined ? 0 : workload.minReplicas;
-        // The pods consume nothing (no kubelet), so the series do not depend on the replicas.
-        return {
-          scenario,
-          spec,
-          workload,
-          initial,
-          series: simulateScenario(workload, scenario, TIMING, initial),
-        };
-      });
-      // One exporter per scenario, each a target of one Prometheus with its own instance_id (as ARMS labels them).
-      const instanceIds = list.map((_, i) => `rmq-cn-replay${String.fromCharCode(97 + i)}`);
-      /** When Prometheus scraped each scenario's exporter (ms). */
-      const scrapes = list.map((): number[] => []);
-      const exporters = await Promise.all(
-        runs.map(({ workload, series }, i) =>
-          listen((_req, res) => {
-            scrapes[i].push(Date.now());
-            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-            res.end(
-              exposition(
-                { instanceId: instanceIds[i], topic: workload.topic, group: workload.consumerGroup },
-                workload.scaling.scaleOnArrivalRate?.metricName ?? 'rocketmq_messages_in_total',
-                seriesAt(series, productionSecond(i)),
-                groupSeriesServed(list[i], productionSecond(i)),
-              ).replace(/instance_id="[^"]*",?/g, ''),
-            );
-          }),
-        ),
+      // Every rate() range of the queries holds samples: a series younger than its range reads higher after a
+      // jump (extrapolatedRate over the few samples there are; 1.29 × seen for a burst 9 s after Prometheus started).
+      await new Promise((r) =>
+        setTimeout(r, Math.max(0, metrics!.since + HISTORY_SECONDS * 1000 - Date.now())),
       );
-      servers.push(...exporters);
-      prometheus = await startPrometheus(
-        prom,
-        exporters.map((e, i) => ({
-          job: list[i].name,
-          target: e.address.replace('http://', ''),
-          labels: { instance_id: instanceIds[i] },
-        })),
-        TIMING.scrapeSeconds,
-      );
-      const upstream = prometheus.serverAddress;
-      const gates = await Promise.all(
-        list.map((scenario, i) =>
-          gate(upstream, (query) => {
-            if (clocks[i].t0 === undefined) return 'pass';
-            const kind = outageAt(scenario.outages ?? [], queryTrigger(query), productionSecond(i))?.kind;
-            // Any other kind (the group's series missing) is the exporter's, not the gate's.
-            return kind === undefined ? 'pass' : kind === 'error' || kind === 'empty' ? kind : 'pass';
-          }),
-        ),
-      );
-      servers.push(...gates);
+      const { runs, instanceIds, scrapes, gates, clocks } = metrics!;
 
       const replayOne = async (i: number): Promise<ReplayResult> => {
         const { scenario, spec, workload, initial } = runs[i];
@@ -302,15 +333,19 @@ describeReplay(
           buildEnvironment(Testing.app(), env.spec, env.handoff)[0],
         ) as KubeObject[];
         objects = objects.map((o) => compressScaledObject(o, k));
+        const applied = Date.now();
+        const leadMs = (CRON_LEAD_SECONDS / k) * 1000;
         let cronWindow: { start: Date; end: Date } | undefined;
+        /** The ScaledObject with its cron trigger on the first whole minute a lead after `from` (ms). */
+        const withCronWindow = (from: number): KubeObject => {
+          const start = new Date(Math.ceil((from + leadMs) / 60_000) * 60_000);
+          cronWindow = { start, end: new Date(start.getTime() + scenario.cron!.minutes * 60_000) };
+          const so = objects.find((o) => o.kind === 'ScaledObject')!;
+          return moveCronWindow(so, scenario.cron!.trigger, cronWindow.start, cronWindow.end);
+        };
         if (scenario.cron !== undefined) {
-          // The first whole minute at least 120 s away: the namespace settles before its lead begins.
-          const start = new Date(Math.ceil((Date.now() + 120_000) / 60_000) * 60_000);
-          cronWindow = { start, end: new Date(start.getTime() + scenario.cron.minutes * 60_000) };
-          const trigger = scenario.cron.trigger;
-          objects = objects.map((o) =>
-            o.kind === 'ScaledObject' ? moveCronWindow(o, trigger, cronWindow!.start, cronWindow!.end) : o,
-          );
+          const moved = withCronWindow(applied + SETTLE_BUDGET_SECONDS * 1000);
+          objects = objects.map((o) => (o.kind === 'ScaledObject' ? moved : o));
         }
         await plane!.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         // The Secrets Pulumi writes into the cluster, dummy values: KEDA reads the TriggerAuthentication's, and it
@@ -380,15 +415,13 @@ describeReplay(
             );
           await new Promise((r) => setTimeout(r, 250));
         }
+        const settledSeconds = Number(((Date.now() - applied) / 1000).toFixed(1));
         if (cronWindow !== undefined) {
           // A cron scenario's clock starts CRON_LEAD_SECONDS / K before its window, whatever the settling took, so
-          // its times are the same from run to run.
-          const start = cronWindow.start.getTime() - (CRON_LEAD_SECONDS / k) * 1000;
-          if (Date.now() > start)
-            throw new Error(
-              `${scenario.name}: settled after the window's lead began, at ${new Date().toISOString()}`,
-            );
-          await new Promise((r) => setTimeout(r, start - Date.now()));
+          // its times are the same from run to run; settled too late for it, the window moves to a later minute.
+          if (Date.now() > cronWindow.start.getTime() - leadMs)
+            await plane!.apply(withCronWindow(Date.now()));
+          await new Promise((r) => setTimeout(r, cronWindow!.start.getTime() - leadMs - Date.now()));
         }
         clocks[i].t0 = Date.now();
         const t0 = clocks[i].t0;
@@ -402,13 +435,34 @@ describeReplay(
             if (t >= 0 && now !== real[real.length - 1].replicas) real.push({ t, replicas: now });
           }),
         );
-        await new Promise((r) => setTimeout(r, (scenario.durationSeconds / k) * 1000));
+        const scaledObject = objects.find((o) => o.kind === 'ScaledObject')!;
+        const periods = ratePeriods(scaledObject, TIMING.hpaSyncSeconds);
+        // The scenario's end (ms): its duration, or half a rate period after the real side's change number
+        // endAfterChanges, so the cut falls between two steps of a chain (each a period apart, ± one bound).
+        const endAt = (): number => {
+          const n = scenario.endAfterChanges;
+          const deadline = t0 + (scenario.durationSeconds / k) * 1000;
+          if (n === undefined || real.length <= n) return deadline;
+          const period = real[n].replicas > real[n - 1].replicas ? periods.up : periods.down;
+          return Math.min(deadline, t0 + (real[n].t + period / 2) * 1000);
+        };
+        while (Date.now() < endAt())
+          await new Promise((r) => setTimeout(r, Math.min(250, endAt() - Date.now())));
+        const ended = endAt();
+        const durationSeconds = Math.round(((ended - t0) / 1000) * k);
+        const inRun = (c: Change): boolean => c.t < realSecond(ended);
         // Each change's writer: the HPA when its lastScaleTime moved within a second of it, else KEDA.
-        const hpaAt = hpaWrites.filter((ms) => ms >= t0).map(realSecond);
-        const attributed = real.map((c, n) =>
-          n === 0
-            ? c
-            : { ...c, by: hpaAt.some((h) => Math.abs(h - c.t) <= 1) ? ('hpa' as const) : ('keda' as const) },
+        const hpaAt = hpaWrites.filter((ms) => ms >= t0 && ms < ended).map(realSecond);
+        const attributed = activationCollapsed(
+          real.filter(inRun).map((c, n) =>
+            n === 0
+              ? c
+              : {
+                  ...c,
+                  by: hpaAt.some((h) => Math.abs(h - c.t) <= 1) ? ('hpa' as const) : ('keda' as const),
+                },
+          ),
+          BOUND_SECONDS,
         );
         const firstHpa = hpaAt[0];
         const firstKeda = kedaPolls.filter((ms) => ms >= t0).map(realSecond)[0];
@@ -423,6 +477,8 @@ describeReplay(
           measured: { hpa: firstHpa !== undefined, keda: firstKeda !== undefined },
           metricStalenessSeconds: staleness,
           hpaPeriodSeconds: hpaPeriod,
+          settledSeconds,
+          replayedSeconds: durationSeconds,
         };
         const schedules: SimulationSchedule[] =
           cronWindow === undefined
@@ -445,12 +501,21 @@ describeReplay(
                   ],
                 },
               ];
-        const run = simulateScenario(workload, scenario, TIMING, initial, phases, schedules, staleness);
-        const simulated = onHpaClock(
-          simulatedChanges(run, initial, k),
+        const run = simulateScenario(
+          workload,
+          { ...scenario, durationSeconds },
+          TIMING,
+          initial,
+          phases,
+          schedules,
+          staleness,
+        );
+        const simulated = expectedChanges(
+          activationCollapsed(simulatedChanges(run, initial, k), BOUND_SECONDS),
           attributed,
-          firstHpa,
-          hpaPeriod / TIMING.hpaSyncSeconds,
+          periods,
+          TIMING.hpaSyncSeconds,
+          { firstWrite: firstHpa, ratio: hpaPeriod / TIMING.hpaSyncSeconds },
         );
         return {
           scenario,
@@ -470,9 +535,10 @@ describeReplay(
         '',
         `Written by \`REPLAY_WRITE=1 npx jest tests/e2e/controller-replay.test.ts\`; every run of the suite fails when`,
         `it measures otherwise (a different replica sequence, or a change more than ${BOUND_SECONDS} s from the time`,
-        'stated here). Each committed ScaledObject as `npm run synth` writes it, in its own namespace of one control',
-        `plane, with every period divided by K = ${k}: KEDA polling, cooldown, the HPA behavior's periods and`,
-        `windows, the queries' ranges (a per-second threshold × ${k}); kube-controller-manager's HPA sync`,
+        'stated here or from its distance to the previous change). Each committed ScaledObject as `npm run synth`',
+        'writes it, in its own namespace of one control plane, side by side, with every period divided by',
+        `K = ${k}: KEDA polling, cooldown, the HPA behavior's periods and windows, the queries' ranges (a per-second`,
+        `threshold × ${k}); kube-controller-manager's HPA sync`,
         `${TIMING.hpaSyncSeconds} s and downscale stabilization ${TIMING.downscaleStabilizationSeconds} s (15 s and 300 s / ${k}); Prometheus scrapes every ${TIMING.scrapeSeconds} s.`,
         `\`simulate\` runs the production periods; its times are shown / ${k}. Times are real seconds from the`,
         "scenario's start (× K for production seconds); scenario times in the descriptions are production seconds.",
@@ -480,9 +546,18 @@ describeReplay(
         "and Prometheus' scrapes of the exporter, and given to `simulate`: the timer phases, the metric's age at the",
         "HPA's syncs, the HPA's real period (it drifts by its reconcile time; the simulated HPA changes are put on",
         'its clock). A change is attributed to the HPA when its lastScaleTime moved within 1 s of it, else to KEDA.',
-        `The bound is one HPA sync plus one scrape, ${BOUND_SECONDS} s: the HPA re-queues after each reconcile, so`,
-        'its syncs drift by the time each takes (more when it writes), and a stabilization window that is a whole',
-        "number of syncs (300 / 15) then ends one sync earlier than on simulate's exact clock; neither is modelled.",
+        `The bound is per change: one HPA sync plus one scrape, ${BOUND_SECONDS} s (the metric's age at a sync varies by`,
+        "up to a scrape from the one measured, which can move a change to the neighbouring sync). A step the HPA's rate",
+        'limit held back (it follows the previous step by one policy period in the same direction) is timed from the',
+        'previous real change, as the HPA counts the period from its own write, so the time its re-queue adds to each',
+        'step does not add up (a step may land a sync after its period); every other change from the start. A',
+        'scale-down on the legacy path (no behavior) is',
+        "expected one sync before simulate's: the recommendation 20 syncs old that still counts on simulate's exact",
+        "clock (stabilizeRecommendation keeps those not Before the cutoff) has expired on the real HPA's late syncs.",
+        "KEDA's activation and the HPA's first sync after it may fall in one production second (simulate's step), in",
+        'either order: on both sides 0 → 1 → N within the bound is compared as 0 → N at the time of N (the 1 shown).',
+        'A replay with a stated end stops half a rate period after that change of the real side; `simulate` runs to',
+        'the same second.',
         'A scenario with a known divergence may differ from `simulate` (with the scrape alignment); when it does not,',
         'it is held to the bound; it is not held to the sequences stated here.',
         'The gate in front of Prometheus evaluates each query at the instant it arrives (KEDA sends whole seconds).',
