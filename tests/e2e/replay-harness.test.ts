@@ -5,7 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KubeObject } from './harness/control-plane';
+import { loadEnvironment } from '../../infra/config/environment';
 import {
+  activationCollapsed,
+  type Change,
+  expectedChanges,
   groupSeriesServed,
   measuredAge,
   measuredPeriod,
@@ -14,8 +18,13 @@ import {
   outageAt,
   queryTrigger,
   reportData,
+  ratePeriods,
   reportDrift,
   type ReportData,
+  type Scenario,
+  scenarioWorkload,
+  simulatedChanges,
+  simulateScenario,
 } from './harness/replay';
 import { compressQuery, compressScaledObject, dailyCron, moveCronWindow } from './harness/replay-compress';
 import { REPLAY_SCENARIOS } from './harness/replay-scenarios';
@@ -186,6 +195,8 @@ describe('measuredPeriod', () => {
     // 10 writes spanning 30.6 s of a 3 s sync: 10 syncs of 3.06 s.
     expect(measuredPeriod([10, 13.1, 40.6], 3)).toBe(3.06);
     expect(measuredPeriod([10], 3)).toBe(3);
+    // prod-empty-result's writes: 128 s over 42 syncs (5 + 25 + 4 + 4 + 4), not 43 as 128 / 3 would round to.
+    expect(measuredPeriod([9.1, 24.5, 100.6, 112.8, 125, 137.1], 3)).toBe(3.0476);
     expect(measuredPeriod([10, 10.4], 3)).toBe(3);
   });
 });
@@ -215,6 +226,147 @@ describe('onHpaClock', () => {
   });
 });
 
+describe('ratePeriods', () => {
+  test('is the longest policy period per direction of the compressed behavior, one sync without a behavior', () => {
+    // prod order-fulfilment: up 15 s, down 60 s, / 5.
+    expect(ratePeriods(compressScaledObject(scaledObject('prod', 'order-fulfilment'), 5), 3)).toEqual({
+      up: 3,
+      down: 12,
+      legacy: false,
+    });
+    // prod order-analytics has no behavior: the HPA's legacy limits apply at every sync.
+    expect(ratePeriods(compressScaledObject(scaledObject('prod', 'order-analytics'), 5), 3)).toEqual({
+      up: 3,
+      down: 3,
+      legacy: true,
+    });
+  });
+});
+
+describe('expectedChanges', () => {
+  const periods = { up: 3, down: 12, legacy: false };
+  const hpa = (t: number, replicas: number): Change => ({ t, replicas, by: 'hpa' });
+
+  test('times a step the rate limit held back from the previous real change, any other from the start', () => {
+    // The cron chain of the flaky run: steps down 12 s apart simulated, 12.1-12.9 s apart real.
+    const real = [
+      { t: 0, replicas: 3 },
+      hpa(63, 11),
+      hpa(66, 22),
+      hpa(69, 32),
+      hpa(178.2, 25),
+      hpa(190.9, 20),
+      hpa(203.7, 16),
+    ];
+    const simulated = [
+      { t: 0, replicas: 3 },
+      { t: 60, replicas: 11 },
+      { t: 63, replicas: 22 },
+      { t: 66, replicas: 32 },
+      { t: 176.7, replicas: 25 },
+      { t: 188.7, replicas: 20 },
+      { t: 200.7, replicas: 16 },
+    ];
+    expect(expectedChanges(simulated, real, periods, 3)).toEqual([
+      { t: 0, replicas: 3 },
+      { t: 60, replicas: 11 },
+      // Up: 3 s after the previous real change (the policy period, 15 s / 5).
+      { t: 66, replicas: 22, anchor: 'previous' },
+      { t: 69, replicas: 32, anchor: 'previous' },
+      // 110.7 s after the previous step: the end of the stabilization window, on the scenario's clock.
+      { t: 176.7, replicas: 25 },
+      // Down: 12 s after the previous real change each, not 12 s after the previous simulated one.
+      { t: 190.2, replicas: 20, anchor: 'previous' },
+      { t: 202.9, replicas: 16, anchor: 'previous' },
+    ]);
+  });
+
+  test("tells a held step on simulate's exact clock and times it on the HPA's measured one", () => {
+    const real = [{ t: 0, replicas: 10 }, hpa(100.6, 8), hpa(112.8, 6)];
+    const simulated = [
+      { t: 0, replicas: 10 },
+      { t: 98, replicas: 8 },
+      { t: 110, replicas: 6 },
+    ];
+    // Period 3.03 s from the first write at 9 s: 98 → 9 + 89 × 1.01 = 98.89; the step 12 × 1.01 after 100.6.
+    expect(expectedChanges(simulated, real, periods, 3, { firstWrite: 9, ratio: 1.01 })).toEqual([
+      { t: 0, replicas: 10 },
+      { t: 98.9, replicas: 8 },
+      { t: 112.7, replicas: 6, anchor: 'previous' },
+    ]);
+    // A period read short (0.99) still re-anchors: the step is told on the exact clock.
+    expect(expectedChanges(simulated, real, periods, 3, { firstWrite: 9, ratio: 0.99 })[2]).toEqual({
+      t: 112.5,
+      replicas: 6,
+      anchor: 'previous',
+    });
+  });
+
+  test('expects a scale-down on the legacy path one sync earlier, a chain of them from the previous real change', () => {
+    const legacy = { up: 3, down: 3, legacy: true };
+    // staging-arrival-rate's way down: each step the expiry of an older, higher recommendation.
+    const real = [{ t: 0, replicas: 5 }, hpa(114.7, 4), hpa(117.8, 3), hpa(120.8, 2)];
+    const simulated = [
+      { t: 0, replicas: 5 },
+      { t: 117.9, replicas: 4 },
+      { t: 120.9, replicas: 3 },
+      { t: 123.9, replicas: 2 },
+    ];
+    expect(expectedChanges(simulated, real, legacy, 3)).toEqual([
+      { t: 0, replicas: 5 },
+      { t: 114.9, replicas: 4 },
+      { t: 117.7, replicas: 3, anchor: 'previous' },
+      { t: 120.8, replicas: 2, anchor: 'previous' },
+    ]);
+    // A scale-up on the legacy path, or a scale-down on the behavior path: as simulated.
+    expect(expectedChanges(simulated.slice(0, 2), real.slice(0, 2), periods, 3)[1]).toEqual({
+      t: 117.9,
+      replicas: 4,
+    });
+  });
+
+  test("leaves a change after KEDA's, a change of direction and a different sequence at their simulated times", () => {
+    const simulated = [
+      { t: 0, replicas: 0 },
+      { t: 14.6, replicas: 1 },
+      { t: 17.6, replicas: 4 },
+      { t: 29.6, replicas: 1 },
+    ];
+    const real = [
+      { t: 0, replicas: 0 },
+      { t: 14.5, replicas: 1, by: 'keda' as const },
+      hpa(18.4, 4),
+      hpa(30.4, 1),
+    ];
+    expect(expectedChanges(simulated, real, periods, 3)).toEqual(simulated);
+    expect(expectedChanges(simulated, real.slice(0, 3), periods, 3)).toEqual(simulated);
+  });
+});
+
+describe('activationCollapsed', () => {
+  test("compares KEDA's 0 → 1 and the HPA's N within the bound as 0 → N at N's time, any other pair as it is", () => {
+    const zero = { t: 0, replicas: 0 };
+    // The real side: 0.2 s or one sync apart; simulate: in one production second, or 0.6 s apart.
+    expect(
+      activationCollapsed([zero, { t: 8.8, replicas: 1, by: 'keda' }, { t: 9, replicas: 4, by: 'hpa' }], 4),
+    ).toEqual([zero, { t: 9, replicas: 4, by: 'hpa', through: { t: 8.8, replicas: 1 } }]);
+    expect(activationCollapsed([zero, { t: 9, replicas: 4 }, { t: 78.6, replicas: 1 }], 4)).toEqual([
+      zero,
+      { t: 9, replicas: 4 },
+      { t: 78.6, replicas: 1 },
+    ]);
+    // A sync and more apart, or a count that does not start at 0: as they are.
+    const late = [zero, { t: 8.8, replicas: 1 }, { t: 13, replicas: 4 }];
+    expect(activationCollapsed(late, 4)).toEqual(late);
+    const up = [
+      { t: 0, replicas: 3 },
+      { t: 9, replicas: 11 },
+      { t: 12, replicas: 22 },
+    ];
+    expect(activationCollapsed(up, 4)).toEqual(up);
+  });
+});
+
 describe('queryTrigger and outageAt', () => {
   test('a trigger-scoped outage holds for its trigger only, from its start to before its end', () => {
     const outages = [
@@ -233,6 +385,11 @@ describe('groupSeriesServed', () => {
     const scenario = REPLAY_SCENARIOS.find((s) => s.name === 'prod-empty-result')!;
     // prod-empty-result: the backlog query comes back empty from t = 300 s to 700 s; the series stay exported.
     expect([100, 300, 699, 700].map((t) => groupSeriesServed(scenario, t))).toEqual([true, true, true, true]);
+  });
+
+  test('drops them while a groupAbsent outage holds (dev-group-missing: from t = 90 s on)', () => {
+    const scenario = REPLAY_SCENARIOS.find((s) => s.name === 'dev-group-missing')!;
+    expect([89, 90, 400].map((t) => groupSeriesServed(scenario, t))).toEqual([true, false, false]);
   });
 });
 
@@ -263,6 +420,33 @@ describe('reportDrift', () => {
     expect(reportDrift(data(10, 4), data(10, 5), 2)).toEqual(['a: real 1 → 5, the report states 1 → 4']);
   });
 
+  test('holds a change timed from the previous real change to its distance from it', () => {
+    const chain = (t1: number, t2: number): ReportData => ({
+      compression: 5,
+      boundSeconds: 4,
+      scenarios: {
+        a: {
+          real: [
+            { t: 0, replicas: 32 },
+            { t: t1, replicas: 25, by: 'hpa' },
+            { t: t2, replicas: 20, by: 'hpa' },
+          ],
+          simulated: [
+            { t: 0, replicas: 32 },
+            { t: 100, replicas: 25 },
+            { t: t1 + 12, replicas: 20, anchor: 'previous' },
+          ],
+          maxAbsLag: 0,
+        },
+      },
+    });
+    // Both changes 3.5 s later than stated, the second 12.5 s after the first as stated: within 4 s.
+    expect(reportDrift(chain(100, 112.5), chain(103.5, 116), 4)).toEqual([]);
+    expect(reportDrift(chain(100, 112.5), chain(100, 117), 4)).toEqual([
+      'a: real change 2 17 s after the previous real change, the report states 12.5 s (bound 4 s)',
+    ]);
+  });
+
   test('holds a known divergence to being one, not to its sequence', () => {
     const known = (d: ReportData): ReportData => ({
       ...d,
@@ -279,5 +463,94 @@ describe('tests/e2e/REPLAY.md', () => {
   test('states every scenario the suite replays, and no other', () => {
     const stated = Object.keys(reportData(file, fs.readFileSync(file, 'utf8')).scenarios).sort();
     expect(stated).toEqual(REPLAY_SCENARIOS.map((s) => s.name).sort());
+  });
+});
+
+describe('REPLAY_SCENARIOS', () => {
+  const timing = { compression: 5, hpaSyncSeconds: 3, downscaleStabilizationSeconds: 60, scrapeSeconds: 1 };
+  /** The simulated changes (production s) of a scenario for every timer phase and metric age the replay can measure. */
+  const everyPhase = (scenario: Scenario, extraSeconds: number): Change[][] => {
+    const spec = loadEnvironment(scenario.environment);
+    const workload = scenarioWorkload(
+      spec.workloads.find((w) => w.name === scenario.workload)!,
+      scenario,
+    );
+    const initial =
+      workload.minReplicas === 0 || workload.idleReplicaCount !== undefined ? 0 : workload.minReplicas;
+    const so = scaledObject(scenario.environment, scenario.workload).spec as {
+      triggers: { name?: string; metadata: Record<string, string> }[];
+    };
+    // A cron window opens 60 s into its scenario (the suite's CRON_LEAD_SECONDS).
+    const schedules =
+      scenario.cron === undefined
+        ? []
+        : [
+            {
+              name: scenario.cron.trigger,
+              desiredReplicas: Number(
+                so.triggers.find((t) => t.name === scenario.cron!.trigger)!.metadata.desiredReplicas,
+              ),
+              windows: [{ fromSecond: 60, toSecond: 60 + scenario.cron.minutes * 60 * timing.compression }],
+            },
+          ];
+    const runs: Change[][] = [];
+    // Phases below the HPA sync (15 s) and KEDA's polling interval, ages up to one scrape (5 production s).
+    for (const hpa of [0, 5, 10, 14])
+      for (const keda of [0, 7, 14, 22, 29].filter((p) => p < workload.scaling.pollingIntervalSeconds))
+        for (const age of [0, 5])
+          runs.push(
+            simulatedChanges(
+              simulateScenario(
+                workload,
+                { ...scenario, durationSeconds: scenario.durationSeconds + extraSeconds },
+                timing,
+                initial,
+                { hpaPhaseSeconds: hpa, kedaPhaseSeconds: keda },
+                schedules,
+                age,
+              ),
+              initial,
+              1,
+            ),
+          );
+    return runs;
+  };
+
+  // 45 production s = 9 real: a real change lands up to the 4 s bound after the simulated one, which the measured
+  // HPA period may put up to 2 s later; 60: no idle waiting.
+  test.each(REPLAY_SCENARIOS.filter((s) => s.endAfterChanges === undefined).map((s) => [s.name, s] as const))(
+    '%s ends 45 to 60 production s after its last change or outage, whatever the timer phases',
+    (_name, scenario) => {
+      const outageEnds = (scenario.outages ?? [])
+        .map((o) => o.toSecond)
+        .filter((t) => t < scenario.durationSeconds);
+      const runs = everyPhase(scenario, 300);
+      const last = Math.max(
+        ...outageEnds,
+        ...runs.map((changes) =>
+          Math.max(...changes.filter((c) => c.t < scenario.durationSeconds).map((c) => c.t)),
+        ),
+      );
+      // Nothing happens for 45 s after the end either: the end is not near a change.
+      const next = Math.min(
+        ...runs.map((changes) =>
+          Math.min(Infinity, ...changes.filter((c) => c.t >= scenario.durationSeconds).map((c) => c.t)),
+        ),
+      );
+      expect(scenario.durationSeconds - last).toBeGreaterThanOrEqual(45);
+      expect(scenario.durationSeconds - last).toBeLessThanOrEqual(60);
+      expect(next - scenario.durationSeconds).toBeGreaterThanOrEqual(45);
+    },
+  );
+
+  test('prod-cron-window: the change it ends after is a full policy period from the next, and within its duration', () => {
+    const scenario = REPLAY_SCENARIOS.find((s) => s.name === 'prod-cron-window')!;
+    const n = scenario.endAfterChanges!;
+    for (const changes of everyPhase(scenario, 300)) {
+      // 3 → 11 → 22 → 32 → 25, then 20 one 60 s policy period later (prod's scaleDown: 20 % per 60 s).
+      expect(changes.slice(0, n + 2).map((c) => c.replicas)).toEqual([3, 11, 22, 32, 25, 20]);
+      expect(changes[n + 1].t - changes[n].t).toBeGreaterThanOrEqual(60);
+      expect(changes[n].t + 30 + 45).toBeLessThanOrEqual(scenario.durationSeconds);
+    }
   });
 });
