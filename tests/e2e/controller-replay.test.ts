@@ -523,6 +523,7 @@ describeReplay(
           simulated,
           comparison: compare(attributed, simulated),
           phases,
+          timers: { hpa: TIMING.hpaSyncSeconds, keda: polling },
           ...(KNOWN_DIVERGENCES[scenario.name] !== undefined && {
             knownDivergence: KNOWN_DIVERGENCES[scenario.name],
           }),
@@ -534,8 +535,10 @@ describeReplay(
         `# Controller replay: Kubernetes v${KUBERNETES_VERSION} HPA + KEDA ${KEDA_VERSION} vs simulate`,
         '',
         `Written by \`REPLAY_WRITE=1 npx jest tests/e2e/controller-replay.test.ts\`; every run of the suite fails when`,
-        `it measures otherwise (a different replica sequence, or a change more than ${BOUND_SECONDS} s from the time`,
-        'stated here or from its distance to the previous change). Each committed ScaledObject as `npm run synth`',
+        `a change is beyond the bound of its simulation (below), or the run differs from what is stated here: another`,
+        'replica sequence, or a change (or its distance to the previous one, when timed from it) more than two ticks',
+        "of its controller and a scrape from the time stated (another run's timers start at other phases). Each",
+        'committed ScaledObject as `npm run synth`',
         'writes it, in its own namespace of one control plane, side by side, with every period divided by',
         `K = ${k}: KEDA polling, cooldown, the HPA behavior's periods and windows, the queries' ranges (a per-second`,
         `threshold × ${k}); kube-controller-manager's HPA sync`,
@@ -590,7 +593,7 @@ describeReplay(
         });
       }
       const committed = reportData(REPORT_FILE, fs.readFileSync(REPORT_FILE, 'utf8'));
-      expect(reportDrift(committed, reportData('this run', text), BOUND_SECONDS)).toEqual([]);
+      expect(reportDrift(committed, reportData('this run', text), TIMING.scrapeSeconds)).toEqual([]);
     });
   },
 );

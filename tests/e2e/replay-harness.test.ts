@@ -394,30 +394,39 @@ describe('groupSeriesServed', () => {
 });
 
 describe('reportDrift', () => {
-  const data = (t: number, replicas: number): ReportData => ({
+  // staging: the HPA syncs every 3 s, KEDA polls every 6 s (30 s / 5).
+  const timers = { hpa: 3, keda: 6 };
+  const data = (t: number, replicas: number, by: 'hpa' | 'keda' = 'hpa'): ReportData => ({
     compression: 5,
-    boundSeconds: 2,
+    boundSeconds: 4,
     scenarios: {
       a: {
         real: [
           { t: 0, replicas: 1 },
-          { t, replicas },
+          { t, replicas, by },
         ],
         simulated: [
           { t: 0, replicas: 1 },
           { t: 10, replicas: 4 },
         ],
         maxAbsLag: 0,
+        timers,
       },
     },
   });
 
-  test('accepts a run within the bound and names a change beyond it or a different sequence', () => {
-    expect(reportDrift(data(10, 4), data(12, 4), 2)).toEqual([]);
-    expect(reportDrift(data(10, 4), data(12.5, 4), 2)).toEqual([
-      'a: real change 1 at 12.5 s, the report states 10 s (bound 2 s)',
+  test('accepts a change within two ticks of its writer and a scrape, names one beyond it or a different sequence', () => {
+    // The HPA: 2 × 3 + 1 = 7 s.
+    expect(reportDrift(data(10, 4), data(17, 4), 1)).toEqual([]);
+    expect(reportDrift(data(10, 4), data(17.5, 4), 1)).toEqual([
+      'a: real change 1 at 17.5 s, the report states 10 s (within 7 s)',
     ]);
-    expect(reportDrift(data(10, 4), data(10, 5), 2)).toEqual(['a: real 1 → 5, the report states 1 → 4']);
+    // KEDA, polling every 6 s: 2 × 6 + 1 = 13 s.
+    expect(reportDrift(data(10, 4, 'keda'), data(22.5, 4, 'keda'), 1)).toEqual([]);
+    expect(reportDrift(data(10, 4, 'keda'), data(23.5, 4, 'keda'), 1)).toEqual([
+      'a: real change 1 at 23.5 s, the report states 10 s (within 13 s)',
+    ]);
+    expect(reportDrift(data(10, 4), data(10, 5), 1)).toEqual(['a: real 1 → 5, the report states 1 → 4']);
   });
 
   test('holds a change timed from the previous real change to its distance from it', () => {
@@ -437,13 +446,14 @@ describe('reportDrift', () => {
             { t: t1 + 12, replicas: 20, anchor: 'previous' },
           ],
           maxAbsLag: 0,
+          timers,
         },
       },
     });
-    // Both changes 3.5 s later than stated, the second 12.5 s after the first as stated: within 4 s.
-    expect(reportDrift(chain(100, 112.5), chain(103.5, 116), 4)).toEqual([]);
-    expect(reportDrift(chain(100, 112.5), chain(100, 117), 4)).toEqual([
-      'a: real change 2 17 s after the previous real change, the report states 12.5 s (bound 4 s)',
+    // Both changes 6.5 s later than stated, the second 15 s after the first (12 stated): within 7 s each.
+    expect(reportDrift(chain(100, 112), chain(106.5, 121.5), 1)).toEqual([]);
+    expect(reportDrift(chain(100, 112), chain(100, 119.5), 1)).toEqual([
+      'a: real change 2 19.5 s after the previous real change, the report states 12 s (within 7 s)',
     ]);
   });
 
@@ -452,8 +462,8 @@ describe('reportDrift', () => {
       ...d,
       scenarios: { a: { ...d.scenarios.a, known: true } },
     });
-    expect(reportDrift(known(data(10, 4)), known(data(10, 5)), 2)).toEqual([]);
-    expect(reportDrift(known(data(10, 4)), data(10, 4), 2)).toEqual(['a: a known divergence no longer']);
+    expect(reportDrift(known(data(10, 4)), known(data(10, 5)), 1)).toEqual([]);
+    expect(reportDrift(known(data(10, 4)), data(10, 4), 1)).toEqual(['a: a known divergence no longer']);
   });
 });
 
