@@ -204,6 +204,17 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
       `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
     );
   }
+  const broker = spec.alerts.broker;
+  if (
+    broker.enabled === true &&
+    broker.armsPrometheusId === undefined &&
+    spec.prometheus.instanceId === undefined
+  ) {
+    add(
+      ['alerts', 'broker', 'enabled'],
+      'is true, but there is no ARMS Prometheus instance to put the rules on: set alerts.broker.armsPrometheusId (or prometheus.instanceId), or set enabled: false and say why in a comment',
+    );
+  }
   return out;
 }
 
