@@ -1,3 +1,4 @@
 export * from './validation';
 export * from './consumer-workload';
 export * from './backlog-scaler';
+export * from './alert-rules';

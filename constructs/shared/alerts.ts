@@ -268,7 +268,7 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
       description:
         input.fallback === false
           ? `The ScaledObject's triggers have errored for ${window}; with no fallback the HPA keeps the current replicas whatever the backlog.`
-          : `The ScaledObject's triggers have errored for ${window}; after ${input.fallback.failureThreshold + 1} failed reads the HPA holds the fallback of ${input.fallback.replicas} replicas.`,
+          : `The ScaledObject's triggers have errored for ${window}; after ${input.fallback.failureThreshold + 1} failed reads the HPA holds the fallback: ${input.fallback.replicas} replicas, or the current count if higher (fallback behavior currentReplicasIfHigher).`,
       runbook:
         'kubectl describe scaledobject (KEDAScalerFailed events) and the keda-operator logs: Prometheus endpoint reachable, auth Secret valid, the query returns one series?',
     },
@@ -281,7 +281,7 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
       expr: errors,
       forSeconds: fallbackSeconds,
       severity: 'critical',
-      summary: `${who}: KEDA's fallback holds ${input.fallback.replicas} replicas; scaling no longer follows the backlog`,
+      summary: `${who}: KEDA's fallback holds at least ${input.fallback.replicas} replicas; scaling no longer follows the backlog`,
       description: `Errors for ${promDuration(fallbackSeconds)}: past ${input.fallback.failureThreshold + 1} failed HPA reads (${HPA_SYNC_SECONDS}s each) KEDA serves the fallback (KEDA 2.17.2 exports no fallback metric, so it is inferred from the errors).`,
       runbook:
         'Fix the metric source first (see KedaScalerFailing); kubectl get scaledobject shows the Fallback condition; check the fallback replicas keep up with the arrival rate meanwhile.',

@@ -7,11 +7,13 @@ import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { InputError } from '../shared/input-error';
-import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
+import { AlertRules, BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
+import { ALERTS_CHART, clusterAlertsEnabled } from '../config/alert-targets';
 import type { EnvironmentSpec } from '../config/environment';
 import { kedaRelease } from '../config/keda-release';
 import { workloadSchedules } from '../config/workload-schedules';
 import { workloadThreshold } from '../config/workload-threshold';
+import { workloadAlertsInput } from '../config/workload-alerts';
 import type { Handoff } from '../config/handoff';
 
 export class SynthInputError extends InputError {
@@ -77,7 +79,7 @@ export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): stri
 export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
   const violations = handoffViolations(spec, handoff);
   if (violations.length > 0) throw new SynthInputError(spec.name, violations);
-  return spec.workloads.map((w) => {
+  const charts = spec.workloads.map((w) => {
     const entry = handoff.workloads.find((h) => h.name === w.name);
     if (entry === undefined) throw new SynthInputError(spec.name, [`no hand-off for ${w.name}`]);
     const chart = new Chart(app, w.name, {
@@ -150,6 +152,23 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     });
     return chart;
   });
+  if (clusterAlertsEnabled(spec)) charts.push(alertsChart(app, spec, handoff));
+  return charts;
+}
+
+function alertsChart(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart {
+  const chart = new Chart(app, ALERTS_CHART, {
+    namespace: spec.kubernetes.namespace,
+    disableResourceNameHashes: true,
+  });
+  new AlertRules(chart, 'alerts', {
+    name: ALERTS_CHART,
+    environment: spec.name,
+    selectorScheme: spec.kubernetes.selectorScheme,
+    workloads: spec.workloads.map((w) => workloadAlertsInput(spec, w, handoff.instanceId)),
+    ruleLabels: spec.alerts.cluster.ruleLabels,
+  });
+  return chart;
 }
 
 /** The first line of every generated file: where it comes from, and that hand edits are lost. */

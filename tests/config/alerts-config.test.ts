@@ -59,3 +59,18 @@ describe('alerts config', () => {
     ).toEqual(['alerts.cluster.enable: unknown key; did you mean enabled?']);
   });
 });
+
+describe('workload names beside the monitoring files', () => {
+  test.each(['apsaramq-keda-alerts', 'apsaramq-keda-dashboard'])(
+    'a workload named %s is refused: dist/<env>/ has a file of that name',
+    (name) => {
+      expect(
+        violationsOf('dev', (c) => {
+          section(c, 'workloads')[0].name = name;
+        }),
+      ).toEqual([
+        `workloads[0].name "${name}" is the name of the environment's ${name}.yaml monitoring file in dist/`,
+      ]);
+    },
+  );
+});
