@@ -1,4 +1,7 @@
-/** The alert-rule input of a workload, from its stack entry: shared by the cdk8s app and the Pulumi program. */
+/**
+ * The alert-rule input of a workload, from its stack entry: shared by the cdk8s app (instance id from the hand-off)
+ * and the Pulumi program (instance id from the instance it creates or adopts).
+ */
 import { defaultFallbackReplicas } from '../../constructs/scaling';
 import type { WorkloadAlertsInput } from '../../constructs/shared/alerts';
 import type { EnvironmentSpec, WorkloadSpec } from './environment';
@@ -10,8 +13,7 @@ import type { EnvironmentSpec, WorkloadSpec } from './environment';
 export function workloadAlertsInput(
   spec: EnvironmentSpec,
   w: WorkloadSpec,
-  instanceId: string,
-): WorkloadAlertsInput {
+): Omit<WorkloadAlertsInput, 'instanceId'> {
   const maxReplicas =
     w.loadBalancing === 'queue' ? Math.min(w.maxReplicas, w.queueCount ?? w.maxReplicas) : w.maxReplicas;
   const fallback = w.scaling.fallback;
@@ -19,7 +21,6 @@ export function workloadAlertsInput(
     environment: spec.name,
     workload: w.name,
     namespace: spec.kubernetes.namespace,
-    instanceId,
     topic: w.topic,
     consumerGroup: w.consumerGroup,
     messagesPerSecondPerPod: w.messagesPerSecondPerPod,

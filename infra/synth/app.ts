@@ -165,7 +165,10 @@ function alertsChart(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart {
     name: ALERTS_CHART,
     environment: spec.name,
     selectorScheme: spec.kubernetes.selectorScheme,
-    workloads: spec.workloads.map((w) => workloadAlertsInput(spec, w, handoff.instanceId)),
+    workloads: spec.workloads.map((w) => ({
+      ...workloadAlertsInput(spec, w),
+      instanceId: handoff.instanceId,
+    })),
     ruleLabels: spec.alerts.cluster.ruleLabels,
   });
   return chart;

@@ -4,11 +4,11 @@ import { brokerAlertsInstance, clusterAlertsEnabled } from '../../infra/config/a
 import { section, stackConfig, violationsOf } from './helpers';
 
 describe('alerts config', () => {
-  test('absent, both sides are on: the broker rules go on prod.prometheus.instanceId', () => {
-    const spec = parseEnvironment('prod', stackConfig('prod'));
+  test('absent (dev), both sides are on: the broker rules go on prometheus.instanceId', () => {
+    const spec = parseEnvironment('dev', stackConfig('dev'));
     expect(spec.alerts).toEqual({ cluster: { enabled: true, ruleLabels: {} }, broker: {} });
     expect([brokerAlertsInstance(spec), clusterAlertsEnabled(spec)]).toEqual([
-      'c0fakeprod000000000000000000000000',
+      'c0fakedev0000000000000000000000000',
       true,
     ]);
   });
@@ -73,4 +73,10 @@ describe('workload names beside the monitoring files', () => {
       ]);
     },
   );
+});
+
+describe('prod alerts', () => {
+  test('notify through its ARMS dispatch rule', () => {
+    expect(parseEnvironment('prod', stackConfig('prod')).alerts.broker).toEqual({ dispatchRuleId: '10001' });
+  });
 });
