@@ -2,3 +2,4 @@ export * from './validation';
 export * from './consumer-workload';
 export * from './backlog-scaler';
 export * from './alert-rules';
+export * from './grafana-dashboard';

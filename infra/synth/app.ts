@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { InputError } from '../shared/input-error';
-import { AlertRules, BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
-import { ALERTS_CHART, clusterAlertsEnabled } from '../config/alert-targets';
+import { AlertRules, BacklogScaler, ConsumerWorkload, GrafanaDashboard } from '../../constructs/k8s';
+import { ALERTS_CHART, clusterAlertsEnabled, DASHBOARD_CHART } from '../config/alert-targets';
 import type { EnvironmentSpec } from '../config/environment';
 import { kedaRelease } from '../config/keda-release';
 import { workloadSchedules } from '../config/workload-schedules';
@@ -152,26 +152,34 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     });
     return chart;
   });
-  if (clusterAlertsEnabled(spec)) charts.push(alertsChart(app, spec, handoff));
+  if (clusterAlertsEnabled(spec)) charts.push(...monitoringCharts(app, spec, handoff));
   return charts;
 }
 
-function alertsChart(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart {
-  const chart = new Chart(app, ALERTS_CHART, {
-    namespace: spec.kubernetes.namespace,
-    disableResourceNameHashes: true,
-  });
-  new AlertRules(chart, 'alerts', {
+/** The PrometheusRule and the Grafana dashboard ConfigMap of the environment, one chart (file) each. */
+function monitoringCharts(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
+  const workloads = spec.workloads.map((w) => ({
+    ...workloadAlertsInput(spec, w),
+    instanceId: handoff.instanceId,
+  }));
+  const chart = (id: string) =>
+    new Chart(app, id, { namespace: spec.kubernetes.namespace, disableResourceNameHashes: true });
+  const alerts = chart(ALERTS_CHART);
+  new AlertRules(alerts, 'alerts', {
     name: ALERTS_CHART,
     environment: spec.name,
     selectorScheme: spec.kubernetes.selectorScheme,
-    workloads: spec.workloads.map((w) => ({
-      ...workloadAlertsInput(spec, w),
-      instanceId: handoff.instanceId,
-    })),
+    workloads,
     ruleLabels: spec.alerts.cluster.ruleLabels,
   });
-  return chart;
+  const dashboard = chart(DASHBOARD_CHART);
+  new GrafanaDashboard(dashboard, 'dashboard', {
+    name: DASHBOARD_CHART,
+    environment: spec.name,
+    selectorScheme: spec.kubernetes.selectorScheme,
+    workloads,
+  });
+  return [alerts, dashboard];
 }
 
 /** The first line of every generated file: where it comes from, and that hand edits are lost. */

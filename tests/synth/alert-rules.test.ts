@@ -108,7 +108,7 @@ describeWithPrometheus('PrometheusRule on promtool')('PrometheusRule on promtool
 });
 
 describe('alerts.cluster.enabled false', () => {
-  test('leaves the PrometheusRule out and keeps every workload chart', () => {
+  test('leaves the PrometheusRule and the dashboard out and keeps every workload chart', () => {
     const config = stackConfig('prod');
     config['apsaramq-keda:alerts'] = { cluster: { enabled: false } };
     const app = Testing.app();
@@ -116,6 +116,7 @@ describe('alerts.cluster.enabled false', () => {
     const kinds = charts.flatMap((c) => Testing.synth(c) as Manifest[]).map((o) => o.kind);
     expect(charts.map((c) => c.node.id)).toEqual(['order-fulfilment', 'order-analytics', 'payment-ledger']);
     expect(kinds).not.toContain('PrometheusRule');
+    expect(kinds).not.toContain('ConfigMap');
   });
 
   test('ruleLabels reach the PrometheusRule beside the recommended labels', () => {

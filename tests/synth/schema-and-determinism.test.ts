@@ -6,6 +6,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parseAllDocuments } from 'yaml';
 import { loadEnvironment, parseEnvironment } from '../../infra/config/environment';
@@ -18,6 +19,7 @@ import { environmentsWithHandoff, synthObjects, type Manifest } from './helpers'
 const MODELS: Record<string, (o: Manifest) => { validate(): void }> = {
   'apps/v1/Deployment': (o) => new Deployment(o),
   'v1/ServiceAccount': (o) => new ServiceAccount(o),
+  'v1/ConfigMap': (o) => new ConfigMap(o),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
   'keda.sh/v1alpha1/ScaledObject': (o) =>
     new ScaledObject(o as unknown as ConstructorParameters<typeof ScaledObject>[0]),
@@ -64,6 +66,7 @@ describe('synth output', () => {
     const expected = environmentsWithHandoff().flatMap((env) => [
       `${env}/kustomization.yaml`,
       `${env}/apsaramq-keda-alerts.yaml`,
+      `${env}/apsaramq-keda-dashboard.yaml`,
       ...loadEnvironment(env).workloads.map((w) => `${env}/${w.name}.yaml`),
     ]);
     expect(Object.keys(first).sort()).toEqual(expected.sort());
@@ -71,7 +74,7 @@ describe('synth output', () => {
     expect(readTree(b)).toEqual(first);
   });
 
-  test('kustomization.yaml lists exactly the workload files and the alert rules', () => {
+  test('kustomization.yaml lists exactly the workload files, the alert rules and the dashboard', () => {
     const out = tmp();
     const result = synthEnvironment(loadEnvironment('prod'), loadHandoff('prod'), out);
     const kustomization = parseAllDocuments(
@@ -85,6 +88,7 @@ describe('synth output', () => {
     expect(kustomization.namespace).toBe('orders-prod');
     expect(kustomization.resources).toEqual([
       'apsaramq-keda-alerts.yaml',
+      'apsaramq-keda-dashboard.yaml',
       'order-analytics.yaml',
       'order-fulfilment.yaml',
       'payment-ledger.yaml',
