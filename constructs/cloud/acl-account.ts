@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 
 // Source: resource_alicloud_rocketmq_acl.go schema decision (StringInSlice Deny, Allow).
+/** The ACL decision of every grant: allow. */
 export const ACL_DECISION_ALLOW = 'Allow';
 /** Length of the generated passwords. */
 export const DEFAULT_PASSWORD_LENGTH = 32;

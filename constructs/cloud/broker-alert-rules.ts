@@ -10,6 +10,7 @@ import { assertNoViolations } from './invalid-args-error';
  */
 export const ARMS_NOTIFY_TYPES = ['ALERT_MANAGER', 'DISPATCH_RULE'] as const;
 
+/** Arguments of BrokerAlertRules. */
 export interface BrokerAlertRulesArgs {
   /** ARMS Prometheus instance (the provider's cluster_id) that holds the RocketMQ metrics and evaluates the rules. */
   readonly armsPrometheusId: string;

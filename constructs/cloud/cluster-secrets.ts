@@ -13,14 +13,23 @@ import { assertNoViolations } from './invalid-args-error';
 
 // Source: keda.sh/docs/2.x/scalers/prometheus, custom auth: the header KEDA sends; ARMS V1 instances read the
 // token from the Authorization header.
+/** The HTTP header that carries the ARMS token of a V1 instance. */
 export const PROMETHEUS_TOKEN_HEADER = 'Authorization';
 
 /** KEDA's credentials for the ARMS Prometheus HTTP API. */
 export type PrometheusCredentials =
-  | { readonly auth: 'token'; readonly token: pulumi.Input<string> }
   | {
+      /** V1 ARMS instances: the token in the Authorization header. */
+      readonly auth: 'token';
+      /** The ARMS token. */
+      readonly token: pulumi.Input<string>;
+    }
+  | {
+      /** V2 ARMS instances: basic auth with a RAM user's AccessKey. */
       readonly auth: 'accessKey';
+      /** AccessKey ID: the basic-auth username. */
       readonly accessKeyId: pulumi.Input<string>;
+      /** AccessKey secret: the basic-auth password. */
       readonly accessKeySecret: pulumi.Input<string>;
     };
 
@@ -34,6 +43,7 @@ export interface WorkloadCredentials {
   readonly password: pulumi.Input<string>;
 }
 
+/** Arguments of ClusterSecrets. */
 export interface ClusterSecretsArgs {
   /**
    * Kubeconfig of the cluster the Secrets go to (a Pulumi secret): ackClusterKubeconfig(clusterId) for an ACK

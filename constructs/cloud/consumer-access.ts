@@ -5,6 +5,7 @@ import { assertNoViolations } from './invalid-args-error';
 
 // Source: @pulumi/alicloud rocketmq.Acl.actions: Topic takes Pub and Sub, Group takes Sub only. A consumer
 // needs Sub on both; it is never granted Pub.
+/** The only action a consumer is granted, on its topic and on its group. */
 export const CONSUMER_ACL_ACTIONS = ['Sub'] as const;
 export { ACL_DECISION_ALLOW, DEFAULT_PASSWORD_LENGTH };
 
@@ -20,6 +21,7 @@ export interface ConsumerAccessWorkload {
   readonly consumerGroupId: pulumi.Input<string>;
 }
 
+/** Arguments of ConsumerAccess. */
 export interface ConsumerAccessArgs {
   /** Instance the accounts live on. */
   readonly instanceId: pulumi.Input<string>;

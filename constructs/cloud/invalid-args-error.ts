@@ -4,8 +4,11 @@
  */
 export class InvalidArgsError extends Error {
   constructor(
+    /** The component class, e.g. RocketMqMessaging. */
     readonly component: string,
+    /** The resource name passed to the constructor. */
     readonly resourceName: string,
+    /** Every violation, each starting with the field it is about. */
     readonly violations: readonly string[],
   ) {
     super(`${component} "${resourceName}" has invalid arguments:\n  - ${violations.join('\n  - ')}`);

@@ -4,13 +4,16 @@ import { assertNoViolations } from './invalid-args-error';
 
 // Source: ARMS "Managed Service for Prometheus" HTTP API authentication: a RAM user's AccessKey needs the
 // system policy AliyunPrometheusMetricReadAccess to query metrics.
+/** The system policy that may read ARMS Prometheus metrics and nothing else. */
 export const PROMETHEUS_METRIC_READ_POLICY = 'AliyunPrometheusMetricReadAccess';
 // Source: @pulumi/alicloud ram.UserPolicyAttachment.policyType (Custom, System).
+/** Policy type of Alibaba Cloud's system policies. */
 export const SYSTEM_POLICY_TYPE = 'System';
 
 // Source: @pulumi/alicloud ram.User.name: 1 to 64 characters, alphanumerics and "-", ".", "_", not starting with "-".
 const RAM_USER_NAME = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
 
+/** Arguments of MetricsReader. */
 export interface MetricsReaderArgs {
   /** RAM user name, unique in the account. */
   readonly userName: string;

@@ -5,6 +5,7 @@ import { assertNoViolations } from './invalid-args-error';
 
 // Source: @pulumi/alicloud rocketmq.Acl.actions: Topic takes Pub and Sub. A producer needs Pub on its topic
 // and nothing on any group; it is never granted Sub.
+/** The only action a producer is granted, on its topic. */
 export const PRODUCER_ACL_ACTIONS = ['Pub'] as const;
 
 /** One producer that gets its own account. */
@@ -17,6 +18,7 @@ export interface ProducerAccessProducer {
   readonly topicName: pulumi.Input<string>;
 }
 
+/** Arguments of ProducerAccess. */
 export interface ProducerAccessArgs {
   /** Instance the accounts live on. */
   readonly instanceId: pulumi.Input<string>;
@@ -28,7 +30,9 @@ export interface ProducerAccessArgs {
 
 /** The credentials of one producer; the password is a Pulumi secret. */
 export interface ProducerCredentials {
+  /** ACL account username. */
   readonly username: pulumi.Output<string>;
+  /** Generated password, a Pulumi secret. */
   readonly password: pulumi.Output<string>;
 }
 

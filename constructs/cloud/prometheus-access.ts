@@ -5,6 +5,7 @@ import { assertNoViolations } from './invalid-args-error';
 /** 'token' for V1 ARMS Prometheus instances (Authorization header), 'accessKey' for V2 (basic auth). */
 export type PrometheusAuth = 'token' | 'accessKey';
 
+/** Arguments of PrometheusAccess. */
 export interface PrometheusAccessArgs {
   /** How KEDA authenticates to the HTTP API. */
   readonly auth: PrometheusAuth;
@@ -38,8 +39,11 @@ export function prometheusAccessViolations(args: PrometheusAccessArgs): string[]
 
 /** The fields of one looked-up ARMS Prometheus instance this component reads. */
 export interface PrometheusDetails {
+  /** The HTTP API URL inside the VPC. */
   readonly httpApiIntraUrl?: string;
+  /** The public HTTP API URL. */
   readonly httpApiInterUrl?: string;
+  /** The V1 instance's token; absent for V2 instances. */
   readonly authToken?: string;
 }
 

@@ -3,38 +3,52 @@ import * as pulumi from '@pulumi/pulumi';
 import { assertNoViolations } from './invalid-args-error';
 
 // Source: @pulumi/alicloud rocketmq.RocketMQInstance.serviceCode ("The code of the RocketMQ is rmq").
+/** Service code of ApsaraMQ for RocketMQ 5.x instances. */
 export const ROCKETMQ_SERVICE_CODE = 'rmq';
 // Source: ApsaraMQ for RocketMQ 5.x API GetInstance, networkInfo.endpoints[].endpointType (TCP_VPC, TCP_INTERNET).
+/** Endpoint type of the VPC endpoint clients in the cluster use. */
 export const VPC_ENDPOINT_TYPE = 'TCP_VPC';
 // Source: ApsaraMQ for RocketMQ 5.x console "Endpoints": clients connect on port 8080.
+/** Port of an endpoint URL that names none. */
 export const DEFAULT_ENDPOINT_PORT = 8080;
 // Source: @pulumi/alicloud RocketMQInstanceAclInfo.aclTypes: "default" (intelligent identity) and "apache_acl"
 // (open-source ACL, the mode rocketmq.Account and rocketmq.Acl manage).
+/** ACL type of open-source ACL accounts, the only one a created instance accepts. */
 export const APACHE_ACL = 'apache_acl';
 // Source: ApsaraMQ for RocketMQ 5.x "Consumption retry": concurrent consumption retries with exponential backoff
 // (DefaultRetryPolicy), ordered consumption at a fixed interval (FixedRetryPolicy).
+/** The retry policy each delivery order requires. */
 export const RETRY_POLICY_FOR_DELIVERY_ORDER = {
+  /** Concurrent consumption: exponential backoff. */
   Concurrently: 'DefaultRetryPolicy',
+  /** Ordered consumption: a fixed interval. */
   Orderly: 'FixedRetryPolicy',
 } as const;
 // Source: @pulumi/alicloud RocketMQInstanceNetworkInfoVpcInfo.vswitches ("At least two ... for a serverless instance").
+/** vSwitches a serverless instance needs at least. */
 export const SERVERLESS_MIN_VSWITCHES = 2;
 // Source: @pulumi/alicloud RocketMQInstanceNetworkInfoInternetInfo.flowOutBandwidth ("[1 - 1000]") and
 // RocketMQInstanceProductInfo.sendReceiveRatio ("[0.05, 0.5]").
+/** Bounds of internetBandwidthMbps, inclusive. */
 export const INTERNET_BANDWIDTH_MBPS_RANGE = [1, 1000] as const;
+/** Bounds of sendReceiveRatio, inclusive. */
 export const SEND_RECEIVE_RATIO_LIMITS = [0.05, 0.5] as const;
 // Source: resource_alicloud_rocketmq_instance.go schema commodity_code and resource_alicloud_rocketmq_instance_test.go
 // TestAccAliCloudRocketmqInstance_basic6747: a serverless create sends ons_rmqsrvlesspost_public_cn; without it
 // CreateInstance fails (provider issue #8916). Left unset otherwise: it is Computed and ForceNew, so sending a
 // value the service reports differently would replace the instance.
+/** Commodity code a serverless instance is created with. */
 export const SERVERLESS_COMMODITY_CODE = 'ons_rmqsrvlesspost_public_cn';
 // Source: ApsaraMQ for RocketMQ 5.x "Configure IP address whitelists": a new instance admits 0.0.0.0/0.
+/** The allowlist entry that admits every address, a new instance's default. */
 export const OPEN_ALLOWLIST_ENTRY = '0.0.0.0/0';
 
 const INSTANCE_ID = /^rmq-cn-[a-z0-9]+$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
 
+/** Concurrently or Orderly. */
 export type DeliveryOrderType = keyof typeof RETRY_POLICY_FOR_DELIVERY_ORDER;
+/** DefaultRetryPolicy or FixedRetryPolicy. */
 export type RetryPolicy = (typeof RETRY_POLICY_FOR_DELIVERY_ORDER)[DeliveryOrderType];
 
 /** A new ApsaraMQ for RocketMQ 5.x instance. */
@@ -112,6 +126,7 @@ export interface RocketMqConsumerGroupSettings {
   readonly remark?: string;
 }
 
+/** Arguments of RocketMqMessaging. */
 export interface RocketMqMessagingArgs {
   /** Settings of a new instance; set exactly one of instance and existingInstanceId. @default none */
   readonly instance?: RocketMqInstanceSettings;
@@ -207,7 +222,9 @@ export function rocketMqMessagingViolations(args: RocketMqMessagingArgs): string
 
 /** One endpoint as the instance reports it in networkInfo.endpoints. */
 export interface RocketMqEndpoint {
+  /** TCP_VPC or TCP_INTERNET. */
   readonly endpointType?: string;
+  /** `host:port`, or a URL with a scheme. */
   readonly endpointUrl?: string;
 }
 

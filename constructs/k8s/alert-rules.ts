@@ -12,8 +12,10 @@ import { PropChecker } from './validation';
 
 /** Prometheus Operator's rule CRD. Source: prometheus-operator pkg/apis/monitoring/v1/prometheusrule_types.go. */
 export const PROMETHEUS_RULE_API_VERSION = 'monitoring.coreos.com/v1';
+/** The PrometheusRule kind. Source: as PROMETHEUS_RULE_API_VERSION. */
 export const PROMETHEUS_RULE_KIND = 'PrometheusRule';
 
+/** Props of AlertRules. */
 export interface AlertRulesProps {
   /** Name of the PrometheusRule. */
   readonly name: string;
@@ -34,6 +36,7 @@ export interface AlertRulesProps {
  * derives from each workload's spec; the Prometheus Operator (kube-prometheus-stack) loads it.
  */
 export class AlertRules extends Construct {
+  /** The PrometheusRule object. */
   readonly prometheusRule: ApiObject;
   /** Rules in the PrometheusRule, in order. */
   readonly ruleCount: number;

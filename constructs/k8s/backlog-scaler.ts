@@ -3,7 +3,9 @@ import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  canScaleToZero,
   DEFAULT_KEDA_VERSION,
+  DEFAULT_POLLING_INTERVAL_SECONDS,
   defaultFallbackReplicas,
   FAIL_SAFE_FALLBACK_BEHAVIOR,
   kedaFallbackMode,
@@ -18,9 +20,11 @@ import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
 import { arrivalRateQuery, backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../shared/promql';
 import { PropChecker } from './validation';
 
-// Source: keda.sh/docs/2.x/reference/scaledobject-spec (defaults of pollingInterval, cooldownPeriod).
-export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+// Source: keda.sh/docs/2.x/reference/scaledobject-spec (default of cooldownPeriod; pollingInterval's 30 s is
+// DEFAULT_POLLING_INTERVAL_SECONDS of constructs/scaling, which the simulator shares).
+/** KEDA's default cooldownPeriod: seconds after the last active poll before scaling to zero. */
 export const DEFAULT_COOLDOWN_PERIOD_SECONDS = 300;
+/** Failed metric requests before the fallback holds its replicas. */
 export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
 // Source: Kubernetes autoscaling/v2 validation (stabilizationWindowSeconds 0..3600, periodSeconds 1..1800).
 const MAX_WINDOW_SECONDS = 3600;
@@ -28,6 +32,7 @@ const MAX_PERIOD_SECONDS = 1800;
 /** The names of the construct's own triggers; a schedule may use neither. */
 const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
 
+/** KEDA's fallback: the replicas held while the metric cannot be read. */
 export interface BacklogScalerFallback {
   /**
    * Failed metric requests the fallback waits for: the HPA reads the fallback metric from the next one on (more
@@ -43,6 +48,7 @@ export interface BacklogScalerFallback {
   readonly replicas?: number;
 }
 
+/** The optional second trigger, on the topic's arrival rate. */
 export interface BacklogScalerArrivalRate {
   /** Messages per second per replica (per-pod throughput × target utilization). */
   readonly threshold: number;
@@ -64,9 +70,11 @@ export interface BacklogScalerSchedule {
   readonly desiredReplicas: number;
 }
 
+/** Props of BacklogScaler. */
 export interface BacklogScalerProps {
   /** ScaledObject name (KEDA names the HPA `keda-hpa-<name>`). */
   readonly name: string;
+  /** Environment name, a label of the KEDA objects. */
   readonly environment: string;
   /** The workload's selector scheme, for the labels of the KEDA objects. @default 'environment' */
   readonly selectorScheme?: SelectorScheme;
@@ -78,24 +86,29 @@ export interface BacklogScalerProps {
   readonly auth: 'token' | 'accessKey';
   /** Secret created by Pulumi with the Prometheus credentials. */
   readonly authSecretName: string;
+  /** ApsaraMQ for RocketMQ instance id of the backlog query. */
   readonly instanceId: string;
+  /** Topic of the backlog query. */
   readonly topic: string;
+  /** Consumer group of the backlog query. */
   readonly consumerGroup: string;
   /** Target backlog per replica (HPA AverageValue). */
   readonly threshold: number;
   /** Backlog above which KEDA activates from zero. @default 0 */
   readonly activationThreshold?: number;
+  /** Fewest replicas; 0 lets KEDA scale the workload to zero. */
   readonly minReplicaCount: number;
+  /** Most replicas; capped at queueCount for queue-based consumers. */
   readonly maxReplicaCount: number;
-  /** @default none */
+  /** Replicas while no trigger is active; below minReplicaCount. @default none */
   readonly idleReplicaCount?: number;
-  /** @default 30 */
+  /** Seconds between KEDA's polls of the triggers. @default 30 */
   readonly pollingIntervalSeconds?: number;
-  /** @default 300 */
+  /** Seconds after the last active poll before KEDA scales to zero. @default 300 */
   readonly cooldownPeriodSeconds?: number;
   /** `false` turns the fallback off. @default on, see BacklogScalerFallback */
   readonly fallback?: false | BacklogScalerFallback;
-  /** @default 'message' */
+  /** 'message' (5.x gRPC SDKs) or 'queue' (4.x Remoting SDKs: useful replicas capped at queueCount). @default 'message' */
   readonly loadBalancing?: 'message' | 'queue';
   /** Queue count of the topic; required for queue-based consumers. */
   readonly queueCount?: number;
@@ -111,10 +124,15 @@ export interface BacklogScalerProps {
 
 /** KEDA ScaledObject with the Prometheus backlog trigger, and the TriggerAuthentication it reads. */
 export class BacklogScaler extends Construct {
+  /** The ScaledObject. */
   readonly scaledObject: ApiObject;
+  /** The TriggerAuthentication the Prometheus triggers use. */
   readonly triggerAuthentication: ApiObject;
+  /** The PromQL of the backlog trigger. */
   readonly backlogQuery: string;
+  /** The PromQL of the arrival-rate trigger, when there is one. */
   readonly arrivalRateQuery?: string;
+  /** The maxReplicaCount written: the prop's, capped at queueCount for queue-based consumers. */
   readonly maxReplicaCount: number;
 
   constructor(scope: Construct, id: string, props: BacklogScalerProps) {
@@ -138,9 +156,12 @@ export class BacklogScaler extends Construct {
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
       ...(queueBased && { clampMax: this.maxReplicaCount * props.threshold }),
       // With no consumer online the group's series disappear (apache/rocketmq ConsumerLagCalculator
-      // processAllGroup), so a workload that can sit at zero activates on the topic's recent arrivals.
-      ...((props.minReplicaCount === 0 || props.idleReplicaCount === 0) && {
-        whenGroupAbsent: { arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC },
+      // processAllGroup), so a workload that can sit at zero wakes on the topic's recent arrivals.
+      ...(canScaleToZero(props.minReplicaCount, props.idleReplicaCount) && {
+        whenGroupAbsent: {
+          arrivalMetricName: props.arrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+          threshold: props.threshold,
+        },
       }),
     });
     const authName = `${props.name}-prometheus`;
@@ -192,8 +213,10 @@ export class BacklogScaler extends Construct {
         type: 'cron',
         name: schedule.name,
         // The cron scaler's metric is desiredReplicas inside the window and 1 outside, against a target of 1
-        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); only AverageValue makes the HPA's proposal
-        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas.
+        // (GetMetricSpecForScaling: GetMetricTarget(metricType, 1)); AverageValue makes the HPA's proposal
+        // ceil(metric / 1) = desiredReplicas, where Value would multiply it by the current replicas. Not exactly:
+        // within the HPA tolerance of the current count it keeps that count (replica_calculator.go
+        // GetExternalPerPodMetricReplicas), so 32 desired with 30 running (ratio 1.067) stays at 30.
         metricType: 'AverageValue',
         metadata: {
           timezone: schedule.timezone,
@@ -309,6 +332,14 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   check.positive('threshold', props.threshold);
   if (props.activationThreshold !== undefined && !(props.activationThreshold >= 0)) {
     check.add('activationThreshold', `(${String(props.activationThreshold)}) must be >= 0`);
+  } else if (
+    canScaleToZero(props.minReplicaCount, props.idleReplicaCount) &&
+    (props.activationThreshold ?? 0) >= props.threshold
+  ) {
+    check.add(
+      'activationThreshold',
+      `(${String(props.activationThreshold)}) must be < threshold (${props.threshold}) for a workload that scales to zero: with no consumer online the query's stand-in reads threshold, which would never activate it`,
+    );
   }
   check.int('minReplicaCount', props.minReplicaCount, 0);
   check.int('maxReplicaCount', props.maxReplicaCount, 1);

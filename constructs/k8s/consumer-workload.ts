@@ -36,6 +36,7 @@ const PROBE_TIMEOUT_SECONDS = 2;
 
 /** An env variable read from a key of a Secret in the workload's namespace (valueFrom.secretKeyRef). */
 export interface ConsumerEnvSecretRef {
+  /** The Secret and key the value comes from. */
   readonly secretKeyRef: {
     /** Name of the Secret. */
     readonly name: string;
@@ -44,13 +45,19 @@ export interface ConsumerEnvSecretRef {
   };
 }
 
+/** CPU and memory of the consumer container, as Kubernetes quantities. */
 export interface ConsumerResources {
+  /** CPU request, e.g. 250m. */
   readonly cpuRequest: string;
+  /** CPU limit, e.g. 1. */
   readonly cpuLimit: string;
+  /** Memory request, e.g. 256Mi. */
   readonly memoryRequest: string;
+  /** Memory limit, e.g. 512Mi. */
   readonly memoryLimit: string;
 }
 
+/** Props of ConsumerWorkload. */
 export interface ConsumerWorkloadProps {
   /** Workload name: Deployment, ServiceAccount and PDB name. */
   readonly name: string;
@@ -60,10 +67,13 @@ export interface ConsumerWorkloadProps {
   readonly selectorScheme?: SelectorScheme;
   /** Container image, pinned by tag or digest. */
   readonly image: string;
+  /** CPU and memory of the container. */
   readonly resources: ConsumerResources;
   /** RocketMQ 5.x gRPC endpoint, host:port. */
   readonly rocketMqEndpoint: string;
+  /** Topic the consumer reads. */
   readonly topic: string;
+  /** Consumer group it reads as. */
   readonly consumerGroup: string;
   /** Secret (created by Pulumi) with the ACL `username` and `password`. */
   readonly credentialsSecretName: string;
@@ -94,10 +104,15 @@ export interface ConsumerWorkloadProps {
  * PodDisruptionBudget when at least two pods are always wanted. Credentials come only by secretKeyRef.
  */
 export class ConsumerWorkload extends Construct {
+  /** The consumer Deployment, without `replicas`. */
   readonly deployment: kplus.Deployment;
+  /** The pods' ServiceAccount, without a token. */
   readonly serviceAccount: kplus.ServiceAccount;
+  /** The PodDisruptionBudget; only when minReplicas is at least 2. */
   readonly podDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  /** The recommended labels of every object it creates. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The pods' grace period: consumerShutdownSeconds of the props. */
   readonly terminationGracePeriodSeconds: number;
 
   constructor(scope: Construct, id: string, props: ConsumerWorkloadProps) {
@@ -287,6 +302,7 @@ function spread(topologyKey: string, matchLabels: Record<string, string>): Recor
   };
 }
 
+/** Throws ConstructPropsError with every violation of the props at once; the constructor calls it before creating anything. */
 export function validateConsumerWorkloadProps(props: ConsumerWorkloadProps): void {
   const check = new PropChecker('ConsumerWorkload');
   check.name('name', props.name);

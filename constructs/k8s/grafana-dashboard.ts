@@ -24,6 +24,7 @@ export const DATASOURCE_VARIABLES: Readonly<Record<QuerySource, string>> = {
   cluster: 'cluster',
 };
 
+/** Props of GrafanaDashboard. */
 export interface GrafanaDashboardProps {
   /** Name of the ConfigMap; the dashboard JSON is its `<name>.json` key. */
   readonly name: string;
@@ -41,6 +42,7 @@ export interface GrafanaDashboardProps {
  * latency and scaler errors, each query from constructs/shared/dashboard-queries.
  */
 export class GrafanaDashboard extends Construct {
+  /** The ConfigMap holding the dashboard JSON. */
   readonly configMap: ApiObject;
   /** The dashboard model, for tests. */
   readonly dashboard: ReturnType<DashboardBuilder['build']>;

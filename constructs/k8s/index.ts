@@ -1,4 +1,4 @@
-export * from './validation';
+export { ConstructPropsError } from './validation';
 export * from './consumer-workload';
 export * from './backlog-scaler';
 export * from './alert-rules';

@@ -2,9 +2,12 @@
 import { SELECTOR_SCHEMES } from '../shared/labels';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../shared/names';
 
+/** Thrown by a construct's constructor, before it creates anything, with every violation of its props at once. */
 export class ConstructPropsError extends Error {
   constructor(
+    /** The construct class, e.g. BacklogScaler. */
     readonly construct: string,
+    /** Every violation, each starting with the prop it is about. */
     readonly violations: readonly string[],
   ) {
     super(`${construct}: invalid props:\n  - ${violations.join('\n  - ')}`);

@@ -17,6 +17,7 @@ export const DEFAULT_HELD_MESSAGES_PER_POD = 10;
 /** Seconds for the kubelet's SIGTERM delivery and the process exit after the client has shut down. */
 export const CONSUMER_SHUTDOWN_MARGIN_SECONDS = 5;
 
+/** What consumerShutdownSeconds derives a consumer pod's grace period from. */
 export interface ConsumerShutdownInput {
   /** Longest time one message takes to handle. */
   readonly maxProcessingSeconds: number;

@@ -1,5 +1,6 @@
 /** Argument guards shared by the scaling math. Every failure is a RangeError naming the argument. */
 
+/** `value` when it is a finite number; a RangeError naming `name` otherwise. */
 export function requireFinite(name: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
@@ -7,12 +8,14 @@ export function requireFinite(name: string, value: number): number {
   return value;
 }
 
+/** `value` when it is finite and >= 0; a RangeError naming `name` otherwise. */
 export function requireNonNegative(name: string, value: number): number {
   requireFinite(name, value);
   if (value < 0) throw new RangeError(`${name} must be >= 0, got ${value}`);
   return value;
 }
 
+/** `value` when it is finite and > 0; a RangeError naming `name` otherwise. */
 export function requirePositive(name: string, value: number): number {
   requireFinite(name, value);
   if (value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);

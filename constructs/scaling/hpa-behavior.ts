@@ -11,12 +11,16 @@ export const DEFAULT_SCALE_UP_LIMIT_FACTOR = 2;
 export const SCALE_UP_LIMIT_MINIMUM = 4;
 /** Source: autoscaling/v2 validation: policy periodSeconds in (0, 1800], windows in [0, 3600]. */
 export const MAX_POLICY_PERIOD_SECONDS = 1800;
+/** Longest stabilization window the API server accepts. */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 
+/** autoscaling/v2 HPAScalingPolicy: at most `value` pods or percent per `periodSeconds`. */
 export interface HpaScalingPolicy {
+  /** Whether `value` counts pods or percent. */
   readonly type: 'Pods' | 'Percent';
   /** Pods, or percent of the period-start replica count. */
   readonly value: number;
+  /** Length of the window the policy limits, in seconds. */
   readonly periodSeconds: number;
 }
 
@@ -38,23 +42,33 @@ export interface HpaBehavior {
   readonly scaleDown?: HpaScalingRules;
 }
 
+/** HpaScalingRules with the API server's defaults filled in. */
 export interface ResolvedScalingRules {
+  /** Window whose recommendations the controller stabilizes over, in seconds. */
   readonly stabilizationWindowSeconds: number;
+  /** Which policy's limit applies; Disabled forbids scaling in that direction. */
   readonly selectPolicy: 'Max' | 'Min' | 'Disabled';
+  /** The policies, never empty. */
   readonly policies: readonly HpaScalingPolicy[];
 }
 
+/** HpaBehavior with every default filled in. */
 export interface ResolvedBehavior {
+  /** Rules when scaling up. */
   readonly scaleUp: ResolvedScalingRules;
+  /** Rules when scaling down. */
   readonly scaleDown: ResolvedScalingRules;
 }
 
+/** One recommendation the controller remembers for stabilization. */
 export interface TimedRecommendation {
   /** Seconds. */
   readonly at: number;
+  /** The recommended replica count. */
   readonly replicas: number;
 }
 
+/** One scale change the controller remembers for the rate limits. */
 export interface TimedScaleEvent {
   /** Seconds. */
   readonly at: number;
@@ -64,11 +78,15 @@ export interface TimedScaleEvent {
 
 /** What the controller remembers about one HPA between reconciliations. */
 export interface HpaState {
+  /** Past recommendations, for the stabilization windows. */
   readonly recommendations: readonly TimedRecommendation[];
+  /** Past scale-ups, for the scale-up policies. */
   readonly scaleUpEvents: readonly TimedScaleEvent[];
+  /** Past scale-downs, for the scale-down policies. */
   readonly scaleDownEvents: readonly TimedScaleEvent[];
 }
 
+/** The reason of the controller's ScalingLimited condition, or the guard that short-circuited normalization. */
 export type HpaLimitReason =
   | 'ScalingDisabled'
   | 'AboveMaxReplicas'
@@ -79,6 +97,7 @@ export type HpaLimitReason =
   | 'TooManyReplicas'
   | 'TooFewReplicas';
 
+/** Why stabilization kept or changed the recommendation (the reasons of its AbleToScale condition). */
 export type HpaStabilizationReason = 'ReadyForNewScale' | 'ScaleUpStabilized' | 'ScaleDownStabilized';
 
 const DEFAULT_SCALING_PERIOD_SECONDS = 15;

@@ -19,6 +19,7 @@ import { convertDesiredReplicasWithBehaviorRate, convertDesiredReplicasWithRules
 // recordInitialRecommendation, stabilizeRecommendation + convertDesiredReplicasWithRules (no behavior),
 // stabilizeRecommendationWithBehaviors + convertDesiredReplicasWithBehaviorRate (with behavior), storeScaleEvent.
 // Time is whole seconds; `Before`/`After` keep the controller's strict comparisons.
+/** One reconciliation of the HPA controller: the metric proposal and what it remembers. */
 export interface HpaNormalizeInput {
   /** Seconds on any monotonic clock. */
   readonly now: number;
@@ -26,7 +27,9 @@ export interface HpaNormalizeInput {
   readonly currentReplicas: number;
   /** The largest metric proposal (e.g. from `hpaExternalProposal`). */
   readonly desiredReplicas: number;
+  /** The HPA's minReplicas. */
   readonly minReplicas: number;
+  /** The HPA's maxReplicas. */
   readonly maxReplicas: number;
   /** @default none: the legacy path KEDA's HPA takes unless `horizontalPodAutoscalerConfig.behavior` is set */
   readonly behavior?: HpaBehavior;
@@ -38,6 +41,7 @@ export interface HpaNormalizeInput {
   readonly scaleUpLimitFactor?: number;
 }
 
+/** What one reconciliation writes, why, and what the controller remembers for the next. */
 export interface HpaNormalizeResult {
   /** Replicas the controller writes to the scale subresource. */
   readonly replicas: number;
@@ -47,6 +51,7 @@ export interface HpaNormalizeResult {
   readonly stabilizationReason?: HpaStabilizationReason;
   /** Recommendation after stabilization, before rate limits; undefined when a guard branch ran. */
   readonly stabilizedReplicas?: number;
+  /** The controller's memory after this reconciliation. */
   readonly state: HpaState;
 }
 

@@ -17,6 +17,14 @@ export function legacyScaleUpLimit(currentReplicas: number, factor = DEFAULT_SCA
   return Math.trunc(Math.max(factor * currentReplicas, SCALE_UP_LIMIT_MINIMUM));
 }
 
+/** The replica count the HPA's rate limits allow, and the limit that set it. */
+export interface LimitedReplicas {
+  /** Replicas after the limits. */
+  readonly replicas: number;
+  /** The limit that set them, or DesiredWithinRange. */
+  readonly reason: HpaLimitReason;
+}
+
 /** convertDesiredReplicasWithRules: clamps to [min, min(max, scale-up limit)]. */
 export function convertDesiredReplicasWithRules(
   currentReplicas: number,
@@ -24,7 +32,7 @@ export function convertDesiredReplicasWithRules(
   minReplicas: number,
   maxReplicas: number,
   scaleUpLimitFactor = DEFAULT_SCALE_UP_LIMIT_FACTOR,
-): { replicas: number; reason: HpaLimitReason } {
+): LimitedReplicas {
   const scaleUpLimit = legacyScaleUpLimit(currentReplicas, scaleUpLimitFactor);
   const limitedByRate = maxReplicas > scaleUpLimit;
   const maximumAllowed = limitedByRate ? scaleUpLimit : maxReplicas;
@@ -93,22 +101,26 @@ export function scaleDownLimitWithRules(
   return result;
 }
 
+/** What convertDesiredReplicasWithBehaviorRate limits: the stabilized recommendation and the HPA's memory. */
 export interface BehaviorRateInput {
+  /** `spec.replicas` of the scale target. */
   readonly currentReplicas: number;
   /** The stabilized recommendation. */
   readonly desiredReplicas: number;
+  /** The HPA's minReplicas. */
   readonly minReplicas: number;
+  /** The HPA's maxReplicas. */
   readonly maxReplicas: number;
+  /** The behavior with its defaults. */
   readonly behavior: ResolvedBehavior;
+  /** Past scale events the policies count. */
   readonly state: HpaState;
+  /** Seconds on the clock of the events in `state`. */
   readonly now: number;
 }
 
 /** convertDesiredReplicasWithBehaviorRate: the behavior's rate limits, then [min, max]. */
-export function convertDesiredReplicasWithBehaviorRate(input: BehaviorRateInput): {
-  replicas: number;
-  reason: HpaLimitReason;
-} {
+export function convertDesiredReplicasWithBehaviorRate(input: BehaviorRateInput): LimitedReplicas {
   const { currentReplicas, desiredReplicas, minReplicas, maxReplicas, behavior, state, now } = input;
   if (desiredReplicas > currentReplicas) {
     const limit = Math.max(

@@ -31,6 +31,7 @@ export type KedaFallbackBehavior =
  */
 export const FAIL_SAFE_FALLBACK_BEHAVIOR: KedaFallbackBehavior = 'currentReplicasIfHigher';
 
+/** Every value of a ScaledObject's `fallback.behavior`. */
 export const KEDA_FALLBACK_BEHAVIORS: readonly KedaFallbackBehavior[] = [
   'static',
   'currentReplicas',

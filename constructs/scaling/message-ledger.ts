@@ -164,7 +164,12 @@ export class MessageLedger {
   }
 
   summary(
-    control: ScaleEventStats & { readonly replicaSeconds: number; readonly peakReplicas: number },
+    control: ScaleEventStats & {
+      readonly replicaSeconds: number;
+      readonly peakReplicas: number;
+      /** @default 0 (an oracle or a ledger without KEDA has none) */
+      readonly idleFights?: number;
+    },
   ): SimulationSummary {
     // Messages still waiting count with their age so far: the waits are then lower bounds, not a flattering
     // statistic of the messages that happened to be consumed.
@@ -185,6 +190,7 @@ export class MessageLedger {
       oldestWaitingSeconds: oldest === undefined || unfinished <= DRAINED_EPSILON ? 0 : this.now - oldest,
       secondsOverDrainTarget: this.secondsOver,
       ...control,
+      idleFights: control.idleFights ?? 0,
       arrived: this.arrived,
       consumed: this.consumed,
       finalBacklog: this.backlog,

@@ -8,22 +8,33 @@ import {
 
 /** Offsets of the KEDA poll and the HPA sync within their periods (see SimulationTiming). */
 export interface TimerPhase {
+  /** Offset of KEDA's polls within its polling interval, in seconds. */
   readonly kedaPhaseSeconds: number;
+  /** Offset of the HPA's syncs within its sync period, in seconds. */
   readonly hpaPhaseSeconds: number;
 }
 
+/** The smallest and largest value of one figure across the timer offsets. */
 export interface Range {
+  /** Smallest value. */
   readonly min: number;
+  /** Largest value. */
   readonly max: number;
 }
 
 /** How far the results move with the offsets of the KEDA and HPA timers, which no one chooses. */
 export interface PhaseSpread {
+  /** The offsets simulated. */
   readonly phases: readonly TimerPhase[];
+  /** SimulationSummary.p99WaitSeconds across the offsets. */
   readonly p99WaitSeconds: Range;
+  /** SimulationSummary.secondsOverDrainTarget across the offsets. */
   readonly secondsOverDrainTarget: Range;
+  /** SimulationSummary.replicaSeconds across the offsets. */
   readonly replicaSeconds: Range;
+  /** SimulationSummary.scaleEvents across the offsets. */
   readonly scaleEvents: Range;
+  /** SimulationSummary.oscillations across the offsets. */
   readonly oscillations: Range;
 }
 

@@ -4,6 +4,7 @@ import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { simulate } from './simulate';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
+  type SecondsWindow,
   type SimulationInput,
   type SimulationResult,
   type SimulationScaling,
@@ -12,17 +13,19 @@ import {
 /** Cron expressions have minute resolution: a schedule's times move in whole minutes. */
 export const CRON_RESOLUTION_SECONDS = 60;
 
+/** A reactive config, its workload and traffic, and the known peak a cron trigger pre-scales for. */
 export interface PreScaleInput extends Omit<SimulationInput, 'scaling'> {
   /** The reactive config the cron trigger is added to. */
   readonly scaling: SimulationScaling;
   /** The known peak, in simulation seconds. */
-  readonly peak: { readonly fromSecond: number; readonly toSecond: number };
+  readonly peak: SecondsWindow;
   /** Replicas the cron trigger proposes while active. */
   readonly desiredReplicas: number;
   /** The trigger's name. @default 'scheduled' */
   readonly name?: string;
 }
 
+/** Where to place a cron trigger before a known peak, and what the simulation shows with it. */
 export interface PreScale {
   /** Seconds from the window's opening until every desired pod is ready, with the HPA reading it at once. */
   readonly rampSeconds: number;
@@ -36,9 +39,10 @@ export interface PreScale {
    */
   readonly endBeforePeakEndSeconds: number;
   /** The recommended window in simulation seconds. */
-  readonly window: { readonly fromSecond: number; readonly toSecond: number };
+  readonly window: SecondsWindow;
   /** The reactive config with the cron trigger of that window. */
   readonly scaling: SimulationScaling;
+  /** The simulation of that config. */
   readonly result: SimulationResult;
 }
 
@@ -137,8 +141,11 @@ export const PRE_SCALE_SCALE_DOWN: NonNullable<HpaBehavior['scaleDown']> = {
   policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
 };
 
+/** The pre-scale choosePreScale picked, with its spread across timer offsets. */
 export interface PreScaleChoice extends PreScale {
+  /** The chosen config's figures at every timer offset. */
   readonly acrossPhases: PhaseSpread;
+  /** Reactive candidates the choice compared. */
   readonly candidatesEvaluated: number;
 }
 

@@ -1,18 +1,28 @@
 import { requirePositive } from './guards';
-import { MAX_SIMULATION_SECONDS, type SimulationTraffic } from './simulation-types';
+import { MAX_SIMULATION_SECONDS, type SecondsWindow, type SimulationTraffic } from './simulation-types';
 
+/** The names of the built-in profiles (builtInProfile). */
 export const PROFILE_NAMES = ['steady', 'flash-sale', 'diurnal', 'seed-replay'] as const;
+/** One of PROFILE_NAMES. */
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
+/** A traffic pattern to simulate: built in, or parsed from a CSV file. */
 export interface TrafficProfile {
+  /** Profile name: a built-in name or the file's. */
   readonly name: string;
+  /** One line for reports, e.g. `200 msg/s for 1 h`. */
   readonly description: string;
+  /** Seconds the profile lasts. */
   readonly durationSeconds: number;
+  /** The arrivals (and initial backlog or external drain) to simulate. */
   readonly traffic: SimulationTraffic;
   /** The replayed Deployment consumed nothing (the seed guide's nginx placeholder). */
   readonly podsConsumeNothing: boolean;
   /** A known peak a schedule can pre-scale for (the flash sale), in simulation seconds. @default none */
-  readonly peak?: { readonly fromSecond: number; readonly toSecond: number; readonly ratePerSecond: number };
+  readonly peak?: SecondsWindow & {
+    /** Arrival rate during the peak, in messages per second. */
+    readonly ratePerSecond: number;
+  };
 }
 
 /** Arrival segments helper: rates in messages/s from a second on. */
@@ -84,10 +94,14 @@ export function builtInProfile(name: ProfileName, baseRatePerSecond: number): Tr
   }
 }
 
+/** A CSV profile that does not parse: where, and why (the message is `<source>:<line>:<column>: <detail>`). */
 export class ProfileParseError extends Error {
   constructor(
+    /** The file (or other source) name. */
     readonly source: string,
+    /** Line of the problem, from 1. */
     readonly line: number,
+    /** Column of the problem, from 1. */
     readonly column: number,
     detail: string,
   ) {

@@ -34,6 +34,7 @@ export const RECOMMENDED_BEHAVIOR: HpaBehavior = {
   },
 };
 
+/** A workload, its traffic and its bounds: what recommend searches a ScaledObject config for. */
 export interface RecommendInput {
   /** Messages per second one ready pod consumes. */
   readonly messagesPerSecondPerPod: number;
@@ -76,12 +77,16 @@ export interface RecommendInput {
     | 'fallback'
     | 'tolerance'
     | 'kedaVersion'
+    | 'kubernetesVersion'
     | 'ignoreNullValues'
   >;
 }
 
+/** One candidate config and what the simulation shows with it. */
 export interface EvaluatedConfig {
+  /** The candidate ScaledObject config. */
   readonly scaling: SimulationScaling;
+  /** Its simulation's summary. */
   readonly summary: SimulationSummary;
 }
 
@@ -102,20 +107,29 @@ export interface CapacityCheck {
   readonly neededMaxReplicas: number | null;
 }
 
+/** The config recommend picks, with what it is compared against. */
 export interface Recommendation {
   /** Its summary is at aligned timers, comparable with the others; the choice used `acrossPhases`. */
-  readonly recommended: EvaluatedConfig & { readonly acrossPhases: PhaseSpread };
+  readonly recommended: EvaluatedConfig & {
+    /** Its figures at every timer offset. */
+    readonly acrossPhases: PhaseSpread;
+  };
   /**
    * False when even the chosen config never drains the backlog (it still waits at the end): then it is the
    * best candidate, not a config to deploy.
    */
   readonly drains: boolean;
+  /** The peak arrival against the most the pods can consume. */
   readonly capacity: CapacityCheck;
   /** Scale events a candidate may make: twice the oracle's, or the fewest any calm candidate makes. */
   readonly scaleEventBudget: number;
+  /** The seed guide's ScaledObject (SEED_GUIDE_THRESHOLD and KEDA's defaults) on the same traffic. */
   readonly seedGuide: EvaluatedConfig;
+  /** The physical bound (simulateOracle) on the same traffic. */
   readonly oracle: SimulationSummary;
+  /** Candidates simulated. */
   readonly candidatesEvaluated: number;
+  /** What the reader must know about the input or the result, one sentence each. */
   readonly warnings: readonly string[];
 }
 

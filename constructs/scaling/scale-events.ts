@@ -17,6 +17,7 @@ export class ScaleEventLog {
 
   constructor(private readonly windowSeconds: number) {}
 
+  /** Records a write at second `t` from `from` to `to` replicas; no event when they are equal. */
   record(t: number, from: number, to: number): void {
     if (to === from) return;
     this.events += 1;
@@ -30,6 +31,7 @@ export class ScaleEventLog {
     }
   }
 
+  /** The counts so far. */
   stats(): ScaleEventStats {
     return { scaleEvents: this.events, oscillations: this.flaps, lastScaleEventAtSecond: this.lastAt };
   }

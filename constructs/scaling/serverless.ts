@@ -3,12 +3,15 @@ import { requirePositive } from './guards';
 /** Serverless ApsaraMQ for RocketMQ capacity modes. */
 export type ServerlessMode = 'shared-cumulative' | 'shared-reserved' | 'dedicated-reserved';
 
+/** A serverless instance's capacity mode and reservation. */
 export interface ServerlessCapacityInput {
+  /** The capacity mode. */
   readonly mode: ServerlessMode;
   /** Reserved TPS; required for the reserved modes. */
   readonly reservedTps?: number;
 }
 
+/** The TPS a serverless instance serves without and with throttling. */
 export interface ServerlessCapacity {
   /** TPS served without throttling. */
   readonly losslessTps: number;
@@ -19,10 +22,15 @@ export interface ServerlessCapacity {
 }
 
 // Source: Alibaba Cloud ApsaraMQ for RocketMQ 5.x serverless instances, "Specifications and limits" table.
+/** Lossless TPS of the shared cumulative mode. */
 export const SERVERLESS_CUMULATIVE_LOSSLESS_TPS = 50_000;
+/** Throttling TPS of the shared cumulative mode, and the cap of the shared reserved mode. */
 export const SERVERLESS_MAX_THROTTLE_TPS = 300_000;
+/** Shared reserved mode: lossless TPS per reserved TPS. */
 export const SHARED_RESERVED_LOSSLESS_FACTOR = 3;
+/** Shared reserved mode: throttling TPS per reserved TPS. */
 export const SHARED_RESERVED_MAX_FACTOR = 10;
+/** Dedicated reserved mode: lossless and throttling TPS per reserved TPS. */
 export const DEDICATED_RESERVED_FACTOR = 1.5;
 
 /** Capacity of a serverless instance in the given mode. */
@@ -71,19 +79,27 @@ export function thresholdAfterSpecChange(currentThreshold: number, newLossless: 
 
 /** One consumer workload on an instance, at its most: min(maxReplicas, queue count) × per-pod rate. */
 export interface InstanceConsumer {
+  /** Workload name. */
   readonly name: string;
+  /** Topic it reads. */
   readonly topic: string;
+  /** Its most receives per second. */
   readonly receiveTps: number;
 }
 
 /** One topic of an instance; `sendTps` when something states it (the topic's maxSendTps, a planned profile). */
 export interface InstanceTopic {
+  /** Topic name. */
   readonly name: string;
+  /** Sends per second, when stated. @default the most any of its consumers receives */
   readonly sendTps?: number;
 }
 
+/** The instance-wide peak TPS, as the instance's TPS limit counts it. */
 export interface InstanceTps {
+  /** Messages sent per second, every topic together. */
   readonly sendTps: number;
+  /** Messages received per second, every consumer together. */
   readonly receiveTps: number;
   /** sendTps + receiveTps: what the instance's TPS limit counts. */
   readonly totalTps: number;

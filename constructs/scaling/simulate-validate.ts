@@ -1,4 +1,10 @@
 import { requireInt, requireNonNegative, requirePositive } from './guards';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  hpaToleranceForm,
+  isModelledKubernetesVersion,
+  KUBERNETES_MINOR_RANGE,
+} from './hpa-proposal';
 import { DEFAULT_KEDA_COOLDOWN_SECONDS } from './keda-activation';
 import {
   DEFAULT_KEDA_VERSION,
@@ -80,6 +86,21 @@ export function validate(input: SimulationInput): void {
   );
   requireInt('scaling.cooldownPeriodSeconds', s.cooldownPeriodSeconds ?? DEFAULT_KEDA_COOLDOWN_SECONDS);
   if (s.queueCap !== undefined) requireInt('scaling.queueCap', s.queueCap, 1);
+  if (s.initialCooldownPeriodSeconds !== undefined)
+    requireInt('scaling.initialCooldownPeriodSeconds', s.initialCooldownPeriodSeconds);
+  const kubernetesVersion = s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  if (!isModelledKubernetesVersion(kubernetesVersion)) {
+    throw new RangeError(
+      `scaling.kubernetesVersion must be a modelled Kubernetes minor "1.${KUBERNETES_MINOR_RANGE[0]}" to "1.${KUBERNETES_MINOR_RANGE[1]}", got ${JSON.stringify(kubernetesVersion)}`,
+    );
+  }
+  if (hpaToleranceForm(kubernetesVersion) === 'absolute' && typeof s.tolerance === 'object') {
+    throw new RangeError(
+      `scaling.tolerance per direction needs Kubernetes 1.33 or later (KEP-4951), not scaling.kubernetesVersion ${kubernetesVersion}`,
+    );
+  }
+  if (input.lastActiveSecondsBeforeStart !== undefined)
+    requireNonNegative('lastActiveSecondsBeforeStart', input.lastActiveSecondsBeforeStart);
   const kedaVersion = s.kedaVersion ?? DEFAULT_KEDA_VERSION;
   kedaFallbackMode(kedaVersion);
   if (s.ignoreNullValues !== undefined && typeof s.ignoreNullValues !== 'boolean') {
@@ -136,8 +157,10 @@ export function validate(input: SimulationInput): void {
     requireNonNegative(`timing.outages[${i}].fromSecond`, o.fromSecond);
     if (!(o.toSecond > o.fromSecond))
       throw new RangeError(`timing.outages[${i}].toSecond must be > fromSecond`);
-    if (o.kind !== undefined && o.kind !== 'error' && o.kind !== 'empty') {
-      throw new RangeError(`timing.outages[${i}].kind must be error or empty, got ${String(o.kind)}`);
+    if (o.kind !== undefined && o.kind !== 'error' && o.kind !== 'empty' && o.kind !== 'groupAbsent') {
+      throw new RangeError(
+        `timing.outages[${i}].kind must be error, empty or groupAbsent, got ${String(o.kind)}`,
+      );
     }
     (o.triggers ?? []).forEach((trigger, j) => {
       if (trigger !== 'backlog' && trigger !== 'arrivalRate') {

@@ -1,7 +1,7 @@
 import { hpaExternalProposal } from './hpa-proposal';
 import type { HpaState } from './hpa-behavior';
 import { hpaNormalize } from './hpa-normalize';
-import { DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
+import { canScaleToZero, DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
 import { DEFAULT_KEDA_VERSION, fallbackMetricReplicas, kedaFallbackMode } from './keda-version';
 import { MessageLedger } from './message-ledger';
 import { DEFAULT_DOWNSCALE_STABILIZATION_SECONDS } from './hpa-behavior';
@@ -12,6 +12,7 @@ import {
   DEFAULT_METRIC_STALENESS_SECONDS,
   DEFAULT_POD_STARTUP_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
+  FROM_ZERO_WINDOW_SECONDS,
   RATE_WINDOW_SECONDS,
   type SimulationInput,
   type SimulationResult,
@@ -47,6 +48,10 @@ interface Pod {
  *   computeReplicasForMetrics).
  * - Cron triggers (`scaling.schedules`): desiredReplicas while a window is open, else 1, read at the moment
  *   (KEDA computes them on request); an open window keeps the ScaledObject active.
+ * - The backlog query of a workload that can scale to zero falls back, while the group has no series (no ready
+ *   pod, or a `groupAbsent` outage), on its stand-in: threshold if the topic had an arrival in the last 5 min,
+ *   else 0 (constructs/shared/promql.ts whenGroupAbsent).
+ * - A ScaledObject created at t = 0 has no lastActiveTime unless `lastActiveSecondsBeforeStart` says otherwise.
  */
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
@@ -70,6 +75,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const shutdownSeconds = processing > 0 ? (workload.maxProcessingSeconds ?? processing) : 0;
 
   const backlogSeries = new Float64Array(steps + 1);
+  // Whether a consumer was online (a ready pod) at each sample: the group's series exist only then.
+  const onlineSeries = new Uint8Array(steps + 1);
   const arrivedSeries = new Float64Array(steps + 1); // cumulative arrivals, for the rate() window
   const ledger = new MessageLedger(traffic.initialBacklog ?? 0, processing, workload.targetDrainSeconds);
   const pods: Pod[] = [];
@@ -77,9 +84,15 @@ export function simulate(input: SimulationInput): SimulationResult {
   for (let i = 0; i < initial; i += 1) pods.push({ readyAt: 0 });
   let specReplicas = initial;
   let hpaState: HpaState | undefined;
-  // A Deployment already running counts as active at the start; a new one with no replicas has no
-  // LastActiveTime, so KEDA would scale it in without waiting for the cooldown.
-  let lastActiveAt: number | undefined = initial > 0 ? 0 : undefined;
+  // A ScaledObject created at t = 0 has no LastActiveTime: KEDA scales it in once initialCooldownPeriod has passed
+  // (scale_scaledobjects.go scaleToZeroOrIdle), running pods or not.
+  let lastActiveAt: number | undefined =
+    input.lastActiveSecondsBeforeStart === undefined ? undefined : -input.lastActiveSecondsBeforeStart;
+  const initialCooldown = scaling.initialCooldownPeriodSeconds ?? 0;
+  // The HPA raising the count right after KEDA wrote an idle count above 0 (issue 24 item 2).
+  let idleWritten = false;
+  let idleFights = 0;
+  const standIn = canScaleToZero(scaling.minReplicas, scaling.idleReplicaCount);
   // Failed metric requests per trigger, reset by a success (KEDA pkg/fallback GetMetricsWithFallback).
   const hpaFailures: number[] = [];
   const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
@@ -97,14 +110,17 @@ export function simulate(input: SimulationInput): SimulationResult {
       ? Infinity
       : Math.min(scaling.queueCap, scaling.maxReplicas) * scaling.threshold;
 
-  /** The outage kind hitting `trigger`'s query at t, if any ('error' wins over 'empty'). */
-  const outageAt = (trigger: SimulationTrigger, t: number): 'error' | 'empty' | undefined => {
-    let kind: 'error' | 'empty' | undefined;
+  /** The outage kind hitting `trigger`'s query at t, if any ('error' wins over 'empty', 'empty' over 'groupAbsent'). */
+  const outageAt = (trigger: SimulationTrigger, t: number): 'error' | 'empty' | 'groupAbsent' | undefined => {
+    let kind: 'empty' | 'groupAbsent' | undefined;
     for (const o of timing.outages ?? []) {
       if (t < o.fromSecond || t >= o.toSecond) continue;
       if (o.triggers !== undefined && !o.triggers.includes(trigger)) continue;
-      if ((o.kind ?? 'error') === 'error') return 'error';
-      kind = 'empty';
+      const k = o.kind ?? 'error';
+      if (k === 'error') return 'error';
+      // The arrival rate reads the topic's counter, not the group's series.
+      if (k === 'groupAbsent' && trigger !== 'backlog') continue;
+      if (k === 'empty' || kind === undefined) kind = k;
     }
     return kind;
   };
@@ -114,12 +130,21 @@ export function simulate(input: SimulationInput): SimulationResult {
   // from the start: rate() divides the increase by the whole range even when fewer samples are in it
   // (Source: prometheus promql/functions.go extrapolatedRate).
   const rateBeforeStart = amountIn(traffic.arrivals, 0, step) / step;
-  const seenArrivalRate = (t: number): number => {
+  /** Messages that arrived in the `window` seconds up to the sample seen at t. */
+  const arrivedIn = (t: number, window: number): number => {
     const end = indexAt(t - staleness);
-    const start = indexAt(t - staleness - RATE_WINDOW_SECONDS);
-    const before = Math.max(0, RATE_WINDOW_SECONDS - (end - start) * step) * rateBeforeStart;
-    return (arrivedSeries[end] - arrivedSeries[start] + before) / RATE_WINDOW_SECONDS;
+    const start = indexAt(t - staleness - window);
+    const before = Math.max(0, window - (end - start) * step) * rateBeforeStart;
+    return arrivedSeries[end] - arrivedSeries[start] + before;
   };
+  const seenArrivalRate = (t: number): number => arrivedIn(t, RATE_WINDOW_SECONDS) / RATE_WINDOW_SECONDS;
+  const groupSeriesWithoutConsumers = timing.groupSeriesWithoutConsumers ?? false;
+  /** Whether the group's series are missing from the sample seen at t (no consumer online, or an outage). */
+  const groupAbsentAt = (t: number, outage: string | undefined): boolean =>
+    outage === 'groupAbsent' || (!groupSeriesWithoutConsumers && onlineSeries[indexAt(t - staleness)] === 0);
+  // The stand-in: `(sum(increase(arrivals[5m])) > bool 0) * threshold`, clamped like the rest of the query.
+  const seenStandIn = (t: number): number =>
+    arrivedIn(t, FROM_ZERO_WINDOW_SECONDS) > 0 ? Math.min(scaling.threshold, clampAt) : 0;
   // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), then
   // one per cron schedule.
   interface Trigger {
@@ -172,7 +197,9 @@ export function simulate(input: SimulationInput): SimulationResult {
   const read = (trigger: Trigger, t: number): number | undefined => {
     const outage = trigger.outageName === undefined ? undefined : outageAt(trigger.outageName, t);
     if (outage === 'error') return undefined;
-    if (outage === 'empty') return trigger.ignoreNullValues ? 0 : undefined;
+    const empty = trigger.ignoreNullValues ? 0 : undefined;
+    if (outage === 'empty') return empty;
+    if (trigger.outageName === 'backlog' && groupAbsentAt(t, outage)) return standIn ? seenStandIn(t) : empty;
     return trigger.seen(t);
   };
   const resize = (target: number, t: number): void => {
@@ -193,6 +220,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
 
   backlogSeries[0] = ledger.backlog;
+  onlineSeries[0] = initial > 0 ? 1 : 0;
   for (let i = 0; i < steps; i += 1) {
     const t = i * step;
     // 1. Control loops act on what they can see now.
@@ -221,7 +249,11 @@ export function simulate(input: SimulationInput): SimulationResult {
             secondsSinceLastActive: t - lastActiveAt + POLL_SUBSECOND_OFFSET,
           }),
           cooldownPeriod: cooldown,
+          secondsSinceCreation: t + POLL_SUBSECOND_OFFSET,
+          initialCooldownPeriod: initialCooldown,
         });
+        const idleWrite = decision.action === 'scaleToZeroOrIdle' && decision.replicas > 0;
+        if (decision.replicas !== specReplicas) idleWritten = idleWrite;
         resize(decision.replicas, t);
       }
     }
@@ -234,6 +266,7 @@ export function simulate(input: SimulationInput): SimulationResult {
           metricValue,
           targetAverageValue,
           ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
+          ...(scaling.kubernetesVersion !== undefined && { kubernetesVersion: scaling.kubernetesVersion }),
         });
       let desired: number | undefined;
       if (specReplicas > scaling.maxReplicas || specReplicas < hpaMin) {
@@ -282,6 +315,11 @@ export function simulate(input: SimulationInput): SimulationResult {
           ...(hpaState !== undefined && { state: hpaState }),
         });
         hpaState = result.state;
+        if (result.replicas !== specReplicas) {
+          // reconcileAutoscaler raises a count below minReplicas: KEDA's idle write undone (horizontal.go).
+          if (idleWritten && result.replicas > specReplicas) idleFights += 1;
+          idleWritten = false;
+        }
         resize(result.replicas, t);
       }
     }
@@ -300,6 +338,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     );
     replicaSeconds += pods.length * step;
     backlogSeries[i + 1] = ledger.backlog;
+    onlineSeries[i + 1] = ready > 0 ? 1 : 0;
     arrivedSeries[i + 1] = arrivedSeries[i] + arriving;
     timeline.push({
       t: t + step,
@@ -313,6 +352,6 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   return {
     timeline,
-    summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas: maxSpec }),
+    summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas: maxSpec, idleFights }),
   };
 }

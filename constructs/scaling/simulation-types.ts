@@ -4,8 +4,11 @@ import type { KedaFallbackBehavior } from './keda-version';
 
 // Sources: KEDA ScaledObject defaults (pollingInterval 30 s, cooldownPeriod 300 s); kube-controller-manager
 // `--horizontal-pod-autoscaler-sync-period` default 15 s; ARMS cloud-service metrics are scraped every 15-30 s.
+/** KEDA's default polling interval, in seconds. */
 export const DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+/** The HPA controller's default sync period, in seconds. */
 export const DEFAULT_HPA_SYNC_SECONDS = 15;
+/** Default age of the metric value a query returns, in seconds. */
 export const DEFAULT_METRIC_STALENESS_SECONDS = 30;
 /** An assumption, not a measurement: image already on the node, a JVM consumer connecting to the broker. */
 export const DEFAULT_POD_STARTUP_SECONDS = 20;
@@ -13,7 +16,10 @@ export const DEFAULT_POD_STARTUP_SECONDS = 20;
 export const MAX_SIMULATION_SECONDS = 7 * 86_400;
 /** Window of the arrival-rate query's rate(): ARRIVAL_RATE_WINDOW in constructs/shared/promql.ts (tested). */
 export const RATE_WINDOW_SECONDS = 60;
+/** Window of the scale-from-zero stand-in's increase(): FROM_ZERO_ARRIVAL_WINDOW in constructs/shared/promql.ts (tested). */
+export const FROM_ZERO_WINDOW_SECONDS = 300;
 
+/** The ScaledObject config a simulation runs: triggers, bounds, timers, behavior, fallback. */
 export interface SimulationScaling {
   /** Backlog per replica (the backlog trigger's threshold). */
   readonly threshold: number;
@@ -45,7 +51,9 @@ export interface SimulationScaling {
   readonly fallback?:
     | false
     | {
+        /** Failed metric requests before the fallback applies. */
         readonly failureThreshold: number;
+        /** Replicas the fallback holds. */
         readonly replicas: number;
         /** @default static */
         readonly behavior?: KedaFallbackBehavior;
@@ -60,10 +68,36 @@ export interface SimulationScaling {
   /** @default 0.1 */
   readonly tolerance?: HpaTolerance;
   /**
+   * The cluster's Kubernetes minor ("1.32"), whose HPA tolerance test is modelled (hpa-proposal.ts
+   * hpaToleranceForm). @default DEFAULT_KUBERNETES_VERSION
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * ScaledObject `initialCooldownPeriod`: without a lastActiveTime KEDA scales in once this long has passed since
+   * the ScaledObject was created at t = 0 (KEDA v2.17.2 scale_scaledobjects.go scaleToZeroOrIdle). @default 0
+   */
+  readonly initialCooldownPeriodSeconds?: number;
+  /**
    * KEDA `cron` triggers, with the times they are active already in simulation seconds (the planner evaluates
    * the cron expressions; this module stays pure). @default none
    */
   readonly schedules?: readonly SimulationSchedule[];
+}
+
+/** A time window [fromSecond, toSecond) in simulation seconds. */
+export interface SecondsWindow {
+  /** First second inside the window. */
+  readonly fromSecond: number;
+  /** First second after it. */
+  readonly toSecond: number;
+}
+
+/** A constant arrival rate from one whole second on, until the next segment. */
+export interface RateSegment {
+  /** Second the rate starts at. */
+  readonly fromSecond: number;
+  /** Messages per second. */
+  readonly ratePerSecond: number;
 }
 
 /**
@@ -73,13 +107,15 @@ export interface SimulationScaling {
  * KEDA computes it at each request, with no Prometheus behind it: no staleness, no outage.
  */
 export interface SimulationSchedule {
+  /** Trigger name. */
   readonly name: string;
   /** Replicas proposed while active (>= 1). */
   readonly desiredReplicas: number;
   /** Seconds [fromSecond, toSecond) during which the trigger is active, in order, not overlapping. */
-  readonly windows: readonly { readonly fromSecond: number; readonly toSecond: number }[];
+  readonly windows: readonly SecondsWindow[];
 }
 
+/** The consumer pods: how fast they consume, start and hold messages. */
 export interface SimulationWorkload {
   /** Messages per second one ready pod consumes; 0 models a placeholder that consumes nothing. */
   readonly messagesPerSecondPerPod: number;
@@ -100,19 +136,20 @@ export interface SimulationWorkload {
   readonly targetDrainSeconds?: number;
 }
 
+/** The messages: arrivals, what already waits, and what something else consumes. */
 export interface SimulationTraffic {
   /**
    * Arrival rate in messages/s: one value per second (the last one holds to the end), or piecewise-constant
    * segments from whole seconds (zero before the first). Not both in one list.
    */
-  readonly arrivals:
-    readonly number[] | readonly { readonly fromSecond: number; readonly ratePerSecond: number }[];
+  readonly arrivals: readonly number[] | readonly RateSegment[];
   /** Messages already waiting at t = 0. @default 0 */
   readonly initialBacklog?: number;
   /** Messages/s consumed by something other than the Deployment (per second or segments). @default none */
   readonly externalDrain?: SimulationTraffic['arrivals'];
 }
 
+/** The timers and delays of KEDA, the HPA and the metric, and metric outages. */
 export interface SimulationTiming {
   /** Age of the metric value a query returns (ARMS scrape + query delay). @default 30 */
   readonly metricStalenessSeconds?: number;
@@ -132,27 +169,38 @@ export interface SimulationTiming {
   readonly hpaPhaseSeconds?: number;
   /** Windows [fromSecond, toSecond) during which metric queries fail or come back empty. @default none */
   readonly outages?: readonly SimulationOutage[];
+  /**
+   * Whether the group's backlog series exist while none of its consumers is online. The broker drops them (apache/
+   * rocketmq ConsumerLagCalculator processAllGroup), so a workload with no ready pod reads the scale-from-zero
+   * stand-in (constructs/shared/promql.ts whenGroupAbsent); true models an exporter that keeps them. @default false
+   */
+  readonly groupSeriesWithoutConsumers?: boolean;
 }
 
 /** A trigger of the simulated ScaledObject. */
 export type SimulationTrigger = 'backlog' | 'arrivalRate';
 
-export interface SimulationOutage {
-  readonly fromSecond: number;
-  readonly toSecond: number;
+/** A window during which metric queries fail or come back empty. */
+export interface SimulationOutage extends SecondsWindow {
   /**
    * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
-   * wrong instance id, an ARMS gap, a group that lost its series), which only ignoreNullValues false makes
-   * an error. @default error
+   * wrong instance id, an ARMS gap), which only ignoreNullValues false makes an error; `groupAbsent`: only the
+   * group's backlog series are missing (an ARMS gap, a wrong label) while consumers run, so a workload that can
+   * scale to zero reads its stand-in, any other an empty result (the arrival-rate trigger is unaffected).
+   * @default error
    */
-  readonly kind?: 'error' | 'empty';
+  readonly kind?: 'error' | 'empty' | 'groupAbsent';
   /** The triggers whose queries are affected. @default every trigger */
   readonly triggers?: readonly SimulationTrigger[];
 }
 
+/** One simulation: the config, the workload, the traffic and the timing. */
 export interface SimulationInput {
+  /** The ScaledObject config. */
   readonly scaling: SimulationScaling;
+  /** The consumer pods. */
   readonly workload: SimulationWorkload;
+  /** The messages. */
   readonly traffic: SimulationTraffic;
   /** @default all defaults */
   readonly timing?: SimulationTiming;
@@ -160,12 +208,20 @@ export interface SimulationInput {
   readonly durationSeconds: number;
   /** Seconds a step; arrivals are summed over each step. @default 1 */
   readonly stepSeconds?: number;
-  /** Replicas (all ready, counted as active) at t = 0. @default minReplicas */
+  /** Replicas (all ready) at t = 0. @default minReplicas */
   readonly initialReplicas?: number;
+  /**
+   * Seconds before t = 0 at which a trigger was last active (the ScaledObject's status.lastActiveTime), for a
+   * ScaledObject that already runs. @default none: a ScaledObject created at t = 0, which has no lastActiveTime
+   */
+  readonly lastActiveSecondsBeforeStart?: number;
 }
 
+/** The state at the end of one step. */
 export interface TimelinePoint {
+  /** Second of the step's end. */
   readonly t: number;
+  /** Messages per second arriving during the step. */
   readonly arrivalRate: number;
   /** Ready + in-flight messages: what the backlog query returns. */
   readonly backlog: number;
@@ -173,12 +229,15 @@ export interface TimelinePoint {
   readonly inflight: number;
   /** Replicas the Deployment asks for (spec.replicas). */
   readonly replicas: number;
+  /** Replicas ready to consume. */
   readonly readyReplicas: number;
 }
 
+/** The figures of one simulation. */
 export interface SimulationSummary {
   /** Highest ready + in-flight backlog. */
   readonly peakBacklog: number;
+  /** Second of peakBacklog. */
   readonly peakAtSecond: number;
   /** Seconds from the peak until no message waits to be fetched; null if that never happens. */
   readonly drainSecondsAfterPeak: number | null;
@@ -190,6 +249,7 @@ export interface SimulationSummary {
   readonly waitingAtEnd: number;
   /** Age at the end of the oldest message not yet fetched; 0 when fewer than DRAINED_EPSILON wait. */
   readonly oldestWaitingSeconds: number;
+  /** Replicas asked for, summed over the seconds: what the pods cost. */
   readonly replicaSeconds: number;
   /** Seconds during which the oldest waiting message is older than the drain target. */
   readonly secondsOverDrainTarget: number;
@@ -197,6 +257,11 @@ export interface SimulationSummary {
   readonly scaleEvents: number;
   /** Scale-ups that undo a scale-down within the down-stabilization window (flaps; see ScaleEventLog). */
   readonly oscillations: number;
+  /**
+   * Times the HPA raised the count straight back after KEDA wrote an idleReplicaCount above 0 (below its
+   * minReplicas): pods killed and restarted for nothing (issue 24).
+   */
+  readonly idleFights: number;
   /** Second of the last scale event; null if the replica count never changed. */
   readonly lastScaleEventAtSecond: number | null;
   /** Highest replica count asked for. */
@@ -209,7 +274,10 @@ export interface SimulationSummary {
   readonly finalBacklog: number;
 }
 
+/** A simulation's timeline and summary. */
 export interface SimulationResult {
+  /** One point per step. */
   readonly timeline: readonly TimelinePoint[];
+  /** The figures. */
   readonly summary: SimulationSummary;
 }

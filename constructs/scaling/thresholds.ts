@@ -1,5 +1,6 @@
 import { requireInt, requirePositive } from './guards';
 
+/** What thresholdFor derives the target backlog per replica from. */
 export interface ThresholdInput {
   /** Messages one pod processes per second at steady state. */
   readonly messagesPerSecondPerPod: number;
@@ -19,6 +20,7 @@ export function thresholdFor(input: ThresholdInput): number {
   return Math.max(1, Math.floor(product));
 }
 
+/** What maxUsefulReplicas caps the replica count by. */
 export interface MaxUsefulReplicasInput {
   /** 'message' for the 5.x gRPC SDKs (per-message balancing), 'queue' for the 4.x Remoting SDKs. */
   readonly loadBalancing: 'message' | 'queue';
@@ -41,6 +43,7 @@ export function maxUsefulReplicas(input: MaxUsefulReplicasInput): number {
   return requireInt('queueCount', input.queueCount, 1);
 }
 
+/** What replicasForRate derives the replicas that keep up with a rate from. */
 export interface ReplicasForRateInput {
   /** Expected arrival rate in messages per second. */
   readonly messagesPerSecond: number;

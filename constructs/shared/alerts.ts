@@ -11,6 +11,7 @@ import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC, FROM_ZERO_ARRIVAL_WINDOW, pr
  * COUNTER_CONSUMER_SEND_TO_DLQ_MESSAGES_TOTAL); BrokerMetricsManager sets the lag latency's unit to milliseconds.
  */
 export const LAG_LATENCY_METRIC = 'rocketmq_consumer_lag_latency';
+/** Messages of a group sent to its dead-letter topic. Source: as LAG_LATENCY_METRIC. */
 export const DLQ_MESSAGES_METRIC = 'rocketmq_send_to_dlq_messages_total';
 
 /**
@@ -21,6 +22,7 @@ export const DLQ_MESSAGES_METRIC = 'rocketmq_send_to_dlq_messages_total';
  * metric, type]).
  */
 export const KEDA_SCALED_OBJECT_ERRORS_METRIC = 'keda_scaled_object_errors_total';
+/** The value a trigger's metric last had. Source: as KEDA_SCALED_OBJECT_ERRORS_METRIC. */
 export const KEDA_SCALER_METRICS_VALUE_METRIC = 'keda_scaler_metrics_value';
 
 /**
@@ -28,6 +30,7 @@ export const KEDA_SCALER_METRICS_VALUE_METRIC = 'keda_scaler_metrics_value';
  * Source: kubernetes/kube-state-metrics docs/horizontalpodautoscaler-metrics.md (STABLE).
  */
 export const HPA_CURRENT_REPLICAS_METRIC = 'kube_horizontalpodautoscaler_status_current_replicas';
+/** The HPA's maxReplicas. Source: as HPA_CURRENT_REPLICAS_METRIC. */
 export const HPA_MAX_REPLICAS_METRIC = 'kube_horizontalpodautoscaler_spec_max_replicas';
 
 /** KEDA names the HPA of a ScaledObject `keda-hpa-<name>`. Source: kedacore/keda v2.17.2 controllers/keda/hpa.go getHPAName. */
@@ -44,16 +47,20 @@ export const GROWTH_WINDOW = '5m';
 
 /** Where a rule is evaluated: beside the broker's metrics (ARMS) or the cluster's (KEDA, kube-state-metrics). */
 export type AlertSide = 'broker' | 'cluster';
+/** How urgent an alert is: critical pages, warning notifies. */
 export type AlertSeverity = 'critical' | 'warning';
 
+/** One alert rule of a workload, independent of where it is evaluated. */
 export interface AlertRule {
   /** Rule name, CamelCase, the same for every workload (the labels tell workloads apart). */
   readonly alert: string;
+  /** Where it is evaluated. */
   readonly side: AlertSide;
   /** PromQL: a result means the alert condition holds. */
   readonly expr: string;
   /** How long the condition holds before the alert fires, in seconds. */
   readonly forSeconds: number;
+  /** How urgent it is. */
   readonly severity: AlertSeverity;
   /** One line naming the environment, workload and group. */
   readonly summary: string;
@@ -65,11 +72,23 @@ export interface AlertRule {
 
 /** A rule as Prometheus rule files and the PrometheusRule CRD spell it (spec.groups[].rules[]). */
 export interface PrometheusAlertingRule {
+  /** Rule name. */
   readonly alert: string;
+  /** PromQL condition. */
   readonly expr: string;
+  /** How long it holds before firing, as a Prometheus duration. */
   readonly for: string;
+  /** Labels of the alert. */
   readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook: string };
+  /** Annotations of the alert. */
+  readonly annotations: {
+    /** One line naming the environment, workload and group. */
+    readonly summary: string;
+    /** What it means. */
+    readonly description: string;
+    /** What to look at first. */
+    readonly runbook: string;
+  };
 }
 
 /** Labels every alert of a workload carries, for routing and grouping in Alertmanager. */
@@ -100,14 +119,19 @@ export function toPrometheusRule(
   };
 }
 
+/** What the rules of one workload derive from: its ScaledObject's numbers and names. */
 export interface WorkloadAlertsInput {
+  /** Environment name. */
   readonly environment: string;
   /** Workload name: the Deployment and the ScaledObject. */
   readonly workload: string;
   /** Kubernetes namespace of the ScaledObject. */
   readonly namespace: string;
+  /** RocketMQ instance id (instance_id label). */
   readonly instanceId: string;
+  /** Topic the group consumes. */
   readonly topic: string;
+  /** Consumer group. */
   readonly consumerGroup: string;
   /** Messages one pod processes per second. */
   readonly messagesPerSecondPerPod: number;
@@ -120,7 +144,14 @@ export interface WorkloadAlertsInput {
   /** KEDA polling interval of the ScaledObject, in seconds. */
   readonly pollingIntervalSeconds: number;
   /** The ScaledObject's fallback, or false when it has none. */
-  readonly fallback: false | { readonly failureThreshold: number; readonly replicas: number };
+  readonly fallback:
+    | false
+    | {
+        /** Failed reads before KEDA serves the fallback. */
+        readonly failureThreshold: number;
+        /** Replicas the fallback asks for. */
+        readonly replicas: number;
+      };
   /** Counter of the messages arriving on the topic. @default rocketmq_messages_in_total */
   readonly arrivalMetricName?: string;
 }

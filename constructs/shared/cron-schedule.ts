@@ -7,16 +7,21 @@
 import { CronExpressionParser } from 'cron-parser';
 
 /** One field of a 5-field expression: its name, bounds and the names robfig accepts (case-insensitive). */
-interface CronField {
+export interface CronField {
+  /** The field's name in messages, e.g. day of month. */
   readonly name: string;
+  /** Smallest value. */
   readonly min: number;
+  /** Largest value. */
   readonly max: number;
+  /** Names for the values from `min` on, e.g. jan..dec. @default none */
   readonly names?: readonly string[];
 }
 
 // Source: robfig/cron v3.0.1 spec.go (bounds: minutes 0-59, hours 0-23, dom 1-31, months 1-12 jan..dec, dow 0-6 sun..sat).
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DOW_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** The five fields of KEDA's cron dialect in order, with their bounds and names. */
 export const CRON_FIELDS: readonly CronField[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
@@ -181,7 +186,9 @@ export const CRON_CHECK_FROM_MS = Date.UTC(2026, 0, 1);
 
 /** One problem of a schedule: the field, and `(<value>) <rule>`. */
 export interface CronScheduleProblem {
+  /** The schedule field at fault. */
   readonly field: 'timezone' | 'start' | 'end';
+  /** `(<value>) <rule>`. */
   readonly message: string;
 }
 
@@ -215,7 +222,9 @@ export function cronScheduleProblems(
 
 /** A time interval [fromMs, toMs) in epoch milliseconds. */
 export interface ActiveWindow {
+  /** When the window opens, epoch milliseconds (inclusive). */
   readonly fromMs: number;
+  /** When it closes, epoch milliseconds (exclusive). */
   readonly toMs: number;
 }
 

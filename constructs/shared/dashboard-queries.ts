@@ -21,17 +21,23 @@ export const MESSAGES_OUT_METRIC = 'rocketmq_messages_out_total';
 /** Which Prometheus a query runs on: the one holding the broker metrics (ARMS) or the cluster's. */
 export type QuerySource = 'broker' | 'cluster';
 
+/** One query of a panel. */
 export interface PanelQuery {
+  /** The Prometheus it runs on. */
   readonly source: QuerySource;
   /** Legend of the series. */
   readonly legend: string;
+  /** PromQL, run by the tests on promtool. */
   readonly expr: string;
 }
 
+/** One panel of a workload's row. */
 export interface PanelSpec {
+  /** Panel title. */
   readonly title: string;
   /** Grafana unit id. */
   readonly unit: string;
+  /** Its queries, all on one source. */
   readonly queries: readonly PanelQuery[];
 }
 

@@ -1,6 +1,8 @@
 /** Kubernetes recommended labels (Source: kubernetes.io/docs/concepts/overview/working-with-objects/common-labels). */
 
+/** `app.kubernetes.io/part-of` of every object the constructs create. */
 export const PART_OF = 'apsaramq-keda';
+/** `app.kubernetes.io/managed-by` of every object the cdk8s constructs create. */
 export const MANAGED_BY = 'cdk8s';
 
 /** A label value: at most 63 characters, alphanumerics with `-_.` inside (Source: Kubernetes labels syntax). */
@@ -16,17 +18,21 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * migration infra/README.md describes.
  */
 export const SELECTOR_SCHEMES = ['environment', 'instance-label'] as const;
+/** One of SELECTOR_SCHEMES. */
 export type SelectorScheme = (typeof SELECTOR_SCHEMES)[number];
+/** The selector scheme when none is given. */
 export const DEFAULT_SELECTOR_SCHEME: SelectorScheme = 'environment';
 
 /** The label that carries the environment under the 'environment' selector scheme. */
 export const ENVIRONMENT_LABEL = 'apsaramq-keda/environment';
 
+/** What recommendedLabels derives the labels of one object from. */
 export interface RecommendedLabelsInput {
   /** The application: the workload name. */
   readonly name: string;
   /** The environment the instance belongs to. */
   readonly environment: string;
+  /** `app.kubernetes.io/component`, e.g. consumer or autoscaler. */
   readonly component: string;
   /** Image reference; its tag becomes `app.kubernetes.io/version` when it is a valid label value. */
   readonly image?: string;
@@ -53,6 +59,7 @@ export function selectorLabels(
     : { 'app.kubernetes.io/name': name, [ENVIRONMENT_LABEL]: environment };
 }
 
+/** The `app.kubernetes.io/*` recommended labels of one object plus the selector labels of its scheme; throws a RangeError when a value is not a valid label value. */
 export function recommendedLabels(input: RecommendedLabelsInput): Record<string, string> {
   const tag = input.image === undefined ? undefined : imageTag(input.image);
   const labels: Record<string, string> = {

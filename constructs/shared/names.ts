@@ -6,11 +6,13 @@
 /** Kubernetes object names are DNS-1123 labels: lowercase alphanumerics and '-', at most 63 characters. */
 // Source: kubernetes.io/docs/concepts/overview/working-with-objects/names (RFC 1123 label names).
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Longest DNS-1123 label. */
 export const DNS1123_LABEL_MAX_LENGTH = 63;
 
 /** Secret names are DNS-1123 subdomains: labels joined by '.', at most 253 characters. */
 // Source: kubernetes.io/docs/concepts/overview/working-with-objects/names (DNS Subdomain Names).
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Longest DNS-1123 subdomain. */
 export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 
 /** A key of a Secret's data. */
@@ -36,14 +38,23 @@ export const PROMETHEUS_AUTH_SECRET_NAME = 'keda-arms-prometheus-auth';
 /** Keys of the Prometheus auth Secret, as KEDA's prometheus scaler reads them through a TriggerAuthentication. */
 // Source: keda.sh/docs/2.x/scalers/prometheus ("Authentication Parameters").
 export const PROMETHEUS_AUTH_KEYS = {
+  /** Name of the HTTP header of `custom` auth (V1 ARMS instances: the token header). */
   customAuthHeader: 'customAuthHeader',
+  /** Value of that header: the ARMS token. */
   customAuthValue: 'customAuthValue',
+  /** Basic-auth username (V2 instances): the metrics reader's AccessKey ID. */
   username: 'username',
+  /** Basic-auth password (V2 instances): the metrics reader's AccessKey secret. */
   password: 'password',
 } as const;
 
 /** Keys of a workload's RocketMQ ACL credentials Secret. */
-export const ROCKETMQ_CREDENTIALS_KEYS = { username: 'username', password: 'password' } as const;
+export const ROCKETMQ_CREDENTIALS_KEYS = {
+  /** The ACL account's username. */
+  username: 'username',
+  /** The ACL account's password. */
+  password: 'password',
+} as const;
 
 /** Name of the Secret holding one workload's RocketMQ ACL account. */
 export function rocketMqCredentialsSecretName(workloadName: string): string {

@@ -3,9 +3,12 @@
  * simulator and the docs, so the query a test checks is the query that ships.
  */
 
-/** RocketMQ 5.x cloud-service metrics in ARMS (Source: Alibaba Cloud ApsaraMQ for RocketMQ "Metrics" reference). */
+// RocketMQ 5.x cloud-service metrics in ARMS (Source: Alibaba Cloud ApsaraMQ for RocketMQ "Metrics" reference).
+/** Messages ready to be consumed (not yet delivered), per topic and consumer group. */
 export const READY_MESSAGES_METRIC = 'rocketmq_consumer_ready_messages';
+/** Messages delivered to a consumer and not yet acknowledged, per topic and group. */
 export const INFLIGHT_MESSAGES_METRIC = 'rocketmq_consumer_inflight_messages';
+/** Messages written to a topic, a counter; the arrival-rate trigger's default metric. */
 export const DEFAULT_ARRIVAL_RATE_METRIC = 'rocketmq_messages_in_total';
 /** Window of the arrival-rate `rate()`: at least two 15 s-scrape samples with margin. */
 export const ARRIVAL_RATE_WINDOW = '1m';
@@ -37,18 +40,28 @@ function selector(labels: Readonly<Record<string, string>>): string {
     .join(', ');
 }
 
+/** What backlogQuery selects: exactly one instance, topic and consumer group. */
 export interface BacklogQueryInput {
+  /** ApsaraMQ for RocketMQ instance id, e.g. rmq-cn-xxxxxxxx. */
   readonly instanceId: string;
+  /** Topic name. */
   readonly topic: string;
+  /** Consumer group id. */
   readonly consumerGroup: string;
   /** For queue-based consumers: the backlog is clamped to this so the HPA never asks for idle pods. @default none */
   readonly clampMax?: number;
   /**
-   * For workloads that scale to zero: when the group has no series (no consumer online), the topic's arrivals
-   * over FROM_ZERO_ARRIVAL_WINDOW stand in, so a message that arrives at zero replicas activates the workload.
-   * @default none: the group's series only
+   * For workloads that scale to zero: when the group has no series (no consumer online), a stand-in reads
+   * `threshold` if the topic had any arrival over FROM_ZERO_ARRIVAL_WINDOW, else 0. It only wakes the workload:
+   * above activationThreshold (which must be below threshold), and one pod's worth, so the HPA proposes at
+   * most one replica from it however many messages arrived. @default none: the group's series only
    */
-  readonly whenGroupAbsent?: { readonly arrivalMetricName: string };
+  readonly whenGroupAbsent?: {
+    /** The topic's arrival counter, e.g. DEFAULT_ARRIVAL_RATE_METRIC. */
+    readonly arrivalMetricName: string;
+    /** The trigger's threshold: what the stand-in reads when anything arrived (one pod's worth). */
+    readonly threshold: number;
+  };
 }
 
 /**
@@ -78,8 +91,15 @@ export function backlogQuery(input: BacklogQueryInput): string {
       throw new RangeError(
         `whenGroupAbsent.arrivalMetricName must match ${METRIC_NAME.source}, got ${metric}`,
       );
+    const threshold = input.whenGroupAbsent.threshold;
+    if (!Number.isFinite(threshold) || threshold <= 0)
+      throw new RangeError(`whenGroupAbsent.threshold must be a positive number, got ${threshold}`);
+    // `> bool 0` gives 1 or 0 and keeps the series (Source: prometheus.io/docs/prometheus/latest/querying/operators,
+    // "Comparison binary operators", bool modifier); × threshold makes it one pod's worth: the HPA's
+    // ceil(value / threshold) is at most 1 (k8s replica_calculator.go GetExternalPerPodMetricReplicas).
+    const arrived = `sum(increase(${metric}{${selector({ instance_id: input.instanceId, topic: input.topic })}}[${FROM_ZERO_ARRIVAL_WINDOW}]))`;
     // `or` between two label-less vectors keeps the left one when it exists: still exactly one series.
-    sum = `${group} or sum(increase(${metric}{${selector({ instance_id: input.instanceId, topic: input.topic })}}[${FROM_ZERO_ARRIVAL_WINDOW}]))`;
+    sum = `${group} or (${arrived} > bool 0) * ${threshold}`;
   }
   if (input.clampMax === undefined) return sum;
   if (!Number.isInteger(input.clampMax) || input.clampMax < 1) {
@@ -88,8 +108,11 @@ export function backlogQuery(input: BacklogQueryInput): string {
   return `clamp_max(${input.whenGroupAbsent === undefined ? sum : `(${sum})`}, ${input.clampMax})`;
 }
 
+/** What arrivalRateQuery selects: one topic of one instance. */
 export interface ArrivalRateQueryInput {
+  /** ApsaraMQ for RocketMQ instance id, e.g. rmq-cn-xxxxxxxx. */
   readonly instanceId: string;
+  /** Topic name. */
   readonly topic: string;
   /** @default rocketmq_messages_in_total */
   readonly metricName?: string;

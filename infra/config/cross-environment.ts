@@ -15,7 +15,7 @@
  * - ARMS Prometheus instances are only read, and may be shared; RAM users are named after the environment.
  */
 import * as fs from 'node:fs';
-import { rocketMqAccountName } from '../../constructs/shared/names';
+import { rocketMqAccountName } from '../../constructs/shared';
 import {
   defaultStacksDir,
   displayPath,

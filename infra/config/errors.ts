@@ -1,6 +1,6 @@
 /** The loader's error: every violation of one environment at once, each naming its path. */
 import * as path from 'node:path';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared/names';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared';
 import { InputError } from '../shared/input-error';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

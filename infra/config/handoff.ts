@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../shared/input-error';
-import { DNS1123_LABEL } from '../../constructs/shared/names';
+import { DNS1123_LABEL } from '../../constructs/shared';
 import { assertEnvironmentName, defaultStacksDir, formatPath } from './environment';
 import { InputFileError, MAX_HANDOFF_BYTES, readInputFile } from './input-file';
 import { parseJsonText } from './json-text';

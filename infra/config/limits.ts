@@ -6,11 +6,23 @@ export const PROJECT = 'apsaramq-keda';
 /** Config keys that hold secrets: they must be set with `pulumi config set --secret`, never in plain text. */
 export const SECRET_CONFIG_KEYS = [`${PROJECT}:prometheusToken`, `${PROJECT}:kubeconfig`] as const;
 
-// Source: apache/rocketmq common/topic/TopicValidator.java (system topics) and the ApsaraMQ for RocketMQ 5.x
-// naming limits (help.aliyun.com, "Usage limits": topic and group names).
+// Source: ApsaraMQ for RocketMQ 5.x "Quotas and limits" (help.aliyun.com, parameter limits: topic and group names).
 export const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const NAME_MAX_LENGTH = 60;
 export const SERVERLESS_TOPIC_NAME_MAX_LENGTH = 128;
+/**
+ * Instance names. Source: ApsaraMQ for RocketMQ 5.x "Quotas and limits" (instance name: Chinese characters,
+ * letters, digits and "_", 1 to 128 characters). The provider does not check it (instance_name has no
+ * ValidateFunc) and its acceptance tests send hyphenated names; the loader holds to the documented rule.
+ * Chinese characters as the provider's remark patterns spell them (\u4E00-\u9FA5).
+ */
+export const INSTANCE_NAME_PATTERN = /^[\u4E00-\u9FA5A-Za-z0-9_]+$/;
+export const INSTANCE_NAME_MAX_LENGTH = 128;
+// Reserved names. Sources: apache/rocketmq 5.3.3 common/topic/TopicValidator.java (SYSTEM_TOPIC_SET,
+// SYSTEM_TOPIC_PREFIX) and common/MixAll.java (PREDEFINE_GROUP_SET, CID_RMQ_SYS_PREFIX, REPLY_TOPIC_POSTFIX,
+// %RETRY% / %DLQ%); Apache RocketMQ 5.0 "Parameter Constraints and Suggestions" (group prefix CID_HOUSEKEEPING);
+// ApsaraMQ for RocketMQ 5.x "Quotas and limits" (prefixes rocketmq-broker-, rocketmq-proxy-; suffix _REPLY_TOPIC).
+/** Prefixes no topic or group may start with (compared without case). */
 export const RESERVED_NAME_PREFIXES = [
   'rmq_sys_',
   '%RETRY%',
@@ -18,6 +30,7 @@ export const RESERVED_NAME_PREFIXES = [
   'rocketmq-broker-',
   'rocketmq-proxy-',
 ] as const;
+/** Topic names the broker keeps for itself (whole names). */
 export const RESERVED_TOPICS = [
   'TBW102',
   'SCHEDULE_TOPIC_XXXX',
@@ -28,19 +41,29 @@ export const RESERVED_TOPICS = [
   'TRANS_CHECK_MAX_TIME_TOPIC',
   'SELF_TEST_TOPIC',
   'OFFSET_MOVED_EVENT',
+  'CHECKPOINT_TOPIC',
 ] as const;
-// Source: apache/rocketmq common/MixAll.java (built-in consumer groups).
+/** Suffixes no topic may end with (compared without case): `<cluster>_REPLY_TOPIC` is a cluster's reply topic. */
+export const RESERVED_TOPIC_SUFFIXES = ['_REPLY_TOPIC'] as const;
+/** Built-in group names (whole names): MixAll.PREDEFINE_GROUP_SET. */
 export const RESERVED_GROUPS = [
   'DEFAULT_CONSUMER',
+  'DEFAULT_PRODUCER',
   'TOOLS_CONSUMER',
+  'SCHEDULE_CONSUMER',
   'FILTERSRV_CONSUMER',
+  '__MONITOR_CONSUMER',
+  'CLIENT_INNER_PRODUCER',
+  'SELF_TEST_P_GROUP',
   'SELF_TEST_C_GROUP',
   'CID_ONS-HTTP-PROXY',
   'CID_ONSAPI_PERMISSION',
   'CID_ONSAPI_OWNER',
   'CID_ONSAPI_PULL',
-  'CID_RMQ_SYS_',
+  'CID_RMQ_SYS_TRANS',
 ] as const;
+/** Prefixes of system groups (case as written): MixAll.isSysConsumerGroup and the Apache documentation. */
+export const RESERVED_GROUP_PREFIXES = ['CID_RMQ_SYS_', 'CID_HOUSEKEEPING'] as const;
 
 // Source: @pulumi/alicloud rocketmq.RocketMQInstance (seriesCode, subSeriesCode, paymentType, sendReceiveRatio).
 export const SERIES_CODES = ['standard', 'professional', 'ultimate'] as const;
@@ -69,7 +92,8 @@ export const SERVERLESS_CAPACITY_MODES = [
   'dedicated-reserved',
 ] as const;
 
-// ---- alicloud provider rules (aliyun/terraform-provider-alicloud v1.289.0, bridged by @pulumi/alicloud 3.108.0)
+// ---- alicloud provider rules (aliyun/terraform-provider-alicloud v1.294.0, bridged by @pulumi/alicloud 3.108.0;
+// source lines from v1.289.0, unchanged since: tests/pulumi/provider-contract.ts)
 
 /**
  * The msgProcessSpec family of each series and sub-series: `rmq.<s|p|u><generation>.<size>`.

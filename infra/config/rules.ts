@@ -1,6 +1,6 @@
 /** Rules that span fields of a stack file, checked once every field has its own shape. */
 import { serverlessCapacity, thresholdFor } from '../../constructs/scaling';
-import { rocketMqAccountName } from '../../constructs/shared/names';
+import { rocketMqAccountName } from '../../constructs/shared';
 import { cidrContains } from './cidr';
 import { stackInstanceTps } from './instance-tps';
 import type { Violation } from './errors';
@@ -168,6 +168,13 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
     if (w.idleReplicaCount !== undefined && w.idleReplicaCount >= w.minReplicas) {
       // Source: KEDA ScaledObject validation: idleReplicaCount must be lower than minReplicaCount.
       add(at('idleReplicaCount'), `(${w.idleReplicaCount}) must be < minReplicas (${w.minReplicas})`);
+    } else if (w.idleReplicaCount !== undefined && w.idleReplicaCount !== 0) {
+      // KEDA v2.17.2 scale_scaledobjects.go scaleToZeroOrIdle writes idle; the HPA's minReplicas is
+      // minReplicaCount, so horizontal.go reconcileAutoscaler restores it; only 0 stops the HPA (replicas 0).
+      add(
+        at('idleReplicaCount'),
+        `(${w.idleReplicaCount}) must be 0 or absent: KEDA would scale the idle workload to ${w.idleReplicaCount} and the HPA raise it back to minReplicas (${w.minReplicas}) at its next sync, killing and restarting pods every polling interval`,
+      );
     }
     if (w.minReplicas === 0 && w.scaling.activationThreshold > 0) {
       // KEDA activates only when the backlog is above activationThreshold (prometheus_scaler.go
@@ -177,16 +184,15 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
         `(${w.scaling.activationThreshold}) must be 0 when minReplicas is 0: with no consumer running, up to ${w.scaling.activationThreshold} messages would wait forever`,
       );
     }
-    if (w.loadBalancing === 'queue' && w.queueCount !== undefined && w.idleReplicaCount !== undefined) {
-      // The query is clamped at min(queueCount, maxReplicas) × threshold (constructs/k8s BacklogScaler), and KEDA
-      // activates only when that value is above activationThreshold (prometheus_scaler.go GetMetricsAndActivity).
-      const useful = Math.min(w.queueCount, w.maxReplicas);
+    if (w.minReplicas > 0 && w.idleReplicaCount === 0) {
+      // The backlog query's stand-in reads threshold when the group has no series (constructs/shared/promql.ts
+      // whenGroupAbsent), and KEDA activates on value > activationThreshold (prometheus_scaler.go). A queue
+      // clamp is at least threshold, so this also keeps activation below the clamp.
       const threshold = w.scaling.threshold ?? thresholdFor(w);
-      const clamp = useful * threshold;
-      if (w.scaling.activationThreshold >= clamp) {
+      if (w.scaling.activationThreshold >= threshold) {
         add(
           ['workloads', i, 'scaling', 'activationThreshold'],
-          `(${w.scaling.activationThreshold}) must be < min(queueCount, maxReplicas) × threshold = min(${w.queueCount}, ${w.maxReplicas}) × ${threshold} = ${clamp}: the backlog query is clamped at ${clamp}, so KEDA could never wake the workload from idleReplicaCount ${w.idleReplicaCount}`,
+          `(${w.scaling.activationThreshold}) must be < threshold (${threshold}) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload`,
         );
       }
     }

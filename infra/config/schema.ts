@@ -1,16 +1,18 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
 import { z } from 'zod';
-import { CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
-import { DEFAULT_SELECTOR_SCHEME, SELECTOR_SCHEMES } from '../../constructs/shared/labels';
 import {
+  CONSUMER_HTTP_DEFAULTS,
+  cronScheduleProblems,
+  DEFAULT_SELECTOR_SCHEME,
   DNS1123_LABEL,
   DNS1123_LABEL_MAX_LENGTH,
   isSecretKey,
   isSecretName,
   SECRET_KEY_RULE,
-} from '../../constructs/shared/names';
-import { cronScheduleProblems } from '../../constructs/shared/cron-schedule';
+  SELECTOR_SCHEMES,
+} from '../../constructs/shared';
 import { IPV4_CIDR } from './cidr';
+import { KUBERNETES_MINORS, type KubernetesMinor } from './kubernetes-versions';
 import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {
   ACK_KEDA_RELEASES,
@@ -26,12 +28,16 @@ import {
   OPEN_ALLOWLIST_ENTRY,
   PERIOD_RANGES,
   PERIOD_UNITS,
+  INSTANCE_NAME_MAX_LENGTH,
+  INSTANCE_NAME_PATTERN,
   NAME_MAX_LENGTH,
   NAME_PATTERN,
   PAYMENT_TYPES,
   PINNED_ACK_KEDA_VERSION,
+  RESERVED_GROUP_PREFIXES,
   RESERVED_GROUPS,
   RESERVED_NAME_PREFIXES,
+  RESERVED_TOPIC_SUFFIXES,
   RESERVED_TOPICS,
   RESERVED_TRIGGER_NAMES,
   RETRY_POLICY_FOR_ORDER,
@@ -65,11 +71,29 @@ const serviceName = (kind: 'topic' | 'group') =>
       if (prefix !== undefined) {
         ctx.addIssue({ code: 'custom', message: `must not start with the reserved prefix "${prefix}"` });
       }
+      if (kind === 'topic') {
+        const suffix = RESERVED_TOPIC_SUFFIXES.find((s) => name.toLowerCase().endsWith(s.toLowerCase()));
+        if (suffix !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `must not end with the reserved suffix "${suffix}"` });
+        }
+      }
       const reserved: readonly string[] = kind === 'topic' ? RESERVED_TOPICS : RESERVED_GROUPS;
-      if (reserved.some((r) => (r.endsWith('_') ? name.startsWith(r) : name === r))) {
+      const prefixes: readonly string[] = kind === 'topic' ? [] : RESERVED_GROUP_PREFIXES;
+      if (reserved.includes(name) || prefixes.some((p) => name.startsWith(p))) {
         ctx.addIssue({ code: 'custom', message: `"${name}" is a reserved RocketMQ system ${kind} name` });
       }
     });
+
+const instanceName = z.string().superRefine((name, ctx) => {
+  if (name.length > INSTANCE_NAME_MAX_LENGTH || !INSTANCE_NAME_PATTERN.test(name)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `${JSON.stringify(name)} must be 1 to ${INSTANCE_NAME_MAX_LENGTH} Chinese characters, letters, digits or ` +
+        '"_" (ApsaraMQ for RocketMQ 5.x instance names)',
+    });
+  }
+});
 
 const tags = z.record(z.string().min(1).max(128), z.string().max(128));
 
@@ -139,13 +163,16 @@ const periods = Object.entries(PERIOD_RANGES)
 
 const createInstanceSchema = z
   .strictObject({
-    name: z
-      .string()
-      .min(3)
-      .max(64)
-      .meta(
-        about('Instance name shown in the console; unique per region across the stack files.', 'orders-dev'),
+    name: instanceName.meta({
+      ...about(
+        'Instance name shown in the console (Chinese characters, letters, digits and "_", no hyphen); unique per region across the stack files. A new name updates the instance in place.',
+        'orders_dev',
       ),
+      // The refinement's rule, for the JSON Schema (zod cannot express a refinement there).
+      pattern: INSTANCE_NAME_PATTERN.source,
+      minLength: 1,
+      maxLength: INSTANCE_NAME_MAX_LENGTH,
+    }),
     seriesCode: z.enum(SERIES_CODES).meta(about('Primary series of the instance.', 'standard')),
     subSeriesCode: z
       .enum(SUB_SERIES_CODES)
@@ -255,8 +282,13 @@ const existingInstanceSchema = z
   })
   .meta(about('An instance created elsewhere, adopted (enable ACL on it yourself).'));
 
-const reservedNames = (kind: 'topic' | 'group') =>
-  `not starting with ${RESERVED_NAME_PREFIXES.join(', ')} (any case), and not a RocketMQ system ${kind} (${(kind === 'topic' ? RESERVED_TOPICS : RESERVED_GROUPS).map((r) => (r.endsWith('_') ? `${r}*` : r)).join(', ')})`;
+const reservedNames = (kind: 'topic' | 'group') => {
+  const whole: readonly string[] = kind === 'topic' ? RESERVED_TOPICS : RESERVED_GROUPS;
+  const prefixes: readonly string[] = kind === 'topic' ? [] : RESERVED_GROUP_PREFIXES;
+  const system = [...whole, ...prefixes.map((p) => `${p}*`)].join(', ');
+  const suffix = kind === 'topic' ? `, not ending with ${RESERVED_TOPIC_SUFFIXES.join(', ')} (any case)` : '';
+  return `not starting with ${RESERVED_NAME_PREFIXES.join(', ')} (any case)${suffix}, and not a RocketMQ system ${kind} (${system})`;
+};
 
 const topicSchema = z.strictObject({
   name: serviceName('topic').meta(
@@ -697,6 +729,8 @@ const prometheusSchema = z
     }
   });
 
+const kubernetesMinors = Object.keys(KUBERNETES_MINORS) as [KubernetesMinor, ...KubernetesMinor[]];
+
 const kubernetesSchema = z.strictObject({
   namespace: k8sName.meta(
     about(
@@ -704,6 +738,21 @@ const kubernetesSchema = z.strictObject({
       'orders-dev',
     ),
   ),
+  version: z
+    .enum(kubernetesMinors, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `is required: the cluster's Kubernetes minor, quoted, such as "1.34" (one of ${kubernetesMinors.join(', ')})`
+          : typeof issue.input === 'number'
+            ? `(${issue.input}) must be quoted, such as "1.34": YAML reads an unquoted 1.30 as the number 1.3`
+            : `(${JSON.stringify(issue.input)}) must be a Kubernetes minor this project models: ${kubernetesMinors.join(', ')}`,
+    })
+    .meta(
+      about(
+        "The cluster's Kubernetes minor, quoted: the plan models that minor's HPA tolerance test, which changed in 1.33 (infra/config/kubernetes-versions.ts).",
+        '1.35',
+      ),
+    ),
   // 'environment' avoids app.kubernetes.io/instance, which Argo CD's label tracking overwrites (infra/README.md,
   // "Selector labels and Argo CD").
   selectorScheme: z
@@ -865,7 +914,7 @@ export const secretConfigSchemas: Readonly<Record<(typeof SECRET_CONFIG_KEYS)[nu
   ),
   'apsaramq-keda:kubeconfig': secureValueSchema.meta(
     about(
-      'The cluster\'s kubeconfig, when Pulumi writes the Secrets and there is no kubernetes.ackClusterId: pulumi config set --secret kubeconfig "$(cat <file>)". Refused beside an ackClusterId.',
+      'The kubeconfig Pulumi writes the Secrets through: required without kubernetes.ackClusterId; beside it, for a VPC-only ACK cluster (the looked-up credential is the public-endpoint kubeconfig), the internal-endpoint kubeconfig of that cluster. pulumi config set --secret kubeconfig "$(cat <file>)".',
     ),
   ),
 };

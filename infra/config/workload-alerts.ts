@@ -3,7 +3,7 @@
  * and the Pulumi program (instance id from the instance it creates or adopts).
  */
 import { defaultFallbackReplicas } from '../../constructs/scaling';
-import type { WorkloadAlertsInput } from '../../constructs/shared/alerts';
+import type { WorkloadAlertsInput } from '../../constructs/shared';
 import type { EnvironmentSpec, WorkloadSpec } from './environment';
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DNS1123_LABEL } from '../../constructs/shared/names';
+import { DNS1123_LABEL } from '../../constructs/shared';
 import { cliProgram, EXIT_FAILURE, EXIT_OK, exitCodeFor, runCli } from '../shared/cli';
 import { defaultStacksDir } from '../config/environment';
 import { type Handoff, handoffFilePath, HandoffError, parseHandoff } from '../config/handoff';

@@ -29,8 +29,7 @@ import {
   RECOMMENDED_BEHAVIOR,
   replicasForRate,
 } from '../../constructs/scaling';
-import { CRON_CHECK_FROM_MS, firstActiveWindow } from '../../constructs/shared/cron-schedule';
-import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import { CRON_CHECK_FROM_MS, DEFAULT_ARRIVAL_RATE_METRIC, firstActiveWindow } from '../../constructs/shared';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
 import { stackInstanceTps } from '../config/instance-tps';
 import { kedaRelease } from '../config/keda-release';
@@ -161,11 +160,16 @@ export function resolveProfile(name: string, w: WorkloadSpec, baseRate?: number)
   return builtInProfile(name as ProfileName, baseRate ?? defaultBaseRate(w));
 }
 
-/** The ScaledObject of the environment as simulation parameters. */
-export function currentScaling(w: WorkloadSpec, kedaVersion = DEFAULT_KEDA_VERSION): SimulationScaling {
+/** The ScaledObject of the environment as simulation parameters, on the cluster's Kubernetes minor when given. */
+export function currentScaling(
+  w: WorkloadSpec,
+  kedaVersion = DEFAULT_KEDA_VERSION,
+  kubernetesVersion?: string,
+): SimulationScaling {
   const s = w.scaling;
   return {
     kedaVersion,
+    ...(kubernetesVersion !== undefined && { kubernetesVersion }),
     // The backlog trigger's ignoreNullValues as constructs/k8s/backlog-scaler.ts writes it.
     ignoreNullValues: false,
     threshold: workloadThreshold(w),
@@ -405,7 +409,7 @@ export function buildPlan(
     ...timings,
   };
   const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
-  const scaling = currentScaling(w, kedaRelease(spec));
+  const scaling = currentScaling(w, kedaRelease(spec), spec.kubernetes.version);
   progress('simulating the current config');
   const current = simulate({
     ...base,
@@ -429,6 +433,7 @@ export function buildPlan(
       ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
       ...(scaling.fallback !== undefined && { fallback: scaling.fallback }),
       ...(scaling.kedaVersion !== undefined && { kedaVersion: scaling.kedaVersion }),
+      ...(scaling.kubernetesVersion !== undefined && { kubernetesVersion: scaling.kubernetesVersion }),
       ...(scaling.ignoreNullValues !== undefined && { ignoreNullValues: scaling.ignoreNullValues }),
     },
     ...timings,

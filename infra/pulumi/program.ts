@@ -22,7 +22,7 @@ import {
   PROMETHEUS_AUTH_SECRET_NAME,
   rocketMqAccountName,
   rocketMqCredentialsSecretName,
-} from '../../constructs/shared/names';
+} from '../../constructs/shared';
 import { committedCollisions, handedOffInstanceId } from '../config/cross-environment';
 import {
   decodePulumiConfig,
@@ -39,10 +39,14 @@ import {
 import { type Handoff, parseHandoff } from '../config/handoff';
 import { brokerAlertsInstance } from '../config/alert-targets';
 import { workloadAlertsInput } from '../config/workload-alerts';
+import { deadLetterWarnings } from '../config/warnings';
 
 /** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
 export const PROMETHEUS_TOKEN_CONFIG_KEY = `${PROJECT}:prometheusToken`;
-/** The secret config key holding the kubeconfig of a cluster that is not named by kubernetes.ackClusterId. */
+/**
+ * The secret config key holding the kubeconfig the Secrets are written through: required for a cluster not
+ * named by kubernetes.ackClusterId, and for a VPC-only ACK cluster (whose looked-up credential is public-endpoint).
+ */
 export const KUBECONFIG_CONFIG_KEY = `${PROJECT}:kubeconfig`;
 
 /** What `pulumi stack output` shows: one plain hand-off, everything else a Pulumi secret. */
@@ -119,8 +123,8 @@ export function readStackConfig(
 }
 
 /**
- * The Secrets go to one named cluster: the ACK cluster's own credential when kubernetes.ackClusterId is set
- * (the cluster the add-on goes to), else the configured kubeconfig; never the ambient KUBECONFIG.
+ * The Secrets go to one named cluster, never the ambient KUBECONFIG: the configured kubeconfig when set, else the
+ * credential of the ACK cluster named by kubernetes.ackClusterId (the cluster the add-on goes to).
  */
 function kubeconfigViolations(kubernetes: unknown, hasKubeconfig: boolean): string[] {
   if (typeof kubernetes !== 'object' || kubernetes === null) return [];
@@ -129,12 +133,6 @@ function kubeconfigViolations(kubernetes: unknown, hasKubeconfig: boolean): stri
     return [
       `${KUBECONFIG_CONFIG_KEY}: is required when kubernetes.createSecrets is true and kubernetes.ackClusterId is ` +
         'not set (pulumi config set --secret kubeconfig "$(cat <kubeconfig file>)")',
-    ];
-  }
-  if (ackClusterId !== undefined && hasKubeconfig) {
-    return [
-      `${KUBECONFIG_CONFIG_KEY}: remove it; with kubernetes.ackClusterId the Secrets use that cluster's own ` +
-        'credential (alicloud.cs.getClusterCredential), the cluster the ack-keda add-on goes to',
     ];
   }
   if (createSecrets === false && hasKubeconfig) {
@@ -242,8 +240,12 @@ export function stackLifecycle(spec: EnvironmentSpec): pulumi.ComponentResourceO
 
 /** Declares the resources of the current stack from its config and returns its outputs. */
 export function apsaraMqKedaStack(): StackOutputs {
-  const { spec, hasPrometheusToken } = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  const { spec, hasPrometheusToken, hasKubeconfig } = readStackConfig(
+    pulumi.getStack(),
+    pulumi.runtime.allConfig(),
+  );
   assertNoCollisions(spec);
+  for (const warning of deadLetterWarnings(spec)) void pulumi.log.warn(warning);
   const config = new pulumi.Config(PROJECT);
   const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;
 
@@ -338,11 +340,13 @@ export function apsaraMqKedaStack(): StackOutputs {
     new ClusterSecrets(
       'cluster-secrets',
       {
-        // readStackConfig checked that exactly one of the two is there.
+        // readStackConfig checked that one of the two is there. A configured kubeconfig wins: the ACK lookup
+        // always returns the public-endpoint kubeconfig (service_alicloud_cs.go
+        // DescribeClusterKubeConfigWithExpiration, PrivateIpAddress false), useless for a VPC-only cluster.
         kubeconfig:
-          ackClusterId !== undefined
-            ? ackClusterKubeconfig(ackClusterId)
-            : config.requireSecret('kubeconfig'),
+          hasKubeconfig || ackClusterId === undefined
+            ? config.requireSecret('kubeconfig')
+            : ackClusterKubeconfig(ackClusterId),
         namespace: spec.kubernetes.namespace,
         prometheus: prometheusCredentials,
         workloads: [

@@ -3,9 +3,9 @@
  * and load generator, `npm run load -- --topic T --rate 200 --duration 60`). Usage errors exit 2.
  */
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
-import { PRODUCER_ENV } from '../../constructs/shared/consumer-contract';
+import { PRODUCER_ENV } from '../../constructs/shared';
 import { decimalArgument, withRange } from '../shared/numeric-flag';
-import { consumerConfigFromEnv } from './config';
+import { consumerConfigFromEnv, EXIT_DRAIN_UNFINISHED, EXIT_FATAL } from './config';
 import { SampleConsumer } from './consumer';
 import { startHttpServer } from './http-server';
 import { formatSummary, runLoad } from './load';
@@ -18,12 +18,21 @@ const FLAGS = LOAD_NUMERIC_FLAGS;
 async function consumerCommand(): Promise<void> {
   const config = consumerConfigFromEnv(process.env);
   const logger = jsonLogger(config.logLevel, undefined, { app: 'sample-consumer' });
+  // A bug must not leave a process that looks alive and does nothing: log it and exit non-zero.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
+    process.exit(EXIT_FATAL);
+  });
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error: error.message });
+    process.exit(EXIT_FATAL);
+  });
   const metrics = consumerMetrics();
-  const consumer = new SampleConsumer(config, logger, metrics);
+  const consumer = new SampleConsumer(config, logger, metrics, { onFatal: () => process.exit(EXIT_FATAL) });
   const { server, port } = await startHttpServer(
     config.httpHost,
     config.httpPort,
-    { ready: () => consumer.state === 'ready', live: () => consumer.state !== 'stopped' },
+    consumer,
     metrics.registry,
   );
   logger.info('http listening', { port });
@@ -33,10 +42,11 @@ async function consumerCommand(): Promise<void> {
     stopping = true;
     logger.info('signal received', { signal });
     void consumer.drain().then(
-      () => server.close(() => process.exit(0)),
+      // Non-zero when messages were left for redelivery, so the pod's termination reason says so.
+      (result) => server.close(() => process.exit(result.unfinished > 0 ? EXIT_DRAIN_UNFINISHED : 0)),
       (error: Error) => {
         logger.error('drain failed', { error: error.message });
-        process.exit(1);
+        process.exit(EXIT_FATAL);
       },
     );
   };

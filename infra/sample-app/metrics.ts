@@ -6,6 +6,8 @@ export interface ConsumerMetrics {
   readonly received: Counter;
   readonly acked: Counter;
   readonly failed: Counter;
+  readonly ackFailed: Counter;
+  readonly duplicates: Counter;
   readonly inFlight: Gauge;
   readonly processingSeconds: Histogram;
 }
@@ -28,6 +30,16 @@ export function consumerMetrics(): ConsumerMetrics {
     failed: new Counter({
       name: 'sample_consumer_messages_failed_total',
       help: 'Messages whose processing failed; left unacknowledged for the broker to redeliver.',
+      registers,
+    }),
+    ackFailed: new Counter({
+      name: 'sample_consumer_ack_failures_total',
+      help: 'Messages processed whose ack failed; the broker redelivers them and they are skipped as duplicates.',
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'sample_consumer_duplicates_skipped_total',
+      help: 'Redelivered messages whose key was processed before: acked without processing them again.',
       registers,
     }),
     inFlight: new Gauge({

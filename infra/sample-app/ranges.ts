@@ -46,6 +46,17 @@ export const LOAD_NUMERIC_FLAGS = {
   },
 } as const satisfies Record<string, NumericRange>;
 
+// Source: apache/rocketmq 5.3.3 proxy GrpcValidator.validateInvisibleTime (ChangeInvisibleDurationActivity passes
+// min 0) and ProxyConfig maxInvisibleTimeMills (12 h).
+/** One step of SAMPLE_RETRY_DELAYS_SECONDS. */
+export const RETRY_DELAY_STEP: NumericRange = {
+  min: 1,
+  max: 43_200,
+  integer: true,
+  unit: 'seconds',
+  why: 'the proxy refuses an invisible time above 12 h',
+};
+
 /**
  * The consumer's numeric variables. Names as constructs/shared/consumer-contract.ts spells them (the two it owns
  * are ConsumerWorkload's; the SAMPLE_* ones are this app's own knobs).
@@ -103,5 +114,19 @@ export const CONSUMER_NUMERIC_ENV = {
     integer: true,
     unit: 'seconds',
     why: "the proxy's long-polling limits",
+  },
+  SAMPLE_MAX_HELD_BYTES: {
+    min: MAX_BODY_BYTES,
+    max: 64 * 1024 ** 3,
+    integer: true,
+    unit: 'bytes',
+    why: 'message bodies held at once; one largest body (4 MiB) must fit, 64 GiB is past any pod',
+  },
+  SAMPLE_DEDUP_KEYS: {
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    unit: 'keys',
+    why: 'keys of processed messages remembered to skip redeliveries; 0 turns it off, 10^6 keys is ~100 MB',
   },
 } as const satisfies Record<string, NumericRange>;

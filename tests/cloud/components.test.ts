@@ -355,7 +355,11 @@ describe('the program on variants of the committed stacks', () => {
 
   test('without createSecrets and an ACK cluster: no Secrets, no add-on, same Secret names handed off', async () => {
     const { run, outputs } = await program('dev', (c) => {
-      c['apsaramq-keda:kubernetes'] = { namespace: 'orders-dev', createSecrets: false };
+      c['apsaramq-keda:kubernetes'] = {
+        namespace: 'orders-dev',
+        version: c['apsaramq-keda:kubernetes'].version,
+        createSecrets: false,
+      };
     });
     const types = new Set(run.resources.map((r) => r.type));
     for (const absent of [TYPE.clusterSecrets, TYPE.k8sSecret, TYPE.kedaAddon, TYPE.addon]) {

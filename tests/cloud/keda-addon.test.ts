@@ -2,8 +2,13 @@
  * KedaAddon on its own, under the provider mocks: the cluster-id, version and config rules with messages and
  * passing boundaries, and the exact add-on it registers. Expected values are worked out by hand from the arguments.
  */
-import { InvalidArgsError, KedaAddon, kedaAddonViolations } from '../../constructs/cloud';
-import { MOCK_ACK_KEDA_DEFAULT_VERSION, runWithMocks, valueOf } from '../pulumi/harness';
+import {
+  InvalidArgsError,
+  KedaAddon,
+  kedaAddonDowngradeWarning,
+  kedaAddonViolations,
+} from '../../constructs/cloud';
+import { ADDONS_LOOKUP, MOCK_ACK_KEDA_DEFAULT_VERSION, runWithMocks, valueOf } from '../pulumi/harness';
 import { TYPE } from '../pulumi/types';
 import { freshModule } from './fresh-module';
 
@@ -92,5 +97,78 @@ describe('KedaAddon', () => {
       config: '{"a":1}',
     });
     expect(await valueOf(r.result!.version)).toBe('2.16.1');
+  });
+});
+
+/**
+ * The pin on a cluster that already runs ack-keda. Create adopts an installed add-on and, when its version differs,
+ * asks ACK to move it to the pinned one with policy "overwrite" (resource_alicloud_cs_kubernetes_addon.go
+ * resourceAlicloudCSKubernetesAddonCreate -> updateAddon -> service_alicloud_cs.go upgradeAddon); a later Read sets
+ * the installed version, so an add-on upgraded outside the stack is moved back at the next update. On a newer
+ * add-on that is a downgrade, so the preview says so.
+ */
+describe('kedaAddonDowngradeWarning', () => {
+  const newer = (installed: string, pinned: string) =>
+    `KedaAddon "keda": ACK cluster ${CLUSTER} runs ack-keda ${installed}, newer than the pinned ${pinned}; ` +
+    `pulumi up asks ACK to overwrite it with ${pinned} (UpgradeClusterAddons, policy overwrite), a downgrade ` +
+    'of KEDA and its CRDs under every ScaledObject on the cluster. Pin the installed version (or a newer one) ' +
+    'to keep it.';
+  const unordered = (installed: string, pinned: string) =>
+    `KedaAddon "keda": ACK cluster ${CLUSTER} runs ack-keda ${installed}, which cannot be ordered against the ` +
+    `pinned ${pinned}; pulumi up asks ACK to overwrite it with ${pinned} (UpgradeClusterAddons, policy ` +
+    'overwrite), which may be a downgrade of KEDA and its CRDs. Pin the installed version to keep it.';
+
+  test.each<[string, string, string, string | undefined]>([
+    ['not installed (current_version "")', '', '2.17.2', undefined],
+    ['the pinned version installed', '2.17.2', '2.17.2', undefined],
+    ['an older one installed: an upgrade', '2.16.1', '2.17.2', undefined],
+    ['a newer patch installed', '2.17.3', '2.17.2', newer('2.17.3', '2.17.2')],
+    ['a newer minor installed, compared as numbers', '2.100.0', '2.17.2', newer('2.100.0', '2.17.2')],
+    ['a newer major installed', '3.0.0', '2.17.2', newer('3.0.0', '2.17.2')],
+    ['an ACK build suffix on the same release', '2.17.2-aliyun.1', '2.17.2', undefined],
+    ['a version that is not x.y.z', 'latest', '2.17.2', unordered('latest', '2.17.2')],
+  ])('%s', (_title, installed, pinned, expected) => {
+    expect(kedaAddonDowngradeWarning('keda', CLUSTER, pinned, installed)).toBe(expected);
+  });
+});
+
+describe('KedaAddon on a cluster that already runs ack-keda', () => {
+  async function warnings(installed: string | null, version: string | undefined) {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const r = await runWithMocks(
+        'test',
+        { 'alicloud:region': 'cn-hangzhou' },
+        () => new KedaAddon('keda', { clusterId: CLUSTER, ...(version !== undefined && { version }) }),
+        { installedKeda: installed },
+      );
+      expect(r.error).toBeUndefined();
+      return {
+        lookups: r.calls.filter((c) => c.token === ADDONS_LOOKUP).map((c) => c.inputs),
+        warned: warn.mock.calls.map((c) => String(c[0])).filter((w) => w.includes('ack-keda')),
+      };
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  test('a preview warns, naming the cluster, both versions and the downgrade, when a newer one runs', async () => {
+    expect(await warnings('2.18.0', '2.17.2')).toEqual({
+      lookups: [{ clusterId: CLUSTER, ids: [`${CLUSTER}:ack-keda`] }],
+      warned: [
+        expect.stringContaining(
+          `KedaAddon "keda": ACK cluster ${CLUSTER} runs ack-keda 2.18.0, newer than the pinned 2.17.2;`,
+        ),
+      ],
+    });
+  });
+
+  test('no warning when the pinned version runs, or none is installed', async () => {
+    expect((await warnings('2.17.2', '2.17.2')).warned).toEqual([]);
+    expect((await warnings(null, '2.17.2')).warned).toEqual([]);
+  });
+
+  test('no version pinned: no lookup (the provider leaves an installed add-on as it is)', async () => {
+    expect(await warnings('2.18.0', undefined)).toEqual({ lookups: [], warned: [] });
   });
 });

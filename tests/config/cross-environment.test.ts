@@ -61,14 +61,14 @@ describe('collisions', () => {
   test('a verbatim copy of dev shares its namespace on its cluster and its instance name in its region', () => {
     expect(collisions([entry('dev', 'dev'), entry('qa', 'dev')])).toEqual([
       NAMESPACE_ON_DEV_CLUSTER('qa', 'dev'),
-      INSTANCE_NAME('qa', 'dev', 'orders-dev', 'cn-hangzhou'),
+      INSTANCE_NAME('qa', 'dev', 'orders_dev', 'cn-hangzhou'),
     ]);
   });
 
   test('a copy of staging, which names no cluster, cannot be told apart from it by cluster', () => {
     expect(collisions([entry('staging', 'staging'), entry('uat', 'staging')])).toEqual([
       UNKNOWN_CLUSTER('uat', 'staging', 'orders-staging'),
-      INSTANCE_NAME('uat', 'staging', 'orders-staging', 'cn-shanghai'),
+      INSTANCE_NAME('uat', 'staging', 'orders_staging', 'cn-shanghai'),
     ]);
   });
 
@@ -79,7 +79,7 @@ describe('collisions', () => {
       section(c, 'kubernetes').kedaAddonVersion = undefined;
     };
     expect(
-      collisions([entry('dev', 'dev'), entry('qa', 'dev', both(noCluster, ownInstanceName('orders-qa')))]),
+      collisions([entry('dev', 'dev'), entry('qa', 'dev', both(noCluster, ownInstanceName('orders_qa')))]),
     ).toEqual([UNKNOWN_CLUSTER('qa', 'dev', 'orders-dev')]);
   });
 
@@ -87,7 +87,7 @@ describe('collisions', () => {
     const otherCluster = (c: Config) =>
       (section(c, 'kubernetes').ackClusterId = 'c0fakeqa000000000000000000000000qq');
     expect(
-      collisions([entry('dev', 'dev'), entry('qa', 'dev', both(otherCluster, ownInstanceName('orders-qa')))]),
+      collisions([entry('dev', 'dev'), entry('qa', 'dev', both(otherCluster, ownInstanceName('orders_qa')))]),
     ).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe('collisions', () => {
     expect(
       collisions([
         entry('dev', 'dev'),
-        entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders-qa'))),
+        entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders_qa'))),
       ]),
     ).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('collisions', () => {
   });
 
   test('one ARMS Prometheus instance read by several environments is not a collision', () => {
-    const qa = entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders-qa')));
+    const qa = entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders_qa')));
     expect(qa.spec.prometheus.instanceId).toBe(entry('dev', 'dev').spec.prometheus.instanceId);
     expect(collisions([entry('dev', 'dev'), qa])).toEqual([]);
   });
@@ -156,7 +156,7 @@ describe('collisions', () => {
     expect(
       collisions([
         entry('dev', 'dev', () => undefined, ADOPTED),
-        entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders-qa')), ADOPTED),
+        entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders_qa')), ADOPTED),
       ]),
     ).toEqual([]);
   });
@@ -187,17 +187,17 @@ describe('collisions', () => {
       `stacks/Pulumi.${view}.yaml: kubernetes.namespace "orders-prod" on cluster c0fakeprod0000000000000000000000pp is also used by stacks/Pulumi.${other}.yaml; each environment needs its own namespace`;
     expect(collisions(all)).toEqual([
       NAMESPACE_ON_DEV_CLUSTER('qa', 'dev'),
-      INSTANCE_NAME('qa', 'dev', 'orders-dev', 'cn-hangzhou'),
+      INSTANCE_NAME('qa', 'dev', 'orders_dev', 'cn-hangzhou'),
       PROD_NAMESPACE('uat', 'prod'),
-      INSTANCE_NAME('uat', 'prod', 'orders-prod', 'cn-hangzhou'),
+      INSTANCE_NAME('uat', 'prod', 'orders_prod', 'cn-hangzhou'),
     ]);
     expect(collisions(all, ['prod'])).toEqual([
       PROD_NAMESPACE('prod', 'uat'),
-      INSTANCE_NAME('prod', 'uat', 'orders-prod', 'cn-hangzhou'),
+      INSTANCE_NAME('prod', 'uat', 'orders_prod', 'cn-hangzhou'),
     ]);
     expect(collisions(all, ['qa', 'dev'])).toEqual([
       NAMESPACE_ON_DEV_CLUSTER('qa', 'dev'),
-      INSTANCE_NAME('qa', 'dev', 'orders-dev', 'cn-hangzhou'),
+      INSTANCE_NAME('qa', 'dev', 'orders_dev', 'cn-hangzhou'),
     ]);
     expect(collisions(all, ['staging'])).toEqual([]);
   });
@@ -233,7 +233,7 @@ describe('committedCollisions', () => {
     const dev = path.join(dir, 'Pulumi.dev.yaml');
     expect(committedCollisions(['qa'], [], dir).collisions).toEqual([
       `${qa}: kubernetes.namespace "orders-dev" on cluster ${DEV_CLUSTER} is also used by ${dev}; each environment needs its own namespace`,
-      `${qa}: instance.name "orders-dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+      `${qa}: instance.name "orders_dev" in region cn-hangzhou is also used by ${dev}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
     ]);
     expect(committedCollisions(['prod'], [], dir)).toEqual({ collisions: [], notes: [] });
   });
@@ -242,7 +242,7 @@ describe('committedCollisions', () => {
     const dir = stacksCopy((d) =>
       fs.copyFileSync(path.join(d, 'Pulumi.dev.yaml'), path.join(d, 'Pulumi.qa.yaml')),
     );
-    const qa = entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders-qa')));
+    const qa = entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders_qa')));
     expect(committedCollisions(['qa'], [qa], dir)).toEqual({ collisions: [], notes: [] });
   });
 
@@ -277,7 +277,7 @@ describe('committedCollisions', () => {
     expect(committedCollisions(['uat'], [], dir)).toEqual({
       collisions: [
         `${uat}: kubernetes.namespace "orders-prod" on cluster c0fakeprod0000000000000000000000pp is also used by ${prod}; each environment needs its own namespace`,
-        `${uat}: instance.name "orders-prod" in region cn-hangzhou is also used by ${prod}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+        `${uat}: instance.name "orders_prod" in region cn-hangzhou is also used by ${prod}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
       ],
       notes: [
         `${path.join(dir, 'Pulumi.qa.yaml')}: left out of the check for collisions between environments: it is invalid (6 problems; npm run synth -- --env qa lists them)`,

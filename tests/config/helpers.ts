@@ -31,5 +31,5 @@ export function violationsOf(environment: string, edit: (config: Config) => void
 /** The two collision lines a verbatim copy of dev gives, from `from`'s side (its namespace, its instance name). */
 export const copiedDevCollisions = (from: string, other: string): string[] => [
   `${from}: kubernetes.namespace "orders-dev" on cluster c0fakedev00000000000000000000000dd is also used by ${other}; each environment needs its own namespace`,
-  `${from}: instance.name "orders-dev" in region cn-hangzhou is also used by ${other}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+  `${from}: instance.name "orders_dev" in region cn-hangzhou is also used by ${other}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
 ];

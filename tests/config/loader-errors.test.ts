@@ -32,10 +32,10 @@ const lineOf = (text: string, needle: string): number =>
 
 describe('loadEnvironment YAML syntax errors', () => {
   test('an unclosed quote is reported at the line of the quote that opened it, after the file path', () => {
-    const text = devFile.replace('name: orders-dev', 'name: "orders-dev');
+    const text = devFile.replace('name: orders_dev', 'name: "orders_dev');
     expect(text).not.toBe(devFile);
     const { error, file } = loadVariant('qa', text);
-    const line = lineOf(text, '"orders-dev');
+    const line = lineOf(text, '"orders_dev');
     expect(error.message.startsWith(`${file}: environment "qa" is invalid:`)).toBe(true);
     expect(error.violations).toEqual([
       `line ${line}, column ${text.split('\n')[line - 1].indexOf('"') + 1}: the value quoted with " that starts here is never closed`,

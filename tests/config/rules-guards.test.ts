@@ -13,17 +13,18 @@ test('an unknown topic under an Orderly group: only the topic is named (no FIFO 
   ]);
 });
 
-test('a message-based workload with a queue count is not held to the queue clamp of the activation rule', () => {
-  // staging workloads[0] order-fulfilment: message-based, minReplicas 1, maxReplicas 10. Were the queue rule
-  // applied, its clamp would be min(2, 10) × 100 = 200 and the activation threshold 200 would be refused too.
+test('a message-based workload with a queue count that sleeps at idle 0: the stray queue count and the activation above the stand-in are both named', () => {
+  // staging workloads[0] order-fulfilment: message-based, minReplicas 1. Asleep at idle 0 the query's stand-in
+  // reads the threshold (100), so an activation threshold of 100 never wakes it, queue count or not.
   expect(
     violationsOf('staging', (c) => {
       const w = workload(c, 0);
       Object.assign(w, { queueCount: 2, idleReplicaCount: 0 });
-      Object.assign(w.scaling, { threshold: 100, activationThreshold: 200 });
+      Object.assign(w.scaling, { threshold: 100, activationThreshold: 100 });
     }),
   ).toEqual([
     'workloads[0].queueCount applies to queue-based consumers only (loadBalancing: queue); message-based balancing is Apache RocketMQ 5.x gRPC SDKs; Alibaba TCP Java SDK 2.x.x.Final and later; Alibaba TCP C++ SDK 3.x (some regions offer no message-based Java TCP SDK: check yours)',
+    'workloads[0].scaling.activationThreshold (100) must be < threshold (100) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload',
   ]);
 });
 

@@ -2,7 +2,8 @@
  * Every rule of the environment loader (infra/config): the committed stack broken in one place is refused with
  * exactly one violation, its exact message; the boundary value right beside it is accepted.
  */
-import { section, violationsOf, type Config } from './helpers';
+import { parseEnvironment } from '../../infra/config/environment';
+import { section, stackConfig, violationsOf, type Config } from './helpers';
 
 type Edit = (config: Config) => void;
 
@@ -217,18 +218,32 @@ const REFUSED: [string, string, Edit, string][] = [
     'workloads[0].idleReplicaCount (1) must be < minReplicas (1)',
   ],
   [
+    // Issue 24 item 2: KEDA writes idle, the HPA restores minReplicas at its next sync, forever.
+    'idleReplicaCount 1 below minReplicas 3',
+    'prod',
+    (c) => (workload(c, 0).idleReplicaCount = 1),
+    'workloads[0].idleReplicaCount (1) must be 0 or absent: KEDA would scale the idle workload to 1 and the HPA raise it back to minReplicas (3) at its next sync, killing and restarting pods every polling interval',
+  ],
+  [
+    // Issue 24 item 1: at idle 0 no consumer is online, the query's stand-in reads the threshold (2400 = 40 × 60).
+    'a workload that sleeps at idle 0, with an activation threshold at its threshold',
+    'staging',
+    (c) => Object.assign(workload(c, 0), { idleReplicaCount: 0, scaling: { activationThreshold: 2400 } }),
+    'workloads[0].scaling.activationThreshold (2400) must be < threshold (2400) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload',
+  ],
+  [
     'idleReplicaCount above minReplicas',
     'dev',
     (c) => (workload(c, 0).idleReplicaCount = 1),
     'workloads[0].idleReplicaCount (1) must be < minReplicas (0)',
   ],
   [
-    // legacy-billing: queue-based, min(queueCount 8, maxReplicas 8) × threshold (15 msg/s × 120 s = 1800) = 14400,
-    // the clamp of its backlog query: KEDA compares that clamped value with the activation threshold.
+    // legacy-billing: queue-based, threshold 15 msg/s × 120 s = 1800, its query clamped at min(8, 8) × 1800 =
+    // 14400; asleep, the stand-in reads 1800, so the activation threshold must stay below 1800, not 14400.
     'a queue-based workload that can sleep, with an activation threshold at the clamp of its query',
     'staging',
     (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14400 } }),
-    'workloads[1].scaling.activationThreshold (14400) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 1800 = 14400: the backlog query is clamped at 14400, so KEDA could never wake the workload from idleReplicaCount 0',
+    'workloads[1].scaling.activationThreshold (14400) must be < threshold (1800) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload',
   ],
   [
     // An explicit threshold: min(8, 8) × 100 = 800.
@@ -239,7 +254,7 @@ const REFUSED: [string, string, Edit, string][] = [
         idleReplicaCount: 0,
         scaling: { threshold: 100, activationThreshold: 5000 },
       }),
-    'workloads[1].scaling.activationThreshold (5000) must be < min(queueCount, maxReplicas) × threshold = min(8, 8) × 100 = 800: the backlog query is clamped at 800, so KEDA could never wake the workload from idleReplicaCount 0',
+    'workloads[1].scaling.activationThreshold (5000) must be < threshold (100) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload',
   ],
   [
     // dev-<name>: 4 + 61 = 65 characters.
@@ -475,9 +490,14 @@ const ACCEPTED: [string, string, Edit][] = [
   ['a queue-based workload at its queue count', 'staging', (c) => (workload(c, 1).maxReplicas = 8)],
   ['idleReplicaCount one below minReplicas', 'staging', (c) => (workload(c, 0).idleReplicaCount = 0)],
   [
-    'a queue-based workload that can sleep, with an activation threshold one below the clamp of its query',
+    'a workload that sleeps at idle 0, with an activation threshold one below its threshold',
     'staging',
-    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 14399 } }),
+    (c) => Object.assign(workload(c, 0), { idleReplicaCount: 0, scaling: { activationThreshold: 2399 } }),
+  ],
+  [
+    'a queue-based workload that can sleep, with an activation threshold one below its threshold (1800)',
+    'staging',
+    (c) => Object.assign(workload(c, 1), { idleReplicaCount: 0, scaling: { activationThreshold: 1799 } }),
   ],
   [
     // With minReplicas 1 and no idleReplicaCount, KEDA never scales below 1, so activation changes nothing.
@@ -519,14 +539,23 @@ describe('the environment loader refuses, with exactly one violation and its mes
   });
 });
 
+test('an idleReplicaCount other than 0 is refused with the file, the field and the rule', () => {
+  const config = stackConfig('prod');
+  section(config, 'workloads')[0].idleReplicaCount = 2;
+  expect(() => parseEnvironment('prod', config)).toThrow(
+    'stacks/Pulumi.prod.yaml: environment "prod" is invalid:\n' +
+      '  - workloads[0].idleReplicaCount (2) must be 0 or absent: KEDA would scale the idle workload to 2 and the HPA raise it back to minReplicas (3) at its next sync, killing and restarting pods every polling interval',
+  );
+});
+
 describe('the environment loader accepts the boundary:', () => {
   test.each(ACCEPTED)('%s', (_title, env, edit) => {
     expect(violationsOf(env, edit)).toEqual([]);
   });
 });
 
-test('a queue-based workload above its queue count: the activation rule clamps at min(8, 9), not 9', () => {
-  // legacy-billing: threshold 15 × 120 = 1800; the useful maximum is the 8 queues, so the clamp is 8 × 1800.
+test('a queue-based workload above its queue count that can sleep: both rules report', () => {
+  // legacy-billing: threshold 15 × 120 = 1800, which the stand-in reads while it sleeps at idle 0.
   const edit: Edit = (c) =>
     Object.assign(workload(c, 1), {
       maxReplicas: 9,
@@ -535,6 +564,6 @@ test('a queue-based workload above its queue count: the activation rule clamps a
     });
   expect(violationsOf('staging', edit)).toEqual([
     'workloads[1].maxReplicas (9) must be <= queueCount (8) for queue-based consumers',
-    'workloads[1].scaling.activationThreshold (14400) must be < min(queueCount, maxReplicas) × threshold = min(8, 9) × 1800 = 14400: the backlog query is clamped at 14400, so KEDA could never wake the workload from idleReplicaCount 0',
+    'workloads[1].scaling.activationThreshold (14400) must be < threshold (1800) with idleReplicaCount 0: with no consumer online the backlog query reads threshold when a message arrived, so KEDA could never wake the workload',
   ]);
 });

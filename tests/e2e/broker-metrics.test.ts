@@ -308,17 +308,18 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       await prometheus.nextScrape();
       expect((await brokerBacklog(broker, topic, ZERO.never)).series).toEqual([]);
       expect((await prometheus.query(query(ZERO.never))).data.result).toEqual([]);
-      // What the manifests of a scale-to-zero workload ask instead: the topic's recent arrivals stand in.
+      // What the manifests of a scale-to-zero workload ask instead: the topic's recent arrivals wake it, reading
+      // one pod's worth (the threshold, 30) whatever their number.
       const safe = await prometheus.query(
         backlogQuery({
           instanceId,
           topic,
           consumerGroup: ZERO.never,
-          whenGroupAbsent: { arrivalMetricName: DEFAULT_ARRIVAL_RATE_METRIC },
+          whenGroupAbsent: { arrivalMetricName: DEFAULT_ARRIVAL_RATE_METRIC, threshold: 30 },
         }),
       );
       expect(safe.data.result).toHaveLength(1);
-      expect(Number(safe.data.result[0].value[1])).toBeGreaterThan(0);
+      expect(Number(safe.data.result[0].value[1])).toBe(30);
     });
 
     test('after the last consumer left, the series stay until the compensated subscription expires, then vanish', async () => {

@@ -14,6 +14,7 @@ import { listEnvironments, loadEnvironment } from '../../infra/config/environmen
 import { describeWith } from './harness/availability';
 import { startProcess, type Started, stopProcess, waitFor } from './harness/processes';
 import { type RocketMq, startRocketMq } from './harness/rocketmq';
+import { logLines } from './harness/sample-consumer';
 import { stackPlan } from './harness/stack-plan';
 
 jest.setTimeout(300_000);
@@ -48,10 +49,7 @@ interface Acked {
 }
 
 function acked(log: string, pid: number): Acked[] {
-  return log
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg: string; messageId?: string })
+  return logLines(log)
     .filter((l) => l.msg === 'acked' && l.messageId !== undefined)
     .map((l) => ({ messageId: l.messageId!, pid }));
 }
@@ -146,6 +144,12 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
         90_000,
         50,
       );
+      // Ready and live on the real process while it consumes.
+      const httpPort = logLines(mine[0].output()).find((l) => l.msg === 'http listening')!.port!;
+      const status = async (p: string): Promise<number> =>
+        (await fetch(`http://127.0.0.1:${httpPort}${p}`)).status;
+      expect(await status('/readyz')).toBe(200);
+      expect(await status('/livez')).toBe(200);
       const termAt = Date.now();
       const exited = new Promise<number | null>((resolve) =>
         mine[0].child.once('exit', (code) => resolve(code)),
@@ -155,7 +159,16 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       const exitMs = Date.now() - termAt;
       expect(code).toBe(0);
       expect(exitMs).toBeLessThan(graceSeconds * 1000);
-      expect(mine[0].output()).toMatch(/"msg":"drained"/);
+      // What the drained consumer itself held, finished and left (its DrainResult, logged as "drained").
+      const own = logLines(mine[0].output());
+      const draining = own.find((l) => l.msg === 'draining');
+      const drained = own.find((l) => l.msg === 'drained');
+      expect(draining?.inFlight).toBeGreaterThan(0);
+      expect(drained?.unfinished).toBe(0);
+      // Everything it held is finished; a receive returning during the drain can add to it.
+      expect(drained?.finished).toBeGreaterThanOrEqual(draining!.inFlight!);
+      // The exit waited for the drain: it took at least as long as the drain measured.
+      expect(exitMs).toBeGreaterThanOrEqual(drained!.elapsedMs!);
 
       const sentSet = new Set(sent);
       await waitFor(
@@ -175,11 +188,16 @@ describeBroker('sample consumers drain a real backlog; SIGTERM mid-work loses no
       for (const rs of duplicates) expect(rs.some((r) => r.pid === mine[0].pid)).toBe(true);
       expect([...byId.keys()].filter((id) => !sentSet.has(id))).toEqual([]);
       const perConsumer = mine.map((c) => acked(c.output(), c.pid).length);
+      const skipped = mine
+        .flatMap((c) => logLines(c.output()))
+        .filter((l) => l.msg === 'duplicate skipped').length;
       console.info(
         `${key}: ${MESSAGES} messages, ${CONSUMERS} consumers × concurrency ${CONCURRENCY} at ${PROCESSING_MS} ms: ` +
           `drained in ${elapsedSeconds.toFixed(1)} s (${(MESSAGES / elapsedSeconds / CONSUMERS).toFixed(1)} msg/s per consumer, ` +
           `ideal ${((CONCURRENCY * 1000) / PROCESSING_MS).toFixed(0)}); acked per consumer ${perConsumer.join('/')}; ` +
-          `SIGTERM → exit ${exitMs} ms (grace ${graceSeconds} s); duplicates ${duplicates.length}; lost ${lost.length}`,
+          `SIGTERM → exit ${exitMs} ms (grace ${graceSeconds} s; drain held ${draining!.inFlight}, finished ${drained!.finished}, ` +
+          `unfinished ${drained!.unfinished} in ${drained!.elapsedMs} ms); processed twice ${duplicates.length}, ` +
+          `skipped as duplicates ${skipped} (${((100 * (duplicates.length + skipped)) / MESSAGES).toFixed(2)} % of ${MESSAGES}); lost ${lost.length}`,
       );
       await Promise.all(mine.map((c) => stopProcess(c)));
     },

@@ -94,10 +94,10 @@ describe('BacklogScaler objects', () => {
     ]);
   });
 
-  test('idle 0 below min 2: the pods can all go, so the query falls back on the topic arrivals of the last 5 m', () => {
+  test('idle 0 below min 2: the pods can all go, so the query wakes on the topic arrivals of the last 5 m', () => {
     const { spec } = synth({ minReplicaCount: 2, idleReplicaCount: 0 }).ScaledObject;
     expect(spec.triggers?.[0].metadata.query).toBe(
-      `${BACKLOG} or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-x", topic="orders"}[5m]))`,
+      `${BACKLOG} or (sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-x", topic="orders"}[5m])) > bool 0) * 30`,
     );
   });
 
@@ -108,7 +108,7 @@ describe('BacklogScaler objects', () => {
       arrivalRate: { threshold: 5, metricName: 'acme_in_total' },
     }).ScaledObject;
     expect(spec.triggers?.[0].metadata.query).toBe(
-      `${BACKLOG} or sum(increase(acme_in_total{instance_id="rmq-cn-x", topic="orders"}[5m]))`,
+      `${BACKLOG} or (sum(increase(acme_in_total{instance_id="rmq-cn-x", topic="orders"}[5m])) > bool 0) * 30`,
     );
   });
 

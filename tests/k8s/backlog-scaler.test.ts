@@ -74,11 +74,11 @@ describe('BacklogScaler defaults (worked by hand)', () => {
     });
   });
 
-  test('min 0: with no group series the query reads the topic arrivals of the last 5 m instead', () => {
+  test('min 0: with no group series the query reads threshold (30) when the topic had an arrival in 5 m', () => {
     const { spec } = synth({ minReplicaCount: 0 }).scaled;
     expect(spec.triggers[0].metadata.query).toBe(
       'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-x", topic="orders", consumer_group="orders-group"})' +
-        ' or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-x", topic="orders"}[5m]))',
+        ' or (sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-x", topic="orders"}[5m])) > bool 0) * 30',
     );
   });
 

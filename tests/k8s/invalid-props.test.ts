@@ -88,6 +88,11 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
     ['threshold NaN', { threshold: Number.NaN }, /threshold \(NaN\) must be a number > 0/],
     ['activation negative', { activationThreshold: -1 }, /activationThreshold \(-1\) must be >= 0/],
     [
+      'activation at threshold on a workload that scales to zero',
+      { minReplicaCount: 0, activationThreshold: 30 },
+      /activationThreshold \(30\) must be < threshold \(30\) for a workload that scales to zero: with no consumer online the query's stand-in reads threshold, which would never activate it/,
+    ],
+    [
       'max zero',
       { maxReplicaCount: 0, minReplicaCount: 0 },
       /maxReplicaCount \(0\) must be an integer in \[1, /,

@@ -29,7 +29,9 @@ describe('recommendedStackScaling', () => {
     );
     const edited = parseEnvironment(env, { ...document.config, 'apsaramq-keda:workloads': workloads });
     const reloaded = edited.workloads.find((w) => w.name === name)!;
-    expect(currentScaling(reloaded, kedaRelease(spec))).toEqual(plan.recommended.scaling);
+    expect(currentScaling(reloaded, kedaRelease(spec), spec.kubernetes.version)).toEqual(
+      plan.recommended.scaling,
+    );
     expect(formatPlanTable(plan)).toContain(`scaling:\n  threshold: ${plan.recommended.scaling.threshold}\n`);
   });
 });

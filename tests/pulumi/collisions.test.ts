@@ -62,7 +62,7 @@ describe('the Pulumi program beside the other committed stack files', () => {
     const config = stackFileConfig('dev');
     const kubernetes = config['apsaramq-keda:kubernetes'] as Record<string, unknown>;
     kubernetes.namespace = 'orders-qa';
-    (config['apsaramq-keda:instance'] as Record<string, unknown>).name = 'orders-qa';
+    (config['apsaramq-keda:instance'] as Record<string, unknown>).name = 'orders_qa';
     const { config: runtime, secretKeys } = stackRuntime('qa', config);
     const run = await runWithMocks('qa', runtime, () => apsaraMqKedaStack(), { secretKeys });
     expect(run.error).toBeUndefined();

@@ -90,8 +90,22 @@ const VSWITCH_CASCADE: readonly string[] = ['replace', 'create-replacement', 'de
 );
 
 /** The README's rows replayed as real previews, per stack (the committed stack file, one change at a time). */
+/**
+ * A new instance.name: instance_name is Optional, not ForceNew, and Update sends it in UpdateInstance
+ * (resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceUpdate, HasChange("instance_name")).
+ */
+const RENAME = (name: string): Replay => ({
+  change: 'instance.name',
+  edit: (c) => {
+    c['apsaramq-keda:instance'].name = name;
+  },
+  planned: ['update messaging-instance'],
+});
+
 const REPLAYS: Readonly<Record<string, readonly Replay[]>> = {
   dev: [
+    // An update in place, also from the hyphenated names the loader refuses now (orders-dev -> orders_dev).
+    RENAME('orders_dev_v2'),
     {
       // ForceNew networkInfo.vpcInfo.vswitches: a new instance, and everything on it (instanceId is ForceNew).
       change: 'instance.network.vSwitchIds[1]',
@@ -149,6 +163,8 @@ const REPLAYS: Readonly<Record<string, readonly Replay[]>> = {
   ],
   staging: [],
   prod: [
+    // protect refuses deletes, not updates: a rename goes through on prod too.
+    RENAME('orders_prod_v2'),
     {
       // Protected as a whole: no replacement is planned, the preview fails.
       change: 'instance.network.vSwitchIds[2]',

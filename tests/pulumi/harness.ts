@@ -1,8 +1,8 @@
 /**
  * Runs the Pulumi program of one stack against mocks and records what it declares: every resource's type,
  * name, inputs, parent, options, and which inputs reached the engine as secrets. The mocks answer as the
- * alicloud provider (aliyun/terraform-provider-alicloud v1.289.0, the version @pulumi/alicloud 3.108.0
- * bridges) creates and reads back each resource: its ids, computed fields and errors, never an echo of our
+ * alicloud provider (aliyun/terraform-provider-alicloud v1.294.0, the version @pulumi/alicloud 3.108.0
+ * bridges; source lines from v1.289.0, see provider-contract.ts) creates and reads back each resource: its ids, computed fields and errors, never an echo of our
  * inputs alone. Every call other than the ARMS Prometheus lookup and the ACK cluster credential fails.
  */
 import * as fs from 'node:fs';
@@ -14,6 +14,8 @@ export const STACKS_DIR = path.resolve(__dirname, '..', '..', 'stacks');
 export const PROJECT = 'apsaramq-keda';
 export const ARMS_LOOKUP = 'alicloud:arms/getPrometheus:getPrometheus';
 export const CLUSTER_CREDENTIAL = 'alicloud:cs/getClusterCredential:getClusterCredential';
+/** The ACK add-on list the KedaAddon component reads the installed ack-keda version from. */
+export const ADDONS_LOOKUP = 'alicloud:cs/getKubernetesAddons:getKubernetesAddons';
 /** The secret config key holding a kubeconfig, for stacks without an ACK cluster id. */
 export const KUBECONFIG_CONFIG_KEY = `${PROJECT}:kubeconfig`;
 /** The instance-wide IP allowlist every new ApsaraMQ for RocketMQ instance starts with. */
@@ -89,6 +91,8 @@ export interface MockOptions {
    * (the engine passes the inputs through); reads and calls still answer.
    */
   readonly preview?: boolean;
+  /** The ack-keda version the cluster runs before the stack's first update; null (default): not installed. */
+  readonly installedKeda?: string | null;
 }
 
 export interface Run<T> {
@@ -257,7 +261,7 @@ export function fakeState(
       // Source: resource_alicloud_rocketmq_instance.go resourceAliCloudRocketmqInstanceCreate (id = $.data of
       // CreateInstance, e.g. rmq-cn-7e22ody****); derived from the name here so the hand-offs are stable.
       const id = `rmq-cn-fake${String(inputs.instanceName)
-        .replace(/^orders-/, '')
+        .replace(/^orders[-_]/, '')
         .replace(/[^a-z0-9]/g, '')}0000`;
       return { id, state: instanceState(id, inputs, region, true) };
     }
@@ -394,6 +398,37 @@ export function armsLookup(
 /** The ACK cluster credential as the data source answers it. */
 // Source: data_source_alicloud_cs_cluster_credential.go csClusterAuthDescriptionAttributes (kube_config and
 // the certificates Sensitive; expiration of the DescribeClusterUserKubeconfig credential).
+/**
+ * The add-on list of a cluster as the data source returns it, with ack-keda the only add-on ACK offers here.
+ * Source: data_source_alicloud_cs_kubernetes_addons.go dataAlicloudCSKubernetesAddonsRead (ids filters on
+ * `<cluster>:<name>`; id is a hash of the cluster id) and fetchAddonsMetadata (current_version from
+ * GetClusterAddonInstance, "" when not installed; next_version then the version ListAddons offers).
+ */
+export function addonsLookup(inputs: Json, installedKeda: string | null): Record<string, unknown> {
+  const clusterId = String(inputs.clusterId);
+  const id = `${clusterId}:ack-keda`;
+  const wanted = inputs.ids === undefined || (inputs.ids as unknown[]).includes(id);
+  const addons = wanted
+    ? [
+        {
+          name: 'ack-keda',
+          currentVersion: installedKeda ?? '',
+          nextVersion: installedKeda === null ? MOCK_ACK_KEDA_DEFAULT_VERSION : '',
+          required: false,
+          currentConfig: '',
+          supportedActions: installedKeda === null ? ['Install'] : ['Upgrade', 'Modify', 'Uninstall'],
+        },
+      ]
+    : [];
+  return {
+    id: `hash-${clusterId}`,
+    clusterId,
+    ...(inputs.ids !== undefined && { ids: wanted ? [id] : [] }),
+    names: addons.map((a) => a.name),
+    addons,
+  };
+}
+
 export function clusterCredential(inputs: Json): Record<string, unknown> {
   const clusterId = String(inputs.clusterId);
   return {
@@ -472,6 +507,7 @@ export async function runWithMocks<T>(
         const inputs = args.inputs as Record<string, unknown>;
         if (args.token === ARMS_LOOKUP) return armsLookup(inputs, region, options.arms ?? 'default');
         if (args.token === CLUSTER_CREDENTIAL) return clusterCredential(inputs);
+        if (args.token === ADDONS_LOOKUP) return addonsLookup(inputs, options.installedKeda ?? null);
         throw new Error(`unexpected call ${args.token}`);
       },
     },

@@ -7,7 +7,13 @@ import * as path from 'node:path';
 import { listEnvironments } from '../../infra/config/environment';
 import { apsaraMqKedaStack } from '../../infra/pulumi/program';
 import { type RecordedResource, runWithMocks, stackRuntime } from './harness';
-import { CONTRACTS, contractOf, contractViolations, withValue } from './provider-contract';
+import {
+  BRIDGED_TF_PROVIDER_VERSION,
+  CONTRACTS,
+  contractOf,
+  contractViolations,
+  withValue,
+} from './provider-contract';
 
 const ENVIRONMENTS = listEnvironments();
 const recorded: { env: string; resource: RecordedResource }[] = [];
@@ -85,5 +91,58 @@ describe('the alicloud provider contract', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+});
+
+/** Every .d.ts file of @pulumi/alicloud, for the provider version its docs show. */
+function sdkDeclarationFiles(dir = path.dirname(require.resolve('@pulumi/alicloud/package.json'))): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sdkDeclarationFiles(full);
+    return entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+const semver = (v: string) => v.split('.').map(Number);
+const newer = (a: string, b: string) => {
+  const [x, y] = [semver(a), semver(b)];
+  const i = x.findIndex((part, k) => part !== y[k]);
+  return i !== -1 && x[i] > y[i];
+};
+
+/** The repo files that may name the TF provider version (code comments and docs). */
+function repoTextFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory())
+      return ['node_modules', '.git', '__snapshots__'].includes(entry.name) ? [] : repoTextFiles(full);
+    return /\.(ts|md)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+describe('the bridged TF provider version', () => {
+  test('is the newest "Available since" release in the docs of @pulumi/alicloud (the SDK bridges at least that one)', () => {
+    let newest = '0.0.0';
+    for (const file of sdkDeclarationFiles()) {
+      for (const match of fs.readFileSync(file, 'utf8').matchAll(/Available since v(\d+\.\d+\.\d+)/g)) {
+        if (newer(match[1], newest)) newest = match[1];
+      }
+    }
+    expect(`v${newest}`).toBe(BRIDGED_TF_PROVIDER_VERSION);
+  });
+
+  test('is the one every comment and doc of the repo names', () => {
+    const root = path.join(__dirname, '../..');
+    const named = ['infra', 'tests', 'constructs', 'stacks'].flatMap((dir) =>
+      repoTextFiles(path.join(root, dir)).flatMap((file) =>
+        [
+          ...fs
+            .readFileSync(file, 'utf8')
+            .matchAll(/(?:terraform-provider-alicloud`?|alicloud provider \()\s*(v\d+\.\d+\.\d+)/g),
+        ].map((m) => `${path.relative(root, file)}: ${m[1]}`),
+      ),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((line) => !line.endsWith(`: ${BRIDGED_TF_PROVIDER_VERSION}`))).toEqual([]);
   });
 });

@@ -1,9 +1,18 @@
 /**
  * The alicloud provider's own rules for every resource type the program declares, one table per type, each
- * rule with the provider source line it comes from: aliyun/terraform-provider-alicloud v1.289.0 (the
- * release @pulumi/alicloud 3.108.0 bridges; the files below are unchanged up to the v1.290.0 development
- * head), `alicloud/<file>.go`. Field paths are the Pulumi input names (camelCase) of @pulumi/alicloud.
+ * rule with the provider source line it comes from, `alicloud/<file>.go`. Field paths are the Pulumi input
+ * names (camelCase) of @pulumi/alicloud.
+ *
+ * Version: @pulumi/alicloud 3.108.0 bridges aliyun/terraform-provider-alicloud v1.294.0 (its docs cite
+ * "Available since v1.294.0", and ram.User has `tags`, which v1.289.0 lacks; provider-contract.test.ts checks
+ * both). pulumi-alicloud's provider/go.mod at v3.108.0 and the v1.294.0 source could not be read here (the Go
+ * proxy refuses the module; the source mirror ends at the v1.290.0 development head of 2026-08-21), so the line
+ * numbers are v1.289.0's, where the files below are unchanged up to that head. Re-checked against the 3.108.0
+ * SDK: every resource's inputs, nested blocks included, match v1.289.0's schema except ram.User `tags`.
  */
+
+/** The TF provider release the source lines below are checked against (see the file comment). */
+export const BRIDGED_TF_PROVIDER_VERSION = 'v1.294.0';
 
 type Inputs = Record<string, unknown>;
 
@@ -346,6 +355,8 @@ export const CONTRACTS: readonly ResourceContract[] = [
   {
     type: 'alicloud:ram/user:User',
     file: 'resource_alicloud_ram_user.go',
+    // `tags` is in the 3.108.0 schema but not in v1.289.0; with its source unreadable here it carries no rule.
+    // Lines are v1.289.0's.
     rules: [
       required('name', '31 name Required'),
       {

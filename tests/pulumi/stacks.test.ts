@@ -9,6 +9,7 @@ import {
   ALL_CANARIES,
   ARMS_LOOKUP,
   CANARY,
+  ADDONS_LOOKUP,
   CLUSTER_CREDENTIAL,
   DEFAULT_IP_WHITELIST,
   type RecordedResource,
@@ -132,7 +133,7 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
 
 const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
   dev: {
-    instanceName: 'orders-dev',
+    instanceName: 'orders_dev',
     serviceCode: 'rmq',
     seriesCode: 'standard',
     subSeriesCode: 'serverless',
@@ -151,7 +152,7 @@ const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
     tags: { env: 'dev', owner: 'platform' },
   },
   staging: {
-    instanceName: 'orders-staging',
+    instanceName: 'orders_staging',
     serviceCode: 'rmq',
     seriesCode: 'standard',
     subSeriesCode: 'cluster_ha',
@@ -169,7 +170,7 @@ const EXPECTED_INSTANCE: Record<Env, Record<string, unknown>> = {
     tags: { env: 'staging', owner: 'platform' },
   },
   prod: {
-    instanceName: 'orders-prod',
+    instanceName: 'orders_prod',
     serviceCode: 'rmq',
     seriesCode: 'professional',
     subSeriesCode: 'cluster_ha',
@@ -617,8 +618,18 @@ describe.each(HAND_WORKED)('stack %s', (env) => {
       env === 'staging' ? [] : [{ clusterId: ofType(run, TYPE.addon)[0].inputs.clusterId }],
     );
     expect(
-      run.calls.map((c) => c.token).filter((t) => t !== ARMS_LOOKUP && t !== CLUSTER_CREDENTIAL),
+      run.calls
+        .map((c) => c.token)
+        .filter((t) => t !== ARMS_LOOKUP && t !== CLUSTER_CREDENTIAL && t !== ADDONS_LOOKUP),
     ).toEqual([]);
+  });
+
+  test('reads the ack-keda version the add-on cluster runs, so a preview can warn of a downgrade', () => {
+    const lookups = run.calls.filter((c) => c.token === ADDONS_LOOKUP).map((c) => c.inputs);
+    const clusters = ofType(run, TYPE.addon).map((a) => String(a.inputs.clusterId));
+    expect(lookups).toEqual(clusters.map((id) => ({ clusterId: id, ids: [`${id}:ack-keda`] })));
+    // staging names no ACK cluster: no add-on, no lookup.
+    expect(lookups.length).toBe(env === 'staging' ? 0 : 1);
   });
 
   test('hands off the VPC endpoint the provider reads back for the instance', async () => {

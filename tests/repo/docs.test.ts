@@ -16,6 +16,8 @@ const SKIP = new Set([
   'plan-out',
   'coverage',
   'bin',
+  'lib',
+  'api-docs',
   '.git',
   '.stryker-tmp',
 ]);

@@ -47,7 +47,7 @@ describe('npm run schema', () => {
   test('--check exits 1 naming each stale file with a diff summary, and writes nothing', () => {
     const root = scratchRoot();
     const readme = path.join(root, 'stacks/README.md');
-    const edited = fs.readFileSync(readme, 'utf8').replace('Example: `orders-dev`.', 'Example: `orders`.');
+    const edited = fs.readFileSync(readme, 'utf8').replace('Example: `orders_dev`.', 'Example: `orders`.');
     fs.writeFileSync(readme, edited);
     fs.rmSync(path.join(root, 'stacks/stack-file.schema.json'));
     const result = runSchema('--check', '--root', root);

@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveProbes } from '../../constructs/k8s/consumer-workload';
+import * as contractModule from '../../constructs/shared/consumer-contract';
 import { CONSUMER_ENV, CONSUMER_HTTP_DEFAULTS } from '../../constructs/shared/consumer-contract';
 import { consumerConfigFromEnv, DEFAULT_HTTP_PORT, HTTP_PATHS } from '../../infra/sample-app/config';
 import { startHttpServer } from '../../infra/sample-app/http-server';
@@ -27,23 +30,29 @@ describe('sample app contract', () => {
     expect(resolveProbes(false)).toBeUndefined();
   });
 
-  test('the sample app imports nothing from constructs/ but the contract of env names', () => {
+  test('the sample app imports nothing from constructs/ but the contract of env names, through the shared entry point', () => {
     const dir = path.join(ROOT, 'infra', 'sample-app');
+    const contract = Object.keys(contractModule).sort();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map(
-        (m) => m[1],
-      );
-      for (const i of imports.filter((x) => x.includes('constructs/'))) {
-        expect(`${file}: ${i}`).toBe(`${file}: ../../constructs/shared/consumer-contract`);
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const [, names, from] of source.matchAll(/import (?:type )?\{([^}]*)\} from '([^']+)'/g)) {
+        if (!from.includes('constructs')) continue;
+        expect(`${file}: ${from}`).toBe(`${file}: ../../constructs/shared`);
+        const imported = names.split(',').map((name) => name.trim().replace(/^type /, ''));
+        expect(imported.filter((name) => name !== '' && !contract.includes(name))).toEqual([]);
       }
+      // Every other form of import names no constructs/ module.
+      const other = source.replace(/import (?:type )?\{[^}]*\} from '[^']+'/g, '');
+      expect(other.match(/['"][./]*constructs[^'"]*['"]/g) ?? []).toEqual([]);
     }
+    expect(contract).toEqual(['CONSUMER_ENV', 'CONSUMER_HTTP_DEFAULTS', 'PRODUCER_ENV']);
   });
 
-  test('the rocketmq client is pinned to an exact version', () => {
+  test('the rocketmq client is pinned to an exact version, as a devDependency (the library does not ship the app)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
-    expect(pkg.dependencies['rocketmq-client-nodejs']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.devDependencies['rocketmq-client-nodejs']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
@@ -66,7 +75,16 @@ describe('consumerConfigFromEnv', () => {
       processingMs: 100,
       concurrency: 16,
       awaitSeconds: 5,
+      maxHeldBytes: 64 * 1024 * 1024,
+      dedupKeys: 10_000,
+      failTag: undefined,
     });
+    expect(config.retryDelaysSeconds).toEqual([
+      10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200,
+    ]);
+    expect(
+      consumerConfigFromEnv({ ...base, SAMPLE_RETRY_DELAYS_SECONDS: '1,2,2,5' }).retryDelaysSeconds,
+    ).toEqual([1, 2, 2, 5]);
   });
 
   test.each([
@@ -88,6 +106,26 @@ describe('consumerConfigFromEnv', () => {
     [
       { SAMPLE_PROCESSING_MS: '40000' },
       'SAMPLE_PROCESSING_MS (40000) must be < SAMPLE_INVISIBLE_SECONDS (30) × 1000',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '30,10' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("30,10") must be comma-separated steps, each an integer from 1 to 43200 seconds in plain decimal digits, never decreasing',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '10,,20' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("10,,20") must be comma-separated steps',
+    ],
+    [
+      { SAMPLE_RETRY_DELAYS_SECONDS: '43201' },
+      'SAMPLE_RETRY_DELAYS_SECONDS ("43201") must be comma-separated steps',
+    ],
+    [
+      { SAMPLE_MAX_HELD_BYTES: '4194303' },
+      'SAMPLE_MAX_HELD_BYTES ("4194303") must be an integer from 4194304 to 68719476736 bytes, in plain decimal digits',
+    ],
+    [
+      { SAMPLE_DEDUP_KEYS: '-1' },
+      'SAMPLE_DEDUP_KEYS ("-1") must be an integer from 0 to 1000000 keys, in plain decimal digits',
     ],
   ])('refuses %j: %s', (override, message) => {
     expect(() => consumerConfigFromEnv({ ...base, ...override })).toThrow(message);
@@ -117,6 +155,117 @@ describe('http server', () => {
       expect(text).toMatch(/^sample_consumer_messages_in_flight 0$/m);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+/** A port nothing listens on: bound, read and closed (connections to it are refused). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the consumer process (main.ts, as the image runs it)', () => {
+  test('with the broker unreachable it keeps retrying: /readyz 503, /livez 200, no crash loop; SIGTERM exits 0', async () => {
+    const brokerPort = await closedPort();
+    // node with tsx's loader in-process, as tests/e2e/drain.test.ts starts it (the tsx CLI would relay signals).
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'consumer'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        [CONSUMER_ENV.endpoint]: `127.0.0.1:${brokerPort}`,
+        [CONSUMER_ENV.topic]: 'orders',
+        [CONSUMER_ENV.consumerGroup]: 'order-fulfilment',
+        [CONSUMER_ENV.httpPort]: '0',
+        SAMPLE_HTTP_HOST: '127.0.0.1',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const lines = (): { msg: string; port?: number }[] =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; port?: number });
+    const until = async (what: string, check: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!check()) {
+        if (child.exitCode !== null)
+          throw new Error(`consumer exited ${child.exitCode} waiting for ${what}:\n${out}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until('the HTTP port', () => lines().some((l) => l.msg === 'http listening'));
+      const port = lines().find((l) => l.msg === 'http listening')!.port!;
+      const get = async (p: string): Promise<number> => (await fetch(`http://127.0.0.1:${port}${p}`)).status;
+      // The client gives up a startup after 3 route fetches (1 s, 2 s apart); the consumer then backs off and retries.
+      await until('a failed startup', () => lines().some((l) => l.msg === 'startup failed'));
+      expect(await get(HTTP_PATHS.readiness)).toBe(503);
+      expect(await get(HTTP_PATHS.liveness)).toBe(200);
+      await until(
+        'a second startup attempt to fail',
+        () => lines().filter((l) => l.msg === 'startup failed').length >= 2,
+      );
+      expect(child.exitCode).toBeNull();
+      expect(await get(HTTP_PATHS.readiness)).toBe(503);
+      expect(await get(HTTP_PATHS.liveness)).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(lines().map((l) => l.msg)).toContain('drained');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('the consumer process on a bug', () => {
+  // A preloaded module plants the bug 1.5 s after start, once main.ts has installed its handlers.
+  test.each([
+    [
+      'an unhandled rejection',
+      'setTimeout(() => { void Promise.reject(new Error("planted")); }, 1500);',
+      'unhandled rejection',
+    ],
+    [
+      'an uncaught exception',
+      'setTimeout(() => { throw new Error("planted"); }, 1500);',
+      'uncaught exception',
+    ],
+  ])('%s is logged as one JSON line and exits 1', async (_what, plant, msg) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-sample-bug-'));
+    const preload = path.join(dir, 'plant.mjs');
+    fs.writeFileSync(preload, `${plant}\n`);
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', preload, MAIN, 'consumer'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: {
+          ...process.env,
+          ...base,
+          [CONSUMER_ENV.endpoint]: `127.0.0.1:${await closedPort()}`,
+          [CONSUMER_ENV.httpPort]: '0',
+          SAMPLE_HTTP_HOST: '127.0.0.1',
+        },
+      });
+      expect(r.status).toBe(1);
+      const lines = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; msg: string; error?: string });
+      expect(lines.filter((l) => l.msg === msg)).toEqual([
+        expect.objectContaining({ level: 'error', msg, error: 'planted' }),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

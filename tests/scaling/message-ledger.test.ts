@@ -39,6 +39,8 @@ describe('MessageLedger', () => {
       // The oldest message (arrived at 0) was fetched at 4: 3 s old at 3, not older than the 3 s target.
       secondsOverDrainTarget: 0,
       ...control,
+      // No KEDA in a bare ledger: no idle fights.
+      idleFights: 0,
       arrived: 15,
       consumed: 15,
       finalBacklog: 0,

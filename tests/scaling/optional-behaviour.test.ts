@@ -9,11 +9,13 @@ const firstAbove = (run: ReturnType<typeof simulate>, replicas: number) =>
   run.timeline.find((p) => p.replicas > replicas)?.t;
 
 describe('simulate: the queue cap on the query', () => {
-  // Queue-based, 8 queues, max 2, threshold 10: the manifests clamp the query at min(8, 2) × 10 = 20.
+  // Queue-based, 8 queues, max 2, threshold 10: the manifests clamp the query at min(8, 2) × 10 = 20. The group's
+  // series exist at zero (a static subscription), so KEDA reads the clamped backlog, not the stand-in.
   const capped = (activationThreshold: number): SimulationInput => ({
     scaling: { threshold: 10, activationThreshold, minReplicas: 0, maxReplicas: 2, queueCap: 8 },
     workload: { messagesPerSecondPerPod: 0, startupSeconds: 0 },
     traffic: { arrivals: [0], initialBacklog: 1000 },
+    timing: { groupSeriesWithoutConsumers: true },
     durationSeconds: 300,
   });
 
@@ -40,7 +42,7 @@ describe('simulate: the queue cap on the query', () => {
 
 describe('simulate: idle replicas', () => {
   // min 2, idle 0, nothing to do, cooldown 60 s, polls every 30 s at 0, 30, 60, …: KEDA last saw activity at
-  // 0 (a running Deployment counts as active), and at the 60 s poll 60.5 s > 60 s have passed.
+  // 0 (an existing ScaledObject, lastActiveSecondsBeforeStart 0), and at the 60 s poll 60.5 s > 60 s have passed.
   const idle = (idleReplicaCount: number | undefined, arrivals: SimulationInput['traffic']['arrivals']) =>
     simulate({
       scaling: {
@@ -54,6 +56,7 @@ describe('simulate: idle replicas', () => {
       traffic: { arrivals },
       timing: { metricStalenessSeconds: 0 },
       durationSeconds: 300,
+      lastActiveSecondsBeforeStart: 0,
     });
 
   test('the workload goes to idleReplicaCount 0 at the 60 s poll; without it, it stays at min 2', () => {
@@ -75,14 +78,14 @@ describe('simulate: idle replicas', () => {
 });
 
 describe('simulate: activation', () => {
-  // 1 msg/s into an empty queue, min 0, nothing consumes, polls every 30 s, no staleness: the backlog KEDA
-  // sees at a poll at t is t messages.
+  // 1 msg/s into an empty queue, min 0, nothing consumes, polls every 30 s, no staleness, and the group's series
+  // kept at zero (else the stand-in reads 100 from the first arrival): the backlog KEDA sees at a poll at t is t.
   const activation = (activationThreshold: number) =>
     simulate({
       scaling: { threshold: 100, activationThreshold, minReplicas: 0, maxReplicas: 3 },
       workload: { messagesPerSecondPerPod: 0, startupSeconds: 0 },
       traffic: { arrivals: [1] },
-      timing: { metricStalenessSeconds: 0 },
+      timing: { metricStalenessSeconds: 0, groupSeriesWithoutConsumers: true },
       durationSeconds: 200,
     });
 

@@ -7,6 +7,9 @@ import { RECOMMENDED_BEHAVIOR, recommend, type RecommendInput } from '../../cons
  * The seed guide's config (threshold 30, polling 30 s, KEDA/HPA defaults) wakes one pod at the t = 0 poll
  * (seen backlog 100 > activation 0); the HPA's proposal ceil(100 / 30) = 4 is clamped to maxReplicas 1.
  */
+// The group's series kept at zero (a static subscription): KEDA wakes the pod on the 100 waiting, which the
+// scale-from-zero stand-in, with no arrival in 5 min, would read as 0.
+const keptSeries = { groupSeriesWithoutConsumers: true } as const;
 const oneWakingPod: RecommendInput = {
   messagesPerSecondPerPod: 10,
   targetDrainSeconds: 60,
@@ -14,6 +17,7 @@ const oneWakingPod: RecommendInput = {
   maxReplicas: 1,
   traffic: { arrivals: [0], initialBacklog: 100 },
   durationSeconds: 100,
+  timing: keptSeries,
 };
 
 describe('recommend: argument rules', () => {
@@ -112,7 +116,10 @@ describe('recommend: the optional workload fields and timing reach the simulatio
 
   test('timing reaches the single runs and the runs at every timer placement', () => {
     // KEDA polls at 10, 40, …: the pod woken at 10 is ready at 30 and drains by 40, 40 s after the peak.
-    const result = recommend({ ...oneWakingPod, timing: { kedaPhaseSeconds: 10, hpaSyncSeconds: 1 } });
+    const result = recommend({
+      ...oneWakingPod,
+      timing: { ...keptSeries, kedaPhaseSeconds: 10, hpaSyncSeconds: 1 },
+    });
     expect(result.seedGuide.summary.drainSecondsAfterPeak).toBe(40);
     // A 1 s HPA sync has one placement (0, 1/3 and 2/3 of it round down to 0), against 3 of the default 15 s;
     // KEDA's two (0 and half its polling interval) remain.
@@ -488,7 +495,7 @@ describe('recommend: activation candidates and the 30 s slack', () => {
    * 5 messages waiting, none arriving, 10 msg/s per pod, target 10 s: drain threshold 100, activation
    * candidates 0 and floor(100 / 10) = 10. With activation 0 a pod wakes at t = 0, is ready at 20 and takes
    * the 5 then: over the target from 11 s to 20 s (10 s), one pod the whole run. With activation 10 nothing
-   * wakes (5 is not above 10): over from 11 s to the end, no pod at all.
+   * wakes (5 is not above 10): over from 11 s to the end, no pod at all. The group's series are kept at zero.
    */
   const belowActivation = (durationSeconds: number): RecommendInput => ({
     messagesPerSecondPerPod: 10,
@@ -497,6 +504,7 @@ describe('recommend: activation candidates and the 30 s slack', () => {
     maxReplicas: 1,
     traffic: { arrivals: [0], initialBacklog: 5 },
     durationSeconds,
+    timing: keptSeries,
   });
 
   test('exactly 30 s more over the target than the best still counts as equally good: the cheaper wins', () => {

@@ -5,13 +5,15 @@ const replicasAt = (run: SimulationResult, t: number): number => run.timeline[t]
 // Source: kedacore/keda pkg/scaling/executor/scale_scaledobjects.go RequestScale: when a trigger is active and the
 // target is at zero (or idle below min with idleReplicaCount), scaleFromZeroOrIdle runs before the `isError` case.
 describe('simulate: activation goes through a failing second trigger', () => {
-  // 500 messages wait, so the backlog trigger is active at the 0 s poll; the arrival-rate query fails throughout.
+  // 500 messages wait (the group's series kept at zero), so the backlog trigger is active at the 0 s poll; the
+  // arrival-rate query fails throughout.
   const base: SimulationInput = {
     scaling: { threshold: 100, arrivalRateThreshold: 10, minReplicas: 0, maxReplicas: 5 },
     workload: { messagesPerSecondPerPod: 0, startupSeconds: 0 },
     traffic: { arrivals: [0], initialBacklog: 500 },
     timing: {
       metricStalenessSeconds: 0,
+      groupSeriesWithoutConsumers: true,
       hpaPhaseSeconds: 5,
       outages: [{ fromSecond: 0, toSecond: 100, triggers: ['arrivalRate'] }],
     },

@@ -34,7 +34,7 @@ describe('simulate: the HPA counts failed requests from zero', () => {
 
 describe('simulate: two triggers, one failing', () => {
   // Two ready pods, nothing arrives, minReplicaCount 0, cooldown 60 s, polls every 30 s at 0, 30, 60, …, the
-  // metric read as it is. The running Deployment counts as active at 0, so with every query healthy KEDA
+  // metric read as it is. The ScaledObject was last active at 0, so with every query healthy KEDA
   // scales to zero at the 60 s poll (60.5 s > 60 s since then). The HPA holds 2 until then: its first sync
   // seeds its history with 2 and the 300 s window keeps it (horizontal.go recordInitialRecommendation).
   const idle = (
@@ -55,6 +55,7 @@ describe('simulate: two triggers, one failing', () => {
       timing: { metricStalenessSeconds: 0, outages },
       durationSeconds: 200,
       initialReplicas: 2,
+      lastActiveSecondsBeforeStart: 0,
     });
 
   test('an empty arrival-rate result reads as 0 (KEDA default ignoreNullValues true), even with the backlog trigger at false: scale to zero at 60', () => {
@@ -167,7 +168,7 @@ describe('simulate: the shutdown of removed pods in replicaSeconds', () => {
       scaling: { threshold: 1000, minReplicas: 0, maxReplicas: 5, cooldownPeriodSeconds: 0 },
       workload: { messagesPerSecondPerPod: 10, startupSeconds: 60, processingSeconds: 10 },
       traffic: { arrivals: [0], initialBacklog: 500, externalDrain: [50] },
-      timing: { metricStalenessSeconds: 0 },
+      timing: { metricStalenessSeconds: 0, groupSeriesWithoutConsumers: true },
       durationSeconds: 60,
       initialReplicas: 0,
     });

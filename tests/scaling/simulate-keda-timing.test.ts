@@ -33,9 +33,10 @@ describe('simulate: the cooldown counts from the last active poll', () => {
     expect(replicasAt(run, 60)).toBe(0);
   });
 
-  test('a Deployment running at the start counts as active at 0', () => {
-    // Nothing ever waits: inactive from the first poll, 60.5 s after the start at the 60 s poll.
-    const run = simulate({ ...drain(60), traffic: { arrivals: [0] } });
+  test('an existing ScaledObject last active at 0 waits its cooldown from there', () => {
+    // Nothing ever waits: inactive from the first poll, 60.5 s after the start at the 60 s poll. (A ScaledObject
+    // created at 0 has no lastActiveTime and would scale in at the 0 s poll: simulate-issue24.test.ts.)
+    const run = simulate({ ...drain(60), traffic: { arrivals: [0] }, lastActiveSecondsBeforeStart: 0 });
     expect(replicasAt(run, 0)).toBe(2);
     expect(replicasAt(run, 59)).toBe(2);
     expect(replicasAt(run, 60)).toBe(0);

@@ -91,6 +91,26 @@ describe('simulate input validation: each rule with its exact message', () => {
       'scaling.idleReplicaCount (1) must be < scaling.minReplicas (1)',
     ],
     [
+      'kubernetesVersion 1.37',
+      scaling({ kubernetesVersion: '1.37' }),
+      'scaling.kubernetesVersion must be a modelled Kubernetes minor "1.28" to "1.36", got "1.37"',
+    ],
+    [
+      'a per-direction tolerance on 1.32',
+      scaling({ kubernetesVersion: '1.32', tolerance: { up: 0.1, down: 0.2 } }),
+      'scaling.tolerance per direction needs Kubernetes 1.33 or later (KEP-4951), not scaling.kubernetesVersion 1.32',
+    ],
+    [
+      'initialCooldownPeriodSeconds 1.5',
+      scaling({ initialCooldownPeriodSeconds: 1.5 }),
+      'scaling.initialCooldownPeriodSeconds must be an integer, got 1.5',
+    ],
+    [
+      'lastActiveSecondsBeforeStart -1',
+      top({ lastActiveSecondsBeforeStart: -1 }),
+      'lastActiveSecondsBeforeStart must be >= 0, got -1',
+    ],
+    [
       'pollingIntervalSeconds 0',
       scaling({ pollingIntervalSeconds: 0 }),
       'scaling.pollingIntervalSeconds must be >= 1, got 0',
@@ -244,7 +264,7 @@ describe('simulate input validation: each rule with its exact message', () => {
     [
       'an unknown outage kind',
       timing({ outages: [{ fromSecond: 0, toSecond: 5, kind: 'slow' }] }),
-      'timing.outages[0].kind must be error or empty, got slow',
+      'timing.outages[0].kind must be error, empty or groupAbsent, got slow',
     ],
     [
       'an unknown outage trigger',

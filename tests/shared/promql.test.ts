@@ -1,6 +1,7 @@
-import { RATE_WINDOW_SECONDS } from '../../constructs/scaling';
+import { FROM_ZERO_WINDOW_SECONDS, RATE_WINDOW_SECONDS } from '../../constructs/scaling';
 import {
   ARRIVAL_RATE_WINDOW,
+  FROM_ZERO_ARRIVAL_WINDOW,
   arrivalRateQuery,
   backlogQuery,
   promqlString,
@@ -106,34 +107,51 @@ describe('ARRIVAL_RATE_WINDOW', () => {
   });
 });
 
+describe('FROM_ZERO_ARRIVAL_WINDOW', () => {
+  test("is the window of the simulator's scale-from-zero stand-in", () => {
+    expect(FROM_ZERO_ARRIVAL_WINDOW).toBe(`${FROM_ZERO_WINDOW_SECONDS / 60}m`);
+  });
+});
+
 describe('backlogQuery whenGroupAbsent', () => {
-  test('falls back to the topic arrivals when the group has no series, inside the clamp', () => {
+  test('without the group series it reads threshold when the topic had an arrival in 5 m, else 0, inside the clamp', () => {
     expect(
       backlogQuery({
         instanceId: 'i',
         topic: 't',
         consumerGroup: 'g',
-        whenGroupAbsent: { arrivalMetricName: 'm_total' },
+        whenGroupAbsent: { arrivalMetricName: 'm_total', threshold: 30 },
       }),
     ).toBe(
-      'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="t", consumer_group="g"}) or sum(increase(m_total{instance_id="i", topic="t"}[5m]))',
+      'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="t", consumer_group="g"}) or (sum(increase(m_total{instance_id="i", topic="t"}[5m])) > bool 0) * 30',
     );
     expect(
       backlogQuery({
         instanceId: 'i',
         topic: 't',
         consumerGroup: 'g',
-        whenGroupAbsent: { arrivalMetricName: 'm_total' },
+        whenGroupAbsent: { arrivalMetricName: 'm_total', threshold: 3 },
         clampMax: 10,
       }),
-    ).toMatch(/^clamp_max\(\(sum\(.*\) or sum\(increase\(m_total\{.*\}\[5m\]\)\)\), 10\)$/);
+    ).toMatch(/^clamp_max\(\(sum\(.*\) or \(sum\(increase\(m_total\{.*\}\[5m\]\)\) > bool 0\) \* 3\), 10\)$/);
     expect(() =>
       backlogQuery({
         instanceId: 'i',
         topic: 't',
         consumerGroup: 'g',
-        whenGroupAbsent: { arrivalMetricName: 'bad-name' },
+        whenGroupAbsent: { arrivalMetricName: 'bad-name', threshold: 30 },
       }),
     ).toThrow('whenGroupAbsent.arrivalMetricName must match');
+  });
+
+  test.each([0, -1, Number.NaN, Infinity])('refuses a stand-in threshold of %p', (threshold) => {
+    expect(() =>
+      backlogQuery({
+        instanceId: 'i',
+        topic: 't',
+        consumerGroup: 'g',
+        whenGroupAbsent: { arrivalMetricName: 'm_total', threshold },
+      }),
+    ).toThrow(`whenGroupAbsent.threshold must be a positive number, got ${threshold}`);
   });
 });

@@ -102,7 +102,10 @@ describe('npm run synth', () => {
     const stacks = stacksCopy((dir) =>
       fs.writeFileSync(
         path.join(dir, 'Pulumi.qa-new.yaml'),
-        fs.readFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'utf8').replaceAll('orders-dev', 'orders-qa-new'),
+        fs
+          .readFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'utf8')
+          .replaceAll('orders-dev', 'orders-qa-new')
+          .replaceAll('orders_dev', 'orders_qa_new'),
       ),
     );
     const out = tmp();

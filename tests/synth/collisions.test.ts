@@ -111,7 +111,13 @@ describe('npm run synth with a stack file copied from another environment', () =
   test('a copy with its own namespace and instance name is synthesized beside its source', () => {
     const edited = stacksWithCopiedQa();
     const file = path.join(edited, 'Pulumi.qa.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('orders-dev', 'orders-qa'));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replaceAll('orders-dev', 'orders-qa')
+        .replaceAll('orders_dev', 'orders_qa'),
+    );
     const handoff = path.join(edited, 'qa.outputs.json');
     fs.writeFileSync(handoff, fs.readFileSync(handoff, 'utf8').replace('"orders-dev"', '"orders-qa"'));
     const out = tmp();
@@ -149,7 +155,7 @@ describe('npm run synth beside an invalid stack file', () => {
           '  - apsaramq-keda:prometheus: is required',
           '  - apsaramq-keda:kubernetes: is required',
           `${uat}: kubernetes.namespace "orders-prod" on cluster c0fakeprod0000000000000000000000pp is also used by ${prod}; each environment needs its own namespace`,
-          `${uat}: instance.name "orders-prod" in region cn-hangzhou is also used by ${prod}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+          `${uat}: instance.name "orders_prod" in region cn-hangzhou is also used by ${prod}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
         ].join('\n') +
         '\n',
     );

@@ -70,8 +70,8 @@ const DEFAULT_RESOURCES = {
  * min(maxReplicas, queueCount) and the query clamped at that × threshold; fallback default failureThreshold
  * 3 and replicas max(min, 1, ceil(max / 2)), behavior currentReplicasIfHigher (KEDA 2.17); a PDB when min >= 2;
  * arrival-rate threshold = messagesPerSecondPerPod × targetUtilization; defaults polling 30 s, cooldown 300 s;
- * min 0: the query falls back to the topic's arrivals, `<group> or sum(increase(rocketmq_messages_in_total
- * {instance_id, topic}[5m]))`; grace period (constructs/scaling/consumer-shutdown.ts) = ceil(receive wait 30
+ * min 0: without the group's series the query wakes on the topic's arrivals, `<group> or (sum(increase(
+ * rocketmq_messages_in_total{instance_id, topic}[5m])) > bool 0) * threshold`; grace period (constructs/scaling/consumer-shutdown.ts) = ceil(receive wait 30
  * + request timeout 3 + held 10 / messagesPerSecondPerPod + maxProcessingSeconds + request timeout 3 + margin 5)
  * = ceil(41 + 10 / rate + maxProcessing); probes: port 8080, /readyz, /livez unless `probes: false`.
  */
@@ -85,7 +85,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       activationThreshold: '0',
       query:
         `sum({${METRICS}, instance_id="rmq-cn-fakedev0000", topic="orders", consumer_group="order-fulfilment"})` +
-        ' or sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m]))',
+        ' or (sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m])) > bool 0) * 1200',
       minReplicaCount: 0,
       maxReplicaCount: 5,
       pollingInterval: 15,

@@ -143,4 +143,24 @@ describeWithPrometheus('the no-silent-zeros suite')('missing series against a re
     expect((await read('prod', 'order-fulfilment', wrong)).reading).toBeInstanceOf(Error);
     expect((await read('dev', 'order-fulfilment', wrong)).reading).toBeInstanceOf(Error);
   });
+
+  test('6. dev with consumers running and its group series lost: 60,000 arrivals in 5 min read as the threshold, so the HPA proposes one pod, not max', async () => {
+    // 200 msg/s for 5 minutes, the load of issue 24 item 1, while the group's series are missing (an ARMS gap).
+    state.arrived.set('rmq-cn-fakedev0000/orders', 60_107);
+    await waitFor('the jump to be scraped', async () => {
+      const r = await kedaQuery(
+        prometheus.serverAddress,
+        'rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}',
+      );
+      return r.data.result.length === 1 && Number(r.data.result[0].value[1]) === 60_107;
+    });
+    const { reading, trigger } = await read('dev', 'order-fulfilment');
+    expect(trigger.metadata.threshold).toBe('1200');
+    // The stand-in reads exactly the threshold: above activationThreshold (0), so KEDA wakes the workload ...
+    expect(reading).toBe(1200);
+    expect(reading).toBeGreaterThan(Number(trigger.metadata.activationThreshold));
+    // ... and at most one pod's worth, so the HPA proposes ceil(1200 / 1200) = 1 from it, whatever runs now.
+    expect(hpaExternalProposal({ statusReplicas: 5, metricValue: 1200, targetAverageValue: 1200 })).toBe(1);
+    expect(hpaExternalProposal({ statusReplicas: 1, metricValue: 1200, targetAverageValue: 1200 })).toBe(1);
+  });
 });

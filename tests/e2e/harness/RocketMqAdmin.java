@@ -68,6 +68,7 @@ public class RocketMqAdmin {
                     for (int i = 0; i < topics.size(); i++) data.add(new SimpleSubscriptionData(topics.getString(i), "TAG", "*", 0));
                     config.setSubscriptionDataSet(data);
                 }
+                if (g.containsKey("retryMaxTimes")) config.setRetryMaxTimes(g.getIntValue("retryMaxTimes"));
                 admin.createAndUpdateSubscriptionGroupConfig(broker, config);
                 System.out.println("group " + g.getString("name"));
             }

@@ -14,7 +14,7 @@ import {
 import type { EnvironmentSpec, WorkloadSpec } from '../../../infra/config/environment';
 import type { Handoff } from '../../../infra/config/handoff';
 import { currentScaling } from '../../../infra/plan/plan';
-import { KEDA_VERSION } from './control-plane-build';
+import { KEDA_VERSION, KUBERNETES_VERSION } from './control-plane-build';
 
 /** Periods shared by every scenario (kube-controller-manager flags are per process). */
 export interface ReplayTiming {
@@ -81,12 +81,15 @@ export function simulateScenario(
     // polling timer: 1 s behind, the smallest offset of the simulator's clock (with both at 0 the simulated HPA
     // acts in the same second as KEDA's activation, and the 1 replica of 0 -> 1 never shows).
     hpaPhaseSeconds: 1,
+    // The scenario's exporter serves the group's series whether or not a pod runs (seriesAt).
+    groupSeriesWithoutConsumers: true,
     ...(scenario.outages !== undefined && {
       outages: scenario.outages.map((o) => ({ ...o, kind: 'error' as const })),
     }),
   };
   return simulate({
-    scaling: currentScaling(workload, KEDA_VERSION),
+    // The HPA of the control plane the replay runs (1.32: |1 − r| > tolerance).
+    scaling: currentScaling(workload, KEDA_VERSION, KUBERNETES_VERSION.split('.').slice(0, 2).join('.')),
     workload: { messagesPerSecondPerPod: 0 },
     traffic: scenario.traffic,
     timing: simTiming,

@@ -30,6 +30,11 @@ export interface GroupPlan {
   readonly name: string;
   /** Topics written into the group's own subscription (read by the broker when useStaticSubscription is on). */
   readonly staticTopics?: readonly string[];
+  /**
+   * Deliveries after the first before the broker moves a message to %DLQ%<group>.
+   * @default 16 (apache/rocketmq 5.3.3 SubscriptionGroupConfig.retryMaxTimes)
+   */
+  readonly retryMaxTimes?: number;
 }
 export interface UserPlan {
   readonly username: string;
@@ -82,8 +87,15 @@ export interface RocketMq {
   readonly brokerAddr: string;
   /** Every port the harness gave the JVMs, by what listens on it. */
   readonly ports: Readonly<Record<RocketMqListener, number>>;
-  /** The namesrv and proxy JVMs (the broker runs inside the proxy). */
+  /** The namesrv and proxy JVMs (the broker runs inside the proxy); the proxy's changes with restartBroker. */
   readonly pids: readonly number[];
+  /**
+   * Stops the proxy JVM and with it the embedded broker (SIGTERM, as a pod or systemd stops it), keeping its
+   * store and ports; namesrv keeps running. Clients see an outage until startBroker.
+   */
+  stopBroker(): Promise<void>;
+  /** Starts the proxy and broker again on the same store, config and ports; resolves once it serves gRPC. */
+  startBroker(): Promise<void>;
   /** Ports that RocketMQ binds to the wildcard address whatever its config, moved to loopback by the shim. */
   shimmedPorts(): number[];
   /** Milliseconds from spawning namesrv to the proxy serving gRPC and the exporter answering. */
@@ -284,6 +296,41 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   const began = Date.now();
   let namesrv: Started | undefined;
   let proxy: Started | undefined;
+  let proxyStarts = 0;
+  const startProxy = async (): Promise<Started> => {
+    proxyStarts += 1;
+    const started = startProcess(
+      'java',
+      [
+        ...jvm(384),
+        'org.apache.rocketmq.proxy.ProxyStartup',
+        '-pm',
+        'local',
+        '-bc',
+        path.join(conf, 'broker.conf'),
+        '-pc',
+        path.join(conf, 'rmq-proxy.json'),
+      ],
+      {
+        cwd: workdir,
+        env: jvmEnv,
+        logFile: path.join(workdir, proxyStarts === 1 ? 'proxy.out' : `proxy-${proxyStarts}.out`),
+      },
+    );
+    proxy = started;
+    await waitFor(
+      'the RocketMQ proxy to start',
+      () => {
+        if (started.child.exitCode !== null)
+          throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+        if (/Failed to bind|BindException/.test(started.output()))
+          throw new Error(`proxy could not bind:\n${started.output()}`);
+        return started.output().includes('rocketmq-proxy startup successfully');
+      },
+      120_000,
+    );
+    return started;
+  };
   const stop = async (): Promise<void> => {
     await stopProcess(proxy, 15_000);
     await stopProcess(namesrv, 10_000);
@@ -296,32 +343,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')],
       { cwd: workdir, env: jvmEnv, logFile: path.join(workdir, 'namesrv.out') },
     );
-    proxy = startProcess(
-      'java',
-      [
-        ...jvm(384),
-        'org.apache.rocketmq.proxy.ProxyStartup',
-        '-pm',
-        'local',
-        '-bc',
-        path.join(conf, 'broker.conf'),
-        '-pc',
-        path.join(conf, 'rmq-proxy.json'),
-      ],
-      { cwd: workdir, env: jvmEnv, logFile: path.join(workdir, 'proxy.out') },
-    );
-    const started = proxy;
-    await waitFor(
-      'the RocketMQ proxy to start',
-      () => {
-        if (started.child.exitCode !== null)
-          throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
-        if (/Failed to bind|BindException/.test(started.output()))
-          throw new Error(`proxy could not bind:\n${started.output()}`);
-        return started.output().includes('rocketmq-proxy startup successfully');
-      },
-      120_000,
-    );
+    await startProxy();
     await waitFor(
       'the broker Prometheus exporter',
       async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok,
@@ -332,7 +354,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     throw error;
   }
   const startMs = Date.now() - began;
-  const jvms: readonly Started[] = [namesrv, proxy];
+  const jvms = (): Started[] => [namesrv, proxy].filter((jvm): jvm is Started => jvm !== undefined);
   const brokerAddr = `127.0.0.1:${brokerPort}`;
   const admin = (plan: AdminPlan): void => {
     const file = path.join(workdir, `admin-${crypto.randomUUID()}.json`);
@@ -378,8 +400,23 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       proxyRemoting: remotingPort,
       brokerMetrics: metricsPort,
     },
-    pids: jvms.map((jvm) => jvm.pid),
-    shimmedPorts: () => rewrittenPorts(jvms.map((jvm) => jvm.output()).join('\n')),
+    get pids() {
+      return jvms().map((jvm) => jvm.pid);
+    },
+    stopBroker: async () => {
+      await stopProcess(proxy, 15_000);
+      proxy = undefined;
+    },
+    startBroker: async () => {
+      if (proxy !== undefined) throw new Error('startBroker: the broker is running; stopBroker first');
+      await startProxy();
+    },
+    shimmedPorts: () =>
+      rewrittenPorts(
+        jvms()
+          .map((jvm) => jvm.output())
+          .join('\n'),
+      ),
     startMs,
     workdir,
     admin,
