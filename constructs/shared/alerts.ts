@@ -6,20 +6,33 @@
 import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC, FROM_ZERO_ARRIVAL_WINDOW, promqlString } from './promql';
 
 /**
- * Lag latency of the oldest unconsumed message of a group, in milliseconds, and the dead-letter counter.
- * Source: apache/rocketmq broker/.../metrics/BrokerMetricsConstant.java (GAUGE_CONSUMER_LAG_LATENCY,
- * COUNTER_CONSUMER_SEND_TO_DLQ_MESSAGES_TOTAL); BrokerMetricsManager sets the lag latency's unit to milliseconds.
+ * Lag latency of the oldest unconsumed message of a group, in milliseconds, under the name of the metrics table
+ * ARMS dashboards follow (rocketmq.apache.org/docs/observability/01metrics: rocketmq_consumer_lag_latency,
+ * millisecond). Instrument: apache/rocketmq 5.3.3 BrokerMetricsConstant.GAUGE_CONSUMER_LAG_LATENCY, unit
+ * "milliseconds" (BrokerMetricsManager.initLagAndDlqMetrics).
  */
 export const LAG_LATENCY_METRIC = 'rocketmq_consumer_lag_latency';
-/** Messages of a group sent to its dead-letter topic. Source: as LAG_LATENCY_METRIC. */
+/**
+ * The same gauge as Apache RocketMQ 5.3.3's own exporter names it: OpenTelemetry's Prometheus exporter
+ * (opentelemetry-exporter-prometheus 1.29.0-alpha, PrometheusMetricNameMapper) appends the unit. Confirmed on the
+ * real broker (tests/e2e/broker-metrics.test.ts); set it as lagLatencyMetricName for a self-managed broker.
+ */
+export const APACHE_LAG_LATENCY_METRIC = 'rocketmq_consumer_lag_latency_milliseconds';
+/**
+ * Messages of a group sent to its dead-letter topic, labelled with the group and its original topic; the same
+ * name on both (a counter has no unit). Source: apache/rocketmq 5.3.3 BrokerMetricsConstant
+ * COUNTER_CONSUMER_SEND_TO_DLQ_MESSAGES_TOTAL, AbstractSendMessageProcessor.consumerSendMsgBack; confirmed on the
+ * real broker (tests/e2e/broker-metrics.test.ts).
+ */
 export const DLQ_MESSAGES_METRIC = 'rocketmq_send_to_dlq_messages_total';
 
 /**
  * KEDA operator metrics at v2.17.2: the errors of a ScaledObject (its scalers' errors included: RecordScalerError
  * also calls RecordScaledObjectError) and the value each trigger's metric last had. No metric says whether the
  * fallback is active (it is only a status condition). Source: kedacore/keda v2.17.2
- * pkg/metricscollector/prommetrics.go (namespace "keda", labels namespace, scaledObject[, scaler, triggerIndex,
- * metric, type]).
+ * pkg/metricscollector/prommetrics.go, scaledObjectErrors (scaled_object_errors_total: namespace, scaledObject)
+ * and scalerMetricsValue (scaler_metrics_value: namespace, scaledObject, scaler, triggerIndex, metric, type), in
+ * the namespace "keda" (metricscollectors.go DefaultPromMetricsNamespace).
  */
 export const KEDA_SCALED_OBJECT_ERRORS_METRIC = 'keda_scaled_object_errors_total';
 /** The value a trigger's metric last had. Source: as KEDA_SCALED_OBJECT_ERRORS_METRIC. */
@@ -154,6 +167,8 @@ export interface WorkloadAlertsInput {
       };
   /** Counter of the messages arriving on the topic. @default rocketmq_messages_in_total */
   readonly arrivalMetricName?: string;
+  /** Gauge of the group's lag latency in milliseconds. @default LAG_LATENCY_METRIC (ARMS); APACHE_LAG_LATENCY_METRIC for Apache RocketMQ's exporter */
+  readonly lagLatencyMetricName?: string;
 }
 
 /** Backlog that maxReplicas pods drain in targetDrainSeconds: floor(max × rate × seconds), 12 significant digits first. */
@@ -202,7 +217,9 @@ function labelSelector(labels: Readonly<Record<string, string>>): string {
  * The rules of one workload, broker side first, in a fixed order. Thresholds:
  * - backlog beyond capacity: backlog > drainCapacity for max(targetDrainSeconds, 60 s);
  * - consumption delay: lag latency > lagLatencyBoundMs for max(targetDrainSeconds, 60 s);
- * - dead letters: any message sent to the group's DLQ over FROM_ZERO_ARRIVAL_WINDOW;
+ * - dead letters: any message sent to the group's DLQ over FROM_ZERO_ARRIVAL_WINDOW, its first one included (a
+ *   counter younger than the window); so it also fires for that window after the Prometheus holding the metrics
+ *   starts, for every group with dead letters since the broker started;
  * - nobody consuming: arrivals over FROM_ZERO_ARRIVAL_WINDOW while the group has no series, for that window;
  * - scaler failing: the ScaledObject's errors increased over W = max(60 s, 2 × polling) for W;
  * - fallback active (with a fallback): the same for W + (failureThreshold + 1) HPA syncs, when KEDA serves it;
@@ -229,6 +246,10 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
     instance_id: input.instanceId,
     topic: input.topic,
   })}[${FROM_ZERO_ARRIVAL_WINDOW}]))`;
+  const dlq = `${DLQ_MESSAGES_METRIC}${labelSelector({
+    instance_id: input.instanceId,
+    consumer_group: input.consumerGroup,
+  })}`;
   const scaledObject = labelSelector({ namespace: input.namespace, scaledObject: input.workload });
   const errors = `sum(increase(${KEDA_SCALED_OBJECT_ERRORS_METRIC}${scaledObject}[${window}])) > 0`;
   const hpa = labelSelector({
@@ -256,7 +277,7 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
     {
       alert: 'RocketMQConsumptionDelay',
       side: 'broker',
-      expr: `max(${LAG_LATENCY_METRIC}${labelSelector(group)}) > ${lagBound}`,
+      expr: `max(${input.lagLatencyMetricName ?? LAG_LATENCY_METRIC}${labelSelector(group)}) > ${lagBound}`,
       forSeconds: sustained,
       severity: 'warning',
       summary: `${who}: the oldest unconsumed message is older than ${lagBound / 1000}s`,
@@ -267,10 +288,9 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
     {
       alert: 'RocketMQDeadLetters',
       side: 'broker',
-      expr: `sum(increase(${DLQ_MESSAGES_METRIC}${labelSelector({
-        instance_id: input.instanceId,
-        consumer_group: input.consumerGroup,
-      })}[${FROM_ZERO_ARRIVAL_WINDOW}])) > 0`,
+      // The broker creates a group's counter at its first dead letter, already at 1 (OpenTelemetry exports no
+      // zero; tests/e2e/broker-metrics.test.ts): increase() sees 1 → 1, so a series newer than the window counts too.
+      expr: `sum(increase(${dlq}[${FROM_ZERO_ARRIVAL_WINDOW}])) > 0 or sum(${dlq} unless ${dlq} offset ${FROM_ZERO_ARRIVAL_WINDOW}) > 0`,
       forSeconds: 0,
       severity: 'warning',
       summary: `${who}: messages moved to the dead-letter queue`,

@@ -101,7 +101,11 @@ export function workloadPanels(input: WorkloadAlertsInput): PanelSpec[] {
       title: `${input.workload}: lag latency (oldest unconsumed message)`,
       unit: 'ms',
       queries: [
-        { source: 'broker', legend: 'lag latency', expr: `max(${LAG_LATENCY_METRIC}${selector(group)})` },
+        {
+          source: 'broker',
+          legend: 'lag latency',
+          expr: `max(${input.lagLatencyMetricName ?? LAG_LATENCY_METRIC}${selector(group)})`,
+        },
       ],
     },
     {

@@ -179,6 +179,33 @@ describeWithPrometheus('workloadAlertRules on promtool')('workloadAlertRules on 
           ],
         },
         {
+          // As the real broker exports it (tests/e2e/broker-metrics.test.ts): no series until the group's first
+          // dead letter, then a counter born at 1. increase() sees 1 → 1, so only the new series tells.
+          name: 'fires at the first dead letter of a group: a series born at 1',
+          interval: '15s',
+          input_series: [
+            {
+              series: `rocketmq_send_to_dlq_messages_total{${broker}, consumer_group="order-fulfilment", is_system="false"}`,
+              values: '_x10 1x30',
+            },
+          ],
+          alert_rule_test: [
+            { eval_time: '2m', alertname: 'RocketMQDeadLetters', exp_alerts: [] },
+            {
+              eval_time: '3m',
+              alertname: 'RocketMQDeadLetters',
+              exp_alerts: [firing('RocketMQDeadLetters')],
+            },
+            // Born at 150 s: `offset 5m` first finds it at 450 s (7.5 min).
+            {
+              eval_time: '7m',
+              alertname: 'RocketMQDeadLetters',
+              exp_alerts: [firing('RocketMQDeadLetters')],
+            },
+            { eval_time: '8m', alertname: 'RocketMQDeadLetters', exp_alerts: [] },
+          ],
+        },
+        {
           name: 'quiet: another group dead-letters',
           interval: '15s',
           input_series: [

@@ -1,4 +1,5 @@
 import {
+  APACHE_LAG_LATENCY_METRIC,
   drainCapacity,
   kedaHpaName,
   lagLatencyBoundMs,
@@ -100,6 +101,29 @@ describe('workloadAlertRules', () => {
   test('the backlog rule compares the ScaledObject backlog query with 40 × 50 × 60', () => {
     expect(byName.RocketMQBacklogBeyondCapacity?.expr).toBe(
       'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"}) > 120000',
+    );
+  });
+
+  test('the delay rule reads ARMS lag latency, or the gauge Apache RocketMQ exports when told', () => {
+    const group = 'instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"';
+    // (60 s drain + 30 s per message) × 1000.
+    expect(byName.RocketMQConsumptionDelay?.expr).toBe(
+      `max(rocketmq_consumer_lag_latency{${group}}) > 90000`,
+    );
+    const apache = workloadAlertRules({
+      ...orderFulfilment,
+      lagLatencyMetricName: APACHE_LAG_LATENCY_METRIC,
+    });
+    expect(apache.find((r) => r.alert === 'RocketMQConsumptionDelay')?.expr).toBe(
+      `max(rocketmq_consumer_lag_latency_milliseconds{${group}}) > 90000`,
+    );
+  });
+
+  test("the dead-letter rule counts a group's counter that is new within 5 min, as the broker creates it at 1", () => {
+    const dlq =
+      'rocketmq_send_to_dlq_messages_total{instance_id="rmq-cn-fakeprod0000", consumer_group="order-fulfilment"}';
+    expect(byName.RocketMQDeadLetters?.expr).toBe(
+      `sum(increase(${dlq}[5m])) > 0 or sum(${dlq} unless ${dlq} offset 5m) > 0`,
     );
   });
 

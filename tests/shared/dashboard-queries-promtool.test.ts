@@ -98,3 +98,20 @@ describeWithPrometheus('dashboard panel queries on promtool')('dashboard panel q
     });
   });
 });
+
+describe('workloadPanels', () => {
+  test('the lag latency panel reads the gauge a self-managed broker exports when told (lagLatencyMetricName)', () => {
+    const apache = workloadPanels({
+      ...input,
+      lagLatencyMetricName: 'rocketmq_consumer_lag_latency_milliseconds',
+    })
+      .flatMap((p) => p.queries)
+      .find((q) => q.legend === 'lag latency');
+    expect(apache?.expr).toBe(
+      'max(rocketmq_consumer_lag_latency_milliseconds{instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})',
+    );
+    expect(query('lag latency')).toBe(
+      'max(rocketmq_consumer_lag_latency{instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})',
+    );
+  });
+});
