@@ -4,7 +4,8 @@ import { type AlertRule, alertLabels, workloadAlertRules, type WorkloadAlertsInp
 import { assertNoViolations } from './invalid-args-error';
 
 /**
- * How a rule notifies. Source: aliyun/terraform-provider-alicloud v1.289.0
+ * How a rule notifies. Source: aliyun/terraform-provider-alicloud v1.294.0 (the bridged release; line numbers
+ * of v1.289.0, unchanged since: tests/pulumi/provider-contract.ts)
  * alicloud/resource_alicloud_arms_prometheus_alert_rule.go:89 (notify_type StringInSlice ALERT_MANAGER,
  * DISPATCH_RULE; dispatch_rule_id is used only with DISPATCH_RULE, :45-53).
  */
