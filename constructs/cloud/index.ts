@@ -6,3 +6,4 @@ export * from './prometheus-access';
 export * from './cluster-secrets';
 export * from './keda-addon';
 export * from './producer-access';
+export * from './broker-alert-rules';

@@ -1,3 +1,5 @@
 export { ConstructPropsError } from './validation';
 export * from './consumer-workload';
 export * from './backlog-scaler';
+export * from './alert-rules';
+export * from './grafana-dashboard';

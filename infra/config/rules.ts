@@ -4,6 +4,7 @@ import { rocketMqAccountName } from '../../constructs/shared';
 import { cidrContains } from './cidr';
 import { stackInstanceTps } from './instance-tps';
 import type { Violation } from './errors';
+import { MONITORING_FILE_NAMES } from './alert-targets';
 import {
   ACL_USERNAME_MAX_LENGTH,
   AUTO_RENEW_PERIODS,
@@ -128,6 +129,8 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
     const at = (field: string): PropertyKey[] => ['workloads', i, field];
     if (seenWorkloads.has(w.name)) add(at('name'), `"${w.name}" is declared twice`);
     seenWorkloads.add(w.name);
+    if ((MONITORING_FILE_NAMES as readonly string[]).includes(w.name))
+      add(at('name'), `"${w.name}" is the name of the environment's ${w.name}.yaml monitoring file in dist/`);
     const topic = topicsByName.get(w.topic);
     const group = groupsById.get(w.consumerGroup);
     if (topic === undefined) add(at('topic'), `"${w.topic}" is not one of topics[].name`);
@@ -208,6 +211,17 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
     add(
       ['kubernetes', 'kedaAddonVersion'],
       `is required with ackClusterId: pin the ack-keda version (${PINNED_ACK_KEDA_VERSION}) so the manifests match the KEDA it ships`,
+    );
+  }
+  const broker = spec.alerts.broker;
+  if (
+    broker.enabled === true &&
+    broker.armsPrometheusId === undefined &&
+    spec.prometheus.instanceId === undefined
+  ) {
+    add(
+      ['alerts', 'broker', 'enabled'],
+      'is true, but there is no ARMS Prometheus instance to put the rules on: set alerts.broker.armsPrometheusId (or prometheus.instanceId), or set enabled: false and say why in a comment',
     );
   }
   return out;

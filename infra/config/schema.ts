@@ -792,6 +792,76 @@ const kubernetesSchema = z.strictObject({
     ),
 });
 
+/** A label key (optional DNS-1123 subdomain prefix and `/`, name of 1-63 alphanumerics and `-_.`). */
+// Source: kubernetes.io/docs/concepts/overview/working-with-objects/labels ("Syntax and character set").
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    'must be a Kubernetes label key',
+  );
+const labelValue = z
+  .string()
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, 'must be a Kubernetes label value');
+
+const alertsSchema = z.strictObject({
+  cluster: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .meta(
+          about(
+            'Whether synth writes the cluster-side alert rules (a PrometheusRule: KEDA and HPA) into dist/<env>/.',
+            true,
+          ),
+        ),
+      ruleLabels: z
+        .record(labelKey, labelValue)
+        .default({})
+        .meta(
+          about(
+            "Extra labels on the PrometheusRule, for the Prometheus Operator's ruleSelector (kube-prometheus-stack selects release: <release name>).",
+            { release: 'kube-prometheus-stack' },
+          ),
+        ),
+    })
+    .prefault({})
+    .meta(
+      about('The cluster-side rules, evaluated by the Prometheus that scrapes KEDA and kube-state-metrics.'),
+    ),
+  broker: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .optional()
+        .meta(
+          about(
+            'Whether Pulumi creates the broker-side rules (backlog, delay, dead letters, nobody consuming) as ARMS Prometheus alert rules; true needs armsPrometheusId or prometheus.instanceId. When absent: on when there is such an instance id, off otherwise. Set false, with a comment saying why, where ARMS holds no RocketMQ metrics.',
+            true,
+          ),
+        ),
+      armsPrometheusId: nonEmpty
+        .optional()
+        .meta(
+          about(
+            'ARMS Prometheus instance (cluster id) the rules go on: where the RocketMQ cloud-service metrics are evaluated; prometheus.instanceId when absent.',
+            'c0fakeprod000000000000000000000000',
+          ),
+        ),
+      dispatchRuleId: nonEmpty
+        .optional()
+        .meta(
+          about(
+            "ARMS notification policy (dispatch rule) id: the rules notify through it (DISPATCH_RULE); through ARMS' Alertmanager (ALERT_MANAGER) when absent.",
+            '12345',
+          ),
+        ),
+    })
+    .prefault({})
+    .meta(about('The broker-side rules, where the broker metrics live (ARMS).')),
+});
+
 export const rawSpecSchema = z.strictObject({
   region: z
     .string()
@@ -822,6 +892,9 @@ export const rawSpecSchema = z.strictObject({
     ),
   prometheus: prometheusSchema.meta(about('Where KEDA reads the backlog: the ARMS Prometheus HTTP API.')),
   kubernetes: kubernetesSchema.meta(about('The cluster side.')),
+  alerts: alertsSchema
+    .prefault({})
+    .meta(about('Alert rules per workload, derived from its spec; either side can be turned off.')),
 });
 
 /** A value set with `pulumi config set --secret`: Pulumi writes `{ secure: <ciphertext> }` in the stack file. */
@@ -862,6 +935,7 @@ export type BehaviorSpec = z.infer<typeof behaviorSchema>;
 export type ScheduleSpec = z.infer<typeof scheduleSchema>;
 export type PrometheusSpec = z.infer<typeof prometheusSchema>;
 export type KubernetesSpec = z.infer<typeof kubernetesSchema>;
+export type AlertsSpec = z.infer<typeof alertsSchema>;
 
 /** One environment, validated: the single source of truth for both programs. */
 export interface EnvironmentSpec extends Omit<RawSpec, 'consumerGroups'> {

@@ -3,12 +3,13 @@
  * preflight.ts fetches, these functions judge.
  */
 
+import { promqlString } from '../../constructs/shared';
 import { isRecord } from '../config/secret-findings';
 
 export type CheckStatus = 'ok' | 'FAIL';
 
 /** The checks, in the order they run and print. */
-export type CheckName = 'keda-version' | 'metrics-api' | 'crd-fields' | 'secret' | 'query';
+export type CheckName = 'keda-version' | 'metrics-api' | 'crd-fields' | 'secret' | 'broker-metrics' | 'query';
 
 /** One line of the report: a check of one object, and the fix when it failed. */
 export interface CheckResult {
@@ -142,4 +143,62 @@ export function redact(text: string, secrets: readonly string[]): string {
     .filter((s) => s.length > 0)
     .sort((a, b) => b.length - a.length)
     .reduce((out, s) => out.split(s).join('[redacted]'), text);
+}
+
+/**
+ * The series the broker's metrics give an instance: any `rocketmq_*` series with its `instance_id`, counted, so
+ * the answer is one series when the metrics reach this Prometheus and none when they do not. ARMS attaches
+ * `instance_id` to the RocketMQ 5.x cloud-service metrics (constructs/shared/promql.ts); the regex matches metric
+ * names only, the instance is an exact match.
+ */
+export function brokerMetricsQuery(instanceId: string): string {
+  return `count({__name__=~"rocketmq_.+", instance_id=${promqlString(instanceId)}})`;
+}
+
+/**
+ * What the broker-metrics query's answer means. None: the instance's metrics do not reach the Prometheus KEDA
+ * reads, which on ARMS is the guide's prerequisite "Aliyun RocketMQ (5.0) Service integrated in the ARMS
+ * console" (alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/
+ * horizontal-pod-autoscaling-based-on-the-metrics-of-message-queue-for-apache-rocketmq, Prerequisites), a
+ * console step the stack cannot take (infra/README.md).
+ */
+export function judgeBrokerMetrics(
+  outcome: QueryOutcome,
+  where: { readonly instanceId: string; readonly serverAddress: string; readonly environment: string },
+): Pick<CheckResult, 'status' | 'message' | 'fix'> {
+  switch (outcome.kind) {
+    case 'one':
+      return {
+        status: 'ok',
+        message: `${outcome.value} rocketmq_* series with instance_id ${where.instanceId} at ${where.serverAddress}`,
+      };
+    case 'none':
+      return {
+        status: 'FAIL',
+        message: `no rocketmq_* series with instance_id ${where.instanceId} at ${where.serverAddress}: the instance's metrics do not reach the Prometheus KEDA reads, so nothing scales or alerts`,
+        fix: 'integrate "Alibaba Cloud RocketMQ (5.0)" in the ARMS console (Integration Center), a step pulumi up cannot take (infra/README.md), and check that instanceId in the hand-off is the instance\'s',
+      };
+    case 'many':
+      // count() without `by` answers one series at most: more is no Prometheus.
+      return {
+        status: 'FAIL',
+        message: `${where.serverAddress} answered ${outcome.count} series to a count(): not a Prometheus API`,
+        fix: 'serverAddress must be the Prometheus HTTP API base (KEDA appends /api/v1/query)',
+      };
+    case 'refused':
+      return {
+        status: 'FAIL',
+        message: `${where.serverAddress} answered HTTP ${outcome.status}: ${outcome.detail}`,
+        fix:
+          outcome.status === 401 || outcome.status === 403
+            ? `the credentials in the Secret are refused: rotate them with pulumi up --stack ${where.environment}`
+            : 'check the serverAddress in the hand-off (npm run outputs)',
+      };
+    case 'invalid':
+      return {
+        status: 'FAIL',
+        message: `${where.serverAddress} answered no Prometheus result: ${outcome.detail}`,
+        fix: 'serverAddress must be the Prometheus HTTP API base (KEDA appends /api/v1/query)',
+      };
+  }
 }

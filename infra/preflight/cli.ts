@@ -48,6 +48,7 @@ async function run(options: Options, io: CliOutput, where: PreflightEnvironment)
   try {
     const results = await runPreflight({
       environment: spec.name,
+      instanceId: handoff.instanceId,
       manifests,
       kedaVersion: kedaRelease(spec),
       kube,

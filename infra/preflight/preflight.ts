@@ -1,16 +1,19 @@
 /**
  * The preflight's checks of one environment's manifests against a cluster, in order: the KEDA release the
  * operator runs, the external metrics API, every KEDA field the manifests use in the cluster's CRDs, every
- * TriggerAuthentication's Secret and keys, and every prometheus trigger's query answered with one series by
- * the environment's Prometheus with the cluster's credentials. Read-only: GETs only, nothing applied.
+ * TriggerAuthentication's Secret and keys, the broker's metrics of the instance in that Prometheus (the ARMS
+ * integration), and every prometheus trigger's query answered with one series by the environment's Prometheus
+ * with the cluster's credentials. Read-only: GETs only, nothing applied.
  */
 import {
   apiServiceAvailability,
   type ApiServiceView,
+  brokerMetricsQuery,
   type CheckResult,
   classifyQueryAnswer,
   type DeploymentView,
   excerpt,
+  judgeBrokerMetrics,
   kedaVersionOf,
   missingSecretKeys,
   redact,
@@ -41,6 +44,8 @@ interface Trigger {
 
 export interface PreflightInput {
   readonly environment: string;
+  /** The RocketMQ instance of the hand-off: its metrics carry it as `instance_id`. */
+  readonly instanceId: string;
   /** The environment's manifests (synthesized in memory). */
   readonly manifests: readonly Manifest[];
   /** The KEDA release the stack pins (infra/config/keda-release.ts kedaRelease). */
@@ -292,105 +297,166 @@ export function authHeaders(
   return {};
 }
 
-async function queryChecks(input: PreflightInput, read: SecretReader): Promise<CheckResult[]> {
-  const auths = new Map(
-    input.manifests
-      .filter((m) => m.kind === 'TriggerAuthentication')
-      .map((m) => [`${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, m]),
-  );
-  const results: CheckResult[] = [];
-  for (const so of input.manifests.filter((m) => m.kind === 'ScaledObject')) {
-    const namespace = so.metadata.namespace ?? 'default';
-    const triggers = (so.spec as { triggers?: Trigger[] } | undefined)?.triggers ?? [];
-    for (const [i, trigger] of triggers.entries()) {
-      if (trigger.type !== 'prometheus') continue;
-      const base = { check: 'query', object: `${objectName(so)} trigger ${trigger.name ?? i}` } as const;
-      const serverAddress = trigger.metadata?.serverAddress ?? '';
-      const secrets: string[] = [];
-      results.push(
-        ...(await guarded(
-          base,
-          async () => {
-            // The parameters KEDA resolves from the TriggerAuthentication's Secrets.
-            const params = new Map<string, string>();
-            const authName = trigger.authenticationRef?.name;
-            if (authName !== undefined) {
-              const auth = auths.get(`${namespace}/${authName}`);
-              const refs = auth === undefined ? [] : secretRefsOf(auth);
-              for (const ref of refs) {
-                const value = (await read(namespace, ref.name))?.get(ref.key);
-                if (value === undefined) {
-                  return [
-                    {
-                      ...base,
-                      status: 'FAIL',
-                      message: `not queried: TriggerAuthentication ${authName} needs key ${ref.key} of Secret ${namespace}/${ref.name}`,
-                      fix: 'see the secret check',
-                    },
-                  ];
-                }
-                params.set(ref.parameter, value);
-                // The header's name (Authorization) is no secret; redacting it would only garble messages.
-                if (ref.parameter !== 'customAuthHeader') secrets.push(value);
-              }
-            }
-            const answer = await input.query(
-              serverAddress,
-              trigger.metadata?.query ?? '',
-              authHeaders(trigger.metadata?.authModes, params),
-            );
-            const outcome = classifyQueryAnswer(answer.status, answer.text);
-            switch (outcome.kind) {
-              case 'one':
-                return [{ ...base, status: 'ok', message: `one series (value ${outcome.value})` }];
-              case 'none':
-                return [
-                  {
-                    ...base,
-                    status: 'FAIL',
-                    message: `no series from ${serverAddress}: KEDA reads an empty result as an error`,
-                    fix: 'check the query labels (instance_id, topic, consumer_group) against the series Prometheus has',
-                  },
-                ];
-              case 'many':
-                return [
-                  {
-                    ...base,
-                    status: 'FAIL',
-                    message: `${outcome.count} series from ${serverAddress}: KEDA refuses more than one`,
-                    fix: 'the query must aggregate to one series (sum without grouping)',
-                  },
-                ];
-              case 'refused':
-                return [
-                  {
-                    ...base,
-                    status: 'FAIL',
-                    message: `${serverAddress} answered HTTP ${outcome.status}: ${redact(outcome.detail, secrets)}`,
-                    fix:
-                      outcome.status === 401 || outcome.status === 403
-                        ? `the credentials in the Secret are refused: rotate them with pulumi up --stack ${input.environment}`
-                        : 'check the serverAddress in the hand-off (npm run outputs) and the query',
-                  },
-                ];
-              case 'invalid':
-                return [
-                  {
-                    ...base,
-                    status: 'FAIL',
-                    message: `${serverAddress} answered no Prometheus result: ${redact(outcome.detail, secrets)}`,
-                    fix: 'serverAddress must be the Prometheus HTTP API base (KEDA appends /api/v1/query)',
-                  },
-                ];
-            }
-          },
-          `${serverAddress} must be reachable from where preflight runs (the intranet address only inside the VPC)`,
-        )),
-      );
-      // An error text (fetch's) may carry what was sent.
-      const last = results[results.length - 1];
-      results[results.length - 1] = { ...last, message: redact(last.message, secrets) };
+/** The headers KEDA sends for a trigger, from its TriggerAuthentication's Secrets; or the key that is missing. */
+async function triggerHeaders(
+  input: PreflightInput,
+  read: SecretReader,
+  namespace: string,
+  trigger: Trigger,
+): Promise<
+  | { readonly headers: Record<string, string>; readonly secrets: string[] }
+  | { readonly missing: string; readonly authName: string; readonly secret: string }
+> {
+  const params = new Map<string, string>();
+  const secrets: string[] = [];
+  const authName = trigger.authenticationRef?.name;
+  if (authName !== undefined) {
+    const auth = input.manifests.find(
+      (m) =>
+        m.kind === 'TriggerAuthentication' &&
+        m.metadata.name === authName &&
+        (m.metadata.namespace ?? 'default') === namespace,
+    );
+    for (const ref of auth === undefined ? [] : secretRefsOf(auth)) {
+      const value = (await read(namespace, ref.name))?.get(ref.key);
+      if (value === undefined) return { missing: ref.key, authName, secret: `${namespace}/${ref.name}` };
+      params.set(ref.parameter, value);
+      // The header's name (Authorization) is no secret; redacting it would only garble messages.
+      if (ref.parameter !== 'customAuthHeader') secrets.push(value);
     }
+  }
+  return { headers: authHeaders(trigger.metadata?.authModes, params), secrets };
+}
+
+/** The prometheus triggers of the ScaledObjects, in order, with their namespace. */
+function prometheusTriggers(input: PreflightInput): { so: Manifest; index: number; trigger: Trigger }[] {
+  return input.manifests
+    .filter((m) => m.kind === 'ScaledObject')
+    .flatMap((so) =>
+      ((so.spec as { triggers?: Trigger[] } | undefined)?.triggers ?? []).map((trigger, index) => ({
+        so,
+        index,
+        trigger,
+      })),
+    )
+    .filter(({ trigger }) => trigger.type === 'prometheus');
+}
+
+/**
+ * Whether the instance's metrics are in the Prometheus the first trigger reads, with its credentials: the guide's
+ * ARMS integration, which no provider resource enables (infra/README.md). One line per environment.
+ */
+async function brokerMetricsCheck(input: PreflightInput, read: SecretReader): Promise<CheckResult[]> {
+  const first = prometheusTriggers(input)[0];
+  if (first === undefined) return [];
+  const serverAddress = first.trigger.metadata?.serverAddress ?? '';
+  const base = { check: 'broker-metrics', object: `instance ${input.instanceId}` } as const;
+  let secrets: string[] = [];
+  const results = await guarded(
+    base,
+    async () => {
+      const auth = await triggerHeaders(input, read, first.so.metadata.namespace ?? 'default', first.trigger);
+      if ('missing' in auth) {
+        return [
+          {
+            ...base,
+            status: 'FAIL',
+            message: `not queried: TriggerAuthentication ${auth.authName} needs key ${auth.missing} of Secret ${auth.secret}`,
+            fix: 'see the secret check',
+          },
+        ];
+      }
+      secrets = auth.secrets;
+      const answer = await input.query(serverAddress, brokerMetricsQuery(input.instanceId), auth.headers);
+      const judged = judgeBrokerMetrics(classifyQueryAnswer(answer.status, answer.text), {
+        instanceId: input.instanceId,
+        serverAddress,
+        environment: input.environment,
+      });
+      return [{ ...base, ...judged }];
+    },
+    `${serverAddress} must be reachable from where preflight runs (the intranet address only inside the VPC)`,
+  );
+  // An answer or an error text may echo what was sent.
+  return results.map((r) => ({ ...r, message: redact(r.message, secrets) }));
+}
+
+async function queryChecks(input: PreflightInput, read: SecretReader): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const { so, index: i, trigger } of prometheusTriggers(input)) {
+    const namespace = so.metadata.namespace ?? 'default';
+    const base = { check: 'query', object: `${objectName(so)} trigger ${trigger.name ?? i}` } as const;
+    const serverAddress = trigger.metadata?.serverAddress ?? '';
+    let secrets: string[] = [];
+    results.push(
+      ...(await guarded(
+        base,
+        async () => {
+          // The parameters KEDA resolves from the TriggerAuthentication's Secrets.
+          const auth = await triggerHeaders(input, read, namespace, trigger);
+          if ('missing' in auth) {
+            return [
+              {
+                ...base,
+                status: 'FAIL',
+                message: `not queried: TriggerAuthentication ${auth.authName} needs key ${auth.missing} of Secret ${auth.secret}`,
+                fix: 'see the secret check',
+              },
+            ];
+          }
+          secrets = auth.secrets;
+          const answer = await input.query(serverAddress, trigger.metadata?.query ?? '', auth.headers);
+          const outcome = classifyQueryAnswer(answer.status, answer.text);
+          switch (outcome.kind) {
+            case 'one':
+              return [{ ...base, status: 'ok', message: `one series (value ${outcome.value})` }];
+            case 'none':
+              return [
+                {
+                  ...base,
+                  status: 'FAIL',
+                  message: `no series from ${serverAddress}: KEDA reads an empty result as an error`,
+                  fix: 'check the query labels (instance_id, topic, consumer_group) against the series Prometheus has',
+                },
+              ];
+            case 'many':
+              return [
+                {
+                  ...base,
+                  status: 'FAIL',
+                  message: `${outcome.count} series from ${serverAddress}: KEDA refuses more than one`,
+                  fix: 'the query must aggregate to one series (sum without grouping)',
+                },
+              ];
+            case 'refused':
+              return [
+                {
+                  ...base,
+                  status: 'FAIL',
+                  message: `${serverAddress} answered HTTP ${outcome.status}: ${redact(outcome.detail, secrets)}`,
+                  fix:
+                    outcome.status === 401 || outcome.status === 403
+                      ? `the credentials in the Secret are refused: rotate them with pulumi up --stack ${input.environment}`
+                      : 'check the serverAddress in the hand-off (npm run outputs) and the query',
+                },
+              ];
+            case 'invalid':
+              return [
+                {
+                  ...base,
+                  status: 'FAIL',
+                  message: `${serverAddress} answered no Prometheus result: ${redact(outcome.detail, secrets)}`,
+                  fix: 'serverAddress must be the Prometheus HTTP API base (KEDA appends /api/v1/query)',
+                },
+              ];
+          }
+        },
+        `${serverAddress} must be reachable from where preflight runs (the intranet address only inside the VPC)`,
+      )),
+    );
+    // An error text (fetch's) may carry what was sent.
+    const last = results[results.length - 1];
+    results[results.length - 1] = { ...last, message: redact(last.message, secrets) };
   }
   return results;
 }
@@ -403,6 +469,7 @@ export async function runPreflight(input: PreflightInput): Promise<CheckResult[]
     ...(await metricsApiCheck(input)),
     ...(await crdFieldChecks(input)),
     ...(await secretChecks(input, read)),
+    ...(await brokerMetricsCheck(input, read)),
     ...(await queryChecks(input, read)),
   ];
 }

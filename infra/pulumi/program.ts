@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
   ackClusterKubeconfig,
+  BrokerAlertRules,
   ClusterSecrets,
   ConsumerAccess,
   KedaAddon,
@@ -36,6 +37,8 @@ import {
   stackFilePath,
 } from '../config/environment';
 import { type Handoff, parseHandoff } from '../config/handoff';
+import { brokerAlertsInstance } from '../config/alert-targets';
+import { workloadAlertsInput } from '../config/workload-alerts';
 import { deadLetterWarnings } from '../config/warnings';
 
 /** The secret config key holding a V1 ARMS Prometheus token, when it is not looked up. */
@@ -361,6 +364,23 @@ export function apsaraMqKedaStack(): StackOutputs {
       {
         clusterId: spec.kubernetes.ackClusterId,
         version: spec.kubernetes.kedaAddonVersion,
+      },
+      lifecycle,
+    );
+  }
+
+  // The broker-side rules go where the RocketMQ metrics are evaluated (ARMS); off where the stack says so.
+  const armsPrometheusId = brokerAlertsInstance(spec);
+  if (armsPrometheusId !== undefined) {
+    new BrokerAlertRules(
+      'alerts',
+      {
+        armsPrometheusId,
+        instanceId: messaging.instanceId,
+        workloads: spec.workloads.map((w) => workloadAlertsInput(spec, w)),
+        ...(spec.alerts.broker.dispatchRuleId !== undefined && {
+          dispatchRuleId: spec.alerts.broker.dispatchRuleId,
+        }),
       },
       lifecycle,
     );

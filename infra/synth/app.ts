@@ -7,11 +7,13 @@ import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { InputError } from '../shared/input-error';
-import { BacklogScaler, ConsumerWorkload } from '../../constructs/k8s';
+import { AlertRules, BacklogScaler, ConsumerWorkload, GrafanaDashboard } from '../../constructs/k8s';
+import { ALERTS_CHART, clusterAlertsEnabled, DASHBOARD_CHART } from '../config/alert-targets';
 import type { EnvironmentSpec } from '../config/environment';
 import { kedaRelease } from '../config/keda-release';
 import { workloadSchedules } from '../config/workload-schedules';
 import { workloadThreshold } from '../config/workload-threshold';
+import { workloadAlertsInput } from '../config/workload-alerts';
 import type { Handoff } from '../config/handoff';
 
 export class SynthInputError extends InputError {
@@ -77,7 +79,7 @@ export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): stri
 export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
   const violations = handoffViolations(spec, handoff);
   if (violations.length > 0) throw new SynthInputError(spec.name, violations);
-  return spec.workloads.map((w) => {
+  const charts = spec.workloads.map((w) => {
     const entry = handoff.workloads.find((h) => h.name === w.name);
     if (entry === undefined) throw new SynthInputError(spec.name, [`no hand-off for ${w.name}`]);
     const chart = new Chart(app, w.name, {
@@ -150,6 +152,34 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     });
     return chart;
   });
+  if (clusterAlertsEnabled(spec)) charts.push(...monitoringCharts(app, spec, handoff));
+  return charts;
+}
+
+/** The PrometheusRule and the Grafana dashboard ConfigMap of the environment, one chart (file) each. */
+function monitoringCharts(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
+  const workloads = spec.workloads.map((w) => ({
+    ...workloadAlertsInput(spec, w),
+    instanceId: handoff.instanceId,
+  }));
+  const chart = (id: string) =>
+    new Chart(app, id, { namespace: spec.kubernetes.namespace, disableResourceNameHashes: true });
+  const alerts = chart(ALERTS_CHART);
+  new AlertRules(alerts, 'alerts', {
+    name: ALERTS_CHART,
+    environment: spec.name,
+    selectorScheme: spec.kubernetes.selectorScheme,
+    workloads,
+    ruleLabels: spec.alerts.cluster.ruleLabels,
+  });
+  const dashboard = chart(DASHBOARD_CHART);
+  new GrafanaDashboard(dashboard, 'dashboard', {
+    name: DASHBOARD_CHART,
+    environment: spec.name,
+    selectorScheme: spec.kubernetes.selectorScheme,
+    workloads,
+  });
+  return [alerts, dashboard];
 }
 
 /** The first line of every generated file: where it comes from, and that hand edits are lost. */

@@ -438,7 +438,8 @@ describe('infra/pulumi/index.ts', () => {
     expect(run.error).toBeUndefined();
     expect(Object.keys(entry).sort()).toEqual([HANDOFF_OUTPUT, ...SECRET_STACK_OUTPUTS].sort());
     // 16 resources, the explicit Kubernetes provider of the Secrets, and 5 for dev's producer
-    // (ProducerAccess, password, account, ACL, Secret).
-    expect(run.resources).toHaveLength(22);
+    // (ProducerAccess, password, account, ACL, Secret), and 5 for its broker-side alerts (issue 26:
+    // BrokerAlertRules and one ARMS rule per broker-side rule of its one workload).
+    expect(run.resources).toHaveLength(27);
   });
 });

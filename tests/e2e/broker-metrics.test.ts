@@ -2,7 +2,9 @@
  * The synthesized queries against the real metrics of Apache RocketMQ 5.x: the broker's native Prometheus
  * exporter, scraped by a real Prometheus. ARMS attaches `instance_id` to the cloud metrics; the open-source
  * exporter has no such label, so each environment gets its own scrape job of the broker that adds its
- * hand-off instanceId as a target label, and the synthesized query of that environment selects it.
+ * hand-off instanceId as a target label, and the synthesized query of that environment selects it. Then the
+ * metrics the broker-side alert rules read (issue 26): the lag latency gauge, its name, unit and labels, and the
+ * dead-letter counter after a poison message, each with its rule evaluated by Prometheus.
  */
 import { Testing } from 'cdk8s';
 import { arrivalRateQuery, backlogQuery } from '../../constructs/shared/promql';
@@ -12,6 +14,13 @@ import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from '../synth/helpers';
 import { describeWith, which } from './harness/availability';
 import { DEFAULT_ARRIVAL_RATE_METRIC } from '../../constructs/shared/promql';
+import {
+  APACHE_LAG_LATENCY_METRIC,
+  DLQ_MESSAGES_METRIC,
+  LAG_LATENCY_METRIC,
+  workloadAlertRules,
+  type WorkloadAlertsInput,
+} from '../../constructs/shared/alerts';
 import { producer, receive, receiveIds, sendMany, simpleConsumer } from './harness/clients';
 import { waitFor } from './harness/processes';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
@@ -37,10 +46,27 @@ const ZERO = { never: 'zero-never-consumed', left: 'zero-consumer-left', static:
 // Source: apache/rocketmq broker ConsumerManager.removeExpireConsumerGroupInfo: a group's compensated
 // subscription is dropped subscriptionExpiredTimeout (10 min by default) after its last pop; shortened here.
 const SUBSCRIPTION_EXPIRED_MS = 15_000;
+/** Topics and groups of the alert-metric cases: one queue each, so one offset tells the whole backlog. */
+const ALERTS = {
+  lag: { topic: 'alerts-lag', group: 'alerts-lag' },
+  dlq: { topic: 'alerts-dlq', group: 'alerts-dlq' },
+} as const;
+/** Deliveries after the first before the broker dead-letters a message of ALERTS.dlq.group. */
+const DLQ_RETRIES = 1;
 
 interface Sample {
   metric: Record<string, string>;
   value: number;
+}
+
+/** The metric families the exporter declares (`# TYPE <name> <type>`), by name. */
+async function brokerFamilies(broker: RocketMq): Promise<Map<string, string>> {
+  const text = await (await fetch(`http://${broker.metricsTarget}/metrics`)).text();
+  return new Map(
+    [...text.matchAll(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\S+)$/gm)].map(
+      (m) => [m[1], m[2]] as [string, string],
+    ),
+  );
 }
 
 /** The broker's own numbers: its exporter's text, parsed, straight from the broker (no Prometheus). */
@@ -83,6 +109,11 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       brokerConfig: { subscriptionExpiredTimeout: String(SUBSCRIPTION_EXPIRED_MS) },
       plan: {
         ...access.plan,
+        topics: [
+          ...(access.plan.topics ?? []),
+          { name: ALERTS.lag.topic, queues: 1 },
+          { name: ALERTS.dlq.topic, queues: 1 },
+        ],
         groups: [
           ...(access.plan.groups ?? []),
           ...[...new Set(workloads.map((c) => c.workload.consumerGroup))].map((g) => ({
@@ -91,6 +122,8 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
           { name: ZERO.never },
           { name: ZERO.left },
           { name: ZERO.static, staticTopics: [firstTopic] },
+          { name: ALERTS.lag.group },
+          { name: ALERTS.dlq.group, retryMaxTimes: DLQ_RETRIES },
         ],
       },
     });
@@ -344,22 +377,211 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
 
     test('with useStaticSubscription the group has series without any consumer, but reads waiting messages as 0', async () => {
       broker.admin({ brokerConfig: { useStaticSubscription: 'true' } });
-      await prometheus.nextScrape();
-      await prometheus.nextScrape();
-      const backlog = await brokerBacklog(broker, topic, ZERO.static);
-      console.info(
-        `static-subscription group without consumers: ${JSON.stringify(backlog.series.map((s) => [s.metric.is_retry, s.value]))}`,
-      );
-      expect(backlog.series.length).toBeGreaterThan(0);
-      // The series exist, but no consumer ever set a pull offset, and the calculator then starts from the
-      // queue's max offset (ConsumerLagCalculator.getAvailableMsgCount): the waiting messages read as 0.
-      const stored = (await brokerSamples(broker, 'rocketmq_messages_in_total'))
-        .filter((s) => s.metric.topic === topic)
-        .reduce((a, s) => a + s.value, 0);
-      expect(stored).toBeGreaterThan(0);
-      expect(backlog.ready).toBe(0);
-      const result = await prometheus.query(query(ZERO.static));
-      expect(result.data.result).toHaveLength(1);
+      try {
+        await prometheus.nextScrape();
+        await prometheus.nextScrape();
+        const backlog = await brokerBacklog(broker, topic, ZERO.static);
+        console.info(
+          `static-subscription group without consumers: ${JSON.stringify(backlog.series.map((s) => [s.metric.is_retry, s.value]))}`,
+        );
+        expect(backlog.series.length).toBeGreaterThan(0);
+        // The series exist, but no consumer ever set a pull offset, and the calculator then starts from the
+        // queue's max offset (ConsumerLagCalculator.getAvailableMsgCount): the waiting messages read as 0.
+        const stored = (await brokerSamples(broker, 'rocketmq_messages_in_total'))
+          .filter((s) => s.metric.topic === topic)
+          .reduce((a, s) => a + s.value, 0);
+        expect(stored).toBeGreaterThan(0);
+        expect(backlog.ready).toBe(0);
+        const result = await prometheus.query(query(ZERO.static));
+        expect(result.data.result).toHaveLength(1);
+      } finally {
+        // Back to the default (BrokerConfig.useStaticSubscription false): with it on, a group without a static
+        // subscription (those of the cases after this one) has no series at all.
+        broker.admin({ brokerConfig: { useStaticSubscription: 'false' } });
+      }
+    });
+  });
+
+  describe('the metrics of the broker-side alert rules (issue 26)', () => {
+    const instanceId = loadHandoff(specs[0].name).instanceId;
+    /** A workload on the alert topic and group whose thresholds the case sets. */
+    const ruleInput = (over: Partial<WorkloadAlertsInput>): WorkloadAlertsInput => ({
+      environment: 'e2e',
+      workload: 'alerts',
+      namespace: 'e2e',
+      instanceId,
+      topic: ALERTS.lag.topic,
+      consumerGroup: ALERTS.lag.group,
+      messagesPerSecondPerPod: 1,
+      targetDrainSeconds: 1,
+      maxProcessingSeconds: 1,
+      maxReplicas: 1,
+      pollingIntervalSeconds: 15,
+      fallback: false,
+      ...over,
+    });
+    const ruleExpr = (alert: string, input: WorkloadAlertsInput): string => {
+      const found = workloadAlertRules(input).find((r) => r.alert === alert);
+      if (found === undefined) throw new Error(`no rule ${alert}`);
+      return found.expr;
+    };
+
+    test(`lag latency: ${APACHE_LAG_LATENCY_METRIC}, a gauge in milliseconds since the oldest unconsumed message, labelled by group and topic; the delay rule fires on it`, async () => {
+      const { topic, group } = ALERTS.lag;
+      const admin = await producer(broker.endpoint, broker.adminUser, topic);
+      const consumer = await simpleConsumer(broker.endpoint, broker.adminUser, topic, group);
+      try {
+        // One message consumed gives the group its offset; then it leaves, and the broker counts it on its POP path.
+        const [first] = await sendMany(admin, topic, 1);
+        expect([...(await receiveIds(consumer, [first]))]).toEqual([first]);
+        await consumer.shutdown();
+        const left = Date.now();
+        await waitFor(
+          'the group on the POP path (is_retry="true" series)',
+          async () =>
+            (await brokerSamples(broker, 'rocketmq_consumer_lag_messages')).some(
+              (s) => s.metric.consumer_group === group && s.metric.is_retry === 'true',
+            ),
+          10_000,
+        );
+        const sendStart = Date.now();
+        await sendMany(admin, topic, 5);
+        const sendEnd = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const readStart = Date.now();
+        const families = await brokerFamilies(broker);
+        const lag = (await brokerSamples(broker, APACHE_LAG_LATENCY_METRIC)).filter(
+          (s) => s.metric.consumer_group === group,
+        );
+        const messages = (await brokerSamples(broker, 'rocketmq_consumer_lag_messages')).filter(
+          (s) => s.metric.consumer_group === group && s.metric.is_retry === 'false',
+        );
+        const readEnd = Date.now();
+        // Still inside the compensated subscription: the series are the group's, not gone.
+        expect(readEnd - left).toBeLessThan(SUBSCRIPTION_EXPIRED_MS);
+
+        // OpenTelemetry's exporter (1.29.0-alpha) declares the family under the instrument's name but appends the
+        // unit to every sample: Prometheus stores the samples' name, not the one ARMS documents.
+        expect(families.get(LAG_LATENCY_METRIC)).toBe('gauge');
+        expect(families.has(APACHE_LAG_LATENCY_METRIC)).toBe(false);
+        expect(await brokerSamples(broker, LAG_LATENCY_METRIC)).toEqual([]);
+        expect(lag.map((s) => s.metric.is_retry).sort()).toEqual(['false', 'true']);
+        // No retry topic yet: ConsumerLagCalculator.getConsumerLagStats returns Long.MAX_VALUE for a null topic
+        // before it zeroes it, so the retry series reads now - Long.MAX_VALUE. max() in the rule passes it over.
+        expect(lag.find((s) => s.metric.is_retry === 'true')!.value).toBeLessThan(-9e18);
+        const own = lag.find((s) => s.metric.is_retry === 'false')!;
+        expect(Object.keys(own.metric).sort()).toEqual(
+          [
+            'cluster',
+            'consumer_group',
+            'is_retry',
+            'is_system',
+            'node_id',
+            'node_type',
+            'otel_scope_name',
+            'topic',
+          ].sort(),
+        );
+        expect([own.metric.topic, own.metric.is_system]).toEqual([topic, 'false']);
+        expect(messages.map((s) => s.value)).toEqual([5]);
+        // Milliseconds: collected between readStart and readEnd, the oldest of the 5 stored between sendStart and sendEnd.
+        console.info(
+          `lag latency ${own.value} ms for 5 messages sent ${readStart - sendEnd}..${readEnd - sendStart} ms before the read`,
+        );
+        expect(own.value).toBeGreaterThanOrEqual(readStart - sendEnd);
+        expect(own.value).toBeLessThanOrEqual(readEnd - sendStart);
+
+        await prometheus.nextScrape();
+        // Bound (1 s drain + 1 s per message) × 1000 = 2000 ms < the 3 s waited: the rule's expression has a result.
+        const firing = await prometheus.query(
+          ruleExpr(
+            'RocketMQConsumptionDelay',
+            ruleInput({ lagLatencyMetricName: APACHE_LAG_LATENCY_METRIC }),
+          ),
+        );
+        expect(firing.data.result).toHaveLength(1);
+        expect(Number(firing.data.result[0].value[1])).toBeGreaterThan(2000);
+        // Bound (3600 + 1) × 1000 ms: quiet. With ARMS' name there is nothing to read on this broker.
+        const quiet = await prometheus.query(
+          ruleExpr(
+            'RocketMQConsumptionDelay',
+            ruleInput({ lagLatencyMetricName: APACHE_LAG_LATENCY_METRIC, targetDrainSeconds: 3600 }),
+          ),
+        );
+        expect(quiet.data.result).toEqual([]);
+        expect((await prometheus.query(`count(${LAG_LATENCY_METRIC})`)).data.result).toEqual([]);
+        expect(
+          (await prometheus.query(`count(${APACHE_LAG_LATENCY_METRIC}{consumer_group="${group}"})`)).data
+            .result,
+        ).toHaveLength(1);
+        expect(Date.now() - left).toBeLessThan(SUBSCRIPTION_EXPIRED_MS);
+      } finally {
+        await Promise.all([consumer.shutdown(), admin.shutdown()].map((p) => p.catch(() => undefined)));
+      }
+    });
+
+    test(`dead letters: ${DLQ_MESSAGES_METRIC} is born at 1 with the group and its topic after ${1 + DLQ_RETRIES} deliveries; the dead-letter rule fires on it`, async () => {
+      const { topic, group } = ALERTS.dlq;
+      const dlqSamples = async (): Promise<Sample[]> =>
+        (await brokerSamples(broker, DLQ_MESSAGES_METRIC)).filter((s) => s.metric.consumer_group === group);
+      expect(await dlqSamples()).toEqual([]);
+      const admin = await producer(broker.endpoint, broker.adminUser, topic);
+      const consumer = await simpleConsumer(broker.endpoint, broker.adminUser, topic, group);
+      try {
+        const [poison] = await sendMany(admin, topic, 1, { tag: 'poison' });
+        let deliveries = 0;
+        // Never acked: after each invisible time (10 s, the proxy's shortest) the broker delivers it again, until
+        // the proxy sends it to %DLQ%<group> (ConsumerProcessor, PopMessageResultFilterImpl TO_DLQ).
+        await waitFor(
+          'the poison message in the DLQ counter',
+          async () => {
+            for (const m of await consumer.receive(1, 10_000)) if (m.messageId === poison) deliveries += 1;
+            return (await dlqSamples()).length > 0;
+          },
+          120_000,
+          0,
+        );
+        const [sample] = await dlqSamples();
+        expect((await brokerFamilies(broker)).get(DLQ_MESSAGES_METRIC)).toBe('counter');
+        expect(Object.keys(sample.metric).sort()).toEqual(
+          [
+            'cluster',
+            'consumer_group',
+            'is_system',
+            'node_id',
+            'node_type',
+            'otel_scope_name',
+            'topic',
+          ].sort(),
+        );
+        // The topic the last delivery came from: a redelivery comes from the group's POP retry topic, which the
+        // proxy names as the origin (ProducerProcessor.forwardMessageToDeadLetterQueue, ReceiptHandle.getRealTopic,
+        // KeyBuilder.buildPopRetryTopicV1: %RETRY%<group>_<topic>). The rule selects the group only.
+        expect([sample.metric.topic, sample.metric.is_system, sample.value]).toEqual([
+          `%RETRY%${group}_${topic}`,
+          'false',
+          1,
+        ]);
+        expect(deliveries).toBe(1 + DLQ_RETRIES);
+
+        await prometheus.nextScrape();
+        await prometheus.nextScrape();
+        const input = ruleInput({ topic, consumerGroup: group });
+        // Born at 1: increase() alone sees no change, so the rule's new-series half is what fires.
+        const increaseOnly = await prometheus.query(
+          `sum(increase(${DLQ_MESSAGES_METRIC}{instance_id="${instanceId}", consumer_group="${group}"}[5m])) > 0`,
+        );
+        expect(increaseOnly.data.result).toEqual([]);
+        const firing = await prometheus.query(ruleExpr('RocketMQDeadLetters', input));
+        expect(firing.data.result).toHaveLength(1);
+        expect(Number(firing.data.result[0].value[1])).toBe(1);
+        const otherGroup = await prometheus.query(
+          ruleExpr('RocketMQDeadLetters', { ...input, consumerGroup: ALERTS.lag.group }),
+        );
+        expect(otherGroup.data.result).toEqual([]);
+      } finally {
+        await Promise.all([consumer.shutdown(), admin.shutdown()].map((p) => p.catch(() => undefined)));
+      }
     });
   });
 });

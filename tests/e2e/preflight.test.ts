@@ -3,7 +3,7 @@
  * operator and metrics API server behind the aggregation layer (tests/e2e/harness/control-plane.ts), and a real
  * Prometheus scraping the dev workload's consumer series, behind a loopback gate that refuses a request without
  * the token of the cluster's Secret (as ARMS does). One control plane serves every case: the good setup, then
- * each break (a missing Secret, a refused token, a wrong label in the query, another KEDA release, a CRD
+ * each break (a missing Secret, a refused token, an instance whose metrics are not there, another KEDA release, a CRD
  * without fallback.behavior), each undone before the next; then every committed environment's KEDA objects
  * against the real CRDs.
  */
@@ -185,38 +185,44 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     `ok   crd-fields TriggerAuthentication ${namespace}/${authName}: every field is in triggerauthentications.keda.sh`,
     `ok   crd-fields ScaledObject ${namespace}/${workload.name}: every field is in scaledobjects.keda.sh`,
     `ok   secret Secret ${namespace}/${handoff.prometheus.secretName}: keys customAuthHeader, customAuthValue present (read by TriggerAuthentication ${authName})`,
+    // The exporter serves three rocketmq_* series of the instance: ready, inflight and the topic's arrivals.
+    `ok   broker-metrics instance ${handoff.instanceId}: 3 rocketmq_* series with instance_id ${handoff.instanceId} at ${gateAddress}`,
     `ok   query ScaledObject ${namespace}/${workload.name} trigger backlog: one series (value ${BACKLOG})`,
   ];
 
   test('a good setup: every check ok, exit 0', async () => {
     const result = await preflight();
-    expect(result.stdout.split('\n')).toEqual([...okLines(), 'all 6 checks ok', '']);
+    expect(result.stdout.split('\n')).toEqual([...okLines(), 'all 7 checks ok', '']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
-  test('a missing Secret: the secret check fails with the fix, the query is not sent, exit 1', async () => {
+  test('a missing Secret: the secret check fails with the fix, no query is sent, exit 1', async () => {
     await plane!.request('DELETE', secretPath);
     try {
       const result = await preflight();
       const fix =
         `run pulumi up --stack ${ENV} (it writes the Secret when kubernetes.createSecrets is true), or create Secret ` +
         `${handoff.prometheus.secretName} in namespace ${namespace} with keys customAuthHeader, customAuthValue`;
-      expect(result.stdout.split('\n').slice(5, 7)).toEqual([
+      expect(result.stdout.split('\n').slice(5, 8)).toEqual([
         `FAIL secret Secret ${namespace}/${handoff.prometheus.secretName}: not found (read by TriggerAuthentication ${authName}); fix: ${fix}`,
+        `FAIL broker-metrics instance ${handoff.instanceId}: not queried: TriggerAuthentication ${authName} needs key customAuthHeader of Secret ${namespace}/${handoff.prometheus.secretName}; fix: see the secret check`,
         `FAIL query ScaledObject ${namespace}/${workload.name} trigger backlog: not queried: TriggerAuthentication ${authName} needs key customAuthHeader of Secret ${namespace}/${handoff.prometheus.secretName}; fix: see the secret check`,
       ]);
-      expect(result.stdout.split('\n').slice(7)).toEqual(['2 of 6 checks failed', '']);
+      expect(result.stdout.split('\n').slice(8)).toEqual(['3 of 7 checks failed', '']);
       expect(result.code).toBe(1);
     } finally {
       await plane!.apply(secret(TOKEN));
     }
   });
 
-  test('a token the Prometheus refuses: the query fails with the answer, the token never shown', async () => {
+  test('a token the Prometheus refuses: both queries fail with the answer, the token never shown', async () => {
     await plane!.apply(secret(`${TOKEN}-rotated`));
     try {
       const result = await preflight();
       expect(result.stdout.split('\n')[6]).toBe(
+        `FAIL broker-metrics instance ${handoff.instanceId}: ${gateAddress} answered HTTP 401: invalid token "[redacted]"; fix: the credentials in the Secret are refused: rotate them with pulumi up --stack ${ENV}`,
+      );
+      expect(result.stdout.split('\n')[7]).toBe(
         `FAIL query ScaledObject ${namespace}/${workload.name} trigger backlog: ${gateAddress} answered HTTP 401: invalid token "[redacted]"; fix: the credentials in the Secret are refused: rotate them with pulumi up --stack ${ENV}`,
       );
       expect(result.code).toBe(1);
@@ -225,13 +231,20 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     }
   });
 
-  test('a wrong label in the query (another instance id): zero series, named with the fix, exit 1 (--json)', async () => {
+  test('an instance whose metrics are not in Prometheus (another instance id): no series, the ARMS integration and the query named, exit 1 (--json)', async () => {
     writeHandoff(gateAddress, 'rmq-cn-wronglabel0');
     try {
       const result = await preflight('--json');
       const report = JSON.parse(result.stdout) as { ok: boolean; checks: Record<string, string>[] };
       expect(report.ok).toBe(false);
       expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([
+        {
+          check: 'broker-metrics',
+          object: 'instance rmq-cn-wronglabel0',
+          status: 'FAIL',
+          message: `no rocketmq_* series with instance_id rmq-cn-wronglabel0 at ${gateAddress}: the instance's metrics do not reach the Prometheus KEDA reads, so nothing scales or alerts`,
+          fix: 'integrate "Alibaba Cloud RocketMQ (5.0)" in the ARMS console (Integration Center), a step pulumi up cannot take (infra/README.md), and check that instanceId in the hand-off is the instance\'s',
+        },
         {
           check: 'query',
           object: `ScaledObject ${namespace}/${workload.name} trigger backlog`,

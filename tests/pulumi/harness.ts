@@ -316,6 +316,17 @@ export function fakeState(
           nextVersion: '',
         },
       };
+    case 'alicloud:arms/prometheusAlertRule:PrometheusAlertRule': {
+      // Source: resource_alicloud_arms_prometheus_alert_rule.go Create (id cluster_id:AlertId of
+      // CreatePrometheusAlertRule) and Read (status, type from DescribePrometheusAlertRule; the id's second part
+      // as prometheus_alert_rule_id). The AlertId is derived from the name so runs are stable.
+      const alertId =
+        [...String(args.name)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 9_000_000, 7) + 1_000_000;
+      return {
+        id: `${inputs.clusterId}:${alertId}`,
+        state: { ...inputs, status: 1, type: inputs.type ?? '', prometheusAlertRuleId: alertId },
+      };
+    }
     case 'pulumi:providers:kubernetes':
     case 'pulumi:providers:alicloud':
       return { id: `${args.name}-0b2f7c3e`, state: inputs };

@@ -396,6 +396,39 @@ export const CONTRACTS: readonly ResourceContract[] = [
     ],
     onDelete: 'deletes the AccessKey; KEDA then fails to query ARMS until the Secret holds a new one',
   },
+  {
+    type: 'alicloud:arms/prometheusAlertRule:PrometheusAlertRule',
+    file: 'resource_alicloud_arms_prometheus_alert_rule.go',
+    rules: [
+      required('clusterId', '40 cluster_id Required'),
+      required('duration', '55 duration Required'),
+      required('expression', '60 expression Required'),
+      required('message', '81 message Required'),
+      required('prometheusAlertRuleName', '91 prometheus_alert_rule_name Required'),
+      oneOf('notifyType', '89 notify_type StringInSlice', ['ALERT_MANAGER', 'DISPATCH_RULE'], 'WEBHOOK'),
+      {
+        // 45-53: the dispatch_rule_id diff is suppressed unless notify_type is DISPATCH_RULE, and the
+        // CreatePrometheusAlertRule API needs it then (website/docs/r/arms_prometheus_alert_rule: "required when
+        // notify_type is DISPATCH_RULE").
+        field: 'dispatchRuleId',
+        source: '45 dispatch_rule_id (with notify_type DISPATCH_RULE)',
+        rule: 'is required when notifyType is DISPATCH_RULE',
+        when: (i) => i.notifyType === 'DISPATCH_RULE',
+        holds: present,
+        broken: undefined,
+      },
+    ],
+    forceNew: [
+      { field: 'clusterId', source: '43' },
+      { field: 'duration', source: '58' },
+      { field: 'expression', source: '63' },
+      { field: 'message', source: '84' },
+      { field: 'prometheusAlertRuleName', source: '94' },
+      { field: 'type', source: '103' },
+    ],
+    onDelete:
+      '341 resourceAlicloudArmsPrometheusAlertRuleDelete: deletes the rule (DeletePrometheusAlertRule)',
+  },
 ];
 
 /** The contract of a type token; undefined for a type the alicloud provider does not manage. */

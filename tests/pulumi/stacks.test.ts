@@ -31,6 +31,16 @@ const ENVIRONMENTS = listEnvironments();
 type Env = string;
 
 const line = (type: string, name: string, parent?: string) => `${type} ${name} <- ${parent ?? '(stack)'}`;
+/** The broker-side ARMS rules of one workload (alerts.broker on), under the BrokerAlertRules component. */
+const brokerAlerts = (workload: string) =>
+  [
+    'rocketmq-backlog-beyond-capacity',
+    'rocketmq-consumption-delay',
+    'rocketmq-dead-letters',
+    'rocketmq-nobody-consuming',
+  ].map((rule) =>
+    line('alicloud:arms/prometheusAlertRule:PrometheusAlertRule', `alerts-${workload}-${rule}`, 'alerts'),
+  );
 const consumer = (workload: string) => [
   line(TYPE.password, `consumers-${workload}-password`, 'consumers'),
   line(TYPE.account, `consumers-${workload}-account`, 'consumers'),
@@ -55,6 +65,9 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
     line(TYPE.k8sSecret, 'cluster-secrets-order-fulfilment-credentials', 'cluster-secrets'),
     line(TYPE.kedaAddon, 'keda'),
     line(TYPE.addon, 'keda-addon', 'keda'),
+    // Issue 26: the broker-side rules on prometheus.instanceId.
+    line('apsaramq-keda:cloud:BrokerAlertRules', 'alerts'),
+    ...brokerAlerts('order-fulfilment'),
     // The stack's producer (issue 10): an account with Pub on its topic, and its Secret.
     line('apsaramq-keda:cloud:ProducerAccess', 'producers'),
     line(TYPE.password, 'producers-order-load-password', 'producers'),
@@ -110,6 +123,11 @@ const EXPECTED_RESOURCES: Record<Env, string[]> = {
     line(TYPE.k8sSecret, 'cluster-secrets-payment-ledger-credentials', 'cluster-secrets'),
     line(TYPE.kedaAddon, 'keda'),
     line(TYPE.addon, 'keda-addon', 'keda'),
+    // Issue 26: the broker-side rules on prometheus.instanceId.
+    line('apsaramq-keda:cloud:BrokerAlertRules', 'alerts'),
+    ...brokerAlerts('order-fulfilment'),
+    ...brokerAlerts('order-analytics'),
+    ...brokerAlerts('payment-ledger'),
   ],
 };
 

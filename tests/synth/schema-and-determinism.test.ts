@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parseAllDocuments } from 'yaml';
 import { loadEnvironment, parseEnvironment } from '../../infra/config/environment';
@@ -13,15 +15,18 @@ import { synthEnvironment, SynthInputError } from '../../infra/synth/app';
 import { synthAll } from '../../infra/synth/pipeline';
 import { environmentsWithHandoff, synthObjects, type Manifest } from './helpers';
 
-/** Kubernetes 1.28 and KEDA 2.x schemas, one validating model per kind. */
+/** Kubernetes 1.28, KEDA 2.x and Prometheus Operator schemas, one validating model per kind. */
 const MODELS: Record<string, (o: Manifest) => { validate(): void }> = {
   'apps/v1/Deployment': (o) => new Deployment(o),
   'v1/ServiceAccount': (o) => new ServiceAccount(o),
+  'v1/ConfigMap': (o) => new ConfigMap(o),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
   'keda.sh/v1alpha1/ScaledObject': (o) =>
     new ScaledObject(o as unknown as ConstructorParameters<typeof ScaledObject>[0]),
   'keda.sh/v1alpha1/TriggerAuthentication': (o) =>
     new TriggerAuthentication(o as unknown as ConstructorParameters<typeof TriggerAuthentication>[0]),
+  'monitoring.coreos.com/v1/PrometheusRule': (o) =>
+    new PrometheusRule(o as unknown as ConstructorParameters<typeof PrometheusRule>[0]),
 };
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-test-'));
@@ -56,9 +61,12 @@ describe('synth output', () => {
     synthAll(a);
     synthAll(b);
     const first = readTree(a);
-    // One file per workload of the stack file, plus the kustomization, for every environment with a hand-off.
+    // One file per workload of the stack file, plus the kustomization and the alert rules (every committed
+    // stack keeps the cluster side on), for every environment with a hand-off.
     const expected = environmentsWithHandoff().flatMap((env) => [
       `${env}/kustomization.yaml`,
+      `${env}/apsaramq-keda-alerts.yaml`,
+      `${env}/apsaramq-keda-dashboard.yaml`,
       ...loadEnvironment(env).workloads.map((w) => `${env}/${w.name}.yaml`),
     ]);
     expect(Object.keys(first).sort()).toEqual(expected.sort());
@@ -66,7 +74,7 @@ describe('synth output', () => {
     expect(readTree(b)).toEqual(first);
   });
 
-  test('kustomization.yaml lists exactly the workload files', () => {
+  test('kustomization.yaml lists exactly the workload files, the alert rules and the dashboard', () => {
     const out = tmp();
     const result = synthEnvironment(loadEnvironment('prod'), loadHandoff('prod'), out);
     const kustomization = parseAllDocuments(
@@ -79,6 +87,8 @@ describe('synth output', () => {
     expect(kustomization.kind).toBe('Kustomization');
     expect(kustomization.namespace).toBe('orders-prod');
     expect(kustomization.resources).toEqual([
+      'apsaramq-keda-alerts.yaml',
+      'apsaramq-keda-dashboard.yaml',
       'order-analytics.yaml',
       'order-fulfilment.yaml',
       'payment-ledger.yaml',

@@ -101,6 +101,8 @@ const COMPUTED: Readonly<Record<string, readonly string[]>> = {
   'alicloud:ram/user:User': ['displayName'],
   'alicloud:cs/kubernetesAddon:KubernetesAddon': ['version', 'required', 'canUpgrade', 'nextVersion'],
   'alicloud:ram/accessKey:AccessKey': ['secret'],
+  // resource_alicloud_arms_prometheus_alert_rule.go: status, type (Optional+Computed), prometheus_alert_rule_id.
+  'alicloud:arms/prometheusAlertRule:PrometheusAlertRule': ['status', 'type', 'prometheusAlertRuleId'],
   'random:index/randomPassword:RandomPassword': ['result', 'bcryptHash'],
   'kubernetes:core/v1:Secret': ['metadata.uid'],
 };
