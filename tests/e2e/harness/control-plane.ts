@@ -52,6 +52,7 @@ const RESOURCES: Record<string, { plural: string; cluster?: boolean }> = {
   Namespace: { plural: 'namespaces', cluster: true },
   ServiceAccount: { plural: 'serviceaccounts' },
   Secret: { plural: 'secrets' },
+  ConfigMap: { plural: 'configmaps' },
   Service: { plural: 'services' },
   Deployment: { plural: 'deployments' },
   PodDisruptionBudget: { plural: 'poddisruptionbudgets' },
