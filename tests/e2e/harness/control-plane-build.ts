@@ -30,6 +30,8 @@ export interface ControlPlaneBinaries {
   readonly kubeControllerManager: string;
   readonly kedaOperator: string;
   readonly kedaAdapter: string;
+  /** KEDA's admission webhooks (cmd/webhooks of the same module). */
+  readonly kedaWebhooks: string;
 }
 
 function kubeDir(): string {
@@ -47,6 +49,7 @@ export function binaryPaths(): ControlPlaneBinaries {
     kubeControllerManager: path.join(kubeDir(), 'bin', 'kube-controller-manager'),
     kedaOperator: path.join(kedaDir(), 'bin', 'keda-operator'),
     kedaAdapter: path.join(kedaDir(), 'bin', 'keda-adapter'),
+    kedaWebhooks: path.join(kedaDir(), 'bin', 'keda-webhooks'),
   };
 }
 
@@ -138,7 +141,8 @@ function buildKubernetes(log: (line: string) => void): void {
  * KEDA builds from its own module as published (its go.mod pins the Kubernetes libraries with replace
  * directives), copied out of GOMODCACHE with one change: the adapter's Prometheus /metrics listener binds
  * ":<port>" (cmd/adapter/main.go, metricsBindAddress), every interface; the harness binds loopback only. (go
- * build -overlay refuses to replace files under GOMODCACHE.)
+ * build -overlay refuses to replace files under GOMODCACHE.) The admission webhooks' server has no host flag and
+ * binds every interface (cmd/webhooks/main.go, webhook.Options without Host): patched to 127.0.0.1 likewise.
  */
 function buildKeda(log: (line: string) => void): void {
   const bins = binaryPaths();
@@ -153,10 +157,17 @@ function buildKeda(log: (line: string) => void): void {
   if (!original.includes(bind))
     throw new Error(`${adapterMain}: "${bind}" not found, update the loopback patch`);
   fs.writeFileSync(adapterMain, original.replace(bind, 'fmt.Sprintf("127.0.0.1:%v", metricsAPIServerPort)'));
+  const webhooksMain = path.join(src, 'cmd', 'webhooks', 'main.go');
+  const webhooks = fs.readFileSync(webhooksMain, 'utf8');
+  const port = 'Port:    webhooksPort,';
+  if (!webhooks.includes(port))
+    throw new Error(`${webhooksMain}: "${port}" not found, update the loopback patch`);
+  fs.writeFileSync(webhooksMain, webhooks.replace(port, `Host: "127.0.0.1",\n\t\t\t${port}`));
   const ldflags = `-X github.com/kedacore/keda/v2/version.Version=${KEDA_VERSION}`;
   for (const [pkg, out] of [
     ['./cmd/operator', bins.kedaOperator],
     ['./cmd/adapter', bins.kedaAdapter],
+    ['./cmd/webhooks', bins.kedaWebhooks],
   ] as const) {
     // The module zip carries a vendor/modules.txt without the vendored code: -mod=mod reads GOMODCACHE.
     if (!fs.existsSync(out)) {
@@ -173,7 +184,8 @@ export function buildControlPlane(log: (line: string) => void = console.log): Co
   const bins = binaryPaths();
   if (![bins.etcd, bins.kubeApiserver, bins.kubeControllerManager].every((f) => fs.existsSync(f)))
     buildKubernetes(log);
-  if (![bins.kedaOperator, bins.kedaAdapter].every((f) => fs.existsSync(f))) buildKeda(log);
+  if (![bins.kedaOperator, bins.kedaAdapter, bins.kedaWebhooks].every((f) => fs.existsSync(f)))
+    buildKeda(log);
   return bins;
 }
 

@@ -1,6 +1,7 @@
 /**
  * A real control plane on loopback: etcd, kube-apiserver, kube-controller-manager (deployment, replicaset and
- * HPA controllers only), KEDA's operator and its metrics API server behind the aggregation layer. No scheduler
+ * HPA controllers only), KEDA's operator, its metrics API server behind the aggregation layer and its admission
+ * webhooks registered with the API server. No scheduler
  * or kubelet: pods stay Pending, which the HPA's External AverageValue path does not need. Certificates are made
  * with openssl per run; every process is started and stopped by pid.
  */
@@ -34,7 +35,10 @@ export interface ControlPlane {
   watch(urlPath: string, onObject: (object: KubeObject) => void): () => void;
   /** Server-side apply of one object (the API server validates it, CRDs included). */
   apply(object: KubeObject): Promise<KubeObject>;
-  /** The pid of every component, by name (etcd, kube-apiserver, kube-controller-manager, keda-operator, keda-adapter). */
+  /**
+   * The pid of every component, by name (etcd, kube-apiserver, kube-controller-manager, keda-operator,
+   * keda-adapter, keda-webhooks).
+   */
   readonly pids: Readonly<Record<string, number>>;
   /** A cluster-admin kubeconfig file for the API server (client certificate), for a CLI under test. */
   readonly kubeconfig: string;
@@ -48,6 +52,7 @@ const RESOURCES: Record<string, { plural: string; cluster?: boolean }> = {
   Namespace: { plural: 'namespaces', cluster: true },
   ServiceAccount: { plural: 'serviceaccounts' },
   Secret: { plural: 'secrets' },
+  ConfigMap: { plural: 'configmaps' },
   Service: { plural: 'services' },
   Deployment: { plural: 'deployments' },
   PodDisruptionBudget: { plural: 'poddisruptionbudgets' },
@@ -55,6 +60,7 @@ const RESOURCES: Record<string, { plural: string; cluster?: boolean }> = {
   TriggerAuthentication: { plural: 'triggerauthentications' },
   CustomResourceDefinition: { plural: 'customresourcedefinitions', cluster: true },
   APIService: { plural: 'apiservices', cluster: true },
+  ValidatingWebhookConfiguration: { plural: 'validatingwebhookconfigurations', cluster: true },
 };
 
 export function resourcePath(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
@@ -123,6 +129,21 @@ export function kedaCrds(kedaModuleDir: string): KubeObject[] {
     .filter((o) => o !== null && o.kind === 'CustomResourceDefinition');
 }
 
+interface WebhookConfiguration extends KubeObject {
+  webhooks: {
+    clientConfig: { service?: { path: string }; url?: string; caBundle?: string };
+    failurePolicy: string;
+  }[];
+}
+
+/** KEDA's ValidatingWebhookConfiguration as the release ships it (config/webhooks of its module). */
+export function webhookConfigurations(kedaModuleDir: string): WebhookConfiguration[] {
+  const file = path.join(kedaModuleDir, 'config', 'webhooks', 'validation_webhooks.yaml');
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as WebhookConfiguration)
+    .filter((o) => o !== null && o.kind === 'ValidatingWebhookConfiguration');
+}
+
 export async function startControlPlane(
   bins: ControlPlaneBinaries,
   kedaModuleDir: string,
@@ -155,8 +176,19 @@ export async function startControlPlane(
   const emptyCaDir = path.join(workdir, 'custom-ca');
   fs.mkdirSync(emptyCaDir);
 
-  const [etcdClient, etcdPeer, apiPort, adapterPort, adapterMetrics, grpcPort, opMetrics, opProbe] =
-    await Promise.all(Array.from({ length: 8 }, () => freePort()));
+  const [
+    etcdClient,
+    etcdPeer,
+    apiPort,
+    adapterPort,
+    adapterMetrics,
+    grpcPort,
+    opMetrics,
+    opProbe,
+    hookPort,
+    hookMetrics,
+    hookProbe,
+  ] = await Promise.all(Array.from({ length: 11 }, () => freePort()));
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfig = path.join(workdir, 'admin.kubeconfig');
   fs.writeFileSync(
@@ -260,6 +292,7 @@ export async function startControlPlane(
   const stop = async (): Promise<void> => {
     // Dependents first, etcd last.
     for (const name of [
+      'keda-webhooks',
       'keda-adapter',
       'keda-operator',
       'kube-controller-manager',
@@ -399,6 +432,17 @@ export async function startControlPlane(
       ],
       { env: kedaEnv },
     );
+    procs['keda-webhooks'] = startProcess(
+      bins.kedaWebhooks,
+      [
+        `--port=${hookPort}`,
+        `--cert-dir=${kedaCerts}`,
+        `--metrics-bind-address=127.0.0.1:${hookMetrics}`,
+        `--health-probe-bind-address=127.0.0.1:${hookProbe}`,
+        '--zap-log-level=info',
+      ],
+      { env: kedaEnv },
+    );
     // Endpoints refuse loopback addresses; an ExternalName Service makes the aggregator dial localhost at the
     // APIService's port (k8s.io/apiserver pkg/util/proxy ResolveCluster).
     await apply({
@@ -434,6 +478,28 @@ export async function startControlPlane(
       120_000,
       500,
     );
+    await waitFor(
+      'keda-webhooks ready',
+      async () => {
+        alive('keda-webhooks');
+        return (await fetch(`http://127.0.0.1:${hookProbe}/readyz`)).ok;
+      },
+      60_000,
+      500,
+    );
+    // KEDA's own registration (config/webhooks/validation_webhooks.yaml of the module), pointed at the loopback
+    // server by URL. failurePolicy Fail where KEDA ships Ignore: a webhook that is down fails the replay instead
+    // of letting through what a cluster with a running webhook refuses.
+    for (const hook of webhookConfigurations(kedaModuleDir)) {
+      for (const w of hook.webhooks) {
+        w.clientConfig = {
+          url: `https://127.0.0.1:${hookPort}${w.clientConfig.service!.path}`,
+          caBundle: fs.readFileSync(path.join(pkiDir, 'ca.crt')).toString('base64'),
+        };
+        w.failurePolicy = 'Fail';
+      }
+      await apply(hook);
+    }
   } catch (error) {
     const tail = Object.entries(logs())
       .map(([name, out]) => `--- ${name}\n${out.slice(-2500)}`)
