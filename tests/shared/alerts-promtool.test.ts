@@ -13,21 +13,9 @@ import {
 } from '../../constructs/shared/alerts';
 import { describeWithPrometheus } from '../synth/prometheus-harness';
 import { checkRules, type PromtoolTest, type RuleFile, testRules } from './promtool';
+import { PROD_ORDER_FULFILMENT } from './prod-order-fulfilment';
 
-const input: WorkloadAlertsInput = {
-  environment: 'prod',
-  workload: 'order-fulfilment',
-  namespace: 'orders-prod',
-  instanceId: 'rmq-cn-fakeprod0000',
-  topic: 'orders',
-  consumerGroup: 'order-fulfilment',
-  messagesPerSecondPerPod: 50,
-  targetDrainSeconds: 60,
-  maxProcessingSeconds: 30,
-  maxReplicas: 40,
-  pollingIntervalSeconds: 15,
-  fallback: { failureThreshold: 3, replicas: 10 },
-};
+const input: WorkloadAlertsInput = PROD_ORDER_FULFILMENT;
 const rules = workloadAlertRules(input);
 const ruleFile: RuleFile = {
   groups: [

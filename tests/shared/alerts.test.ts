@@ -9,21 +9,9 @@ import {
   workloadAlertRules,
   type WorkloadAlertsInput,
 } from '../../constructs/shared/alerts';
+import { PROD_ORDER_FULFILMENT } from './prod-order-fulfilment';
 
-const orderFulfilment: WorkloadAlertsInput = {
-  environment: 'prod',
-  workload: 'order-fulfilment',
-  namespace: 'orders-prod',
-  instanceId: 'rmq-cn-fakeprod0000',
-  topic: 'orders',
-  consumerGroup: 'order-fulfilment',
-  messagesPerSecondPerPod: 50,
-  targetDrainSeconds: 60,
-  maxProcessingSeconds: 30,
-  maxReplicas: 40,
-  pollingIntervalSeconds: 15,
-  fallback: { failureThreshold: 3, replicas: 10 },
-};
+const orderFulfilment: WorkloadAlertsInput = PROD_ORDER_FULFILMENT;
 
 describe('drainCapacity', () => {
   test.each([

@@ -7,21 +7,9 @@ import type { WorkloadAlertsInput } from '../../constructs/shared/alerts';
 import { workloadPanels } from '../../constructs/shared/dashboard-queries';
 import { describeWithPrometheus } from '../synth/prometheus-harness';
 import { type PromtoolTest, testRules } from './promtool';
+import { PROD_ORDER_FULFILMENT } from './prod-order-fulfilment';
 
-const input: WorkloadAlertsInput = {
-  environment: 'prod',
-  workload: 'order-fulfilment',
-  namespace: 'orders-prod',
-  instanceId: 'rmq-cn-fakeprod0000',
-  topic: 'orders',
-  consumerGroup: 'order-fulfilment',
-  messagesPerSecondPerPod: 50,
-  targetDrainSeconds: 60,
-  maxProcessingSeconds: 30,
-  maxReplicas: 40,
-  pollingIntervalSeconds: 15,
-  fallback: { failureThreshold: 3, replicas: 10 },
-};
+const input: WorkloadAlertsInput = PROD_ORDER_FULFILMENT;
 const panels = workloadPanels(input);
 const query = (legend: string): string => {
   const found = panels.flatMap((p) => p.queries).find((q) => q.legend === legend);
