@@ -4,8 +4,9 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    // @swc/jest, then built-in globals read once per module (tests/sandbox-globals.cjs): ~10× faster simulations.
     '^.+\\.ts$': [
-      '@swc/jest',
+      '<rootDir>/tests/sandbox-globals.cjs',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },

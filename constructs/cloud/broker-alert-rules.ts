@@ -18,7 +18,7 @@ export interface BrokerAlertRulesArgs {
   /** The RocketMQ instance the metrics are selected by (instance_id label); known only after it is created. */
   readonly instanceId: pulumi.Input<string>;
   /** The workloads, as their ScaledObjects are built; their instanceId is replaced by `instanceId`. */
-  readonly workloads: readonly Omit<WorkloadAlertsInput, 'instanceId'>[];
+  readonly workloads: readonly Omit<WorkloadAlertsInput, 'instanceId' | 'brokerCluster'>[];
   /** ARMS notification policy id: the rules notify through it. @default none: ARMS' Alertmanager (ALERT_MANAGER) */
   readonly dispatchRuleId?: string;
 }

@@ -16,7 +16,7 @@ import { assertNoViolations } from './invalid-args-error';
 /** The HTTP header that carries the ARMS token of a V1 instance. */
 export const PROMETHEUS_TOKEN_HEADER = 'Authorization';
 
-/** KEDA's credentials for the ARMS Prometheus HTTP API. */
+/** KEDA's credentials for the Prometheus HTTP API: ARMS, or a self-managed one (issue 27). */
 export type PrometheusCredentials =
   | {
       /** V1 ARMS instances: the token in the Authorization header. */
@@ -31,6 +31,20 @@ export type PrometheusCredentials =
       readonly accessKeyId: pulumi.Input<string>;
       /** AccessKey secret: the basic-auth password. */
       readonly accessKeySecret: pulumi.Input<string>;
+    }
+  | {
+      /** A self-managed Prometheus behind a bearer token (issue 27). */
+      readonly auth: 'bearer';
+      /** The token KEDA sends. */
+      readonly token: pulumi.Input<string>;
+    }
+  | {
+      /** A self-managed Prometheus behind basic auth (issue 27). */
+      readonly auth: 'basic';
+      /** The basic-auth username. */
+      readonly username: pulumi.Input<string>;
+      /** The basic-auth password. */
+      readonly password: pulumi.Input<string>;
     };
 
 /** One workload's RocketMQ ACL account. */
@@ -52,8 +66,10 @@ export interface ClusterSecretsArgs {
   readonly kubeconfig: pulumi.Input<string>;
   /** Namespace of the workloads; it must exist. */
   readonly namespace: string;
-  /** Credentials for the Prometheus auth Secret. */
-  readonly prometheus: PrometheusCredentials;
+  /** Credentials for the Prometheus auth Secret; none for a Prometheus KEDA reads without auth. @default none */
+  readonly prometheus?: PrometheusCredentials;
+  /** Name of the Prometheus auth Secret. @default PROMETHEUS_AUTH_SECRET_NAME */
+  readonly prometheusSecretName?: string;
   /** One credentials Secret per workload. */
   readonly workloads: readonly WorkloadCredentials[];
   /** Extra labels on every Secret. @default none */
@@ -66,7 +82,9 @@ export function clusterSecretsViolations(args: ClusterSecretsArgs): string[] {
   if (args.namespace.length > DNS1123_LABEL_MAX_LENGTH || !DNS1123_LABEL.test(args.namespace)) {
     out.push(`namespace ("${args.namespace}") must be a DNS-1123 label`);
   }
-  const names = new Set<string>([PROMETHEUS_AUTH_SECRET_NAME]);
+  const names = new Set<string>(
+    args.prometheus === undefined ? [] : [args.prometheusSecretName ?? PROMETHEUS_AUTH_SECRET_NAME],
+  );
   args.workloads.forEach((w, i) => {
     const secretName = rocketMqCredentialsSecretName(w.name);
     // The name is also the app.kubernetes.io/name label value, at most 63 characters (k8s.io/apimachinery
@@ -101,15 +119,25 @@ export function ackClusterKubeconfig(
  * credential is a Pulumi secret.
  */
 export function prometheusAuthData(credentials: PrometheusCredentials): Record<string, pulumi.Input<string>> {
-  return credentials.auth === 'token'
-    ? {
+  switch (credentials.auth) {
+    case 'token':
+      return {
         [PROMETHEUS_AUTH_KEYS.customAuthHeader]: PROMETHEUS_TOKEN_HEADER,
         [PROMETHEUS_AUTH_KEYS.customAuthValue]: pulumi.secret(credentials.token),
-      }
-    : {
+      };
+    case 'accessKey':
+      return {
         [PROMETHEUS_AUTH_KEYS.username]: pulumi.secret(credentials.accessKeyId),
         [PROMETHEUS_AUTH_KEYS.password]: pulumi.secret(credentials.accessKeySecret),
       };
+    case 'bearer':
+      return { [PROMETHEUS_AUTH_KEYS.bearerToken]: pulumi.secret(credentials.token) };
+    case 'basic':
+      return {
+        [PROMETHEUS_AUTH_KEYS.username]: pulumi.secret(credentials.username),
+        [PROMETHEUS_AUTH_KEYS.password]: pulumi.secret(credentials.password),
+      };
+  }
 }
 
 /**
@@ -118,8 +146,8 @@ export function prometheusAuthData(credentials: PrometheusCredentials): Record<s
  * constructs/shared/names), so the manifests reference them without ever seeing a value.
  */
 export class ClusterSecrets extends pulumi.ComponentResource {
-  /** Name of the Prometheus auth Secret. */
-  readonly prometheusSecretName: string;
+  /** Name of the Prometheus auth Secret; undefined when there is none (auth none). */
+  readonly prometheusSecretName?: string;
   /** Name of each workload's credentials Secret, by workload name. */
   readonly credentialsSecretNames: Readonly<Record<string, string>>;
 
@@ -141,20 +169,23 @@ export class ClusterSecrets extends pulumi.ComponentResource {
     // Fixed names cannot be created before the old object is deleted.
     const childOpts = { parent: this, provider, deleteBeforeReplace: true };
 
-    new k8s.core.v1.Secret(
-      `${name}-prometheus-auth`,
-      {
-        metadata: {
-          name: PROMETHEUS_AUTH_SECRET_NAME,
-          namespace: args.namespace,
-          labels: labels('prometheus-auth'),
+    if (args.prometheus !== undefined) {
+      const prometheusSecretName = args.prometheusSecretName ?? PROMETHEUS_AUTH_SECRET_NAME;
+      new k8s.core.v1.Secret(
+        `${name}-prometheus-auth`,
+        {
+          metadata: {
+            name: prometheusSecretName,
+            namespace: args.namespace,
+            labels: labels('prometheus-auth'),
+          },
+          type: 'Opaque',
+          stringData: prometheusAuthData(args.prometheus),
         },
-        type: 'Opaque',
-        stringData: prometheusAuthData(args.prometheus),
-      },
-      childOpts,
-    );
-    this.prometheusSecretName = PROMETHEUS_AUTH_SECRET_NAME;
+        childOpts,
+      );
+      this.prometheusSecretName = prometheusSecretName;
+    }
 
     const secretNames: Record<string, string> = {};
     for (const workload of args.workloads) {

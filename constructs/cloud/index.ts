@@ -6,4 +6,5 @@ export * from './prometheus-access';
 export * from './cluster-secrets';
 export * from './keda-addon';
 export * from './producer-access';
+export * from './self-managed-accounts';
 export * from './broker-alert-rules';

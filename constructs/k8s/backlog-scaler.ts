@@ -17,7 +17,13 @@ import {
 import { cronScheduleProblems } from '../shared/cron-schedule';
 import { recommendedLabels, type SelectorScheme } from '../shared/labels';
 import { PROMETHEUS_AUTH_KEYS } from '../shared/names';
-import { arrivalRateQuery, backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC } from '../shared/promql';
+import {
+  arrivalRateQuery,
+  backlogQuery,
+  type BrokerClusterSelector,
+  DEFAULT_ARRIVAL_RATE_METRIC,
+  demandQuery,
+} from '../shared/promql';
 import { PropChecker } from './validation';
 
 // Source: keda.sh/docs/2.x/reference/scaledobject-spec (default of cooldownPeriod; pollingInterval's 30 s is
@@ -30,7 +36,7 @@ export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
 const MAX_WINDOW_SECONDS = 3600;
 const MAX_PERIOD_SECONDS = 1800;
 /** The names of the construct's own triggers; a schedule may use neither. */
-const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
+const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate', 'demand'] as const;
 
 /** KEDA's fallback: the replicas held while the metric cannot be read. */
 export interface BacklogScalerFallback {
@@ -52,6 +58,16 @@ export interface BacklogScalerFallback {
 export interface BacklogScalerArrivalRate {
   /** Messages per second per replica (per-pod throughput × target utilization). */
   readonly threshold: number;
+  /** @default rocketmq_messages_in_total */
+  readonly metricName?: string;
+}
+
+/** The demand trigger, in place of the backlog and arrival-rate triggers (constructs/shared/promql.ts demandQuery). */
+export interface BacklogScalerDemand {
+  /** Messages per second per replica (per-pod throughput × target utilization). */
+  readonly messagesPerSecondPerReplica: number;
+  /** Seconds the backlog is to drain in. */
+  readonly drainSeconds: number;
   /** @default rocketmq_messages_in_total */
   readonly metricName?: string;
 }
@@ -80,14 +96,19 @@ export interface BacklogScalerProps {
   readonly selectorScheme?: SelectorScheme;
   /** Deployment to scale. */
   readonly scaleTargetName: string;
-  /** ARMS Prometheus HTTP API base URL; KEDA appends `/api/v1/query`. */
+  /** Prometheus HTTP API base URL (ARMS, or the in-cluster one of a self-managed broker); KEDA appends `/api/v1/query`. */
   readonly serverAddress: string;
-  /** 'token' (V1 instance: Authorization header) or 'accessKey' (V2 instance: basic auth). */
-  readonly auth: 'token' | 'accessKey';
-  /** Secret created by Pulumi with the Prometheus credentials. */
-  readonly authSecretName: string;
-  /** ApsaraMQ for RocketMQ instance id of the backlog query. */
-  readonly instanceId: string;
+  /**
+   * ARMS: 'token' (V1 instance: Authorization header) or 'accessKey' (V2 instance: basic auth). A self-managed
+   * Prometheus: 'none' (no TriggerAuthentication), 'bearer' or 'basic'.
+   */
+  readonly auth: BacklogScalerAuth;
+  /** Secret created by Pulumi with the Prometheus credentials; required unless auth is 'none'. @default none */
+  readonly authSecretName?: string;
+  /** ApsaraMQ for RocketMQ instance id of the backlog query; set exactly one of instanceId or brokerCluster. @default none */
+  readonly instanceId?: string;
+  /** A self-managed broker cluster (its label and name) of the backlog query; set exactly one of instanceId or brokerCluster. @default none */
+  readonly brokerCluster?: BrokerClusterSelector;
   /** Topic of the backlog query. */
   readonly topic: string;
   /** Consumer group of the backlog query. */
@@ -114,6 +135,11 @@ export interface BacklogScalerProps {
   readonly queueCount?: number;
   /** Second trigger on the arrival rate. @default none */
   readonly arrivalRate?: BacklogScalerArrivalRate;
+  /**
+   * One trigger on the demand in pods instead of the backlog (and arrival-rate) trigger; `activationThreshold`
+   * must be 0 with it (any arrival is demand). @default none
+   */
+  readonly demand?: BacklogScalerDemand;
   /** Scheduled pre-scaling: one `cron` trigger each, after the backlog and arrival-rate triggers. @default none */
   readonly schedules?: readonly BacklogScalerSchedule[];
   /** HPA behavior. @default none: the controller's legacy normalization */
@@ -122,16 +148,29 @@ export interface BacklogScalerProps {
   readonly kedaVersion?: string;
 }
 
+/** How KEDA authenticates to Prometheus: the two ARMS modes, and those of a self-managed Prometheus (issue 27). */
+export type BacklogScalerAuth = 'token' | 'accessKey' | 'none' | 'bearer' | 'basic';
+const AUTHS: readonly BacklogScalerAuth[] = ['token', 'accessKey', 'none', 'bearer', 'basic'];
+// Source: keda.sh/docs/2.17/scalers/prometheus ("Authentication Parameters": authModes basic, bearer, custom).
+const AUTH_MODES: Readonly<Record<Exclude<BacklogScalerAuth, 'none'>, string>> = {
+  token: 'custom',
+  accessKey: 'basic',
+  bearer: 'bearer',
+  basic: 'basic',
+};
+
 /** KEDA ScaledObject with the Prometheus backlog trigger, and the TriggerAuthentication it reads. */
 export class BacklogScaler extends Construct {
   /** The ScaledObject. */
   readonly scaledObject: ApiObject;
-  /** The TriggerAuthentication the Prometheus triggers use. */
-  readonly triggerAuthentication: ApiObject;
+  /** The TriggerAuthentication the Prometheus triggers use; none with auth 'none'. */
+  readonly triggerAuthentication?: ApiObject;
   /** The PromQL of the backlog trigger. */
   readonly backlogQuery: string;
   /** The PromQL of the arrival-rate trigger, when there is one. */
   readonly arrivalRateQuery?: string;
+  /** The PromQL of the demand trigger, when it replaces the backlog trigger. */
+  readonly demandQuery?: string;
   /** The maxReplicaCount written: the prop's, capped at queueCount for queue-based consumers. */
   readonly maxReplicaCount: number;
 
@@ -149,8 +188,12 @@ export class BacklogScaler extends Construct {
     this.maxReplicaCount = queueBased
       ? Math.min(props.maxReplicaCount, props.queueCount ?? 0)
       : props.maxReplicaCount;
+    const brokerScope =
+      props.brokerCluster !== undefined
+        ? { brokerCluster: props.brokerCluster }
+        : { instanceId: props.instanceId as string };
     this.backlogQuery = backlogQuery({
-      instanceId: props.instanceId,
+      ...brokerScope,
       topic: props.topic,
       consumerGroup: props.consumerGroup,
       // Pods beyond the queue count idle: cap the backlog at what the useful maximum can absorb.
@@ -166,18 +209,50 @@ export class BacklogScaler extends Construct {
     });
     const authName = `${props.name}-prometheus`;
 
-    const triggerAuthentication = new TriggerAuthentication({
-      metadata: { name: authName, labels },
-      spec: { secretTargetRef: secretRefs(props.auth, props.authSecretName) },
-    });
-    triggerAuthentication.validate();
+    const auth = props.auth;
+    const triggerAuthentication =
+      auth === 'none'
+        ? undefined
+        : new TriggerAuthentication({
+            metadata: { name: authName, labels },
+            spec: { secretTargetRef: secretRefs(auth, props.authSecretName as string) },
+          });
+    triggerAuthentication?.validate();
+    const authenticationRef = auth === 'none' ? {} : { authenticationRef: { name: authName } };
 
     const common = {
       serverAddress: props.serverAddress,
-      authModes: props.auth === 'token' ? 'custom' : 'basic',
+      ...(auth !== 'none' && { authModes: AUTH_MODES[auth] }),
     };
-    const triggers: NonNullable<ScaledObject['spec']>['triggers'] = [
-      {
+    const triggers: NonNullable<ScaledObject['spec']>['triggers'] = [];
+    if (props.demand !== undefined) {
+      this.demandQuery = demandQuery({
+        ...brokerScope,
+        topic: props.topic,
+        consumerGroup: props.consumerGroup,
+        messagesPerSecondPerReplica: props.demand.messagesPerSecondPerReplica,
+        drainSeconds: props.demand.drainSeconds,
+        ...(props.demand.metricName !== undefined && { metricName: props.demand.metricName }),
+        ...(queueBased && { clampMaxReplicas: this.maxReplicaCount }),
+        whenGroupAbsent: canScaleToZero(props.minReplicaCount, props.idleReplicaCount),
+      });
+      triggers.push({
+        type: 'prometheus',
+        name: 'demand',
+        metricType: 'AverageValue',
+        // Target 1 pod: an integer, so a fallback reads int64(1) × replicas (kedacore/keda v2.17.2
+        // pkg/fallback/fallback.go doFallback); ignoreNullValues false as the backlog trigger's.
+        metadata: {
+          ...common,
+          query: this.demandQuery,
+          threshold: '1',
+          activationThreshold: '0',
+          ignoreNullValues: 'false',
+        },
+        ...authenticationRef,
+      });
+    } else
+      triggers.push({
         type: 'prometheus',
         name: 'backlog',
         metricType: 'AverageValue',
@@ -190,12 +265,11 @@ export class BacklogScaler extends Construct {
           // (pkg/scalers/prometheus_scaler.go ExecutePromQuery; the KEDA default true reads it as 0).
           ignoreNullValues: 'false',
         },
-        authenticationRef: { name: authName },
-      },
-    ];
+        ...authenticationRef,
+      });
     if (props.arrivalRate !== undefined) {
       this.arrivalRateQuery = arrivalRateQuery({
-        instanceId: props.instanceId,
+        ...brokerScope,
         topic: props.topic,
         ...(props.arrivalRate.metricName !== undefined && { metricName: props.arrivalRate.metricName }),
       });
@@ -204,7 +278,7 @@ export class BacklogScaler extends Construct {
         name: 'arrival-rate',
         metricType: 'AverageValue',
         metadata: { ...common, query: this.arrivalRateQuery, threshold: String(props.arrivalRate.threshold) },
-        authenticationRef: { name: authName },
+        ...authenticationRef,
       });
     }
 
@@ -247,11 +321,13 @@ export class BacklogScaler extends Construct {
     });
     scaledObject.validate();
 
-    this.triggerAuthentication = new ApiObject(
-      this,
-      'trigger-authentication',
-      toProps(triggerAuthentication),
-    );
+    if (triggerAuthentication !== undefined) {
+      this.triggerAuthentication = new ApiObject(
+        this,
+        'trigger-authentication',
+        toProps(triggerAuthentication),
+      );
+    }
     this.scaledObject = new ApiObject(this, 'scaled-object', toProps(scaledObject));
   }
 }
@@ -262,13 +338,15 @@ function toProps(model: ScaledObject | TriggerAuthentication): ConstructorParame
 }
 
 function secretRefs(
-  auth: 'token' | 'accessKey',
+  auth: Exclude<BacklogScalerAuth, 'none'>,
   secretName: string,
 ): { parameter: string; name: string; key: string }[] {
   const keys =
     auth === 'token'
       ? [PROMETHEUS_AUTH_KEYS.customAuthHeader, PROMETHEUS_AUTH_KEYS.customAuthValue]
-      : [PROMETHEUS_AUTH_KEYS.username, PROMETHEUS_AUTH_KEYS.password];
+      : auth === 'bearer'
+        ? [PROMETHEUS_AUTH_KEYS.bearerToken]
+        : [PROMETHEUS_AUTH_KEYS.username, PROMETHEUS_AUTH_KEYS.password];
   return keys.map((key) => ({ parameter: key, name: secretName, key }));
 }
 
@@ -317,16 +395,33 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
   if (props.selectorScheme === 'instance-label') check.instanceLabel(props.name, props.environment);
   check.selectorScheme(props.selectorScheme);
   check.name('scaleTargetName', props.scaleTargetName);
-  check.name('authSecretName', props.authSecretName);
+  if (props.authSecretName !== undefined) check.name('authSecretName', props.authSecretName);
+  else if (props.auth !== 'none') check.add('authSecretName', `is required with auth ${String(props.auth)}`);
   if (typeof props.serverAddress !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.serverAddress)) {
     check.add('serverAddress', `(${JSON.stringify(props.serverAddress)}) must be an http(s) URL`);
   } else if (/\/api\/v1\/query\/?$/.test(props.serverAddress)) {
     check.add('serverAddress', 'must be the base URL: KEDA appends /api/v1/query itself');
   }
-  if (props.auth !== 'token' && props.auth !== 'accessKey') {
-    check.add('auth', `(${JSON.stringify(props.auth)}) must be token or accessKey`);
+  if (!AUTHS.includes(props.auth)) {
+    check.add('auth', `(${JSON.stringify(props.auth)}) must be one of ${AUTHS.join(', ')}`);
   }
-  check.nonEmpty('instanceId', props.instanceId);
+  if ((props.instanceId === undefined) === (props.brokerCluster === undefined)) {
+    check.add('instanceId', 'set exactly one of instanceId (ApsaraMQ) or brokerCluster (self-managed)');
+  } else if (props.instanceId !== undefined) {
+    check.nonEmpty('instanceId', props.instanceId);
+  } else {
+    const cluster = props.brokerCluster as BrokerClusterSelector;
+    if (
+      !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(cluster.label) ||
+      ['topic', 'consumer_group', 'node_id', 'is_retry', '__name__'].includes(cluster.label)
+    ) {
+      check.add(
+        'brokerCluster.label',
+        `(${JSON.stringify(cluster.label)}) must be a Prometheus label name other than __name__, topic, consumer_group, node_id, is_retry`,
+      );
+    }
+    check.nonEmpty('brokerCluster.name', cluster.name);
+  }
   check.nonEmpty('topic', props.topic);
   check.nonEmpty('consumerGroup', props.consumerGroup);
   check.positive('threshold', props.threshold);
@@ -388,6 +483,17 @@ export function validateBacklogScalerProps(props: BacklogScalerProps): void {
         );
       }
     }
+  }
+  if (props.demand !== undefined) {
+    check.positive('demand.messagesPerSecondPerReplica', props.demand.messagesPerSecondPerReplica);
+    check.positive('demand.drainSeconds', props.demand.drainSeconds);
+    if (props.arrivalRate !== undefined)
+      check.add('arrivalRate', 'must be unset with demand: the demand trigger counts the arrival rate');
+    if ((props.activationThreshold ?? 0) !== 0)
+      check.add(
+        'activationThreshold',
+        `(${String(props.activationThreshold)}) must be 0 with demand: any arrival is demand`,
+      );
   }
   if (props.arrivalRate !== undefined) {
     check.positive('arrivalRate.threshold', props.arrivalRate.threshold);

@@ -55,11 +55,14 @@ export interface HpaNormalizeResult {
   readonly state: HpaState;
 }
 
-function copyState(state: HpaState): {
-  recommendations: TimedRecommendation[];
-  scaleUpEvents: TimedScaleEvent[];
-  scaleDownEvents: TimedScaleEvent[];
-} {
+/** An HpaState whose lists reconcile may change in place. */
+export interface MutableHpaState extends HpaState {
+  readonly recommendations: TimedRecommendation[];
+  readonly scaleUpEvents: TimedScaleEvent[];
+  readonly scaleDownEvents: TimedScaleEvent[];
+}
+
+function copyState(state: HpaState): MutableHpaState {
   return {
     recommendations: state.recommendations.map((r) => ({ ...r })),
     scaleUpEvents: state.scaleUpEvents.map((e) => ({ ...e })),
@@ -198,19 +201,45 @@ export function hpaNormalize(input: HpaNormalizeInput): HpaNormalizeResult {
   const behavior =
     input.behavior === undefined ? undefined : resolveBehavior(input.behavior, downscaleWindow);
   if (input.state !== undefined) validateState(input.state);
-  const now = input.now;
+  return reconcile(
+    { now: input.now, current, desired, min, max, behavior, downscaleWindow, factor },
+    input.state === undefined ? undefined : copyState(input.state),
+  );
+}
 
+/** hpaNormalize's arguments once checked, the behavior resolved. */
+export interface ReconcileArgs {
+  readonly now: number;
+  readonly current: number;
+  readonly desired: number;
+  readonly min: number;
+  readonly max: number;
+  readonly behavior: ResolvedBehavior | undefined;
+  readonly downscaleWindow: number;
+  readonly factor: number;
+}
+
+/**
+ * The reconciliation of hpaNormalize on checked arguments, recording into `state` in place (a fresh state when
+ * undefined): for a loop that checked its inputs once and keeps the one state (simulate). Not an entry point.
+ */
+export function reconcile(
+  args: ReconcileArgs,
+  mutableState: MutableHpaState | undefined,
+): HpaNormalizeResult & { readonly state: MutableHpaState } {
+  const { now, current, desired, min, max, behavior, downscaleWindow, factor } = args;
   // recordInitialRecommendation: the first sight seeds the history with the current count.
-  const state =
-    input.state === undefined
-      ? { recommendations: [{ at: now, replicas: current }], scaleUpEvents: [], scaleDownEvents: [] }
-      : copyState(input.state);
+  const state: MutableHpaState = mutableState ?? {
+    recommendations: [{ at: now, replicas: current }],
+    scaleUpEvents: [],
+    scaleDownEvents: [],
+  };
 
   const finish = (
     replicas: number,
     reason: HpaLimitReason,
     stabilization?: { replicas: number; reason: HpaStabilizationReason },
-  ): HpaNormalizeResult => {
+  ): HpaNormalizeResult & { readonly state: MutableHpaState } => {
     if (behavior !== undefined && replicas !== current)
       recordScaleEvent(state, behavior, current, replicas, now);
     return {

@@ -40,6 +40,8 @@ export function isModelledKubernetesVersion(kubernetesVersion: string): boolean 
  * the edge: r = 1.1 gives |1 − 1.1| = 0.10000000000000009 > 0.1, yet 1.1 <= 1 + 0.1 (the same double).
  */
 export function hpaToleranceForm(kubernetesVersion: string): 'absolute' | 'range' {
+  const known = TOLERANCE_FORMS.get(kubernetesVersion);
+  if (known !== undefined) return known;
   const minor = minorOf(kubernetesVersion);
   const [oldest, newest] = KUBERNETES_MINOR_RANGE;
   if (!isModelledKubernetesVersion(kubernetesVersion)) {
@@ -47,8 +49,13 @@ export function hpaToleranceForm(kubernetesVersion: string): 'absolute' | 'range
       `kubernetesVersion must be a modelled Kubernetes minor "1.${oldest}" to "1.${newest}", got ${JSON.stringify(kubernetesVersion)}`,
     );
   }
-  return minor <= 32 ? 'absolute' : 'range';
+  const form = minor <= 32 ? 'absolute' : 'range';
+  TOLERANCE_FORMS.set(kubernetesVersion, form);
+  return form;
 }
+
+/** The form of each modelled version asked for (at most one entry a minor): simulate asks at every HPA sync. */
+const TOLERANCE_FORMS = new Map<string, 'absolute' | 'range'>();
 
 /** One External-metric proposal of the HPA controller. */
 export interface HpaExternalProposalInput {

@@ -2,14 +2,17 @@ export * from './guards';
 export * from './hpa-proposal';
 export * from './hpa-behavior';
 export * from './hpa-rate-limits';
-export * from './hpa-normalize';
+// reconcile, simulate's in-place form of hpaNormalize, is not an entry point.
+export { hpaNormalize, storeScaleEvent } from './hpa-normalize';
+export { type HpaNormalizeInput, type HpaNormalizeResult } from './hpa-normalize';
 export * from './keda-activation';
 export * from './keda-version';
 export * from './fallback';
 export * from './thresholds';
 export * from './serverless';
 export * from './simulation-types';
-export * from './traffic-series';
+// forwardAmountIn is simulate's stepping form of amountIn, not an entry point.
+export { amountIn, peakRate, rateAt } from './traffic-series';
 export * from './simulate';
 export * from './oracle';
 export * from './profiles';
@@ -19,3 +22,4 @@ export * from './scale-events';
 export * from './consumer-shutdown';
 export { DRAINED_EPSILON } from './message-ledger';
 export * from './pre-scale';
+export * from './reactive-bound';

@@ -6,19 +6,38 @@ export const DRAINED_EPSILON = 0.5;
 
 /**
  * FIFO of messages as (second, count) buckets: waiting messages keyed by arrival (for exact per-message
- * waits), in-flight messages keyed by the second their ack is due.
+ * waits), in-flight messages keyed by the second their ack is due. The buckets live in two typed arrays used as
+ * a queue (head to tail), compacted and grown in place: a simulation adds two buckets a step, and no step
+ * allocates.
  */
 class MessageFifo {
-  private readonly buckets: { at: number; count: number }[] = [];
+  private ats: Float64Array = new Float64Array(256);
+  private counts: Float64Array = new Float64Array(256);
   private head = 0;
+  private tail = 0;
   total = 0;
 
   add(at: number, count: number): void {
     if (count <= 0) return;
-    const last = this.buckets[this.buckets.length - 1];
-    if (last !== undefined && last.at === at && this.buckets.length > this.head) last.count += count;
-    else this.buckets.push({ at, count });
+    const last = this.tail - 1;
+    if (last >= this.head && this.ats[last] === at) this.counts[last] += count;
+    else {
+      if (this.tail === this.ats.length) this.makeRoom();
+      this.ats[this.tail] = at;
+      this.counts[this.tail] = count;
+      this.tail += 1;
+    }
     this.total += count;
+  }
+
+  /** Moves the buckets to the front of the arrays, doubled first when the buckets fill more than half. */
+  private makeRoom(): void {
+    const held = this.tail - this.head;
+    const size = held * 2 > this.ats.length ? this.ats.length * 2 : this.ats.length;
+    this.ats = moved(this.ats, this.head, this.tail, size);
+    this.counts = moved(this.counts, this.head, this.tail, size);
+    this.head = 0;
+    this.tail = held;
   }
 
   /**
@@ -27,18 +46,13 @@ class MessageFifo {
    */
   take(count: number, until = Infinity, onTaken?: (at: number, messages: number) => void): number {
     let removed = 0;
-    while (removed < count && this.head < this.buckets.length && this.buckets[this.head].at <= until) {
-      const bucket = this.buckets[this.head];
-      const taken = Math.min(bucket.count, count - removed);
-      bucket.count -= taken;
+    while (removed < count && this.head < this.tail && this.ats[this.head] <= until) {
+      const taken = Math.min(this.counts[this.head], count - removed);
+      this.counts[this.head] -= taken;
       removed += taken;
       this.total -= taken;
-      onTaken?.(bucket.at, taken);
-      if (bucket.count <= 1e-9) this.head += 1;
-    }
-    if (this.head > 4096 && this.head * 2 > this.buckets.length) {
-      this.buckets.splice(0, this.head);
-      this.head = 0;
+      onTaken?.(this.ats[this.head], taken);
+      if (this.counts[this.head] <= 1e-9) this.head += 1;
     }
     if (this.total < 1e-9) this.total = 0;
     return removed;
@@ -46,14 +60,22 @@ class MessageFifo {
 
   /** Each bucket still held, oldest first. */
   forEach(fn: (at: number, count: number) => void): void {
-    for (let i = this.head; i < this.buckets.length; i += 1) {
-      if (this.buckets[i].count > 1e-9) fn(this.buckets[i].at, this.buckets[i].count);
+    for (let i = this.head; i < this.tail; i += 1) {
+      if (this.counts[i] > 1e-9) fn(this.ats[i], this.counts[i]);
     }
   }
 
   oldestAt(): number | undefined {
-    return this.head < this.buckets.length ? this.buckets[this.head].at : undefined;
+    return this.head < this.tail ? this.ats[this.head] : undefined;
   }
+}
+
+/** `array[from, to)` at the front of an array of `size` elements: `array` itself when the size stays. */
+function moved(array: Float64Array, from: number, to: number, size: number): Float64Array {
+  if (size === array.length) return array.copyWithin(0, from, to);
+  const grown = new Float64Array(size);
+  grown.set(array.subarray(from, to));
+  return grown;
 }
 
 /** Weighted wait histogram at 1 s resolution. */
@@ -143,9 +165,17 @@ export class MessageLedger {
     this.arrived += arriving;
     this.now = now;
     const fetched = this.waiting.take(podCapacity, Infinity, this.recordWait);
-    this.inflight.add(now + this.processingSeconds, fetched);
-    this.consumed += this.waiting.take(externalCapacity, Infinity, this.recordWait);
-    this.consumed += this.inflight.take(Infinity, now);
+    if (this.processingSeconds === 0) {
+      // Acked as fetched: the in-flight fifo would take back at once what it was given (it is empty between
+      // steps), and the sum is the same in the same order.
+      if (externalCapacity > 0)
+        this.consumed += this.waiting.take(externalCapacity, Infinity, this.recordWait);
+      this.consumed += fetched;
+    } else {
+      this.inflight.add(now + this.processingSeconds, fetched);
+      this.consumed += this.waiting.take(externalCapacity, Infinity, this.recordWait);
+      this.consumed += this.inflight.take(Infinity, now);
+    }
 
     const backlog = this.backlog;
     if (backlog > this.peak.value) {

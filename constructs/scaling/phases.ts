@@ -1,4 +1,4 @@
-import { simulate } from './simulate';
+import { simulateSummary } from './simulate';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
@@ -59,15 +59,23 @@ export function timerPhases(
   );
 }
 
-/** Runs `input` once per timer placement (its own phases are replaced) and reports the ranges. */
-export function simulateAcrossPhases(input: SimulationInput): PhaseSpread {
+/**
+ * Runs `input` once per timer placement (its own phases are replaced) and reports the ranges. `aligned`, when the
+ * caller has it, is `simulateSummary(input)` itself: the placement equal to the input's own phases is not run
+ * again (the simulation is deterministic).
+ */
+export function simulateAcrossPhases(input: SimulationInput, aligned?: SimulationSummary): PhaseSpread {
   const phases = timerPhases(
     input.scaling.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
     input.timing?.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS,
     input.stepSeconds ?? 1,
   );
-  const summaries = phases.map(
-    (phase) => simulate({ ...input, timing: { ...input.timing, ...phase } }).summary,
+  const ownKeda = input.timing?.kedaPhaseSeconds ?? 0;
+  const ownHpa = input.timing?.hpaPhaseSeconds ?? 0;
+  const summaries = phases.map((phase) =>
+    aligned !== undefined && phase.kedaPhaseSeconds === ownKeda && phase.hpaPhaseSeconds === ownHpa
+      ? aligned
+      : simulateSummary({ ...input, timing: { ...input.timing, ...phase } }),
   );
   const range = (get: (s: SimulationSummary) => number): Range => ({
     min: Math.min(...summaries.map(get)),

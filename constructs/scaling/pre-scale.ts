@@ -163,7 +163,10 @@ export function choosePreScale(
   if (candidates.length === 0) throw new RangeError('candidates must list at least one config');
   const placed = candidates.map((scaling) => {
     const pre = recommendPreScale({ ...input, scaling });
-    return { ...pre, acrossPhases: simulateAcrossPhases({ ...input, scaling: pre.scaling }) };
+    return {
+      ...pre,
+      acrossPhases: simulateAcrossPhases({ ...input, scaling: pre.scaling }, pre.result.summary),
+    };
   });
   const calm = placed.filter(
     (p) => p.acrossPhases.secondsOverDrainTarget.max === 0 && p.acrossPhases.oscillations.max === 0,

@@ -4,7 +4,7 @@ import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { serverlessCapacity, type InstanceTps, type ServerlessCapacityInput } from './serverless';
 import { MessageLedger } from './message-ledger';
 import { simulateOracle } from './oracle';
-import { simulate } from './simulate';
+import { simulateSummary } from './simulate';
 import type {
   SimulationScaling,
   SimulationSummary,
@@ -31,6 +31,27 @@ export const RECOMMENDED_BEHAVIOR: HpaBehavior = {
     stabilizationWindowSeconds: 300,
     selectPolicy: 'Max',
     policies: [{ type: 'Percent', value: 20, periodSeconds: 60 }],
+  },
+};
+
+/**
+ * The demand trigger's behavior: its metric already counts the backlog and the arrivals, so the HPA may follow
+ * it at once. Up: ten times the count (or 8 pods) per 15 s, so one sync reaches what the demand asks for; down:
+ * a 30 s window, two HPA syncs, then down to the demand within one period.
+ */
+export const DEMAND_BEHAVIOR: HpaBehavior = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 900, periodSeconds: 15 },
+      { type: 'Pods', value: 8, periodSeconds: 15 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 30,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
   },
 };
 
@@ -125,6 +146,8 @@ export interface Recommendation {
   readonly scaleEventBudget: number;
   /** The seed guide's ScaledObject (SEED_GUIDE_THRESHOLD and KEDA's defaults) on the same traffic. */
   readonly seedGuide: EvaluatedConfig;
+  /** The best config with the demand trigger, chosen by the same rules among those alone (may be `recommended`). */
+  readonly demand: Recommendation['recommended'];
   /** The physical bound (simulateOracle) on the same traffic. */
   readonly oracle: SimulationSummary;
   /** Candidates simulated. */
@@ -204,13 +227,13 @@ export function recommend(input: RecommendInput): Recommendation {
   };
   const run = (scaling: SimulationScaling): EvaluatedConfig => ({
     scaling,
-    summary: simulate({
+    summary: simulateSummary({
       scaling,
       workload,
       traffic: input.traffic,
       durationSeconds: input.durationSeconds,
       ...(input.timing !== undefined && { timing: input.timing }),
-    }).summary,
+    }),
   });
 
   // A busy pod also holds rate × processing messages in flight, which the backlog query counts.
@@ -246,6 +269,24 @@ export function recommend(input: RecommendInput): Recommendation {
       }
     }
   }
+  // The demand trigger, at full per-pod throughput: the backlog part is drained in the target or half of it
+  // (the reaction delay takes the rest), with either behavior.
+  for (const drainSeconds of [...new Set([input.targetDrainSeconds, input.targetDrainSeconds / 2])]) {
+    {
+      // Activation 0: the arrival rate is in the demand, so any traffic keeps the workload up.
+      const activationThreshold = 0;
+      for (const behavior of [RECOMMENDED_BEHAVIOR, DEMAND_BEHAVIOR]) {
+        candidates.push({
+          ...base,
+          threshold: drainThreshold,
+          activationThreshold,
+          pollingIntervalSeconds: 15,
+          demand: { messagesPerSecondPerReplica: input.messagesPerSecondPerPod, drainSeconds },
+          behavior,
+        });
+      }
+    }
+  }
   for (const extra of input.extraCandidates ?? [])
     candidates.push({ ...extra, maxReplicas: Math.min(extra.maxReplicas, maxReplicas) });
   const evaluated = candidates.map(run);
@@ -260,36 +301,46 @@ export function recommend(input: RecommendInput): Recommendation {
     a.summary.replicaSeconds - b.summary.replicaSeconds ||
     a.summary.secondsOverDrainTarget - b.summary.secondsOverDrainTarget ||
     a.summary.scaleEvents - b.summary.scaleEvents;
-  // Churn: every scale event restarts consumers and rebalances the group. A candidate that flaps is out, and so
-  // is one making more than twice the oracle's scale events (or, if none manages that, the fewest any makes).
-  const feasible = withinSlack(evaluated, (e) => e.summary.secondsOverDrainTarget);
-  const calm = preferring(feasible, (e) => e.summary.oscillations === 0);
-  const scaleEventBudget = Math.max(
-    2 * oracle.scaleEvents,
-    Math.min(...calm.map((e) => e.summary.scaleEvents)),
-  );
-  const shortlist = preferring(calm, (e) => e.summary.scaleEvents <= scaleEventBudget)
-    .sort(byCost)
-    .slice(0, SHORTLIST_SIZE)
-    .map((e) => ({
-      ...e,
-      acrossPhases: simulateAcrossPhases({
-        scaling: e.scaling,
-        workload,
-        traffic: input.traffic,
-        durationSeconds: input.durationSeconds,
-        ...(input.timing !== undefined && { timing: input.timing }),
-      }),
-    }));
-  // The aligned timers flatter some configs: the choice is made on the worst timer placement.
-  // The churn rules hold at every timer placement too.
-  const steadyEverywhere = preferring(
-    shortlist,
-    (e) => e.acrossPhases.oscillations.max === 0 && e.acrossPhases.scaleEvents.max <= scaleEventBudget,
-  );
-  const recommended = withinSlack(steadyEverywhere, (e) => e.acrossPhases.secondsOverDrainTarget.max).sort(
-    (a, b) => a.acrossPhases.replicaSeconds.max - b.acrossPhases.replicaSeconds.max || byCost(a, b),
-  )[0];
+  const choose = (pool: readonly EvaluatedConfig[]) => {
+    // Churn: every scale event restarts consumers and rebalances the group. A candidate that flaps is out, and so
+    // is one making more than twice the oracle's scale events (or, if none manages that, the fewest any makes).
+    const feasible = withinSlack(pool, (e) => e.summary.secondsOverDrainTarget);
+    const calm = preferring(feasible, (e) => e.summary.oscillations === 0);
+    const scaleEventBudget = Math.max(
+      2 * oracle.scaleEvents,
+      Math.min(...calm.map((e) => e.summary.scaleEvents)),
+    );
+    const shortlist = preferring(calm, (e) => e.summary.scaleEvents <= scaleEventBudget)
+      .sort(byCost)
+      .slice(0, SHORTLIST_SIZE)
+      .map((e) => ({
+        ...e,
+        // e.summary is this input's own run (`run`): its placement is not simulated again.
+        acrossPhases: simulateAcrossPhases(
+          {
+            scaling: e.scaling,
+            workload,
+            traffic: input.traffic,
+            durationSeconds: input.durationSeconds,
+            ...(input.timing !== undefined && { timing: input.timing }),
+          },
+          e.summary,
+        ),
+      }));
+    // The aligned timers flatter some configs: the choice is made on the worst timer placement.
+    // The churn rules hold at every timer placement too.
+    const steadyEverywhere = preferring(
+      shortlist,
+      (e) => e.acrossPhases.oscillations.max === 0 && e.acrossPhases.scaleEvents.max <= scaleEventBudget,
+    );
+    const chosen = withinSlack(steadyEverywhere, (e) => e.acrossPhases.secondsOverDrainTarget.max).sort(
+      (a, b) => a.acrossPhases.replicaSeconds.max - b.acrossPhases.replicaSeconds.max || byCost(a, b),
+    )[0];
+    return { chosen, scaleEventBudget };
+  };
+  const { chosen: recommended, scaleEventBudget } = choose(evaluated);
+  const demandPool = evaluated.filter((e) => e.scaling.demand !== undefined);
+  const demand = recommended.scaling.demand !== undefined ? recommended : choose(demandPool).chosen;
   // The seed guide's ScaledObject sets nothing else: KEDA's defaults, no fallback.
   const seedGuide = run({ ...bounds, threshold: SEED_GUIDE_THRESHOLD });
 
@@ -321,6 +372,7 @@ export function recommend(input: RecommendInput): Recommendation {
     capacity,
     scaleEventBudget,
     seedGuide,
+    demand,
     oracle,
     candidatesEvaluated: evaluated.length,
     warnings,

@@ -51,6 +51,15 @@ export function validate(input: SimulationInput): void {
   if (s.arrivalRateThreshold !== undefined)
     requirePositive('scaling.arrivalRateThreshold', s.arrivalRateThreshold);
   requireNonNegative('scaling.activationThreshold', s.activationThreshold ?? 0);
+  if (s.demand !== undefined) {
+    requirePositive('scaling.demand.messagesPerSecondPerReplica', s.demand.messagesPerSecondPerReplica);
+    requirePositive('scaling.demand.drainSeconds', s.demand.drainSeconds);
+    if (s.arrivalRateThreshold !== undefined) {
+      throw new RangeError(
+        'scaling.arrivalRateThreshold must be unset with scaling.demand: the demand trigger replaces the backlog and arrival-rate triggers',
+      );
+    }
+  }
   (s.schedules ?? []).forEach((schedule, i) => {
     requireInt(`scaling.schedules[${i}].desiredReplicas`, schedule.desiredReplicas, 1);
     let previous = -Infinity;
@@ -163,9 +172,9 @@ export function validate(input: SimulationInput): void {
       );
     }
     (o.triggers ?? []).forEach((trigger, j) => {
-      if (trigger !== 'backlog' && trigger !== 'arrivalRate') {
+      if (trigger !== 'backlog' && trigger !== 'arrivalRate' && trigger !== 'demand') {
         throw new RangeError(
-          `timing.outages[${i}].triggers[${j}] must be backlog or arrivalRate, got ${String(trigger)}`,
+          `timing.outages[${i}].triggers[${j}] must be backlog, arrivalRate or demand, got ${String(trigger)}`,
         );
       }
     });

@@ -1,6 +1,6 @@
 import { hpaExternalProposal } from './hpa-proposal';
-import type { HpaState } from './hpa-behavior';
-import { hpaNormalize } from './hpa-normalize';
+import { DEFAULT_SCALE_UP_LIMIT_FACTOR, resolveBehavior, type ResolvedBehavior } from './hpa-behavior';
+import { reconcile, type MutableHpaState } from './hpa-normalize';
 import { canScaleToZero, DEFAULT_KEDA_COOLDOWN_SECONDS, kedaActivation } from './keda-activation';
 import { DEFAULT_KEDA_VERSION, fallbackMetricReplicas, kedaFallbackMode } from './keda-version';
 import { MessageLedger } from './message-ledger';
@@ -16,10 +16,11 @@ import {
   RATE_WINDOW_SECONDS,
   type SimulationInput,
   type SimulationResult,
+  type SimulationSummary,
   type SimulationTrigger,
   type TimelinePoint,
 } from './simulation-types';
-import { amountIn } from './traffic-series';
+import { amountIn, forwardAmountIn } from './traffic-series';
 
 /**
  * KEDA stores LastActiveTime to the whole second and polls a fraction of a second after its tick, so the poll
@@ -52,8 +53,22 @@ interface Pod {
  *   pod, or a `groupAbsent` outage), on its stand-in: threshold if the topic had an arrival in the last 5 min,
  *   else 0 (constructs/shared/promql.ts whenGroupAbsent).
  * - A ScaledObject created at t = 0 has no lastActiveTime unless `lastActiveSecondsBeforeStart` says otherwise.
+ * - `scaling.demand` replaces the backlog and arrival-rate triggers by one whose query sums both (in pods,
+ *   target 1): a failing or empty series fails it, and its backlog part has the same stand-in.
  */
 export function simulate(input: SimulationInput): SimulationResult {
+  return run(input, true);
+}
+
+/**
+ * `simulate(input).summary` without the per-step timeline, which most of a run's time and memory go to: for a
+ * search that weighs many configs by their figures (recommend, simulateAcrossPhases).
+ */
+export function simulateSummary(input: SimulationInput): SimulationSummary {
+  return run(input, false).summary;
+}
+
+function run(input: SimulationInput, keepTimeline: boolean): SimulationResult {
   validate(input);
   const { scaling, workload, traffic } = input;
   const timing = input.timing ?? {};
@@ -68,6 +83,18 @@ export function simulate(input: SimulationInput): SimulationResult {
   const activation = scaling.activationThreshold ?? 0;
   // KEDA creates the HPA with minReplicas = max(minReplicaCount, 1) (Source: KEDA hpa.go getHPAMinReplicas).
   const hpaMin = Math.max(scaling.minReplicas, 1);
+  // The loop reads the config from locals: candidates built by spreads differ in shape, and reading a field of
+  // each new shape deoptimized the loop (node --trace-deopt).
+  const {
+    minReplicas,
+    maxReplicas,
+    threshold,
+    queueCap,
+    idleReplicaCount,
+    fallback,
+    tolerance,
+    kubernetesVersion,
+  } = scaling;
   const steps = Math.ceil(input.durationSeconds / step);
 
   const processing = workload.processingSeconds ?? 0;
@@ -79,11 +106,18 @@ export function simulate(input: SimulationInput): SimulationResult {
   const onlineSeries = new Uint8Array(steps + 1);
   const arrivedSeries = new Float64Array(steps + 1); // cumulative arrivals, for the rate() window
   const ledger = new MessageLedger(traffic.initialBacklog ?? 0, processing, workload.targetDrainSeconds);
+  // Sorted by readyAt: a pod is added at t + startup and the last ones are removed, so the ready pods are the
+  // first readyPods, a count that only a scale-down lowers.
   const pods: Pod[] = [];
-  const initial = input.initialReplicas ?? scaling.minReplicas;
+  let readyPods = 0;
+  const initial = input.initialReplicas ?? minReplicas;
   for (let i = 0; i < initial; i += 1) pods.push({ readyAt: 0 });
   let specReplicas = initial;
-  let hpaState: HpaState | undefined;
+  let hpaState: MutableHpaState | undefined;
+  // hpaNormalize's arguments, checked once: validate() covers all but the behavior, resolved (and so checked)
+  // where hpaNormalize first did it, at the first reconciliation.
+  const downscaleWindow = timing.hpaDownscaleStabilizationSeconds ?? DEFAULT_DOWNSCALE_STABILIZATION_SECONDS;
+  let behavior: ResolvedBehavior | undefined;
   // A ScaledObject created at t = 0 has no LastActiveTime: KEDA scales it in once initialCooldownPeriod has passed
   // (scale_scaledobjects.go scaleToZeroOrIdle), running pods or not.
   let lastActiveAt: number | undefined =
@@ -92,7 +126,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   // The HPA raising the count right after KEDA wrote an idle count above 0 (issue 24 item 2).
   let idleWritten = false;
   let idleFights = 0;
-  const standIn = canScaleToZero(scaling.minReplicas, scaling.idleReplicaCount);
+  const standIn = canScaleToZero(minReplicas, idleReplicaCount);
   // Failed metric requests per trigger, reset by a success (KEDA pkg/fallback GetMetricsWithFallback).
   const hpaFailures: number[] = [];
   const fallbackMode = kedaFallbackMode(scaling.kedaVersion ?? DEFAULT_KEDA_VERSION);
@@ -105,21 +139,21 @@ export function simulate(input: SimulationInput): SimulationResult {
   let maxSpec = specReplicas;
   const timeline: TimelinePoint[] = [];
   // The manifests clamp a queue-based query at maxReplicaCount × threshold (constructs/k8s/backlog-scaler.ts).
-  const clampAt =
-    scaling.queueCap === undefined
-      ? Infinity
-      : Math.min(scaling.queueCap, scaling.maxReplicas) * scaling.threshold;
+  const clampAt = queueCap === undefined ? Infinity : Math.min(queueCap, maxReplicas) * threshold;
 
   /** The outage kind hitting `trigger`'s query at t, if any ('error' wins over 'empty', 'empty' over 'groupAbsent'). */
   const outageAt = (trigger: SimulationTrigger, t: number): 'error' | 'empty' | 'groupAbsent' | undefined => {
     let kind: 'empty' | 'groupAbsent' | undefined;
+    // The demand query reads the backlog series as the backlog trigger does (its arrival part: demandRead).
+    const hits = (named: readonly SimulationTrigger[]): boolean =>
+      named.includes(trigger) || (trigger === 'demand' && named.includes('backlog'));
     for (const o of timing.outages ?? []) {
       if (t < o.fromSecond || t >= o.toSecond) continue;
-      if (o.triggers !== undefined && !o.triggers.includes(trigger)) continue;
+      if (o.triggers !== undefined && !hits(o.triggers)) continue;
       const k = o.kind ?? 'error';
       if (k === 'error') return 'error';
       // The arrival rate reads the topic's counter, not the group's series.
-      if (k === 'groupAbsent' && trigger !== 'backlog') continue;
+      if (k === 'groupAbsent' && trigger === 'arrivalRate') continue;
       if (k === 'empty' || kind === undefined) kind = k;
     }
     return kind;
@@ -144,9 +178,26 @@ export function simulate(input: SimulationInput): SimulationResult {
     outage === 'groupAbsent' || (!groupSeriesWithoutConsumers && onlineSeries[indexAt(t - staleness)] === 0);
   // The stand-in: `(sum(increase(arrivals[5m])) > bool 0) * threshold`, clamped like the rest of the query.
   const seenStandIn = (t: number): number =>
-    arrivedIn(t, FROM_ZERO_WINDOW_SECONDS) > 0 ? Math.min(scaling.threshold, clampAt) : 0;
-  // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), then
-  // one per cron schedule.
+    arrivedIn(t, FROM_ZERO_WINDOW_SECONDS) > 0 ? Math.min(threshold, clampAt) : 0;
+  const demand = scaling.demand;
+  /**
+   * The demand query at t, in pods: (rate + backlog part / drainSeconds) / per-replica rate, clamped at the useful
+   * maximum; the backlog part reads its stand-in while the group has no series (`absent`), one pod's worth.
+   */
+  const seenDemand = (t: number, absent: boolean, noRate = false): number => {
+    if (demand === undefined) return 0;
+    const perReplica = demand.messagesPerSecondPerReplica;
+    const backlogPart = absent
+      ? arrivedIn(t, FROM_ZERO_WINDOW_SECONDS) > 0
+        ? perReplica * demand.drainSeconds
+        : 0
+      : backlogSeries[indexAt(t - staleness)];
+    const rate = noRate ? 0 : seenArrivalRate(t);
+    const pods = (rate + backlogPart / demand.drainSeconds) / perReplica;
+    return Math.min(pods, Math.min(queueCap ?? Infinity, maxReplicas));
+  };
+  // The ScaledObject's triggers: the backlog, optionally the arrival rate (activation 0, KEDA's default), or the
+  // demand alone; then one per cron schedule.
   interface Trigger {
     /** The Prometheus trigger an outage can hit; none for a cron trigger. */
     readonly outageName?: SimulationTrigger;
@@ -160,15 +211,32 @@ export function simulate(input: SimulationInput): SimulationResult {
     (threshold: number) =>
     (value: number): boolean =>
       value > threshold;
+  const reactiveTriggers: Trigger[] =
+    demand !== undefined
+      ? [
+          {
+            outageName: 'demand',
+            target: 1,
+            ignoreNullValues,
+            seen: (t) => seenDemand(t, false),
+            active: aboveActivation(activation),
+          },
+        ]
+      : [];
   const triggers: Trigger[] = [
-    {
-      outageName: 'backlog',
-      target: scaling.threshold,
-      ignoreNullValues,
-      seen: seenBacklog,
-      active: aboveActivation(activation),
-    },
-    ...(scaling.arrivalRateThreshold === undefined
+    ...reactiveTriggers,
+    ...(demand !== undefined
+      ? []
+      : [
+          {
+            outageName: 'backlog' as const,
+            target: threshold,
+            ignoreNullValues,
+            seen: seenBacklog,
+            active: aboveActivation(activation),
+          },
+        ]),
+    ...(scaling.arrivalRateThreshold === undefined || demand !== undefined
       ? []
       : [
           {
@@ -200,6 +268,16 @@ export function simulate(input: SimulationInput): SimulationResult {
     const empty = trigger.ignoreNullValues ? 0 : undefined;
     if (outage === 'empty') return empty;
     if (trigger.outageName === 'backlog' && groupAbsentAt(t, outage)) return standIn ? seenStandIn(t) : empty;
+    if (trigger.outageName === 'demand') {
+      // Its arrival part reads 0 when empty (`or vector(0)`, as the arrival-rate trigger's ignoreNullValues
+      // default); a failing query fails it whole.
+      const rateOutage = outageAt('arrivalRate', t);
+      if (rateOutage === 'error') return undefined;
+      const noRate = rateOutage === 'empty';
+      // Its backlog part has the same stand-in, else the sum comes back empty.
+      if (groupAbsentAt(t, outage)) return standIn ? seenDemand(t, true, noRate) : empty;
+      return seenDemand(t, false, noRate);
+    }
     return trigger.seen(t);
   };
   const resize = (target: number, t: number): void => {
@@ -209,16 +287,20 @@ export function simulate(input: SimulationInput): SimulationResult {
       for (let i = specReplicas; i < target; i += 1) pods.push({ readyAt: t + startup });
     } else {
       // A ReplicaSet deletes pods that are not ready first, then the most recently ready
-      // (Source: kubernetes pkg/controller/controller_utils.go ActivePodsWithRanks).
-      pods.sort((a, b) => a.readyAt - b.readyAt);
-      const removedReady = pods.slice(target).filter((p) => p.readyAt <= t).length;
+      // (Source: kubernetes pkg/controller/controller_utils.go ActivePodsWithRanks): the last ones, since pods are
+      // added in readyAt order (t + startup, t never decreasing).
+      let removedReady = 0;
+      for (let i = target; i < pods.length; i += 1) if (pods[i].readyAt <= t) removedReady += 1;
       replicaSeconds += removedReady * shutdownSeconds;
       pods.length = target;
+      readyPods = Math.min(readyPods, target);
     }
     specReplicas = target;
     maxSpec = Math.max(maxSpec, target);
   };
 
+  const arrivingIn = forwardAmountIn(traffic.arrivals);
+  const drainingIn = traffic.externalDrain === undefined ? undefined : forwardAmountIn(traffic.externalDrain);
   backlogSeries[0] = ledger.backlog;
   onlineSeries[0] = initial > 0 ? 1 : 0;
   for (let i = 0; i < steps; i += 1) {
@@ -229,13 +311,13 @@ export function simulate(input: SimulationInput): SimulationResult {
       const isError = values.some((v) => v === undefined);
       const active = values.some((v, i) => v !== undefined && triggers[i].active(v, t));
       const fromZeroOrIdle =
-        specReplicas === 0 || (scaling.idleReplicaCount !== undefined && specReplicas < scaling.minReplicas);
+        specReplicas === 0 || (idleReplicaCount !== undefined && specReplicas < minReplicas);
       if (active && !fromZeroOrIdle && isError) {
         // RequestScale `isActive`, `case isError`: Ready=Unknown, LastActiveTime left as it was.
       } else if (!active && isError) {
         // RequestScale `!isActive && isError`: with fallback, 2.16 and earlier write fallback.replicas
         // (doFallbackScaling); 2.17+ and no fallback only set a condition.
-        if (scaling.fallback && fallbackMode === 'scale-loop') resize(scaling.fallback.replicas, t);
+        if (fallback && fallbackMode === 'scale-loop') resize(fallback.replicas, t);
       } else {
         if (active) lastActiveAt = t;
         // ScaledObject activity is "any trigger active": pass it to the 0 ↔ 1 decision as 1 / 0.
@@ -243,11 +325,11 @@ export function simulate(input: SimulationInput): SimulationResult {
           currentReplicas: specReplicas,
           metricValue: active ? 1 : 0,
           activationThreshold: 0,
-          minReplicaCount: scaling.minReplicas,
-          ...(scaling.idleReplicaCount !== undefined && { idleReplicaCount: scaling.idleReplicaCount }),
-          ...(lastActiveAt !== undefined && {
-            secondsSinceLastActive: t - lastActiveAt + POLL_SUBSECOND_OFFSET,
-          }),
+          minReplicaCount: minReplicas,
+          // kedaActivation reads an absent and an undefined field alike; no spread at every poll.
+          idleReplicaCount: idleReplicaCount,
+          secondsSinceLastActive:
+            lastActiveAt === undefined ? undefined : t - lastActiveAt + POLL_SUBSECOND_OFFSET,
           cooldownPeriod: cooldown,
           secondsSinceCreation: t + POLL_SUBSECOND_OFFSET,
           initialCooldownPeriod: initialCooldown,
@@ -265,11 +347,12 @@ export function simulate(input: SimulationInput): SimulationResult {
           statusReplicas: pods.length,
           metricValue,
           targetAverageValue,
-          ...(scaling.tolerance !== undefined && { tolerance: scaling.tolerance }),
-          ...(scaling.kubernetesVersion !== undefined && { kubernetesVersion: scaling.kubernetesVersion }),
+          // Always both keys (undefined reads as absent): one shape for every config.
+          tolerance,
+          kubernetesVersion,
         });
       let desired: number | undefined;
-      if (specReplicas > scaling.maxReplicas || specReplicas < hpaMin) {
+      if (specReplicas > maxReplicas || specReplicas < hpaMin) {
         // reconcileAutoscaler clamps to [min, max] before it asks for metrics; hpaNormalize's guard ignores
         // the proposal.
         desired = specReplicas;
@@ -280,16 +363,12 @@ export function simulate(input: SimulationInput): SimulationResult {
           const value = read(trigger, t);
           hpaFailures[i] = value === undefined ? (hpaFailures[i] ?? 0) + 1 : 0;
           let metric = value;
-          if (
-            metric === undefined &&
-            scaling.fallback &&
-            hpaFailures[i] > scaling.fallback.failureThreshold
-          ) {
+          if (metric === undefined && fallback && hpaFailures[i] > fallback.failureThreshold) {
             // Past failureThreshold the metric reads int64(target) × replicas (fallback.go doFallback).
             const replicas = fallbackMetricReplicas(
-              scaling.fallback.replicas,
+              fallback.replicas,
               specReplicas,
-              fallbackMode === 'hpa' ? scaling.fallback.behavior : undefined,
+              fallbackMode === 'hpa' ? fallback.behavior : undefined,
             );
             metric = Math.trunc(trigger.target) * replicas;
           }
@@ -302,18 +381,20 @@ export function simulate(input: SimulationInput): SimulationResult {
       }
       // On a metric error the HPA leaves the count alone.
       if (desired !== undefined) {
-        const result = hpaNormalize({
-          now: t,
-          currentReplicas: specReplicas,
-          desiredReplicas: desired,
-          minReplicas: hpaMin,
-          maxReplicas: scaling.maxReplicas,
-          ...(scaling.behavior !== undefined && { behavior: scaling.behavior }),
-          ...(timing.hpaDownscaleStabilizationSeconds !== undefined && {
-            downscaleStabilizationSeconds: timing.hpaDownscaleStabilizationSeconds,
-          }),
-          ...(hpaState !== undefined && { state: hpaState }),
-        });
+        if (scaling.behavior !== undefined) behavior ??= resolveBehavior(scaling.behavior, downscaleWindow);
+        const result = reconcile(
+          {
+            now: t,
+            current: specReplicas,
+            desired,
+            min: hpaMin,
+            max: maxReplicas,
+            behavior,
+            downscaleWindow,
+            factor: DEFAULT_SCALE_UP_LIMIT_FACTOR,
+          },
+          hpaState,
+        );
         hpaState = result.state;
         if (result.replicas !== specReplicas) {
           // reconcileAutoscaler raises a count below minReplicas: KEDA's idle write undone (horizontal.go).
@@ -325,29 +406,30 @@ export function simulate(input: SimulationInput): SimulationResult {
     }
 
     // 2. Messages arrive and are consumed during [t, t + step).
-    let ready = 0;
-    for (const pod of pods) if (pod.readyAt <= t) ready += 1;
-    const consuming = scaling.queueCap === undefined ? ready : Math.min(ready, scaling.queueCap);
-    const arriving = amountIn(traffic.arrivals, t, step);
+    while (readyPods < pods.length && pods[readyPods].readyAt <= t) readyPods += 1;
+    const ready = readyPods;
+    const consuming = queueCap === undefined ? ready : Math.min(ready, queueCap);
+    const arriving = arrivingIn(t, step);
     ledger.advance(
       t,
       step,
       arriving,
       consuming * workload.messagesPerSecondPerPod * step,
-      traffic.externalDrain === undefined ? 0 : amountIn(traffic.externalDrain, t, step),
+      drainingIn === undefined ? 0 : drainingIn(t, step),
     );
     replicaSeconds += pods.length * step;
     backlogSeries[i + 1] = ledger.backlog;
     onlineSeries[i + 1] = ready > 0 ? 1 : 0;
     arrivedSeries[i + 1] = arrivedSeries[i] + arriving;
-    timeline.push({
-      t: t + step,
-      arrivalRate: arriving / step,
-      backlog: ledger.backlog,
-      inflight: ledger.inflightMessages,
-      replicas: specReplicas,
-      readyReplicas: ready,
-    });
+    if (keepTimeline)
+      timeline.push({
+        t: t + step,
+        arrivalRate: arriving / step,
+        backlog: ledger.backlog,
+        inflight: ledger.inflightMessages,
+        replicas: specReplicas,
+        readyReplicas: ready,
+      });
   }
 
   return {

@@ -25,6 +25,14 @@ export interface SimulationScaling {
   readonly threshold: number;
   /** Messages/s per replica of the arrival-rate trigger. @default none (backlog trigger only) */
   readonly arrivalRateThreshold?: number;
+  /**
+   * The demand trigger, in place of the backlog and arrival-rate triggers: one Prometheus query whose value is
+   * the demand in pods, (arrival rate + backlog / drainSeconds) / messagesPerSecondPerReplica (clamped at
+   * min(queueCap, maxReplicas)), against an AverageValue target of 1; `activationThreshold` is in pods then; the
+   * query fails when either series fails, and reads a rate of 0 when the arrival series is missing
+   * (constructs/shared/promql.ts demandQuery). @default none
+   */
+  readonly demand?: SimulationDemand;
   /** @default 0 */
   readonly activationThreshold?: number;
   /** ScaledObject minReplicaCount; 0 lets KEDA scale to zero. */
@@ -82,6 +90,14 @@ export interface SimulationScaling {
    * the cron expressions; this module stays pure). @default none
    */
   readonly schedules?: readonly SimulationSchedule[];
+}
+
+/** The demand trigger's parameters (see SimulationScaling.demand). */
+export interface SimulationDemand {
+  /** Messages/s one replica is given: per-pod throughput × target utilization. */
+  readonly messagesPerSecondPerReplica: number;
+  /** Seconds in which the backlog is to be drained: the workload's drain target. */
+  readonly drainSeconds: number;
 }
 
 /** A time window [fromSecond, toSecond) in simulation seconds. */
@@ -178,7 +194,7 @@ export interface SimulationTiming {
 }
 
 /** A trigger of the simulated ScaledObject. */
-export type SimulationTrigger = 'backlog' | 'arrivalRate';
+export type SimulationTrigger = 'backlog' | 'arrivalRate' | 'demand';
 
 /** A window during which metric queries fail or come back empty. */
 export interface SimulationOutage extends SecondsWindow {
@@ -186,7 +202,9 @@ export interface SimulationOutage extends SecondsWindow {
    * `error`: the query fails (Prometheus unreachable, auth, timeout); `empty`: it succeeds with no series (a
    * wrong instance id, an ARMS gap), which only ignoreNullValues false makes an error; `groupAbsent`: only the
    * group's backlog series are missing (an ARMS gap, a wrong label) while consumers run, so a workload that can
-   * scale to zero reads its stand-in, any other an empty result (the arrival-rate trigger is unaffected).
+   * scale to zero reads its stand-in, any other an empty result (the arrival-rate trigger is unaffected). The
+   * demand trigger's one query reads both series: an outage of the backlog (or one naming `demand`) hits it as
+   * the backlog trigger; of the arrival rate, an error fails it and an empty result reads a rate of 0.
    * @default error
    */
   readonly kind?: 'error' | 'empty' | 'groupAbsent';

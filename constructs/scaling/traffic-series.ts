@@ -28,6 +28,32 @@ export function amountIn(series: SimulationTraffic['arrivals'], from: number, se
   return total;
 }
 
+/**
+ * amountIn for a clock that moves forward (a simulation's steps): the segment in force is found by walking on from
+ * the last one, not by a binary search each second. The same rates in the same order, so the same sums.
+ */
+export function forwardAmountIn(
+  series: SimulationTraffic['arrivals'],
+): (from: number, seconds: number) => number {
+  if (series.length === 0 || typeof series[0] === 'number') {
+    return (from, seconds) => amountIn(series, from, seconds);
+  }
+  const segments = series as readonly { fromSecond: number; ratePerSecond: number }[];
+  // The last segment starting at or before `previous`, -1 before the first.
+  let index = -1;
+  let previous = -Infinity;
+  return (from, seconds) => {
+    let total = 0;
+    for (let second = from; second < from + seconds; second += 1) {
+      if (second < previous) index = -1;
+      previous = second;
+      while (index + 1 < segments.length && segments[index + 1].fromSecond <= second) index += 1;
+      total += index < 0 ? 0 : segments[index].ratePerSecond;
+    }
+    return total;
+  };
+}
+
 /** The highest arrival rate (messages/s) of any whole second in [0, durationSeconds). */
 export function peakRate(series: SimulationTraffic['arrivals'], durationSeconds: number): number {
   if (series.length === 0) return 0;

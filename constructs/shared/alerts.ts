@@ -3,7 +3,14 @@
  * replicas, drain target) and built on the same queries, so a threshold is never typed twice. Pure: the cdk8s
  * PrometheusRule (cluster side) and the ARMS alert rules (broker side) only render these.
  */
-import { backlogQuery, DEFAULT_ARRIVAL_RATE_METRIC, FROM_ZERO_ARRIVAL_WINDOW, promqlString } from './promql';
+import {
+  backlogQuery,
+  type BrokerClusterSelector,
+  brokerScopeLabels,
+  DEFAULT_ARRIVAL_RATE_METRIC,
+  FROM_ZERO_ARRIVAL_WINDOW,
+  promqlString,
+} from './promql';
 
 /**
  * Lag latency of the oldest unconsumed message of a group, in milliseconds, under the name of the metrics table
@@ -140,8 +147,10 @@ export interface WorkloadAlertsInput {
   readonly workload: string;
   /** Kubernetes namespace of the ScaledObject. */
   readonly namespace: string;
-  /** RocketMQ instance id (instance_id label). */
-  readonly instanceId: string;
+  /** ApsaraMQ for RocketMQ instance id (instance_id label); set exactly one of instanceId or brokerCluster. @default none */
+  readonly instanceId?: string;
+  /** A self-managed broker cluster (its exporter's cluster label); set exactly one of instanceId or brokerCluster. @default none */
+  readonly brokerCluster?: BrokerClusterSelector;
   /** Topic the group consumes. */
   readonly topic: string;
   /** Consumer group. */
@@ -167,8 +176,42 @@ export interface WorkloadAlertsInput {
       };
   /** Counter of the messages arriving on the topic. @default rocketmq_messages_in_total */
   readonly arrivalMetricName?: string;
-  /** Gauge of the group's lag latency in milliseconds. @default LAG_LATENCY_METRIC (ARMS); APACHE_LAG_LATENCY_METRIC for Apache RocketMQ's exporter */
+  /**
+   * The ScaledObject's trigger that reads the backlog: `demand` when the demand trigger replaces the backlog one
+   * (its metric, demand in pods, grows with the backlog). @default 'backlog'
+   */
+  readonly backlogTrigger?: 'backlog' | 'demand';
+  /** Gauge of the group's lag latency in milliseconds. @default LAG_LATENCY_METRIC with instanceId (ARMS), APACHE_LAG_LATENCY_METRIC with brokerCluster */
   readonly lagLatencyMetricName?: string;
+}
+
+/** Exactly one of an ApsaraMQ instance id or a self-managed broker cluster, as the query builders take it. */
+export type BrokerScope =
+  | {
+      /** ApsaraMQ for RocketMQ instance id (instance_id label). */
+      readonly instanceId: string;
+    }
+  | {
+      /** A self-managed broker cluster (its exporter's cluster label). */
+      readonly brokerCluster: BrokerClusterSelector;
+    };
+
+/** The instance id or the broker cluster of a workload's input, as the query builders take it. */
+export function brokerScope(input: Pick<WorkloadAlertsInput, 'instanceId' | 'brokerCluster'>): BrokerScope {
+  brokerScopeLabels(input);
+  return input.instanceId !== undefined
+    ? { instanceId: input.instanceId }
+    : { brokerCluster: input.brokerCluster as BrokerClusterSelector };
+}
+
+/** The lag-latency gauge: ARMS' name with an instance id, the Apache exporter's with a broker cluster. */
+export function lagLatencyMetric(
+  input: Pick<WorkloadAlertsInput, 'instanceId' | 'lagLatencyMetricName'>,
+): string {
+  return (
+    input.lagLatencyMetricName ??
+    (input.instanceId !== undefined ? LAG_LATENCY_METRIC : APACHE_LAG_LATENCY_METRIC)
+  );
 }
 
 /** Backlog that maxReplicas pods drain in targetDrainSeconds: floor(max × rate × seconds), 12 significant digits first. */
@@ -236,18 +279,19 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
   const sustained = Math.max(input.targetDrainSeconds, MIN_WINDOW_SECONDS);
   const windowSeconds = Math.max(MIN_WINDOW_SECONDS, 2 * input.pollingIntervalSeconds);
   const window = promDuration(windowSeconds);
-  const group = { instance_id: input.instanceId, topic: input.topic, consumer_group: input.consumerGroup };
+  const scope = brokerScopeLabels(input);
+  const group = { ...scope, topic: input.topic, consumer_group: input.consumerGroup };
   const backlog = backlogQuery({
-    instanceId: input.instanceId,
+    ...brokerScope(input),
     topic: input.topic,
     consumerGroup: input.consumerGroup,
   });
   const arrivals = `sum(increase(${input.arrivalMetricName ?? DEFAULT_ARRIVAL_RATE_METRIC}${labelSelector({
-    instance_id: input.instanceId,
+    ...scope,
     topic: input.topic,
   })}[${FROM_ZERO_ARRIVAL_WINDOW}]))`;
   const dlq = `${DLQ_MESSAGES_METRIC}${labelSelector({
-    instance_id: input.instanceId,
+    ...scope,
     consumer_group: input.consumerGroup,
   })}`;
   const scaledObject = labelSelector({ namespace: input.namespace, scaledObject: input.workload });
@@ -259,7 +303,9 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
   const kedaBacklog = `${KEDA_SCALER_METRICS_VALUE_METRIC}${labelSelector({
     namespace: input.namespace,
     scaledObject: input.workload,
-    scaler: 'backlog',
+    // keda_scaler_metrics_value's scaler label is the trigger's name (kedacore/keda v2.17.2
+    // pkg/scaling/scale_handler.go: the trigger name, else its type and index).
+    scaler: input.backlogTrigger ?? 'backlog',
     type: 'scaledobject',
   })}`;
   const rules: AlertRule[] = [
@@ -277,7 +323,7 @@ export function workloadAlertRules(input: WorkloadAlertsInput): AlertRule[] {
     {
       alert: 'RocketMQConsumptionDelay',
       side: 'broker',
-      expr: `max(${input.lagLatencyMetricName ?? LAG_LATENCY_METRIC}${labelSelector(group)}) > ${lagBound}`,
+      expr: `max(${lagLatencyMetric(input)}${labelSelector(group)}) > ${lagBound}`,
       forSeconds: sustained,
       severity: 'warning',
       summary: `${who}: the oldest unconsumed message is older than ${lagBound / 1000}s`,

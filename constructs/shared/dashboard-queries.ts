@@ -3,15 +3,22 @@
  * rules, so what the dashboard shows is what scales and what alerts. Pure; the tests run every one on promtool.
  */
 import {
+  brokerScope,
   drainCapacity,
   HPA_CURRENT_REPLICAS_METRIC,
   HPA_MAX_REPLICAS_METRIC,
   KEDA_SCALED_OBJECT_ERRORS_METRIC,
   kedaHpaName,
-  LAG_LATENCY_METRIC,
+  lagLatencyMetric,
   type WorkloadAlertsInput,
 } from './alerts';
-import { ARRIVAL_RATE_WINDOW, arrivalRateQuery, backlogQuery, promqlString } from './promql';
+import {
+  ARRIVAL_RATE_WINDOW,
+  arrivalRateQuery,
+  backlogQuery,
+  brokerScopeLabels,
+  promqlString,
+} from './promql';
 
 /** kube-state-metrics: the replicas the HPA asks for. Source: kube-state-metrics docs/horizontalpodautoscaler-metrics.md. */
 export const HPA_DESIRED_REPLICAS_METRIC = 'kube_horizontalpodautoscaler_status_desired_replicas';
@@ -49,7 +56,8 @@ function selector(labels: Readonly<Record<string, string>>): string {
 
 /** The panels of one workload, in order: backlog, replicas, rates, lag latency, scaler errors. */
 export function workloadPanels(input: WorkloadAlertsInput): PanelSpec[] {
-  const group = { instance_id: input.instanceId, topic: input.topic, consumer_group: input.consumerGroup };
+  const scope = brokerScope(input);
+  const group = { ...brokerScopeLabels(input), topic: input.topic, consumer_group: input.consumerGroup };
   const hpa = selector({ namespace: input.namespace, horizontalpodautoscaler: kedaHpaName(input.workload) });
   return [
     {
@@ -60,7 +68,7 @@ export function workloadPanels(input: WorkloadAlertsInput): PanelSpec[] {
           source: 'broker',
           legend: 'backlog',
           expr: backlogQuery({
-            instanceId: input.instanceId,
+            ...scope,
             topic: input.topic,
             consumerGroup: input.consumerGroup,
           }),
@@ -85,7 +93,7 @@ export function workloadPanels(input: WorkloadAlertsInput): PanelSpec[] {
           source: 'broker',
           legend: 'arrivals/s',
           expr: arrivalRateQuery({
-            instanceId: input.instanceId,
+            ...scope,
             topic: input.topic,
             ...(input.arrivalMetricName !== undefined && { metricName: input.arrivalMetricName }),
           }),
@@ -104,7 +112,7 @@ export function workloadPanels(input: WorkloadAlertsInput): PanelSpec[] {
         {
           source: 'broker',
           legend: 'lag latency',
-          expr: `max(${input.lagLatencyMetricName ?? LAG_LATENCY_METRIC}${selector(group)})`,
+          expr: `max(${lagLatencyMetric(input)}${selector(group)})`,
         },
       ],
     },

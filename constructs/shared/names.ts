@@ -35,6 +35,9 @@ export function isSecretName(name: string): boolean {
 /** Name of the Secret holding KEDA's credentials for the ARMS Prometheus HTTP API. */
 export const PROMETHEUS_AUTH_SECRET_NAME = 'keda-arms-prometheus-auth';
 
+/** Name of the Secret holding KEDA's credentials for a self-managed (in-cluster) Prometheus (issue 27). */
+export const SELF_MANAGED_PROMETHEUS_AUTH_SECRET_NAME = 'keda-prometheus-auth';
+
 /** Keys of the Prometheus auth Secret, as KEDA's prometheus scaler reads them through a TriggerAuthentication. */
 // Source: keda.sh/docs/2.x/scalers/prometheus ("Authentication Parameters").
 export const PROMETHEUS_AUTH_KEYS = {
@@ -46,6 +49,8 @@ export const PROMETHEUS_AUTH_KEYS = {
   username: 'username',
   /** Basic-auth password (V2 instances): the metrics reader's AccessKey secret. */
   password: 'password',
+  /** Bearer token of `bearer` auth (a self-managed Prometheus, issue 27). */
+  bearerToken: 'bearerToken',
 } as const;
 
 /** Keys of a workload's RocketMQ ACL credentials Secret. */

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { InvalidArgumentError } from 'commander';
 import { cliProgram, EXIT_OK, runCli } from '../shared/cli';
 import { builtInProfile, recommend, simulate } from '../../constructs/scaling';
 import { parseEnvironment, stackFilePath } from '../config/environment';
@@ -19,6 +20,16 @@ interface Row {
   readonly runs: number;
   readonly targetMs?: number;
   readonly fn: () => void;
+}
+
+/** A command timed end to end as a child process, what a user waits for; its runs interleave with the others'. */
+interface CommandRow {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly targetMs?: number;
+  /** Most the median may be, in bare node starts (the first row's median) of the same run. */
+  readonly targetRatio?: number;
 }
 
 function median(values: number[]): number {
@@ -60,35 +71,142 @@ export function generatedEnvironment(count: number): {
 
 interface BenchOptions {
   readonly json?: boolean;
+  readonly runs?: number;
+}
+
+interface Result {
+  readonly name: string;
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly minMs: number;
+  /** The median in bare node starts of the same run (command rows only). */
+  readonly ratio?: number;
+  /** Median CPU ms of the command and its children (command rows, on Linux). */
+  readonly cpuMs?: number;
+  readonly targetMs?: number;
+  readonly targetRatio?: number;
+  /** Whether the median meets every target the row has; absent without a target. */
+  readonly ok?: boolean;
+}
+
+/** Clock ticks a second of /proc's CPU times (`getconf CLK_TCK`); undefined off Linux. */
+function clockTicks(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout);
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : undefined;
+}
+
+/**
+ * CPU ms (user + system) of this process's waited-for children so far: /proc/self/stat cutime and cstime, which
+ * count a child's own children too (npm, node). Unlike wall time, the machine's load hardly moves it.
+ */
+function childrenCpuMs(ticks: number | undefined): number | undefined {
+  if (ticks === undefined) return undefined;
+  // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of proc(5), the 14th and 15th after the name.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticks;
+}
+
+/** Wall and CPU time of one child process in ms; throws when it fails. */
+function timeCommand(
+  row: CommandRow,
+  cwd: string,
+  ticks: number | undefined,
+): { wall: number; cpu?: number } {
+  const cpuBefore = childrenCpuMs(ticks);
+  const start = performance.now();
+  const run = spawnSync(row.command, [...row.args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - start;
+  const cpuAfter = childrenCpuMs(ticks);
+  if (run.status !== 0) {
+    throw new Error(
+      `${row.name}: ${row.command} ${row.args.join(' ')} exited with ${run.status}\n${String(run.stderr)}`,
+    );
+  }
+  return {
+    wall: ms,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && { cpu: cpuAfter - cpuBefore }),
+  };
+}
+
+function result(
+  name: string,
+  times: readonly number[],
+  targets: Omit<Result, 'name' | 'runs' | 'medianMs' | 'minMs'>,
+): Result {
+  const med = median([...times]);
+  const checks = [
+    targets.targetMs === undefined ? undefined : med <= targets.targetMs,
+    targets.targetRatio === undefined || targets.ratio === undefined
+      ? undefined
+      : targets.ratio <= targets.targetRatio,
+  ].filter((c): c is boolean => c !== undefined);
+  return {
+    name,
+    runs: times.length,
+    medianMs: Math.round(med),
+    minMs: Math.round(Math.min(...times)),
+    ...targets,
+    ...(checks.length > 0 && { ok: checks.every(Boolean) }),
+  };
 }
 
 function main(argv: readonly string[]): number {
-  const options = cliProgram('bench', 'Benchmark synth, simulate and recommend: medians against the targets')
+  const options = cliProgram(
+    'bench',
+    'Benchmark synth, plan, simulate and recommend: medians against the targets',
+  )
     .option('--json', 'print the results as JSON instead of the table')
+    .option('--runs <n>', 'runs of each command, after a warm-up (default 5)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 100)
+        throw new InvalidArgumentError('must be a whole number from 1 to 100');
+      return n;
+    })
     .parse([...argv], { from: 'user' })
     .opts<BenchOptions>();
+  const root = path.resolve(__dirname, '..', '..');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-bench-'));
   const large = generatedEnvironment(200);
   const diurnal = builtInProfile('diurnal', 500);
   const flash = builtInProfile('flash-sale', 100);
-  const tsx = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-  const rows: Row[] = [
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const plan = (profile: string): string[] => [
+    'run',
+    '--silent',
+    'plan',
+    '--',
+    '--env',
+    'prod',
+    '--workload',
+    'order-fulfilment',
+    '--profile',
+    profile,
+    '--out',
+    path.join(scratch, 'plan'),
+  ];
+  // What a user types, through npm; `npm run env` (npm's built-in script) is npm's own share of each.
+  const commands: CommandRow[] = [
+    { name: 'bare node start (node -e 0)', command: process.execPath, args: ['-e', '0'] },
+    { name: "npm's own start (npm run env)", command: npm, args: ['run', '--silent', 'env'] },
     {
-      // What CI and users run: tsx, then the cdk8s CLI running the app, then the swap into the output directory.
       name: 'npm run synth, 3 envs, end to end',
-      runs: 5,
-      targetMs: 3000,
-      fn: () => {
-        const run = spawnSync(
-          tsx,
-          [path.join(__dirname, '..', 'synth', 'cli.ts'), '--out', path.join(scratch, 'cli')],
-          {
-            stdio: 'ignore',
-          },
-        );
-        if (run.status !== 0) throw new Error(`synth exited with ${run.status}`);
-      },
+      command: npm,
+      args: ['run', '--silent', 'synth', '--', '--out', path.join(scratch, 'cli')],
+      targetMs: 1000,
+      targetRatio: 10,
     },
+    {
+      name: 'npm run plan, one workload, flash sale',
+      command: npm,
+      args: plan('flash-sale'),
+      targetMs: 1000,
+    },
+    { name: 'npm run plan, one workload, diurnal', command: npm, args: plan('diurnal'), targetMs: 2000 },
+  ];
+  const rows: Row[] = [
     {
       name: 'synth dev + staging + prod, in process',
       runs: 7,
@@ -126,45 +244,78 @@ function main(argv: readonly string[]): number {
         }),
     },
   ];
-  const table: string[][] = [['benchmark', 'runs', 'median ms', 'min ms', 'target ms', '']];
-  const results: { name: string; runs: number; medianMs: number; minMs: number; targetMs?: number }[] = [];
+  const total = 1 + rows.length;
+  const results: Result[] = [];
+  // Round robin after one warm-up each (which also builds what a first run builds): load on the machine
+  // then weighs on every command alike, and the ratios compare runs made side by side.
+  const runs = options.runs ?? 5;
+  process.stderr.write(`... [1/${total}] ${commands.length} commands, ${runs} rounds after a warm-up\n`);
+  const ticks = clockTicks();
+  for (const row of commands) timeCommand(row, root, ticks);
+  const times = commands.map((): number[] => []);
+  const cpu = commands.map((): number[] => []);
+  for (let round = 0; round < runs; round += 1) {
+    commands.forEach((row, i) => {
+      const measured = timeCommand(row, root, ticks);
+      times[i].push(measured.wall);
+      if (measured.cpu !== undefined) cpu[i].push(measured.cpu);
+    });
+  }
+  const bareNode = median([...times[0]]);
+  commands.forEach((row, i) => {
+    const ratio = Math.round((median([...times[i]]) / bareNode) * 10) / 10;
+    results.push(
+      result(row.name, times[i], {
+        ratio,
+        ...(cpu[i].length > 0 && { cpuMs: Math.round(median([...cpu[i]])) }),
+        ...(row.targetMs !== undefined && { targetMs: row.targetMs }),
+        ...(row.targetRatio !== undefined && { targetRatio: row.targetRatio }),
+      }),
+    );
+  });
   for (const [index, row] of rows.entries()) {
-    process.stderr.write(`... [${index + 1}/${rows.length}] ${row.name}: ${row.runs} runs after a warm-up\n`);
+    process.stderr.write(`... [${index + 2}/${total}] ${row.name}: ${row.runs} runs after a warm-up\n`);
     row.fn(); // warm-up
-    const times: number[] = [];
+    const rowTimes: number[] = [];
     for (let i = 0; i < row.runs; i += 1) {
       const start = performance.now();
       row.fn();
-      times.push(performance.now() - start);
+      rowTimes.push(performance.now() - start);
     }
-    const med = median(times);
-    results.push({
-      name: row.name,
-      runs: row.runs,
-      medianMs: Math.round(med),
-      minMs: Math.round(Math.min(...times)),
-      ...(row.targetMs !== undefined && { targetMs: row.targetMs }),
-    });
-    table.push([
-      row.name,
-      String(row.runs),
-      med.toFixed(0),
-      Math.min(...times).toFixed(0),
-      row.targetMs === undefined ? '-' : String(row.targetMs),
-      row.targetMs === undefined ? '' : med <= row.targetMs ? 'ok' : 'OVER',
-    ]);
+    results.push(result(row.name, rowTimes, row.targetMs === undefined ? {} : { targetMs: row.targetMs }));
   }
   fs.rmSync(scratch, { recursive: true, force: true });
   // resourceUsage().maxRSS is in KiB.
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   if (options.json === true) {
     process.stdout.write(
-      `${JSON.stringify({ node: process.version, cores: os.cpus().length, results, peakRssMiB }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), results, peakRssMiB }, null, 2)}\n`,
     );
     return EXIT_OK;
   }
+  const table: string[][] = [['benchmark', 'runs', 'median ms', 'min ms', '× node', 'CPU ms', 'target', '']];
+  for (const r of results) {
+    const target = [
+      r.targetMs === undefined ? undefined : `${r.targetMs} ms`,
+      r.targetRatio === undefined ? undefined : `${r.targetRatio}×`,
+    ].filter((t) => t !== undefined);
+    table.push([
+      r.name,
+      String(r.runs),
+      String(r.medianMs),
+      String(r.minMs),
+      r.ratio === undefined ? '-' : r.ratio.toFixed(1),
+      r.cpuMs === undefined ? '-' : String(r.cpuMs),
+      target.length === 0 ? '-' : target.join(', '),
+      r.ok === undefined ? '' : r.ok ? 'ok' : 'OVER',
+    ]);
+  }
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  console.log(`node ${process.version}, ${os.cpus().length} cores`);
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${load}`);
   for (const r of table)
     console.log(
       r
@@ -172,7 +323,9 @@ function main(argv: readonly string[]): number {
         .join('  ')
         .trimEnd(),
     );
-  console.log(`peak RSS of the benchmark process: ${peakRssMiB} MiB`);
+  console.log(
+    `× node: the median over a bare node start's of the same rounds; CPU ms: the median user + system time of the command and its children; peak RSS of the benchmark process: ${peakRssMiB} MiB`,
+  );
   return EXIT_OK;
 }
 

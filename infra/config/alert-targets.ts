@@ -14,6 +14,8 @@ export const MONITORING_FILE_NAMES = [ALERTS_CHART, DASHBOARD_CHART] as const;
  * (`alerts.broker.enabled: false`) or, when `enabled` is absent, because there is no instance id to use.
  */
 export function brokerAlertsInstance(spec: EnvironmentSpec): string | undefined {
+  // A self-managed broker has no ARMS: its broker-side rules go into the PrometheusRule (brokerRulesInCluster).
+  if (spec.broker === 'self-managed') return undefined;
   const broker = spec.alerts.broker;
   if (broker.enabled === false) return undefined;
   return broker.armsPrometheusId ?? spec.prometheus.instanceId;
@@ -22,4 +24,12 @@ export function brokerAlertsInstance(spec: EnvironmentSpec): string | undefined 
 /** Whether synth writes the cluster-side rules (PrometheusRule) and the dashboard into dist/<env>/. */
 export function clusterAlertsEnabled(spec: EnvironmentSpec): boolean {
   return spec.alerts.cluster.enabled;
+}
+
+/**
+ * Whether the PrometheusRule also holds the broker-side rules: for a self-managed broker, whose metrics the
+ * in-cluster Prometheus scrapes, unless `alerts.broker.enabled: false`.
+ */
+export function brokerRulesInCluster(spec: EnvironmentSpec): boolean {
+  return spec.broker === 'self-managed' && spec.alerts.broker.enabled !== false;
 }

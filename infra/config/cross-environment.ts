@@ -39,12 +39,24 @@ export interface EnvironmentEntry {
 
 /** The instance both environments use, when they share one: by its adopted id, or by a hand-off's id. */
 function sharedInstanceId(a: EnvironmentEntry, b: EnvironmentEntry): string | undefined {
-  const adoptsA = isExistingInstance(a.spec.instance);
-  const adoptsB = isExistingInstance(b.spec.instance);
+  // issue 27: two self-managed environments share a broker when they name the same name server and cluster.
+  if (a.spec.broker === 'self-managed' || b.spec.broker === 'self-managed') {
+    const brokerOf = (e: EnvironmentEntry): string | undefined =>
+      e.spec.broker === 'self-managed'
+        ? `broker cluster ${e.spec.selfManaged.brokerCluster} at ${e.spec.selfManaged.nameServer}`
+        : undefined;
+    const broker = brokerOf(a);
+    return broker !== undefined && broker === brokerOf(b) ? broker : undefined;
+  }
+  const [specA, specB] = [a.spec, b.spec];
+  const adoptsA = isExistingInstance(specA.instance);
+  const adoptsB = isExistingInstance(specB.instance);
   // Two created instances are told apart by region and name: a hand-off may be a copy of the other's.
   if (!adoptsA && !adoptsB) return undefined;
   const idOf = (e: EnvironmentEntry): string | undefined =>
-    isExistingInstance(e.spec.instance) ? e.spec.instance.existingInstanceId : e.handoffInstanceId;
+    e.spec.broker === 'apsaramq' && isExistingInstance(e.spec.instance)
+      ? e.spec.instance.existingInstanceId
+      : e.handoffInstanceId;
   const id = idOf(a);
   return id !== undefined && id === idOf(b) ? id : undefined;
 }
@@ -73,15 +85,16 @@ function pairCollisions(view: EnvironmentEntry, other: EnvironmentEntry): string
       );
     }
   }
-  const [instanceA, instanceB] = [a.instance, b.instance];
   if (
-    !isExistingInstance(instanceA) &&
-    !isExistingInstance(instanceB) &&
+    a.broker === 'apsaramq' &&
+    b.broker === 'apsaramq' &&
+    !isExistingInstance(a.instance) &&
+    !isExistingInstance(b.instance) &&
     a.region === b.region &&
-    instanceA.name === instanceB.name
+    a.instance.name === b.instance.name
   ) {
     out.push(
-      `${view.file}: instance.name "${instanceA.name}" in region ${a.region} is also used by ${other.file}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
+      `${view.file}: instance.name "${a.instance.name}" in region ${a.region} is also used by ${other.file}; each environment creates its own instance and needs its own name (to share one instance, adopt it with instance.existingInstanceId)`,
     );
   }
   const shared = sharedInstanceId(view, other);
@@ -148,7 +161,7 @@ export function handedOffInstanceId(environment: string, stacksDir = defaultStac
   if (!fs.existsSync(handoffFilePath(environment, stacksDir))) return undefined;
   try {
     const handoff = loadHandoff(environment, stacksDir);
-    return handoff.environment === environment ? handoff.instanceId : undefined;
+    return handoff.environment === environment && !('broker' in handoff) ? handoff.instanceId : undefined;
   } catch (error) {
     if (error instanceof HandoffError || error instanceof SyntaxError) return undefined;
     throw error;

@@ -21,10 +21,17 @@ import { keysAt } from './schema-keys';
 import { credentialValueFindings } from './secret-findings';
 import { parseStackYaml } from './stack-file';
 import { type EnvironmentSpec, rawSpecSchema } from './schema';
+import {
+  brokerFlavor,
+  foreignKeyViolations,
+  selfManagedSpecSchema,
+  selfManagedViolations,
+} from './self-managed';
 
 export * from './errors';
 export * from './limits';
 export * from './schema';
+export * from './self-managed';
 
 /**
  * Issues with paths made absolute; a failed union (an instance to create, or one to adopt) reports the issues
@@ -44,10 +51,13 @@ function closestIssues(
   });
 }
 
-/** The project's own sections (`apsaramq-keda:<section>`); the region comes from `alicloud:region`. */
-export const PROJECT_SECTIONS: readonly string[] = Object.keys(rawSpecSchema.shape).filter(
-  (k) => k !== 'region',
-);
+/**
+ * The project's own sections (`apsaramq-keda:<section>`) of either broker flavor; the region comes from
+ * `alicloud:region`.
+ */
+export const PROJECT_SECTIONS: readonly string[] = [
+  ...new Set([...Object.keys(rawSpecSchema.shape), ...Object.keys(selfManagedSpecSchema.shape)]),
+].filter((k) => k !== 'region');
 
 /**
  * Validates the config values of one stack (keys with their namespace, e.g. `apsaramq-keda:topics`, values
@@ -89,7 +99,22 @@ export function parseEnvironment(
       violations.push(unknownKeyMessage(key, known));
     }
   }
-  if (raw.region === undefined) {
+  // issue 27: the flavor decides the schema; a key of the other flavor is named with its rule and left out.
+  const named = brokerFlavor(raw.broker);
+  const flavor = 'flavor' in named ? named.flavor : 'apsaramq';
+  if ('error' in named) {
+    violations.push(`${PROJECT}:broker: ${named.error}`);
+    delete raw.broker;
+  }
+  const foreign = foreignKeyViolations(flavor, raw);
+  for (const v of foreign.violations) {
+    violations.push(`${v.path[0] === REGION_KEY ? REGION_KEY : formatPath(v.path)}: ${v.message}`);
+  }
+  const kept = { ...foreign.rest };
+  for (const key of Object.keys(raw)) delete raw[key];
+  Object.assign(raw, kept);
+  const schema = flavor === 'self-managed' ? selfManagedSpecSchema : rawSpecSchema;
+  if (flavor === 'apsaramq' && raw.region === undefined) {
     violations.push(`${REGION_KEY}: is required: the region of the environment, such as cn-hangzhou`);
   }
   // Reported whatever else is wrong: the file is committed, so a credential in it must go first.
@@ -98,7 +123,7 @@ export function parseEnvironment(
       violations.push(`${formatPath(finding.path)}: ${finding.message}`);
     }
   }
-  const parsed = rawSpecSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of closestIssues(parsed.error.issues)) {
       if (issue.path[0] === 'region' && raw.region === undefined) continue;
@@ -107,7 +132,7 @@ export function parseEnvironment(
         continue;
       }
       if (issue.code === 'unrecognized_keys') {
-        const allowed = keysAt(rawSpecSchema, issue.path);
+        const allowed = keysAt(schema, issue.path);
         for (const key of issue.keys) {
           const suggestion = closestKey(key, allowed);
           const at = formatPath([...issue.path, key]);
@@ -129,6 +154,9 @@ export function parseEnvironment(
   violations.push(
     ...crossFieldViolations(parsed.data, environment).map((v) => `${formatPath(v.path)} ${v.message}`),
   );
+  if (parsed.data.broker === 'self-managed') {
+    violations.push(...selfManagedViolations(parsed.data).map((v) => `${formatPath(v.path)}: ${v.message}`));
+  }
   if (violations.length > 0) return fail(violations);
   const consumerGroups = parsed.data.consumerGroups.map((g) => ({
     ...g,

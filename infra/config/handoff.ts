@@ -40,7 +40,53 @@ export const handoffSchema = z.strictObject({
   ),
 });
 
-export type Handoff = z.infer<typeof handoffSchema>;
+const workloadsSchema = handoffSchema.shape.workloads;
+
+/**
+ * The hand-off of a self-managed environment (issue 27): no instance, the broker cluster the queries select, and
+ * the in-cluster Prometheus; `broker` tells it from an ApsaraMQ hand-off.
+ */
+export const selfManagedHandoffSchema = z
+  .strictObject({
+    environment: handoffSchema.shape.environment,
+    broker: z.literal('self-managed'),
+    /** gRPC endpoint of the RocketMQ proxy the consumers connect to (host:port). */
+    rocketMqEndpoint: handoffSchema.shape.rocketMqEndpoint,
+    /** The label that carries the broker cluster on its metrics, and the cluster's name. */
+    brokerCluster: z.strictObject({
+      label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name'),
+      name: z.string().min(1),
+    }),
+    prometheus: z.strictObject({
+      /** In-cluster Prometheus HTTP API base URL, as KEDA's serverAddress. */
+      serverAddress: z.url({ protocol: /^https?$/ }),
+      auth: z.enum(['none', 'bearer', 'basic']),
+      /** Secret with KEDA's credentials for it; absent with auth none. */
+      secretName: secretName.optional(),
+    }),
+    namespace: handoffSchema.shape.namespace,
+    workloads: workloadsSchema,
+  })
+  .superRefine((h, ctx) => {
+    if ((h.prometheus.auth === 'none') !== (h.prometheus.secretName === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prometheus', 'secretName'],
+        message: 'is required with auth bearer or basic, and refused with auth none',
+      });
+    }
+  });
+
+export type ApsaraMqHandoff = z.infer<typeof handoffSchema>;
+export type SelfManagedHandoff = z.infer<typeof selfManagedHandoffSchema>;
+export type Handoff = ApsaraMqHandoff | SelfManagedHandoff;
+
+/** The ApsaraMQ hand-off; throws for a self-managed one (for code only the ApsaraMQ flavor reaches). */
+export function apsaraMqHandoff(handoff: Handoff): ApsaraMqHandoff {
+  if ('broker' in handoff)
+    throw new TypeError(`the hand-off of ${handoff.environment} is broker ${handoff.broker}`);
+  return handoff;
+}
 
 export class HandoffError extends InputError {
   constructor(
@@ -69,7 +115,9 @@ function issueMessages(issue: z.core.$ZodIssue): string[] {
  */
 export function parseHandoff(source: string, value: unknown): Handoff {
   const findings = secretFindings(value);
-  const parsed = handoffSchema.safeParse(value);
+  const selfManaged =
+    typeof value === 'object' && value !== null && (value as { broker?: unknown }).broker === 'self-managed';
+  const parsed = selfManaged ? selfManagedHandoffSchema.safeParse(value) : handoffSchema.safeParse(value);
   const violations = [...findings, ...(parsed.success ? [] : parsed.error.issues.flatMap(issueMessages))];
   if (violations.length > 0 || !parsed.success) throw new HandoffError(source, violations);
   return parsed.data;

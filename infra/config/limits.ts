@@ -4,7 +4,12 @@
 export const PROJECT = 'apsaramq-keda';
 
 /** Config keys that hold secrets: they must be set with `pulumi config set --secret`, never in plain text. */
-export const SECRET_CONFIG_KEYS = [`${PROJECT}:prometheusToken`, `${PROJECT}:kubeconfig`] as const;
+export const SECRET_CONFIG_KEYS = [
+  `${PROJECT}:prometheusToken`,
+  `${PROJECT}:kubeconfig`,
+  // issue 27: basic auth to a self-managed Prometheus.
+  `${PROJECT}:prometheusPassword`,
+] as const;
 
 // Source: ApsaraMQ for RocketMQ 5.x "Quotas and limits" (help.aliyun.com, parameter limits: topic and group names).
 export const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -81,7 +86,7 @@ export const RETRY_POLICY_FOR_ORDER = {
 } as const;
 export const MAX_RETRY_TIMES = 1000;
 /** Trigger names constructs/k8s/backlog-scaler.ts gives the backlog and arrival-rate triggers. */
-export const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate'] as const;
+export const RESERVED_TRIGGER_NAMES = ['backlog', 'arrival-rate', 'demand'] as const;
 // Source: KEDA ScaledObject webhook and HPA behavior validation: stabilization windows are 0..3600 s.
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 

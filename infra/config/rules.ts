@@ -20,17 +20,19 @@ import {
   SERVERLESS_TOPIC_NAME_MAX_LENGTH,
 } from './limits';
 import { type CreateInstanceSpec, isExistingInstance, isServerless, type RawSpec } from './schema';
+import type { SelfManagedRawSpec } from './self-managed';
 import { scheduleReplicas } from './workload-schedules';
 
 /** Rules that span fields: run only once every field has its own shape right. */
-export function crossFieldViolations(spec: RawSpec, environment = ''): Violation[] {
+export function crossFieldViolations(spec: RawSpec | SelfManagedRawSpec, environment = ''): Violation[] {
   const out: Violation[] = [];
   const add = (path: readonly PropertyKey[], message: string) => out.push({ path, message });
-  const serverless = isServerless(spec.instance);
+  // A self-managed broker (issue 27) has no instance: none of the instance's rules apply.
+  const serverless = spec.broker === 'apsaramq' && isServerless(spec.instance);
   const topicsByName = new Map(spec.topics.map((t) => [t.name, t]));
   const groupsById = new Map(spec.consumerGroups.map((g) => [g.id, g]));
 
-  if (!isExistingInstance(spec.instance)) {
+  if (spec.broker === 'apsaramq' && !isExistingInstance(spec.instance)) {
     const instance = spec.instance;
     if (serverless && instance.network.vSwitchIds.length < 2) {
       // Source: @pulumi/alicloud RocketMQInstanceNetworkInfoVpcInfo.vswitches ("at least two ... serverless").
@@ -196,6 +198,25 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
         );
       }
     }
+    const demand = w.scaling.scaleOnDemand;
+    if (demand !== undefined) {
+      // One trigger counts both: a second one on the arrival rate would count it twice.
+      if (w.scaling.scaleOnArrivalRate !== undefined)
+        add(
+          ['workloads', i, 'scaling', 'scaleOnArrivalRate'],
+          'must be unset with scaleOnDemand: the demand trigger already counts the arrival rate',
+        );
+      if (w.scaling.activationThreshold !== 0)
+        add(
+          ['workloads', i, 'scaling', 'activationThreshold'],
+          `(${w.scaling.activationThreshold}) must be 0 with scaleOnDemand: any arrival is demand, and the threshold is in messages while the demand is in pods`,
+        );
+      if (demand.drainSeconds !== undefined && demand.drainSeconds > w.targetDrainSeconds)
+        add(
+          ['workloads', i, 'scaling', 'scaleOnDemand', 'drainSeconds'],
+          `(${demand.drainSeconds}) must be <= targetDrainSeconds (${w.targetDrainSeconds})`,
+        );
+    }
     const fallback = w.scaling.fallback;
     if (fallback !== false && fallback.replicas !== undefined) {
       if (fallback.replicas < Math.max(w.minReplicas, 1) || fallback.replicas > w.maxReplicas) {
@@ -215,6 +236,7 @@ export function crossFieldViolations(spec: RawSpec, environment = ''): Violation
   }
   const broker = spec.alerts.broker;
   if (
+    spec.broker === 'apsaramq' &&
     broker.enabled === true &&
     broker.armsPrometheusId === undefined &&
     spec.prometheus.instanceId === undefined

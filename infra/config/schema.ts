@@ -12,6 +12,7 @@ import {
   SELECTOR_SCHEMES,
 } from '../../constructs/shared';
 import { IPV4_CIDR } from './cidr';
+import type { SelfManagedEnvironmentSpec } from './self-managed';
 import { KUBERNETES_MINORS, type KubernetesMinor } from './kubernetes-versions';
 import { isCredentialEnvName, secretReferenceHint } from './secret-findings';
 import {
@@ -101,7 +102,7 @@ const tags = z.record(z.string().min(1).max(128), z.string().max(128));
  * Describes a key for the stack-file schema and its reference (infra/schema): what it is, the rules the loader
  * checks beyond its type (in words), and an example value.
  */
-const about = (description: string, ...examples: unknown[]) =>
+export const about = (description: string, ...examples: unknown[]) =>
   examples.length === 0 ? { description } : { description, examples };
 
 const internetSchema = z.strictObject({
@@ -519,6 +520,39 @@ const scalingSchema = z.strictObject({
     })
     .optional()
     .meta(about("A second trigger on the topic's arrival rate; the HPA takes the larger proposal.", {})),
+  scaleOnDemand: z
+    .strictObject({
+      targetUtilization: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(1)
+        .meta(about("Share of the pods' throughput the demand may use, in (0, 1].", 1)),
+      drainSeconds: z
+        .number()
+        .positive()
+        .optional()
+        .meta(
+          about(
+            'Seconds the backlog is to drain in (backlog / drainSeconds joins the arrival rate), at most targetDrainSeconds. Default targetDrainSeconds.',
+            30,
+          ),
+        ),
+      metricName: z
+        .string()
+        .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+        .default('rocketmq_messages_in_total')
+        .meta(
+          about('Prometheus counter of the messages arriving on the topic.', 'rocketmq_messages_in_total'),
+        ),
+    })
+    .optional()
+    .meta(
+      about(
+        'One trigger on the demand in pods, (arrival rate + backlog / drainSeconds) / (messagesPerSecondPerPod × targetUtilization), in place of the backlog trigger; not with scaleOnArrivalRate, activationThreshold 0.',
+        { drainSeconds: 30 },
+      ),
+    ),
   behavior: behaviorSchema
     .optional()
     .meta(about('Kubernetes autoscaling/v2 HorizontalPodAutoscalerBehavior of the workload.')),
@@ -863,6 +897,17 @@ const alertsSchema = z.strictObject({
 });
 
 export const rawSpecSchema = z.strictObject({
+  // ---- issue 27: the broker flavor (infra/config/self-managed.ts holds the self-managed side)
+  broker: z
+    .literal('apsaramq')
+    .default('apsaramq')
+    .meta(
+      about(
+        'Which RocketMQ 5.x the environment scales on: apsaramq (ApsaraMQ for RocketMQ, created or adopted by Pulumi; the default), or self-managed (an Apache RocketMQ 5.x you run, described under selfManaged). Each has its own keys; a key of the other is refused.',
+        'self-managed',
+      ),
+    ),
+  // ---- end issue 27
   region: z
     .string()
     .regex(/^[a-z]{2}-[a-z0-9-]+$/, 'must be an Alibaba Cloud region id such as cn-hangzhou')
@@ -909,9 +954,16 @@ const secureValueSchema = z.strictObject({
 export const secretConfigSchemas: Readonly<Record<(typeof SECRET_CONFIG_KEYS)[number], z.ZodType>> = {
   'apsaramq-keda:prometheusToken': secureValueSchema.meta(
     about(
-      'The V1 ARMS token, when prometheus.serverAddress is set (nothing to look it up from): pulumi config set --secret prometheusToken <token>. Overrides a looked-up token.',
+      'The V1 ARMS token, when prometheus.serverAddress is set (nothing to look it up from): pulumi config set --secret prometheusToken <token>. Overrides a looked-up token. Broker self-managed: the bearer token of prometheus.auth bearer.',
     ),
   ),
+  // ---- issue 27
+  'apsaramq-keda:prometheusPassword': secureValueSchema.meta(
+    about(
+      'Broker self-managed, prometheus.auth basic: the password of prometheus.username. pulumi config set --secret prometheusPassword <password>.',
+    ),
+  ),
+  // ---- end issue 27
   'apsaramq-keda:kubeconfig': secureValueSchema.meta(
     about(
       'The kubeconfig Pulumi writes the Secrets through: required without kubernetes.ackClusterId; beside it, for a VPC-only ACK cluster (the looked-up credential is the public-endpoint kubeconfig), the internal-endpoint kubeconfig of that cluster. pulumi config set --secret kubeconfig "$(cat <file>)".',
@@ -937,11 +989,21 @@ export type PrometheusSpec = z.infer<typeof prometheusSchema>;
 export type KubernetesSpec = z.infer<typeof kubernetesSchema>;
 export type AlertsSpec = z.infer<typeof alertsSchema>;
 
-/** One environment, validated: the single source of truth for both programs. */
-export interface EnvironmentSpec extends Omit<RawSpec, 'consumerGroups'> {
+/** One ApsaraMQ environment, validated. */
+export interface ApsaraMqEnvironmentSpec extends Omit<RawSpec, 'consumerGroups'> {
   /** Stack name: dev, staging, prod, ... */
   readonly name: string;
   readonly consumerGroups: readonly ConsumerGroupSpec[];
+}
+
+/** One environment, validated: the single source of truth for both programs; `broker` tells the flavor (issue 27). */
+export type EnvironmentSpec = ApsaraMqEnvironmentSpec | SelfManagedEnvironmentSpec;
+
+/** The spec of an ApsaraMQ environment; throws for a self-managed one (for code that only the ApsaraMQ flavor reaches). */
+export function apsaraMqSpec(spec: EnvironmentSpec): ApsaraMqEnvironmentSpec {
+  if (spec.broker !== 'apsaramq')
+    throw new TypeError(`environment ${spec.name} is broker ${spec.broker}, not apsaramq`);
+  return spec;
 }
 
 export function isExistingInstance(instance: InstanceSpec): instance is ExistingInstanceSpec {

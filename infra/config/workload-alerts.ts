@@ -13,7 +13,7 @@ import type { EnvironmentSpec, WorkloadSpec } from './environment';
 export function workloadAlertsInput(
   spec: EnvironmentSpec,
   w: WorkloadSpec,
-): Omit<WorkloadAlertsInput, 'instanceId'> {
+): Omit<WorkloadAlertsInput, 'instanceId' | 'brokerCluster'> {
   const maxReplicas =
     w.loadBalancing === 'queue' ? Math.min(w.maxReplicas, w.queueCount ?? w.maxReplicas) : w.maxReplicas;
   const fallback = w.scaling.fallback;
@@ -37,6 +37,10 @@ export function workloadAlertsInput(
           },
     ...(w.scaling.scaleOnArrivalRate !== undefined && {
       arrivalMetricName: w.scaling.scaleOnArrivalRate.metricName,
+    }),
+    ...(w.scaling.scaleOnDemand !== undefined && {
+      arrivalMetricName: w.scaling.scaleOnDemand.metricName,
+      backlogTrigger: 'demand' as const,
     }),
   };
 }

@@ -15,6 +15,8 @@ import { OUTAGE_RULE, PLAN_NUMERIC_FLAGS } from './flags';
 import {
   buildPlan,
   chartSpec,
+  type ChartAssumptions,
+  planFileStem,
   formatPlanTable,
   planOptionViolations,
   renderSvg,
@@ -55,6 +57,11 @@ function profileFor(option: string, w: WorkloadSpec, baseRate?: number): Traffic
     // Only the name or the base rate can be wrong here.
     throw new InputError((error as Error).message);
   }
+}
+
+/** Whether two profiles simulate the same: the same traffic over the same seconds. */
+function sameTraffic(a: TrafficProfile, b: TrafficProfile): boolean {
+  return a.durationSeconds === b.durationSeconds && JSON.stringify(a.traffic) === JSON.stringify(b.traffic);
 }
 
 interface CliOptions extends PlanOptions {
@@ -145,9 +152,28 @@ async function main(argv: readonly string[]): Promise<number> {
       if (showProgress) process.stderr.write(`... ${label}: ${stage}\n`);
     };
     const run = buildPlan(spec, w, profile, planOptions, progress);
-    const stem = path.join(options.out, `${spec.name}-${w.name}-${profile.name}`);
+    const assumptions: ChartAssumptions = {
+      // The base rate is named only where it shaped the traffic (a CSV file or the seed replay ignore it).
+      ...(options.baseRate !== undefined &&
+        !sameTraffic(profile, profileFor(options.profile, w)) && { baseRatePerSecond: options.baseRate }),
+      ...(options.outage !== undefined && { outage: options.outage }),
+    };
+    // Every flag that changed the result is in the name, so a run with other flags never overwrites this one.
+    const stem = path.join(options.out, planFileStem(run.plan, assumptions));
     progress('rendering the chart');
-    fs.writeFileSync(`${stem}.svg`, await renderSvg(chartSpec(run.plan, run.timelines)));
+    // The reactive bound is a replica timeline only (it consumes as the oracle does): the replicas panel.
+    const replicaSeries = [
+      {
+        key: 'reactiveBound',
+        label: 'reactive bound',
+        points: run.timelines.reactiveBound.timeline,
+        note: `metrics ${run.plan.reactiveBound.informationDelaySeconds} s late`,
+      },
+    ];
+    fs.writeFileSync(
+      `${stem}.svg`,
+      await renderSvg(chartSpec(run.plan, run.timelines, { assumptions, replicaSeries })),
+    );
     fs.writeFileSync(`${stem}.json`, `${JSON.stringify(run.plan, null, 2)}\n`);
     if (options.json === true) {
       plans.push({ ...run.plan, files: { chart: `${stem}.svg`, numbers: `${stem}.json` } });

@@ -28,6 +28,8 @@ import {
   PRE_SCALE_SCALE_DOWN,
   RECOMMENDED_BEHAVIOR,
   replicasForRate,
+  reactiveBound,
+  BOUND_POLLING_SECONDS,
 } from '../../constructs/scaling';
 import { CRON_CHECK_FROM_MS, DEFAULT_ARRIVAL_RATE_METRIC, firstActiveWindow } from '../../constructs/shared';
 import type { BehaviorSpec, EnvironmentSpec, WorkloadSpec } from '../config/environment';
@@ -50,6 +52,10 @@ export interface Plan {
   readonly maxProcessingSeconds: number;
   /** Pod start-up seconds the plan assumed. */
   readonly startupSeconds: number;
+  /** Messages a ready pod consumes per second (the workload's). */
+  readonly messagesPerSecondPerPod: number;
+  /** The workload's drain target: the oldest waiting message's age that counts as over target above it. */
+  readonly targetDrainSeconds: number;
   readonly current: {
     readonly scaling: SimulationScaling;
     readonly summary: SimulationSummary;
@@ -62,6 +68,20 @@ export interface Plan {
     readonly acrossPhases: PhaseSpread;
   };
   readonly seedGuide: { readonly scaling: SimulationScaling; readonly summary: SimulationSummary };
+  /** The best config with the demand trigger (recommend's `demand`), which may be the recommendation itself. */
+  readonly demand: {
+    readonly scaling: SimulationScaling;
+    readonly summary: SimulationSummary;
+    readonly acrossPhases: PhaseSpread;
+  };
+  /**
+   * The cheapest timeline a controller seeing the metrics one scrape + one poll late could follow
+   * (constructs/scaling/reactive-bound.ts), with the delay it assumed.
+   */
+  readonly reactiveBound: {
+    readonly summary: SimulationSummary;
+    readonly informationDelaySeconds: number;
+  };
   readonly oracle: { readonly summary: SimulationSummary };
   /**
    * The recommendation as the workload's `scaling` block of the stack file, ready to paste; null when even the
@@ -79,6 +99,8 @@ export interface Plan {
   readonly scheduled: ScheduledPlan | null;
   readonly warnings: readonly string[];
   readonly podsConsumeNothing: boolean;
+  /** The environment reads an ARMS Prometheus, where the arrival counter's label set is unverified. */
+  readonly armsPrometheus: boolean;
 }
 
 /** A scheduled event (KEDA cron trigger) placed on the profile's peak. */
@@ -118,7 +140,7 @@ export interface PlanColumn {
   readonly summary: SimulationSummary;
 }
 
-/** The compared configs in table order; a new column is one more entry here (and a timeline of that key). */
+/** The configs the chart draws, in table order; a new column is one more entry here (and a timeline of that key). */
 export function planColumns(plan: Plan): PlanColumn[] {
   return [
     { key: 'current', label: 'current', summary: plan.current.summary },
@@ -132,6 +154,21 @@ export function planColumns(plan: Plan): PlanColumn[] {
     ...(plan.scheduled === null
       ? []
       : [{ key: 'scheduled', label: 'scheduled', summary: plan.scheduled.summary }]),
+  ];
+}
+
+/**
+ * The table's columns: the chart's, with the demand config and the reactive bound before the oracle (their
+ * timelines are in `PlanRun.timelines` under the same keys, for the chart to draw).
+ */
+export function tableColumns(plan: Plan): PlanColumn[] {
+  const charted = planColumns(plan);
+  const oracle = charted.findIndex((c) => c.key === 'oracle');
+  return [
+    ...charted.slice(0, oracle),
+    { key: 'demand', label: 'demand', summary: plan.demand.summary },
+    { key: 'reactiveBound', label: 'reactive bound', summary: plan.reactiveBound.summary },
+    ...charted.slice(oracle),
   ];
 }
 
@@ -184,6 +221,14 @@ export function currentScaling(
         (w.messagesPerSecondPerPod * s.scaleOnArrivalRate.targetUtilization).toPrecision(12),
       ),
     }),
+    ...(s.scaleOnDemand !== undefined && {
+      demand: {
+        messagesPerSecondPerReplica: Number(
+          (w.messagesPerSecondPerPod * s.scaleOnDemand.targetUtilization).toPrecision(12),
+        ),
+        drainSeconds: s.scaleOnDemand.drainSeconds ?? w.targetDrainSeconds,
+      },
+    }),
     ...(s.behavior !== undefined && { behavior: s.behavior }),
     ...(w.loadBalancing === 'queue' && w.queueCount !== undefined && { queueCap: w.queueCount }),
     ...(s.fallback !== false && {
@@ -214,6 +259,18 @@ export function stackScaling(w: WorkloadSpec, s: SimulationScaling): WorkloadSpe
       scaleOnArrivalRate: {
         targetUtilization: Number((s.arrivalRateThreshold / w.messagesPerSecondPerPod).toPrecision(12)),
         metricName: w.scaling.scaleOnArrivalRate?.metricName ?? DEFAULT_ARRIVAL_RATE_METRIC,
+      },
+    }),
+    ...(s.demand !== undefined && {
+      scaleOnDemand: {
+        targetUtilization: Number(
+          (s.demand.messagesPerSecondPerReplica / w.messagesPerSecondPerPod).toPrecision(12),
+        ),
+        ...(s.demand.drainSeconds !== w.targetDrainSeconds && { drainSeconds: s.demand.drainSeconds }),
+        metricName:
+          w.scaling.scaleOnDemand?.metricName ??
+          w.scaling.scaleOnArrivalRate?.metricName ??
+          DEFAULT_ARRIVAL_RATE_METRIC,
       },
     }),
     ...(s.behavior !== undefined && { behavior: behaviorSpec(s.behavior) }),
@@ -248,7 +305,11 @@ export function scheduledPlan(
     RECOMMENDED_BEHAVIOR,
     { scaleUp: RECOMMENDED_BEHAVIOR.scaleUp, scaleDown: PRE_SCALE_SCALE_DOWN },
   ];
-  const rates = [reactive.arrivalRateThreshold, undefined, w.messagesPerSecondPerPod];
+  // The demand trigger already counts the arrival rate: beside it, no arrival-rate trigger.
+  const rates =
+    reactive.demand !== undefined
+      ? [undefined]
+      : [reactive.arrivalRateThreshold, undefined, w.messagesPerSecondPerPod];
   const seen = new Set<string>();
   const candidates: SimulationScaling[] = [];
   for (const rate of rates) {
@@ -438,7 +499,7 @@ export function buildPlan(
     },
     ...timings,
     ...(w.queueCount !== undefined && { queueCount: w.queueCount }),
-    ...(spec.instance !== undefined &&
+    ...(spec.broker === 'apsaramq' &&
       'serverlessCapacity' in spec.instance &&
       spec.instance.serverlessCapacity !== undefined && {
         serverless: spec.instance.serverlessCapacity,
@@ -455,6 +516,13 @@ export function buildPlan(
     scaling,
   });
   const { seedGuide } = recommendation;
+  progress('searching for the reactive bound');
+  const bound = reactiveBound({
+    ...base,
+    workload: { ...workload, messagesPerSecondPerPod: w.messagesPerSecondPerPod },
+    scaling: { ...scaling, pollingIntervalSeconds: BOUND_POLLING_SECONDS },
+  });
+  const demandRun = simulate({ ...base, scaling: recommendation.demand.scaling });
   const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
   const seedGuideRun = simulate({ ...base, scaling: seedGuide.scaling });
   progress('placing the scheduled event on the peak');
@@ -476,19 +544,36 @@ export function buildPlan(
       processingSeconds: options.processingSeconds ?? 0,
       maxProcessingSeconds: w.maxProcessingSeconds,
       startupSeconds: options.startupSeconds ?? DEFAULT_POD_STARTUP_SECONDS,
+      messagesPerSecondPerPod: w.messagesPerSecondPerPod,
+      targetDrainSeconds: w.targetDrainSeconds,
       current: {
         scaling,
         summary: current.summary,
-        acrossPhases: simulateAcrossPhases({ ...base, scaling }),
+        // The current run is this input's own unless an outage was simulated into it.
+        acrossPhases: simulateAcrossPhases(
+          { ...base, scaling },
+          options.outage === undefined ? current.summary : undefined,
+        ),
       },
       recommended: {
         scaling: recommendation.recommended.scaling,
         summary: recommended.summary,
         acrossPhases: profile.podsConsumeNothing
-          ? simulateAcrossPhases({ ...base, scaling: recommendation.recommended.scaling })
+          ? simulateAcrossPhases(
+              { ...base, scaling: recommendation.recommended.scaling },
+              recommended.summary,
+            )
           : recommendation.recommended.acrossPhases,
       },
       seedGuide: { scaling: seedGuide.scaling, summary: seedGuideRun.summary },
+      demand: {
+        scaling: recommendation.demand.scaling,
+        summary: demandRun.summary,
+        acrossPhases: profile.podsConsumeNothing
+          ? simulateAcrossPhases({ ...base, scaling: recommendation.demand.scaling }, demandRun.summary)
+          : recommendation.demand.acrossPhases,
+      },
+      reactiveBound: { summary: bound.summary, informationDelaySeconds: bound.informationDelaySeconds },
       oracle: { summary: oracle.summary },
       // A config whose backlog never drains is no recommendation, whatever else it costs.
       recommendedStackScaling:
@@ -500,13 +585,55 @@ export function buildPlan(
       scheduled: scheduled?.plan ?? null,
       warnings: [...recommendation.warnings, ...(scheduled?.warnings ?? [])],
       podsConsumeNothing: profile.podsConsumeNothing,
+      // A self-managed broker's metrics are in its own Prometheus, never ARMS.
+      armsPrometheus:
+        spec.broker === 'apsaramq' &&
+        (spec.prometheus.instanceId !== undefined ||
+          /\.arms\.aliyuncs\.com[:/]/.test(spec.prometheus.serverAddress ?? '')),
     },
     timelines: {
       current,
       recommended,
       seedGuide: seedGuideRun,
+      demand: demandRun,
+      reactiveBound: { timeline: bound.timeline, summary: bound.summary },
       oracle,
       ...(scheduled !== null && { scheduled: scheduled.result }),
     },
   };
+}
+
+/** Over-target seconds within which the current config counts as good as the recommendation (recommend's slack). */
+const FLAG_SLO_SLACK_SECONDS = 30;
+
+/**
+ * What the plan flags in the current config, one sentence each, empty when nothing: at its worst timer offset it
+ * flaps more than the recommendation or makes more scale events than the recommendation was allowed, its backlog
+ * never drains while the recommendation's does, or it is over the drain target more than 30 s beyond the
+ * recommendation (recommend's slack).
+ */
+export function currentFlags(plan: Plan): string[] {
+  const current = plan.current.acrossPhases;
+  const recommended = plan.recommended.acrossPhases;
+  const flags: string[] = [];
+  if (current.oscillations.max > recommended.oscillations.max)
+    flags.push(
+      `the current config flaps: ${current.oscillations.max} scale-downs undone within the down-stabilization window`,
+    );
+  // The budget holds at every offset where some candidate manages that; else the recommendation's own worst.
+  const allowed = Math.max(plan.scaleEventBudget, recommended.scaleEvents.max);
+  if (current.scaleEvents.max > allowed)
+    flags.push(
+      `the current config makes ${current.scaleEvents.max} scale events, more than the ${allowed} the recommendation was allowed`,
+    );
+  if (
+    plan.current.summary.drainSecondsAfterPeak === null &&
+    plan.recommended.summary.drainSecondsAfterPeak !== null
+  )
+    flags.push("the current config never drains the backlog; the recommendation's does");
+  if (current.secondsOverDrainTarget.max > recommended.secondsOverDrainTarget.max + FLAG_SLO_SLACK_SECONDS)
+    flags.push(
+      `the current config is over the drain target ${current.secondsOverDrainTarget.max} s, the recommendation ${recommended.secondsOverDrainTarget.max} s`,
+    );
+  return flags;
 }

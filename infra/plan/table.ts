@@ -9,7 +9,7 @@ import {
   type SimulationSummary,
 } from '../../constructs/scaling';
 import { stringify as stringifyYaml } from 'yaml';
-import { planColumns, type Plan } from './plan';
+import { currentFlags, planColumns, tableColumns, type Plan } from './plan';
 
 /** Fixed decimals with thousands separators, without the ICU data a locale would depend on. */
 export function fmt(n: number | null, digits = 0): string {
@@ -35,15 +35,18 @@ function describeRules(direction: 'up' | 'down', rules: HpaScalingRules | undefi
 /** One line of a config's trigger and HPA settings. */
 export function describeScaling(s: SimulationScaling): string {
   const rate =
-    s.arrivalRateThreshold === undefined
-      ? 'no arrival-rate trigger'
-      : `arrival-rate threshold ${s.arrivalRateThreshold} msg/s`;
+    s.demand !== undefined
+      ? `demand trigger (arrival rate + backlog / ${s.demand.drainSeconds} s) / ${s.demand.messagesPerSecondPerReplica} msg/s per replica`
+      : s.arrivalRateThreshold === undefined
+        ? 'no arrival-rate trigger'
+        : `arrival-rate threshold ${s.arrivalRateThreshold} msg/s`;
+  const threshold = s.demand === undefined ? [`threshold ${s.threshold}`] : [];
   const behavior =
     s.behavior === undefined
       ? 'no HPA behavior (legacy)'
       : `behavior ${describeRules('up', s.behavior.scaleUp)}; ${describeRules('down', s.behavior.scaleDown)}`;
   return [
-    `threshold ${s.threshold}`,
+    ...threshold,
     rate,
     `activation ${s.activationThreshold ?? 0}`,
     `polling ${s.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS} s`,
@@ -124,13 +127,50 @@ function scheduledBlock(plan: Plan): string[] {
   return [
     '',
     `with the scheduled event, as the stack file's scaling block of workload ${plan.workload} (its cron times as written):`,
+    ...armsNote(plan, plan.scheduled.stackScaling),
     stringifyYaml({ scaling: plan.scheduled.stackScaling }).trimEnd(),
+  ];
+}
+
+/** A ratio of replica-seconds, or n/a against nothing. */
+function costRatio(a: SimulationSummary, b: SimulationSummary): string {
+  return b.replicaSeconds === 0 ? 'n/a' : `${fmt(a.replicaSeconds / b.replicaSeconds, 3)}×`;
+}
+
+/** The recommendation and the demand config against the reactive bound and the oracle. */
+function boundLines(plan: Plan): string[] {
+  const bound = plan.reactiveBound.summary;
+  const oracle = plan.oracle.summary;
+  const against = (label: string, s: SimulationSummary): string =>
+    `${label}: replica-minutes ${costRatio(s, bound)} the reactive bound, ${costRatio(s, oracle)} the oracle; over drain target ${fmt(s.secondsOverDrainTarget)} s (bound ${fmt(bound.secondsOverDrainTarget)} s)`;
+  const recommended = planColumns(plan)[1].label;
+  return [
+    `reactive bound: the cheapest timeline that sees the metrics ${plan.reactiveBound.informationDelaySeconds} s late (staleness + one 15 s poll), with the same pod start-up, within maxReplicas, meeting the drain target wherever such a timeline can`,
+    against(recommended, plan.recommended.summary),
+    ...(plan.demand.scaling === plan.recommended.scaling
+      ? [`demand: the recommendation is the demand config`]
+      : [`demand: ${describeScaling(plan.demand.scaling)}`, against('demand', plan.demand.summary)]),
+  ];
+}
+
+/**
+ * Comment lines for a block with a trigger on the topic's arrival counter: its label set is not confirmed on
+ * ARMS (constructs/shared/promql.ts DEFAULT_ARRIVAL_RATE_METRIC), and the preflight's `query` check sends the
+ * arrival rate's query (a demand trigger's arrival part alone) and fails without one series (infra/preflight/README.md).
+ */
+function armsNote(plan: Plan, scaling: Plan['recommendedStackScaling']): string[] {
+  if (!plan.armsPrometheus || scaling === null) return [];
+  const metric = scaling.scaleOnDemand?.metricName ?? scaling.scaleOnArrivalRate?.metricName;
+  if (metric === undefined) return [];
+  return [
+    `# unverified on ARMS: the label set of ${metric} (instance_id, topic) this trigger selects; after pasting,`,
+    `# npm run preflight -- --env ${plan.environment}   (its query check fails unless the arrival rate's query returns one series)`,
   ];
 }
 
 /** The summary table, as printed by `npm run plan`. */
 export function formatPlanTable(plan: Plan): string {
-  const columns = planColumns(plan);
+  const columns = tableColumns(plan);
   const anyWaiting = columns.some((c) => c.summary.waitingAtEnd > DRAINED_EPSILON);
   const rows: [string, (s: SimulationSummary) => string][] = [
     ['peak backlog (msgs)', (s) => fmt(s.peakBacklog)],
@@ -181,12 +221,15 @@ export function formatPlanTable(plan: Plan): string {
       plan.current.summary,
     ),
     churnLine(plan),
+    ...boundLines(plan),
     ...scheduledLines(plan),
+    ...currentFlags(plan).map((f) => `flag: ${f}`),
     ...plan.warnings.map((w) => `warning: ${w}`),
     '',
     ...(pasteable
       ? [
           `recommended as the stack file's scaling block of workload ${plan.workload}:`,
+          ...armsNote(plan, plan.recommendedStackScaling),
           stringifyYaml({ scaling: plan.recommendedStackScaling }).trimEnd(),
         ]
       : [

@@ -3,7 +3,7 @@
  * preflight.ts fetches, these functions judge.
  */
 
-import { promqlString } from '../../constructs/shared';
+import { type BrokerClusterSelector, promqlString } from '../../constructs/shared';
 import { isRecord } from '../config/secret-findings';
 
 export type CheckStatus = 'ok' | 'FAIL';
@@ -151,8 +151,15 @@ export function redact(text: string, secrets: readonly string[]): string {
  * `instance_id` to the RocketMQ 5.x cloud-service metrics (constructs/shared/promql.ts); the regex matches metric
  * names only, the instance is an exact match.
  */
-export function brokerMetricsQuery(instanceId: string): string {
-  return `count({__name__=~"rocketmq_.+", instance_id=${promqlString(instanceId)}})`;
+export function brokerMetricsQuery(scope: string | BrokerClusterSelector): string {
+  return `count({__name__=~"rocketmq_.+", ${scopeSelector(scope)}})`;
+}
+
+/** `instance_id="…"` for an ARMS instance id, `<clusterLabel>="…"` for a self-managed broker cluster. */
+function scopeSelector(scope: string | BrokerClusterSelector): string {
+  return typeof scope === 'string'
+    ? `instance_id=${promqlString(scope)}`
+    : `${scope.label}=${promqlString(scope.name)}`;
 }
 
 /**
@@ -164,19 +171,31 @@ export function brokerMetricsQuery(instanceId: string): string {
  */
 export function judgeBrokerMetrics(
   outcome: QueryOutcome,
-  where: { readonly instanceId: string; readonly serverAddress: string; readonly environment: string },
+  where: {
+    /** The ARMS instance id, or the self-managed broker cluster. */
+    readonly scope: string | BrokerClusterSelector;
+    readonly serverAddress: string;
+    readonly environment: string;
+  },
 ): Pick<CheckResult, 'status' | 'message' | 'fix'> {
+  const arms = typeof where.scope === 'string';
+  const selected =
+    typeof where.scope === 'string'
+      ? `instance_id ${where.scope}`
+      : `${where.scope.label} ${where.scope.name}`;
   switch (outcome.kind) {
     case 'one':
       return {
         status: 'ok',
-        message: `${outcome.value} rocketmq_* series with instance_id ${where.instanceId} at ${where.serverAddress}`,
+        message: `${outcome.value} rocketmq_* series with ${selected} at ${where.serverAddress}`,
       };
     case 'none':
       return {
         status: 'FAIL',
-        message: `no rocketmq_* series with instance_id ${where.instanceId} at ${where.serverAddress}: the instance's metrics do not reach the Prometheus KEDA reads, so nothing scales or alerts`,
-        fix: 'integrate "Alibaba Cloud RocketMQ (5.0)" in the ARMS console (Integration Center), a step pulumi up cannot take (infra/README.md), and check that instanceId in the hand-off is the instance\'s',
+        message: `no rocketmq_* series with ${selected} at ${where.serverAddress}: the ${arms ? "instance's" : "broker's"} metrics do not reach the Prometheus KEDA reads, so nothing scales or alerts`,
+        fix: arms
+          ? 'integrate "Alibaba Cloud RocketMQ (5.0)" in the ARMS console (Integration Center), a step pulumi up cannot take (infra/README.md), and check that instanceId in the hand-off is the instance\'s'
+          : "make the in-cluster Prometheus scrape the brokers' exporter (broker.conf metricsExporterType=PROM, its metricsPromExporterPort), and check selfManaged.brokerCluster and clusterLabel against the labels it stores",
       };
     case 'many':
       // count() without `by` answers one series at most: more is no Prometheus.
@@ -201,4 +220,34 @@ export function judgeBrokerMetrics(
         fix: 'serverAddress must be the Prometheus HTTP API base (KEDA appends /api/v1/query)',
       };
   }
+}
+
+/**
+ * The arrival part of a demand trigger's query (`sum(rate(<counter>{...}[<range>]))`, constructs/shared/promql.ts
+ * demandQuery), sent alone by the preflight: the whole query reads a missing counter as a rate of 0. Undefined
+ * for a query without one.
+ */
+export function demandArrivalQuery(query: string): string | undefined {
+  return /sum\(rate\([^[]*\[[^\]]*\]\)\)/.exec(query)?.[0];
+}
+
+/** The verdict on a demand trigger's arrival part: one series is ok, anything else leaves the demand without arrivals. */
+export function judgeDemandArrival(
+  outcome: QueryOutcome,
+  serverAddress: string,
+): Pick<CheckResult, 'status' | 'message' | 'fix'> {
+  if (outcome.kind === 'one') return { status: 'ok', message: `one series (value ${outcome.value})` };
+  const what =
+    outcome.kind === 'none'
+      ? 'no series'
+      : outcome.kind === 'many'
+        ? `${outcome.count} series`
+        : outcome.kind === 'refused'
+          ? `HTTP ${outcome.status}`
+          : 'no Prometheus result';
+  return {
+    status: 'FAIL',
+    message: `${what} from ${serverAddress}: the demand counts no arrivals, only the backlog`,
+    fix: 'check scaleOnDemand.metricName and its labels (instance_id, topic) against the series Prometheus has',
+  };
 }

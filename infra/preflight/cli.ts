@@ -48,7 +48,7 @@ async function run(options: Options, io: CliOutput, where: PreflightEnvironment)
   try {
     const results = await runPreflight({
       environment: spec.name,
-      instanceId: handoff.instanceId,
+      broker: 'brokerCluster' in handoff ? handoff.brokerCluster : handoff.instanceId,
       manifests,
       kedaVersion: kedaRelease(spec),
       kube,

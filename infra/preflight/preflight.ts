@@ -11,6 +11,8 @@ import {
   brokerMetricsQuery,
   type CheckResult,
   classifyQueryAnswer,
+  demandArrivalQuery,
+  judgeDemandArrival,
   type DeploymentView,
   excerpt,
   judgeBrokerMetrics,
@@ -18,6 +20,7 @@ import {
   missingSecretKeys,
   redact,
 } from './classify';
+import type { BrokerClusterSelector } from '../../constructs/shared';
 import { type CrdView, crdName, manifestProblems } from './crd-fields';
 import type { Answer, KubeApi } from './http';
 
@@ -44,8 +47,8 @@ interface Trigger {
 
 export interface PreflightInput {
   readonly environment: string;
-  /** The RocketMQ instance of the hand-off: its metrics carry it as `instance_id`. */
-  readonly instanceId: string;
+  /** The hand-off's ApsaraMQ instance id (its metrics carry `instance_id`), or its self-managed broker cluster. */
+  readonly broker: string | BrokerClusterSelector;
   /** The environment's manifests (synthesized in memory). */
   readonly manifests: readonly Manifest[];
   /** The KEDA release the stack pins (infra/config/keda-release.ts kedaRelease). */
@@ -350,7 +353,9 @@ async function brokerMetricsCheck(input: PreflightInput, read: SecretReader): Pr
   const first = prometheusTriggers(input)[0];
   if (first === undefined) return [];
   const serverAddress = first.trigger.metadata?.serverAddress ?? '';
-  const base = { check: 'broker-metrics', object: `instance ${input.instanceId}` } as const;
+  const object =
+    typeof input.broker === 'string' ? `instance ${input.broker}` : `broker cluster ${input.broker.name}`;
+  const base = { check: 'broker-metrics', object } as const;
   let secrets: string[] = [];
   const results = await guarded(
     base,
@@ -367,9 +372,9 @@ async function brokerMetricsCheck(input: PreflightInput, read: SecretReader): Pr
         ];
       }
       secrets = auth.secrets;
-      const answer = await input.query(serverAddress, brokerMetricsQuery(input.instanceId), auth.headers);
+      const answer = await input.query(serverAddress, brokerMetricsQuery(input.broker), auth.headers);
       const judged = judgeBrokerMetrics(classifyQueryAnswer(answer.status, answer.text), {
-        instanceId: input.instanceId,
+        scope: input.broker,
         serverAddress,
         environment: input.environment,
       });
@@ -409,7 +414,10 @@ async function queryChecks(input: PreflightInput, read: SecretReader): Promise<C
           const outcome = classifyQueryAnswer(answer.status, answer.text);
           switch (outcome.kind) {
             case 'one':
-              return [{ ...base, status: 'ok', message: `one series (value ${outcome.value})` }];
+              return [
+                { ...base, status: 'ok', message: `one series (value ${outcome.value})` },
+                ...(await demandArrivalCheck(input, base.object, serverAddress, trigger, auth.headers)),
+              ];
             case 'none':
               return [
                 {
@@ -459,6 +467,26 @@ async function queryChecks(input: PreflightInput, read: SecretReader): Promise<C
     results[results.length - 1] = { ...last, message: redact(last.message, secrets) };
   }
   return results;
+}
+
+/** The demand trigger's arrival part, sent alone (classify.ts demandArrivalQuery); none for any other trigger. */
+async function demandArrivalCheck(
+  input: PreflightInput,
+  object: string,
+  serverAddress: string,
+  trigger: Trigger,
+  headers: Record<string, string>,
+): Promise<CheckResult[]> {
+  const rate = trigger.name === 'demand' ? demandArrivalQuery(trigger.metadata?.query ?? '') : undefined;
+  if (rate === undefined) return [];
+  const answer = await input.query(serverAddress, rate, headers);
+  return [
+    {
+      check: 'query',
+      object: `${object} (its arrival rate)`,
+      ...judgeDemandArrival(classifyQueryAnswer(answer.status, answer.text), serverAddress),
+    },
+  ];
 }
 
 /** Every check, in order; a check that cannot run (a refused GET, no network) is a FAIL naming why. */

@@ -17,9 +17,11 @@ import {
   OPEN_ALLOWLIST_ENTRY,
   RocketMqMessaging,
   type RocketMqMessagingArgs,
+  SelfManagedAccounts,
 } from '../../constructs/cloud';
 import {
   PROMETHEUS_AUTH_SECRET_NAME,
+  SELF_MANAGED_PROMETHEUS_AUTH_SECRET_NAME,
   rocketMqAccountName,
   rocketMqCredentialsSecretName,
 } from '../../constructs/shared';
@@ -28,12 +30,14 @@ import {
   decodePulumiConfig,
   defaultStacksDir,
   displayPath,
+  type ApsaraMqEnvironmentSpec,
   type EnvironmentSpec,
   EnvironmentSpecError,
   isExistingInstance,
   parseEnvironment,
   PROJECT,
   SECRET_CONFIG_KEYS,
+  type SelfManagedEnvironmentSpec,
   stackFilePath,
 } from '../config/environment';
 import { type Handoff, parseHandoff } from '../config/handoff';
@@ -88,6 +92,9 @@ export interface StackConfig {
   readonly hasKubeconfig: boolean;
 }
 
+/** The secret config key holding the basic-auth password of a self-managed Prometheus (issue 27). */
+export const PROMETHEUS_PASSWORD_CONFIG_KEY = `${PROJECT}:prometheusPassword`;
+
 /**
  * Validates a stack's runtime config (`pulumi.runtime.allConfig()`: every value a string). The secret keys
  * are taken out first, so no secret value reaches parseEnvironment, the spec, or an error message. Throws
@@ -109,7 +116,23 @@ export function readStackConfig(
   } catch (error) {
     violations.push(`config holds a value that is not valid JSON: ${(error as Error).message}`);
   }
-  violations.push(...tokenViolations(decoded[`${PROJECT}:prometheus`], hasPrometheusToken));
+  const hasPrometheusPassword = (allConfig[PROMETHEUS_PASSWORD_CONFIG_KEY] ?? '') !== '';
+  violations.push(
+    ...(decoded[`${PROJECT}:broker`] === 'self-managed'
+      ? selfManagedSecretViolations(
+          decoded[`${PROJECT}:prometheus`],
+          hasPrometheusToken,
+          hasPrometheusPassword,
+        )
+      : [
+          ...tokenViolations(decoded[`${PROJECT}:prometheus`], hasPrometheusToken),
+          ...(hasPrometheusPassword
+            ? [
+                `${PROMETHEUS_PASSWORD_CONFIG_KEY}: is a key of broker self-managed (prometheus.auth basic); remove it`,
+              ]
+            : []),
+        ]),
+  );
   violations.push(...kubeconfigViolations(decoded[`${PROJECT}:kubernetes`], hasKubeconfig));
   let spec: EnvironmentSpec | undefined;
   try {
@@ -139,6 +162,111 @@ function kubeconfigViolations(kubernetes: unknown, hasKubeconfig: boolean): stri
     return [`${KUBECONFIG_CONFIG_KEY}: applies when kubernetes.createSecrets is true; remove it`];
   }
   return [];
+}
+
+/**
+ * A self-managed Prometheus's secrets (issue 27): bearer needs prometheusToken, basic prometheusPassword, and a
+ * secret that the chosen auth does not read is refused, so a credential never sits unused in the stack.
+ */
+function selfManagedSecretViolations(prometheus: unknown, hasToken: boolean, hasPassword: boolean): string[] {
+  if (typeof prometheus !== 'object' || prometheus === null) return [];
+  const declared = (prometheus as { auth?: unknown }).auth;
+  const auth = typeof declared === 'string' ? declared : 'none';
+  const out: string[] = [];
+  if (auth === 'bearer' && !hasToken) {
+    out.push(
+      `${PROMETHEUS_TOKEN_CONFIG_KEY}: is required with prometheus.auth bearer (pulumi config set --secret prometheusToken <token>)`,
+    );
+  }
+  if (auth !== 'bearer' && hasToken) {
+    out.push(
+      `${PROMETHEUS_TOKEN_CONFIG_KEY}: applies to prometheus.auth bearer only, not ${auth}; remove it`,
+    );
+  }
+  if (auth === 'basic' && !hasPassword) {
+    out.push(
+      `${PROMETHEUS_PASSWORD_CONFIG_KEY}: is required with prometheus.auth basic (pulumi config set --secret prometheusPassword <password>)`,
+    );
+  }
+  if (auth !== 'basic' && hasPassword) {
+    out.push(
+      `${PROMETHEUS_PASSWORD_CONFIG_KEY}: applies to prometheus.auth basic only, not ${auth}; remove it`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The program of a self-managed environment (issue 27): no Alibaba Cloud resource at all. One generated password
+ * per workload and producer, written with the Prometheus credentials (bearer or basic) into the cluster's Secrets
+ * as for ApsaraMQ; the ACL users, their grants, the topics and groups are created on the broker by the
+ * provisioning Job in dist/<env>/, which reads the same Secrets.
+ */
+export function selfManagedStack(spec: SelfManagedEnvironmentSpec): StackOutputs {
+  const config = new pulumi.Config(PROJECT);
+  const accounts = new SelfManagedAccounts('accounts', {
+    accounts: [...spec.workloads, ...spec.producers].map((a) => ({
+      name: a.name,
+      username: rocketMqAccountName(spec.name, a.name),
+    })),
+  });
+  const auth = spec.prometheus.auth;
+  const prometheusCredentials: PrometheusCredentials | undefined =
+    auth === 'bearer'
+      ? { auth, token: config.requireSecret('prometheusToken') }
+      : auth === 'basic'
+        ? {
+            auth,
+            // selfManagedViolations: basic has a username.
+            username: spec.prometheus.username as string,
+            password: config.requireSecret('prometheusPassword'),
+          }
+        : undefined;
+  const secretName =
+    prometheusCredentials === undefined ? undefined : SELF_MANAGED_PROMETHEUS_AUTH_SECRET_NAME;
+  if (spec.kubernetes.createSecrets) {
+    new ClusterSecrets('cluster-secrets', {
+      // readStackConfig: a self-managed stack has no ackClusterId, so createSecrets needs the kubeconfig.
+      kubeconfig: config.requireSecret('kubeconfig'),
+      namespace: spec.kubernetes.namespace,
+      ...(prometheusCredentials !== undefined && {
+        prometheus: prometheusCredentials,
+        prometheusSecretName: SELF_MANAGED_PROMETHEUS_AUTH_SECRET_NAME,
+      }),
+      workloads: [...spec.workloads, ...spec.producers].map((a) => ({
+        name: a.name,
+        ...accounts.credentials[a.name],
+      })),
+    });
+  }
+  const handoff = parseHandoff(`the handoff output of stack ${spec.name}`, {
+    environment: spec.name,
+    broker: 'self-managed',
+    rocketMqEndpoint: spec.selfManaged.proxyEndpoint,
+    brokerCluster: { label: spec.selfManaged.clusterLabel, name: spec.selfManaged.brokerCluster },
+    prometheus: {
+      serverAddress: spec.prometheus.serverAddress,
+      auth,
+      ...(secretName !== undefined && { secretName }),
+    },
+    namespace: spec.kubernetes.namespace,
+    workloads: spec.workloads.map((w) => ({
+      name: w.name,
+      topic: w.topic,
+      consumerGroup: w.consumerGroup,
+      credentialsSecretName: rocketMqCredentialsSecretName(w.name),
+    })),
+  });
+  const workloadCredentials = Object.fromEntries(
+    spec.workloads.map((w) => [w.name, accounts.credentials[w.name]]),
+  );
+  return {
+    handoff: pulumi.output(handoff),
+    prometheusAuth: pulumi.secret(
+      pulumi.output(prometheusCredentials === undefined ? {} : prometheusAuthData(prometheusCredentials)),
+    ),
+    rocketMqCredentials: pulumi.secret(workloadCredentials),
+  };
 }
 
 /** Where the V1 token comes from must be unambiguous: the lookup, or the secret config key. */
@@ -175,7 +303,7 @@ export function assertNoCollisions(spec: EnvironmentSpec, stacksDir = defaultSta
 }
 
 /** The RocketMqMessaging arguments of a spec. */
-export function messagingArgs(spec: EnvironmentSpec): RocketMqMessagingArgs {
+export function messagingArgs(spec: ApsaraMqEnvironmentSpec): RocketMqMessagingArgs {
   const topics = spec.topics.map((t) => ({
     name: t.name,
     messageType: t.messageType,
@@ -234,17 +362,20 @@ export function metricsReaderUserName(environment: string): string {
  * none for the others.
  */
 export function stackLifecycle(spec: EnvironmentSpec): pulumi.ComponentResourceOptions | undefined {
-  const subscription = !isExistingInstance(spec.instance) && spec.instance.paymentType === 'Subscription';
+  const subscription =
+    spec.broker === 'apsaramq' &&
+    !isExistingInstance(spec.instance) &&
+    spec.instance.paymentType === 'Subscription';
   return subscription ? { protect: true } : undefined;
 }
 
 /** Declares the resources of the current stack from its config and returns its outputs. */
 export function apsaraMqKedaStack(): StackOutputs {
-  const { spec, hasPrometheusToken, hasKubeconfig } = readStackConfig(
-    pulumi.getStack(),
-    pulumi.runtime.allConfig(),
-  );
-  assertNoCollisions(spec);
+  const stack = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  assertNoCollisions(stack.spec);
+  if (stack.spec.broker === 'self-managed') return selfManagedStack(stack.spec);
+  const { hasPrometheusToken, hasKubeconfig } = stack;
+  const spec = stack.spec;
   for (const warning of deadLetterWarnings(spec)) void pulumi.log.warn(warning);
   const config = new pulumi.Config(PROJECT);
   const configuredToken = hasPrometheusToken ? config.requireSecret('prometheusToken') : undefined;

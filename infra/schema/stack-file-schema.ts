@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { ALICLOUD_PROVIDER_KEYS, KUBERNETES_PROVIDER_KEYS, REGION_KEY } from '../config/config-keys';
 import { PROJECT } from '../config/limits';
 import { rawSpecSchema, secretConfigSchemas } from '../config/schema';
+import { BROKER_FLAVORS, DEFAULT_BROKER_FLAVOR, selfManagedSpecSchema } from '../config/self-managed';
 
 /** A JSON Schema object as zod emits it (draft-07). */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -60,6 +61,53 @@ function providerKeys(provider: string, keys: readonly string[]): Record<string,
 export function stackFileSchema(): JsonSchema {
   const spec = inputSchema(rawSpecSchema) as { properties: Record<string, JsonSchema>; required: string[] };
   const own = Object.fromEntries(Object.entries(spec.properties).map(([k, v]) => [configKeyOf(k), v]));
+  // issue 27: the self-managed flavor's own sections beside the ApsaraMQ ones; `broker` picks the flavor and
+  // the if/then/else below requires and refuses each flavor's sections (the loader names nested keys too).
+  const selfManaged = inputSchema(selfManagedSpecSchema) as {
+    properties: Record<string, JsonSchema>;
+    required: string[];
+  };
+  const brokerKey = configKeyOf('broker');
+  const prometheusKey = configKeyOf('prometheus');
+  own[brokerKey] = {
+    ...own[brokerKey],
+    type: 'string',
+    enum: [...BROKER_FLAVORS],
+    default: DEFAULT_BROKER_FLAVOR,
+  };
+  delete own[brokerKey].const;
+  own[configKeyOf('selfManaged')] = selfManaged.properties.selfManaged;
+  own[prometheusKey] = {
+    description:
+      'Where KEDA reads the backlog: the ARMS Prometheus HTTP API (broker apsaramq), or the in-cluster Prometheus (broker self-managed).',
+    anyOf: [spec.properties.prometheus, selfManaged.properties.prometheus],
+  };
+  const requiredOf = (keys: readonly string[]) => keys.map(configKeyOf);
+  const common = spec.required.filter((k) => selfManaged.required.includes(k));
+  const only = (keys: readonly string[], allowed: boolean) =>
+    Object.fromEntries(requiredOf(keys).map((k) => [k, allowed]));
+  const selfManagedOnly = selfManaged.required.filter((k) => !common.includes(k) && k !== 'broker');
+  const apsaraMqOnly = spec.required.filter((k) => !common.includes(k));
+  // `false`: the key must be absent in that flavor.
+  const flavors = {
+    if: { properties: { [brokerKey]: { const: 'self-managed' } }, required: [brokerKey] },
+    then: {
+      properties: {
+        [prometheusKey]: selfManaged.properties.prometheus,
+        ...only(selfManagedOnly, true),
+        ...only(apsaraMqOnly, false),
+      },
+      required: requiredOf(selfManagedOnly),
+    },
+    else: {
+      properties: {
+        [prometheusKey]: spec.properties.prometheus,
+        ...only(apsaraMqOnly, true),
+        ...only(selfManagedOnly, false),
+      },
+      required: requiredOf(apsaraMqOnly),
+    },
+  };
   const secrets = Object.fromEntries(
     Object.entries(secretConfigSchemas).map(([key, schema]) => [key, inputSchema(schema)]),
   );
@@ -83,8 +131,9 @@ export function stackFileSchema(): JsonSchema {
         patternProperties: {
           '^pulumi:': { description: 'A setting of the Pulumi engine itself (pulumi:tags, ...).' },
         },
-        required: spec.required.map(configKeyOf),
+        required: requiredOf(common),
         additionalProperties: false,
+        allOf: [flavors],
       },
       secretsprovider: { description: "The stack's secrets provider, written by Pulumi.", type: 'string' },
       encryptedkey: {
@@ -245,14 +294,16 @@ function entriesBelow(node: JsonSchema, path: string): Entry[] {
 }
 
 /** `<type>; required|optional|default <value>. <description> Example: <value>.` */
-function facts(entry: Omit<Entry, 'path'>): string {
+function facts(entry: Omit<Entry, 'path'> & { readonly requiredWith?: string }): string {
   const { node, required } = entry;
   const presence =
     node.default !== undefined
       ? `default ${code(yamlValue(node.default))}`
       : required
         ? 'required'
-        : 'optional';
+        : entry.requiredWith !== undefined
+          ? `required with broker ${entry.requiredWith}, refused with the other`
+          : 'optional';
   const description = typeof node.description === 'string' ? ` ${prose(node.description)}` : '';
   const examples = Array.isArray(node.examples) ? node.examples : [];
   const example = examples.length > 0 ? ` Example: ${code(yamlValue(examples[0]))}.` : '';
@@ -260,10 +311,15 @@ function facts(entry: Omit<Entry, 'path'>): string {
 }
 
 /** One section of the reference: a config key, what it holds, then every key below it. */
-function section(key: string, node: JsonSchema, required: boolean): string {
+function section(key: string, node: JsonSchema, required: boolean, requiredWith?: string): string {
   const name = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
   const variants = list(node.anyOf).filter(hasProps);
-  const lines = [`### \`${key}\``, '', facts({ node, required }), ''];
+  const lines = [
+    `### \`${key}\``,
+    '',
+    facts({ node, required, ...(requiredWith !== undefined && { requiredWith }) }),
+    '',
+  ];
   if (variants.length > 1) {
     // A union of objects (an instance to create, or one to adopt): each variant's keys on their own.
     for (const variant of variants) {
@@ -288,12 +344,24 @@ export function stackFileReference(schema: JsonSchema): string {
     ([key]) => key === REGION_KEY || key.startsWith(`${PROJECT}:`),
   );
   const others = Object.keys(props(config)).filter((key) => !sections.some(([k]) => k === key));
+  // issue 27: the keys one broker flavor requires (the if/then/else of stackFileSchema).
+  const flavors = asSchema(list(config.allOf)[0]);
+  const requiredBy = (branch: unknown): string[] => {
+    const names = asSchema(branch).required;
+    return Array.isArray(names) ? names.map(String) : [];
+  };
+  const requiredWith = (key: string): string | undefined =>
+    requiredBy(flavors.then).includes(key)
+      ? 'self-managed'
+      : requiredBy(flavors.else).includes(key)
+        ? 'apsaramq'
+        : undefined;
   return [
     REFERENCE_BEGIN,
     '',
     `<!-- Generated by npm run schema from infra/config/schema.ts (${SCHEMA_FILE}); edit the schema, not this text. -->`,
     '',
-    ...sections.map(([key, node]) => section(key, node, required.has(key))),
+    ...sections.map(([key, node]) => section(key, node, required.has(key), requiredWith(key))),
     `### Other keys`,
     '',
     `Settings of the providers, passed to Pulumi and not read by this project: ${others.map(code).join(', ')}; and the Pulumi engine's own \`pulumi:*\` keys. Any other key is refused.`,

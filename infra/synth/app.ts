@@ -7,8 +7,25 @@ import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { InputError } from '../shared/input-error';
-import { AlertRules, BacklogScaler, ConsumerWorkload, GrafanaDashboard } from '../../constructs/k8s';
-import { ALERTS_CHART, clusterAlertsEnabled, DASHBOARD_CHART } from '../config/alert-targets';
+import {
+  AlertRules,
+  BacklogScaler,
+  BrokerProvisioning,
+  ConsumerWorkload,
+  GrafanaDashboard,
+} from '../../constructs/k8s';
+import { rocketMqAccountName, rocketMqCredentialsSecretName } from '../../constructs/shared';
+import {
+  ALERTS_CHART,
+  brokerRulesInCluster,
+  clusterAlertsEnabled,
+  DASHBOARD_CHART,
+} from '../config/alert-targets';
+import {
+  SELF_MANAGED_CONSUMER_ACTIONS,
+  SELF_MANAGED_PRODUCER_ACTIONS,
+  type SelfManagedEnvironmentSpec,
+} from '../config/self-managed';
 import type { EnvironmentSpec } from '../config/environment';
 import { kedaRelease } from '../config/keda-release';
 import { workloadSchedules } from '../config/workload-schedules';
@@ -45,6 +62,27 @@ export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): stri
       `handoff.namespace (${handoff.namespace}) must equal kubernetes.namespace (${spec.kubernetes.namespace})`,
     );
   }
+  const handoffBroker = 'broker' in handoff ? handoff.broker : 'apsaramq';
+  if (handoffBroker !== spec.broker) {
+    violations.push(`handoff.broker (${handoffBroker}) must equal broker (${spec.broker})`);
+  } else if ('brokerCluster' in handoff && spec.broker === 'self-managed') {
+    const { brokerCluster, clusterLabel, proxyEndpoint } = spec.selfManaged;
+    if (handoff.brokerCluster.name !== brokerCluster || handoff.brokerCluster.label !== clusterLabel) {
+      violations.push(
+        `handoff.brokerCluster (${handoff.brokerCluster.label}=${handoff.brokerCluster.name}) must equal selfManaged.clusterLabel=selfManaged.brokerCluster (${clusterLabel}=${brokerCluster})`,
+      );
+    }
+    if (handoff.rocketMqEndpoint !== proxyEndpoint) {
+      violations.push(
+        `handoff.rocketMqEndpoint (${handoff.rocketMqEndpoint}) must equal selfManaged.proxyEndpoint (${proxyEndpoint})`,
+      );
+    }
+    if (handoff.prometheus.serverAddress !== spec.prometheus.serverAddress) {
+      violations.push(
+        `handoff.prometheus.serverAddress (${handoff.prometheus.serverAddress}) must equal prometheus.serverAddress (${spec.prometheus.serverAddress})`,
+      );
+    }
+  }
   if (handoff.prometheus.auth !== spec.prometheus.auth) {
     violations.push(
       `handoff.prometheus.auth (${handoff.prometheus.auth}) must equal prometheus.auth (${spec.prometheus.auth})`,
@@ -75,11 +113,64 @@ export function handoffViolations(spec: EnvironmentSpec, handoff: Handoff): stri
   return violations;
 }
 
+/** The chart (and file) of a self-managed environment's provisioning Job; no workload may take the name. */
+export const PROVISIONING_CHART = 'rocketmq-provisioning';
+/** Queues of a topic no queue-based workload reads (our choice; message-based consumers are not capped by it). */
+export const DEFAULT_TOPIC_QUEUES = 8;
+
+/**
+ * The provisioning chart of a self-managed environment (issue 27): topics (queues: the largest queueCount of
+ * the queue-based workloads reading it, else DEFAULT_TOPIC_QUEUES), groups, and per workload and producer an
+ * ACL 2.0 user with the same grants ApsaraMQ gets (Sub on topic and group, Pub on the topic).
+ */
+function provisioningChart(app: App, spec: SelfManagedEnvironmentSpec): Chart {
+  const chart = new Chart(app, PROVISIONING_CHART, {
+    namespace: spec.kubernetes.namespace,
+    disableResourceNameHashes: true,
+  });
+  const queues = (topic: string): number =>
+    Math.max(
+      DEFAULT_TOPIC_QUEUES,
+      ...spec.workloads.filter((w) => w.topic === topic).map((w) => w.queueCount ?? 0),
+    );
+  new BrokerProvisioning(chart, 'provisioning', {
+    name: PROVISIONING_CHART,
+    environment: spec.name,
+    nameServer: spec.selfManaged.nameServer,
+    brokerCluster: spec.selfManaged.brokerCluster,
+    adminSecretName: spec.selfManaged.adminSecretName,
+    image: spec.selfManaged.toolsImage,
+    topics: spec.topics.map((t) => ({ name: t.name, messageType: t.messageType, queues: queues(t.name) })),
+    groups: spec.consumerGroups.map((g) => ({
+      name: g.id,
+      orderly: g.deliveryOrderType === 'Orderly',
+      retryMaxTimes: g.maxRetryTimes,
+    })),
+    users: [
+      ...spec.workloads.map((w) => ({
+        username: rocketMqAccountName(spec.name, w.name),
+        credentialsSecretName: rocketMqCredentialsSecretName(w.name),
+        grants: [
+          { resource: `Topic:${w.topic}`, actions: [...SELF_MANAGED_CONSUMER_ACTIONS] },
+          { resource: `Group:${w.consumerGroup}`, actions: [...SELF_MANAGED_CONSUMER_ACTIONS] },
+        ],
+      })),
+      ...spec.producers.map((p) => ({
+        username: rocketMqAccountName(spec.name, p.name),
+        credentialsSecretName: rocketMqCredentialsSecretName(p.name),
+        grants: [{ resource: `Topic:${p.topic}`, actions: [...SELF_MANAGED_PRODUCER_ACTIONS] }],
+      })),
+    ],
+  });
+  return chart;
+}
+
 /** Builds the charts of one environment into `app` (exported for tests: Testing.synth). */
 export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
   const violations = handoffViolations(spec, handoff);
   if (violations.length > 0) throw new SynthInputError(spec.name, violations);
-  const charts = spec.workloads.map((w) => {
+  const charts = spec.broker === 'self-managed' ? [provisioningChart(app, spec)] : [];
+  const workloads = spec.workloads.map((w) => {
     const entry = handoff.workloads.find((h) => h.name === w.name);
     if (entry === undefined) throw new SynthInputError(spec.name, [`no hand-off for ${w.name}`]);
     const chart = new Chart(app, w.name, {
@@ -110,8 +201,8 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
       scaleTargetName: workload.deployment.name,
       serverAddress: handoff.prometheus.serverAddress,
       auth: handoff.prometheus.auth,
-      authSecretName: handoff.prometheus.secretName,
-      instanceId: handoff.instanceId,
+      ...(handoff.prometheus.secretName !== undefined && { authSecretName: handoff.prometheus.secretName }),
+      ...handoffScope(handoff),
       topic: w.topic,
       consumerGroup: w.consumerGroup,
       threshold: workloadThreshold(w),
@@ -138,6 +229,15 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
           metricName: s.scaleOnArrivalRate.metricName,
         },
       }),
+      ...(s.scaleOnDemand !== undefined && {
+        demand: {
+          messagesPerSecondPerReplica: Number(
+            (w.messagesPerSecondPerPod * s.scaleOnDemand.targetUtilization).toPrecision(12),
+          ),
+          drainSeconds: s.scaleOnDemand.drainSeconds ?? w.targetDrainSeconds,
+          metricName: s.scaleOnDemand.metricName,
+        },
+      }),
       ...(s.behavior !== undefined && { behavior: s.behavior }),
       ...(s.schedules !== undefined && {
         schedules: workloadSchedules(w).map(({ name, timezone, start, end, desiredReplicas }) => ({
@@ -152,15 +252,25 @@ export function buildEnvironment(app: App, spec: EnvironmentSpec, handoff: Hando
     });
     return chart;
   });
+  charts.push(...workloads);
   if (clusterAlertsEnabled(spec)) charts.push(...monitoringCharts(app, spec, handoff));
   return charts;
+}
+
+/** What selects the broker's metrics: the ApsaraMQ instance id, or the self-managed cluster label. */
+function handoffScope(
+  handoff: Handoff,
+): { readonly instanceId: string } | { readonly brokerCluster: { label: string; name: string } } {
+  return 'brokerCluster' in handoff
+    ? { brokerCluster: handoff.brokerCluster }
+    : { instanceId: handoff.instanceId };
 }
 
 /** The PrometheusRule and the Grafana dashboard ConfigMap of the environment, one chart (file) each. */
 function monitoringCharts(app: App, spec: EnvironmentSpec, handoff: Handoff): Chart[] {
   const workloads = spec.workloads.map((w) => ({
     ...workloadAlertsInput(spec, w),
-    instanceId: handoff.instanceId,
+    ...handoffScope(handoff),
   }));
   const chart = (id: string) =>
     new Chart(app, id, { namespace: spec.kubernetes.namespace, disableResourceNameHashes: true });
@@ -171,6 +281,8 @@ function monitoringCharts(app: App, spec: EnvironmentSpec, handoff: Handoff): Ch
     selectorScheme: spec.kubernetes.selectorScheme,
     workloads,
     ruleLabels: spec.alerts.cluster.ruleLabels,
+    // A self-managed broker's metrics are in the cluster's Prometheus: its rules go beside KEDA's (no ARMS).
+    ...(brokerRulesInCluster(spec) && { sides: ['broker', 'cluster'] as const }),
   });
   const dashboard = chart(DASHBOARD_CHART);
   new GrafanaDashboard(dashboard, 'dashboard', {

@@ -14,12 +14,10 @@ import {
   DIST_VARIABLE,
   ENVIRONMENTS_VARIABLE,
   prepareEnvironments,
+  SCRATCH_OUTDIR,
   SYNTH_ONLY_VARIABLE,
   synthInto,
 } from './pipeline';
-
-/** cdk8s.yaml `output`: the CLI empties it before every run, so it is never dist/. */
-const SCRATCH_OUTDIR = 'cdk8s.out';
 
 runCli('cdk8s synth', () => {
   const only = process.env[ENVIRONMENTS_VARIABLE];

@@ -7,8 +7,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { committedCollisions } from '../config/cross-environment';
-import { EnvironmentSpecError, listEnvironments, loadEnvironment } from '../config/environment';
+import {
+  displayPath,
+  EnvironmentSpecError,
+  listEnvironments,
+  loadEnvironment,
+  stackFilePath,
+} from '../config/environment';
 import type { EnvironmentSpec } from '../config/environment';
 import { handoffFilePath, HandoffError, loadHandoff, type Handoff } from '../config/handoff';
 import { InputError } from '../shared/input-error';
@@ -83,12 +91,45 @@ export function prepareEnvironments(selected?: readonly string[]): Prepared {
       problems.push(error.message);
     }
   }
-  // Files valid alone may still share a namespace or an instance (a copied stack file).
-  const crossCheck = committedCollisions((selected ?? known).filter((e) => known.includes(e)));
+  // Files valid alone may still share a namespace or an instance (a copied stack file). The environments read
+  // above are passed as read, with the instance id of their hand-off, so no file is parsed twice.
+  const crossCheck = committedCollisions(
+    (selected ?? known).filter((e) => known.includes(e)),
+    ready.map(({ spec, handoff }) => ({
+      file: displayPath(stackFilePath(spec.name)),
+      spec,
+      // A self-managed hand-off names a broker cluster, no instance (handedOffInstanceId reads it the same way).
+      ...(!('broker' in handoff) && { handoffInstanceId: handoff.instanceId }),
+    })),
+  );
   problems.push(...crossCheck.collisions);
   if (problems.length > 0) throw new SynthInputsError(problems);
   return { ready, skipped, all: selected === undefined, notes: crossCheck.notes };
 }
+
+/** cdk8s.yaml's `app`: the launcher runs infra/synth/main.ts from its bundle (infra/launch/launch.cjs). */
+export const CDK8S_APP = 'node infra/launch/launch.cjs infra/synth/main.ts';
+
+/** cdk8s.yaml parsed, or undefined when it is missing or no YAML. */
+export function readCdk8sConfig(root: string): unknown {
+  try {
+    return parseYaml(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a cdk8s.yaml asks `cdk8s synth` for nothing but to empty its output and run CDK8S_APP there: no
+ * validation plugins, imports, Helm format or other app (cdk8s-cli 2.207 lib/cli/cmds/synth.js, handler). Then
+ * `npm run synth` runs the app's code in its own process and skips the CLI's start.
+ */
+export function cdk8sOnlyRunsTheApp(config: unknown): boolean {
+  return isDeepStrictEqual(config, { language: 'typescript', app: CDK8S_APP, output: SCRATCH_OUTDIR });
+}
+
+/** cdk8s.yaml `output`: the CLI empties it before every run, so it is never dist/. */
+export const SCRATCH_OUTDIR = 'cdk8s.out';
 
 /** Synthesizes the prepared environments into `scratch/<env>/`; returns the environment names. */
 export function synthInto(scratch: string, prepared: Prepared): string[] {

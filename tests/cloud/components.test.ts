@@ -30,6 +30,7 @@ import {
 } from '../pulumi/harness';
 import { HANDOFF_OUTPUT, SECRET_STACK_OUTPUTS } from '../../infra/outputs/cli';
 import { PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
+import { apsaraMqHandoff } from '../../infra/config/handoff';
 import { TYPE } from '../pulumi/types';
 
 const DEV_PROMETHEUS = 'c0fakedev0000000000000000000000000';
@@ -410,7 +411,7 @@ describe('the program on variants of the committed stacks', () => {
     });
     const instance = run.resources.filter((r) => r.type === TYPE.instance);
     expect(instance.map((r) => r.readId)).toEqual(['rmq-cn-adoptedprod1']);
-    const handoff = await valueOf(outputs.handoff);
+    const handoff = apsaraMqHandoff(await valueOf(outputs.handoff));
     expect(handoff.instanceId).toBe('rmq-cn-adoptedprod1');
     expect(handoff.rocketMqEndpoint).toBe('rmq-cn-adoptedprod1-vpc.cn-hangzhou.rmq.aliyuncs.com:8080');
   });

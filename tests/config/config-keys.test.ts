@@ -16,10 +16,11 @@ describe('knownConfigKeys', () => {
     // The provider lists are in sorted order themselves (loader-errors.test.ts compares them with the
     // installed providers' sorted keys); 'alicloud:' < 'apsaramq-keda:' ('l' < 'p') < 'kubernetes:'. The
     // project sections are given out of order (workloads before topics) and come out sorted with the secret
-    // keys: kubeconfig < prometheusToken < topics < workloads.
+    // keys: kubeconfig < prometheusPassword < prometheusToken < topics < workloads.
     expect(knownConfigKeys(['workloads', 'topics'])).toEqual([
       ...ALICLOUD_PROVIDER_KEYS.map((k) => `alicloud:${k}`),
       'apsaramq-keda:kubeconfig',
+      'apsaramq-keda:prometheusPassword',
       'apsaramq-keda:prometheusToken',
       'apsaramq-keda:topics',
       'apsaramq-keda:workloads',

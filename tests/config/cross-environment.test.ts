@@ -3,11 +3,16 @@
  * message is written out by hand.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { collisions, committedCollisions, type EnvironmentEntry } from '../../infra/config/cross-environment';
-import { listEnvironments, loadEnvironment, parseEnvironment } from '../../infra/config/environment';
+import {
+  apsaraMqSpec,
+  listEnvironments,
+  loadEnvironment,
+  parseEnvironment,
+} from '../../infra/config/environment';
 import { type Config, section, stackConfig } from './helpers';
+import { scratchDir } from '../shared/scratch';
 
 const DEV_CLUSTER = 'c0fakedev00000000000000000000000dd';
 const ADOPTED = 'rmq-cn-shared0000';
@@ -109,7 +114,9 @@ describe('collisions', () => {
 
   test('one ARMS Prometheus instance read by several environments is not a collision', () => {
     const qa = entry('qa', 'dev', both(ownNamespace('orders-qa'), ownInstanceName('orders_qa')));
-    expect(qa.spec.prometheus.instanceId).toBe(entry('dev', 'dev').spec.prometheus.instanceId);
+    expect(apsaraMqSpec(qa.spec).prometheus.instanceId).toBe(
+      apsaraMqSpec(entry('dev', 'dev').spec).prometheus.instanceId,
+    );
     expect(collisions([entry('dev', 'dev'), qa])).toEqual([]);
   });
 
@@ -215,7 +222,7 @@ describe('collisions', () => {
 describe('committedCollisions', () => {
   const ROOT = path.resolve(__dirname, '..', '..');
   function stacksCopy(edit: (dir: string) => void): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-cross-'));
+    const dir = scratchDir('apsaramq-keda-cross-');
     fs.cpSync(path.join(ROOT, 'stacks'), dir, { recursive: true });
     edit(dir);
     return dir;

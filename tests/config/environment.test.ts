@@ -1,4 +1,5 @@
 import {
+  apsaraMqSpec,
   decodePulumiConfig,
   EnvironmentSpecError,
   formatPath,
@@ -66,7 +67,7 @@ describe('parseEnvironment', () => {
     const spec = loadEnvironment('staging');
     expect(Object.isFrozen(spec)).toBe(true);
     expect(Object.isFrozen(spec.workloads[1].scaling)).toBe(true);
-    expect(Object.isFrozen(spec.instance)).toBe(true);
+    expect(Object.isFrozen(apsaraMqSpec(spec).instance)).toBe(true);
   });
 });
 

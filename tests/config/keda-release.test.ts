@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import { Testing } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
 import { BacklogScaler, type BacklogScalerProps } from '../../constructs/k8s';
 import { DEFAULT_KEDA_VERSION } from '../../constructs/scaling';
 import { listEnvironments, parseEnvironment, stackFilePath } from '../../infra/config/environment';
 import { kedaRelease } from '../../infra/config/keda-release';
 import { ACK_KEDA_RELEASES, PINNED_ACK_KEDA_VERSION } from '../../infra/config/limits';
+import { testChart } from '../shared/scratch';
 
 type Config = Record<string, unknown>;
 /* eslint-disable @typescript-eslint/no-explicit-any -- the cases edit untyped stack-file YAML in place */
@@ -96,26 +96,26 @@ describe('BacklogScaler fallback against the capped maximum', () => {
   };
 
   test('16 queues and max 20: fallback 18 is refused, since maxReplicaCount is written as 16', () => {
-    expect(() => new BacklogScaler(Testing.chart(), 's', { ...scaler, fallback: { replicas: 18 } })).toThrow(
+    expect(() => new BacklogScaler(testChart(), 's', { ...scaler, fallback: { replicas: 18 } })).toThrow(
       'fallback.replicas (18) must be an integer in [max(minReplicaCount, 1), maxReplicaCount capped at queueCount] = [2, 16]',
     );
   });
 
   test('the default fallback is half the capped maximum', () => {
-    const s = new BacklogScaler(Testing.chart(), 's', scaler);
+    const s = new BacklogScaler(testChart(), 's', scaler);
     const spec = (s.scaledObject.toJson() as { spec: { maxReplicaCount: number; fallback: unknown } }).spec;
     expect(spec.maxReplicaCount).toBe(16);
     expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 8, behavior: 'currentReplicasIfHigher' });
   });
 
   test('KEDA 2.16 gets no fallback.behavior, a field it does not have', () => {
-    const s = new BacklogScaler(Testing.chart(), 's', { ...scaler, kedaVersion: '2.16.1' });
+    const s = new BacklogScaler(testChart(), 's', { ...scaler, kedaVersion: '2.16.1' });
     const spec = (s.scaledObject.toJson() as { spec: { fallback: unknown } }).spec;
     expect(spec.fallback).toEqual({ failureThreshold: 3, replicas: 8 });
   });
 
   test('a KEDA release that was not modelled is refused', () => {
-    expect(() => new BacklogScaler(Testing.chart(), 's', { ...scaler, kedaVersion: '2.9.3' })).toThrow(
+    expect(() => new BacklogScaler(testChart(), 's', { ...scaler, kedaVersion: '2.9.3' })).toThrow(
       'kedaVersion ("2.9.3") must be a modelled KEDA release 2.14.x to 2.20.x',
     );
   });

@@ -1,20 +1,21 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALICLOUD_PROVIDER_KEYS, closestKey, KUBERNETES_PROVIDER_KEYS } from '../../infra/config/config-keys';
 import {
+  apsaraMqSpec,
   EnvironmentSpecError,
   listEnvironments,
   loadEnvironment,
   stackFilePath,
 } from '../../infra/config/environment';
+import { scratchDir } from '../shared/scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const devFile = fs.readFileSync(stackFilePath('dev'), 'utf8');
 
 /** Writes `text` as the stack file of `env` in a scratch stacks directory and loads it. */
 function loadVariant(env: string, text: string): { error: EnvironmentSpecError; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-loader-'));
+  const dir = scratchDir('apsaramq-keda-loader-');
   const file = path.join(dir, `Pulumi.${env}.yaml`);
   fs.writeFileSync(file, text);
   try {
@@ -61,7 +62,7 @@ describe('loadEnvironment YAML syntax errors', () => {
   });
 
   test('a missing stack file and a file without config: start with the file path', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-loader-'));
+    const dir = scratchDir('apsaramq-keda-loader-');
     expect(() => loadEnvironment('qa', dir)).toThrow(
       `${path.join(dir, 'Pulumi.qa.yaml')}: environment "qa" is invalid:\n  - no such stack file (known environments: )`,
     );
@@ -121,9 +122,9 @@ describe('loadEnvironment unknown config keys', () => {
       '  alicloud:profile: ops\n  kubernetes:context: ack-dev\n  pulumi:tags:\n    team: orders\n  alicloud:region',
     );
     expect(text).not.toBe(devFile);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-loader-'));
+    const dir = scratchDir('apsaramq-keda-loader-');
     fs.writeFileSync(path.join(dir, 'Pulumi.qa.yaml'), text);
-    expect(loadEnvironment('qa', dir).region).toBe(loadEnvironment('dev').region);
+    expect(apsaraMqSpec(loadEnvironment('qa', dir)).region).toBe(apsaraMqSpec(loadEnvironment('dev')).region);
   });
 
   test('a key without a namespace suggests the namespaced one', () => {

@@ -4,7 +4,6 @@
  * and stack files that are no map of config. Every expected line is written out by hand.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   decodePulumiConfig,
@@ -13,6 +12,7 @@ import {
   parseEnvironment,
 } from '../../infra/config/environment';
 import { section, stackConfig, violationsOf } from './helpers';
+import { scratchDir } from '../shared/scratch';
 
 /** The error parseEnvironment throws for the edited dev config (and what it was given). */
 function errorOf(edit: (config: Record<string, unknown>) => void, file?: string): EnvironmentSpecError {
@@ -27,7 +27,7 @@ function errorOf(edit: (config: Record<string, unknown>) => void, file?: string)
   throw new Error('dev loaded without error');
 }
 
-const scratch = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-messages-'));
+const scratch = (): string => scratchDir('apsaramq-keda-messages-');
 
 // 45 characters: with the namespace 'apsaramq-keda:' (14) it is 59 long, so the allowance is floor(59 / 3) =
 // 19 edits; the longest known key, kubernetes:suppressDeprecationWarnings, has 38 characters, so every known

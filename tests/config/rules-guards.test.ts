@@ -14,11 +14,13 @@ test('an unknown topic under an Orderly group: only the topic is named (no FIFO 
 });
 
 test('a message-based workload with a queue count that sleeps at idle 0: the stray queue count and the activation above the stand-in are both named', () => {
-  // staging workloads[0] order-fulfilment: message-based, minReplicas 1. Asleep at idle 0 the query's stand-in
-  // reads the threshold (100), so an activation threshold of 100 never wakes it, queue count or not.
+  // staging workloads[0] order-fulfilment: message-based, minReplicas 1, on the backlog trigger here (its
+  // committed demand trigger taken out). Asleep at idle 0 the query's stand-in reads the threshold (100), so an
+  // activation threshold of 100 never wakes it, queue count or not.
   expect(
     violationsOf('staging', (c) => {
       const w = workload(c, 0);
+      delete w.scaling.scaleOnDemand;
       Object.assign(w, { queueCount: 2, idleReplicaCount: 0 });
       Object.assign(w.scaling, { threshold: 100, activationThreshold: 100 });
     }),

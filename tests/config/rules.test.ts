@@ -13,6 +13,25 @@ const workload = (c: Config, i: number) => section(c, 'workloads')[i];
 /** [title, env, edit, the one violation]. */
 const REFUSED: [string, string, Edit, string][] = [
   // Cross-field rules (infra/config/rules.ts), in the order the file checks them.
+  // prod order-fulfilment has scaleOnDemand (drainSeconds 30, targetDrainSeconds 60).
+  [
+    'the demand trigger beside the arrival-rate trigger',
+    'prod',
+    (c) => (workload(c, 0).scaling.scaleOnArrivalRate = {}),
+    'workloads[0].scaling.scaleOnArrivalRate must be unset with scaleOnDemand: the demand trigger already counts the arrival rate',
+  ],
+  [
+    'the demand trigger with an activation threshold',
+    'prod',
+    (c) => (workload(c, 0).scaling.activationThreshold = 10),
+    'workloads[0].scaling.activationThreshold (10) must be 0 with scaleOnDemand: any arrival is demand, and the threshold is in messages while the demand is in pods',
+  ],
+  [
+    'the demand trigger draining the backlog slower than the target',
+    'prod',
+    (c) => (workload(c, 0).scaling.scaleOnDemand.drainSeconds = 61),
+    'workloads[0].scaling.scaleOnDemand.drainSeconds (61) must be <= targetDrainSeconds (60)',
+  ],
   [
     'a serverless instance with one vSwitch',
     'dev',
@@ -427,6 +446,11 @@ const REFUSED: [string, string, Edit, string][] = [
 
 /** [title, env, edit]: the value at the boundary of a rule above, accepted. */
 const ACCEPTED: [string, string, Edit][] = [
+  [
+    'the demand trigger draining the backlog in exactly the target',
+    'prod',
+    (c) => (workload(c, 0).scaling.scaleOnDemand.drainSeconds = 60),
+  ],
   ['the committed stack', 'prod', () => undefined],
   [
     'a serverless instance with exactly 2 vSwitches',

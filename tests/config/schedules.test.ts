@@ -42,7 +42,7 @@ const REFUSED: [string, Edit, string[]][] = [
   [
     'end equal to start',
     (c) => (event(c).end = event(c).start),
-    [`${at}.end: ("58 19 11 11 *") must differ from start`],
+    [`${at}.end: ("59 19 11 11 *") must differ from start`],
   ],
   [
     'both desiredReplicas and an expected rate',
@@ -117,8 +117,8 @@ test('prod/order-fulfilment: double-eleven resolves to 32 replicas (1600 msg/s /
     {
       name: 'double-eleven',
       timezone: 'Asia/Shanghai',
-      start: '58 19 11 11 *',
-      end: '11 20 11 11 *',
+      start: '59 19 11 11 *',
+      end: '15 20 11 11 *',
       desiredReplicas: 32,
       expectedMessagesPerSecond: 1600,
     },

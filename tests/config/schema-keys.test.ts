@@ -20,6 +20,7 @@ describe('keysAt(rawSpecSchema, path)', () => {
         'fallback',
         'pollingIntervalSeconds',
         'scaleOnArrivalRate',
+        'scaleOnDemand',
         'schedules',
         'threshold',
       ],

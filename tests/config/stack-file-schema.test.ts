@@ -74,7 +74,9 @@ describe('stack-file.schema.json', () => {
         c['alicloud:regoin'] = c['alicloud:region'];
         delete c['alicloud:region'];
       },
-      ['/config required', '/config additionalProperties'],
+      // alicloud:region is required by the ApsaraMQ branch of the broker if/then/else (issue 27): ajv reports the
+      // branch's required, then the if that chose it.
+      ['/config required', '/config if', '/config additionalProperties'],
     ],
     [
       'a secret key in plain text',
@@ -88,6 +90,19 @@ describe('stack-file.schema.json', () => {
     ],
   ])('%s is an error at its path', (_what, edit, expected) => {
     expect(schemaErrors(edit)).toEqual(expected);
+  });
+
+  // issue 27: the editor refuses a section of the other flavor, as the loader does.
+  test('an ApsaraMQ instance in a self-managed file, and selfManaged in an ApsaraMQ file, are errors', () => {
+    expect(
+      schemaErrors(
+        (c) => (c['apsaramq-keda:instance'] = { existingInstanceId: 'rmq-cn-fake0000001' }),
+        'selfhosted',
+      ),
+    ).toEqual(['/config/apsaramq-keda:instance false schema', '/config if']);
+    expect(
+      schemaErrors((c) => (c['apsaramq-keda:selfManaged'] = { proxyEndpoint: 'a:1', nameServer: 'b:2' })),
+    ).toEqual(['/config/apsaramq-keda:selfManaged false schema', '/config if']);
   });
 
   test('the unknown key is named in the error', () => {

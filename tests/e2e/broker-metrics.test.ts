@@ -9,7 +9,7 @@
 import { Testing } from 'cdk8s';
 import { arrivalRateQuery, backlogQuery } from '../../constructs/shared/promql';
 import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
-import { loadHandoff } from '../../infra/config/handoff';
+import { apsaraMqHandoff, loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from '../synth/helpers';
 import { describeWith, which } from './harness/availability';
@@ -26,6 +26,7 @@ import { waitFor } from './harness/processes';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
 import { type RocketMq, startRocketMq } from './harness/rocketmq';
 import { stackPlan } from './harness/stack-plan';
+import { testApp } from '../shared/scratch';
 
 jest.setTimeout(240_000);
 
@@ -33,8 +34,13 @@ const describeBroker = describeWith(
   ['java', 'mvn', 'cc', 'prometheus'],
   'install Java 17, Maven, a C compiler and Prometheus (apt-get install -y openjdk-17-jdk-headless maven gcc libc6-dev prometheus)',
 );
-const environments = listEnvironments();
-const specs = environments.map((environment) => loadEnvironment(environment));
+// The ApsaraMQ environments: each gets a scrape job that adds its instance_id. A self-managed environment selects
+// the exporter's own labels instead (tests/e2e/self-managed-metrics.test.ts).
+const specs = listEnvironments()
+  .map((environment) => loadEnvironment(environment))
+  .filter((spec) => spec.broker === 'apsaramq');
+const environments = specs.map((spec) => spec.name);
+const instanceIdOf = (environment: string): string => apsaraMqHandoff(loadHandoff(environment)).instanceId;
 const access = stackPlan(specs);
 const workloads = specs.flatMap((spec) => spec.workloads.map((w) => ({ spec, workload: w })));
 const fifoTopics = new Set(
@@ -133,7 +139,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
       environments.map((environment) => ({
         job: `rocketmq-${environment}`,
         target: broker.metricsTarget,
-        labels: { instance_id: loadHandoff(environment).instanceId },
+        labels: { instance_id: instanceIdOf(environment) },
       })),
     );
     await prometheus.nextScrape();
@@ -148,10 +154,10 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
   function scaledObject(environment: string, workload: string): ScaledObjectView {
     const handoff = loadHandoff(environment);
     const local = {
-      ...handoff,
-      prometheus: { ...handoff.prometheus, serverAddress: prometheus.serverAddress },
+      ...apsaraMqHandoff(handoff),
+      prometheus: { ...apsaraMqHandoff(handoff).prometheus, serverAddress: prometheus.serverAddress },
     };
-    const objects = buildEnvironment(Testing.app(), loadEnvironment(environment), local).flatMap(
+    const objects = buildEnvironment(testApp(), loadEnvironment(environment), local).flatMap(
       (c) => Testing.synth(c) as Manifest[],
     );
     const found = objects.find((o) => o.kind === 'ScaledObject' && o.metadata.name === workload);
@@ -229,8 +235,13 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         await prometheus.nextScrape();
 
         const view = scaledObject(spec.name, workload.name);
-        const trigger = view.spec.triggers.find((t) => t.name === 'backlog')!;
-        const result = await prometheus.query(trigger.metadata.query);
+        // A demand trigger holds the group's backlog sum inside its query (constructs/shared/promql.ts demandQuery).
+        const trigger = view.spec.triggers.find((t) => t.name === 'backlog' || t.name === 'demand')!;
+        const query =
+          trigger.name === 'demand'
+            ? /sum\(\{__name__[^}]*\}\)/.exec(trigger.metadata.query)![0]
+            : trigger.metadata.query;
+        const result = await prometheus.query(query);
         expect(result.status).toBe('success');
         expect(result.data.result).toHaveLength(1);
         const value = Number(result.data.result[0].value[1]);
@@ -243,13 +254,13 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
         );
         const threshold = Number(trigger.metadata.threshold);
         const expected =
-          workload.loadBalancing === 'queue'
+          workload.loadBalancing === 'queue' && trigger.name === 'backlog'
             ? Math.min(mine.ready + mine.inflight, view.spec.maxReplicaCount * threshold)
             : mine.ready + mine.inflight;
         expect(value).toBe(expected);
         // The neighbour on the same topic has its own backlog, and it does not leak in.
         const peerQuery = backlogQuery({
-          instanceId: loadHandoff(spec.name).instanceId,
+          instanceId: instanceIdOf(spec.name),
           topic: workload.topic,
           consumerGroup: peerGroup(workload.consumerGroup),
         });
@@ -325,7 +336,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
 
   describe('scale from zero: which series exist when the group has no consumer online', () => {
     const topic = specs[0].workloads[0].topic;
-    const instanceId = loadHandoff(specs[0].name).instanceId;
+    const instanceId = instanceIdOf(specs[0].name);
     const query = (group: string) => backlogQuery({ instanceId, topic, consumerGroup: group });
 
     test('a group that never had a consumer has no series, even with messages waiting; the topic arrivals activate it', async () => {
@@ -403,7 +414,7 @@ describeBroker('synthesized queries against a real RocketMQ 5.x exporter and a r
   });
 
   describe('the metrics of the broker-side alert rules (issue 26)', () => {
-    const instanceId = loadHandoff(specs[0].name).instanceId;
+    const instanceId = instanceIdOf(specs[0].name);
     /** A workload on the alert topic and group whose thresholds the case sets. */
     const ruleInput = (over: Partial<WorkloadAlertsInput>): WorkloadAlertsInput => ({
       environment: 'e2e',

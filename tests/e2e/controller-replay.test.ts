@@ -28,6 +28,7 @@ import {
   kedaModuleDir,
   KUBERNETES_VERSION,
 } from './harness/control-plane-build';
+import { freePort } from './harness/processes';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
 import {
   activationCollapsed,
@@ -48,6 +49,7 @@ import {
   reportData,
   reportDrift,
   type ReplayResult,
+  replayScope,
   type ReplayTiming,
   scenarioEnvironment,
   scenarioWorkload,
@@ -55,10 +57,25 @@ import {
   seriesAt,
   simulatedChanges,
   simulateScenario,
+  withReplayScope,
 } from './harness/replay';
-import { compressScaledObject, moveCronWindow } from './harness/replay-compress';
+import {
+  type AlertClock,
+  alertEpisodes,
+  type AlertOutcome,
+  type AlertSample,
+  expectedAlert,
+  longEnoughToFire,
+} from './harness/replay-alerts';
+import {
+  compressRuleGroups,
+  compressScaledObject,
+  moveCronWindow,
+  type PrometheusRuleGroup,
+} from './harness/replay-compress';
 import { KNOWN_DIVERGENCES, REPLAY_SCENARIOS } from './harness/replay-scenarios';
 import { listeningSockets } from './harness/sockets';
+import { testApp } from '../shared/scratch';
 
 jest.setTimeout(20 * 60_000);
 
@@ -96,6 +113,19 @@ const CRON_LEAD_SECONDS = 60;
 const SETTLE_BUDGET_SECONDS = 20;
 /** Real seconds of samples Prometheus holds before the first scenario starts: the rate() range (1m / K) and a scrape. */
 const HISTORY_SECONDS = 60 / TIMING.compression + TIMING.scrapeSeconds;
+/**
+ * The KEDA alert rules of every replayed ScaledObject (constructs/shared/alerts.ts workloadAlertRules) on the
+ * replay's clock, worked by hand: the window W = max(60 s, 2 × polling) = 60 s for polling 15 s (dev's and prod's
+ * order-fulfilment) and 30 s (the default: every other), / K = 12 s (12 scrapes); KedaScalerFailing for W = 60 s → 12 s; KedaFallbackActive for W + (3
+ * failures + 1) × the 15 s HPA sync = 120 s → 24 s (every fallback failureThreshold is 3); evaluated every 30 s,
+ * the Prometheus Operator's default as the PrometheusRule sets no interval, → 6 s; KEDA's metrics scraped every 1 s.
+ * So after the first failing query KedaScalerFailing is pending by 1 + 6 = 7 s and firing by 7 + 12 = 19 s,
+ * KedaFallbackActive firing by 7 + 24 = 31 s; both quiet by 12 + 6 + 1 = 19 s after the last (replay-alerts.ts).
+ */
+const KEDA_ALERTS: Readonly<Record<'KedaScalerFailing' | 'KedaFallbackActive', AlertClock>> = {
+  KedaScalerFailing: { windowSeconds: 12, forSeconds: 12, evalSeconds: 6, scrapeSeconds: 1 },
+  KedaFallbackActive: { windowSeconds: 12, forSeconds: 24, evalSeconds: 6, scrapeSeconds: 1 },
+};
 /** REPLAY_WRITE=1 rewrites the committed report from this run; CI never writes to the tree. */
 const WRITE_REPORT = process.env.REPLAY_WRITE === '1';
 /** Outside the tree: the component logs and this run's report. */
@@ -106,6 +136,9 @@ const describeReplay = describeWith(
   ['go', 'prometheus', 'openssl', ...(binariesBuilt() ? [] : ['kube-apiserver'])],
   'install Go and run `npx tsx tests/e2e/harness/control-plane-build-cli.ts` (.ci/run does) to build the control plane',
 );
+
+/** The scenario's namespace on the replay's control plane. */
+const namespaceOf = (scenarioName: string): string => `replay-${scenarioName}`;
 
 describeReplay(
   `controller replay: Kubernetes v${KUBERNETES_VERSION} HPA + KEDA ${KEDA_VERSION} vs simulate`,
@@ -118,7 +151,7 @@ describeReplay(
     const stops: (() => void)[] = [];
 
     /** The scenarios' metrics: one exporter each, scraped by one Prometheus, behind one gate each. */
-    const startMetrics = async () => {
+    const startMetrics = async (kedaOperatorMetrics: string) => {
       const prom = which('prometheus');
       if (prom === undefined) throw new Error('prometheus not on PATH');
       const k = TIMING.compression;
@@ -146,8 +179,9 @@ describeReplay(
           series: simulateScenario(workload, scenario, TIMING, initial),
         };
       });
-      // One exporter per scenario, each a target of one Prometheus with its own instance_id (as ARMS labels them).
-      const instanceIds = list.map((_, i) => `rmq-cn-replay${String.fromCharCode(97 + i)}`);
+      // One exporter per scenario, each a target of one Prometheus with its own instance_id (as ARMS labels them)
+      // or, for a self-managed environment, its own broker cluster.
+      const scopes = list.map((scenario, i) => replayScope(loadHandoff(scenario.environment), i));
       /** When Prometheus scraped each scenario's exporter (ms). */
       const scrapes = list.map((): number[] => []);
       const exporters = await Promise.all(
@@ -157,50 +191,98 @@ describeReplay(
             res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
             res.end(
               exposition(
-                { instanceId: instanceIds[i], topic: workload.topic, group: workload.consumerGroup },
-                workload.scaling.scaleOnArrivalRate?.metricName ?? 'rocketmq_messages_in_total',
+                { instanceId: scopes[i].value, topic: workload.topic, group: workload.consumerGroup },
+                workload.scaling.scaleOnDemand?.metricName ??
+                  workload.scaling.scaleOnArrivalRate?.metricName ??
+                  'rocketmq_messages_in_total',
                 seriesAt(series, productionSecond(i)),
                 groupSeriesServed(list[i], productionSecond(i)),
+                scopes[i].label !== 'instance_id',
               ).replace(/instance_id="[^"]*",?/g, ''),
             );
           }),
         ),
       );
       servers.push(...exporters);
+      /**
+       * The cluster-side rules `npm run synth` writes for each scenario's namespace, every time / K, each labelled
+       * with its scenario: the rules (and groups) of two scenarios of one environment and workload have the same
+       * labels (and names).
+       */
+      const ruleGroups = runs.flatMap(({ scenario, spec, workload }, i): PrometheusRuleGroup[] => {
+        const handoff = loadHandoff(scenario.environment);
+        const env = scenarioEnvironment(
+          spec,
+          withReplayScope(handoff, scopes[i]),
+          workload,
+          namespaceOf(scenario.name),
+          handoff.prometheus.serverAddress,
+        );
+        const rule = buildEnvironment(testApp(), env.spec, env.handoff)
+          .flatMap((chart) => Testing.synth(chart) as KubeObject[])
+          .find((o) => o.kind === 'PrometheusRule');
+        if (rule === undefined) return [];
+        return compressRuleGroups(
+          (rule.spec as { groups: PrometheusRuleGroup[] }).groups,
+          k,
+          TIMING.scrapeSeconds,
+        ).map((g) => ({
+          ...g,
+          // Group names are unique in a rule file: the scenario's namespace in front.
+          name: `${namespaceOf(scenario.name)}.${g.name}`,
+          rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, replay_scenario: scenario.name } })),
+        }));
+      });
       prometheus = await startPrometheus(
         prom,
-        exporters.map((e, i) => ({
-          job: list[i].name,
-          target: e.address.replace('http://', ''),
-          labels: { instance_id: instanceIds[i] },
-        })),
+        [
+          ...exporters.map((e, i) => ({
+            job: list[i].name,
+            target: e.address.replace('http://', ''),
+            labels: { [scopes[i].label]: scopes[i].value },
+          })),
+          // Up once the operator listens (a few seconds in); its errors counter exists from each first poll.
+          { job: 'keda-operator', target: kedaOperatorMetrics },
+        ],
         TIMING.scrapeSeconds,
+        ruleGroups,
       );
       const upstream = prometheus.serverAddress;
+      /** When each scenario's gate failed a query (ms): KEDA's failing polls and HPA reads. */
+      const failures = list.map((): number[] => []);
       const gates = await Promise.all(
         list.map((scenario, i) =>
           gate(upstream, (query) => {
             if (clocks[i].t0 === undefined) return 'pass';
             const kind = outageAt(scenario.outages ?? [], queryTrigger(query), productionSecond(i))?.kind;
             // Any other kind (the group's series missing) is the exporter's, not the gate's.
-            return kind === undefined ? 'pass' : kind === 'error' || kind === 'empty' ? kind : 'pass';
+            if (kind !== 'error' && kind !== 'empty') return 'pass';
+            failures[i].push(Date.now());
+            return kind;
           }),
         ),
       );
       servers.push(...gates);
 
-      return { runs, instanceIds, scrapes, gates, clocks, since: Date.now() };
+      return { runs, scopes, scrapes, gates, clocks, failures, since: Date.now() };
     };
     let metrics: Awaited<ReturnType<typeof startMetrics>> | undefined;
 
     beforeAll(async () => {
-      // Prometheus gathers its history while the control plane starts.
+      // Prometheus gathers its history while the control plane starts; it scrapes KEDA's operator at a port
+      // chosen before either starts.
+      const kedaOperatorMetricsPort = await freePort();
       [plane, metrics] = await Promise.all([
-        startControlPlane(binaryPaths(), kedaModuleDir(), {
-          hpaSyncSeconds: TIMING.hpaSyncSeconds,
-          downscaleStabilizationSeconds: TIMING.downscaleStabilizationSeconds,
-        }),
-        startMetrics(),
+        startControlPlane(
+          binaryPaths(),
+          kedaModuleDir(),
+          {
+            hpaSyncSeconds: TIMING.hpaSyncSeconds,
+            downscaleStabilizationSeconds: TIMING.downscaleStabilizationSeconds,
+          },
+          { kedaOperatorMetricsPort },
+        ),
+        startMetrics(`127.0.0.1:${kedaOperatorMetricsPort}`),
       ]);
     });
     afterAll(async () => {
@@ -243,7 +325,7 @@ describeReplay(
     test("every committed environment's dist/ applies to the real API server with KEDA's CRDs (PrometheusRule aside)", async () => {
       for (const environment of environments) {
         const spec = loadEnvironment(environment);
-        const all = buildEnvironment(Testing.app(), spec, loadHandoff(environment)).flatMap(
+        const all = buildEnvironment(testApp(), spec, loadHandoff(environment)).flatMap(
           (chart) => Testing.synth(chart) as KubeObject[],
         );
         // The Prometheus Operator's CRD is not part of this control plane: a PrometheusRule is validated against
@@ -270,7 +352,7 @@ describeReplay(
 
     test("KEDA's admission webhook refuses what KEDA 2.17.2 refuses, and lets through what it lets through", async () => {
       const environment = environments[0];
-      const so = buildEnvironment(Testing.app(), loadEnvironment(environment), loadHandoff(environment))
+      const so = buildEnvironment(testApp(), loadEnvironment(environment), loadHandoff(environment))
         .flatMap((chart) => Testing.synth(chart) as KubeObject[])
         .find((o) => o.kind === 'ScaledObject')!;
       const spec = so.spec as { maxReplicaCount: number; triggers: { metricType: string }[] };
@@ -319,21 +401,24 @@ describeReplay(
       await new Promise((r) =>
         setTimeout(r, Math.max(0, metrics!.since + HISTORY_SECONDS * 1000 - Date.now())),
       );
-      const { runs, instanceIds, scrapes, gates, clocks } = metrics!;
+      const { runs, scopes, scrapes, gates, clocks, failures } = metrics!;
+      /** When each scenario's ScaledObject first had its Fallback condition True (ms). */
+      const fallbackAt: (number | undefined)[] = list.map(() => undefined);
 
       const replayOne = async (i: number): Promise<ReplayResult> => {
         const { scenario, spec, workload, initial } = runs[i];
-        const namespace = `replay-${scenario.name}`;
+        const namespace = namespaceOf(scenario.name);
         const env = scenarioEnvironment(
           spec,
-          { ...loadHandoff(scenario.environment), instanceId: instanceIds[i] },
+          withReplayScope(loadHandoff(scenario.environment), scopes[i]),
           workload,
           namespace,
           gates[i].address,
         );
         // The manifests as `npm run synth` writes them, every period / K.
         let objects = Testing.synth(
-          buildEnvironment(Testing.app(), env.spec, env.handoff)[0],
+          // The workload's chart (a self-managed environment's provisioning Job has its own).
+          buildEnvironment(testApp(), env.spec, env.handoff).find((c) => c.node.id === workload.name)!,
         ) as KubeObject[];
         objects = objects.map((o) => compressScaledObject(o, k));
         const applied = Date.now();
@@ -406,6 +491,22 @@ describeReplay(
           `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects?${selector(name)}`,
           (o) => (o.status as { lastActiveTime?: string } | undefined)?.lastActiveTime,
           kedaPolls,
+        );
+        // KEDA sets the Fallback condition when a trigger has failed more than failureThreshold HPA reads
+        // (kedacore/keda v2.17.2 pkg/fallback/fallback.go updateStatus): KedaFallbackActive's premise.
+        stops.push(
+          plane!.watch(
+            `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects?${selector(name)}`,
+            (o) => {
+              const conditions = (o.status as { conditions?: { type: string; status: string }[] } | undefined)
+                ?.conditions;
+              if (
+                fallbackAt[i] === undefined &&
+                conditions?.some((c) => c.type === 'Fallback' && c.status === 'True')
+              )
+                fallbackAt[i] = Date.now();
+            },
+          ),
         );
         // Settle at the starting count (the HPA lifts a new Deployment's 1 to min; KEDA takes it to 0 for min 0).
         const settleDeadline = Date.now() + 120_000;
@@ -532,7 +633,57 @@ describeReplay(
           }),
         };
       };
-      const results = await Promise.all(list.map((_, i) => replayOne(i)));
+      const replayed = await Promise.all(list.map((_, i) => replayOne(i)));
+
+      // The KEDA alert rules as Prometheus evaluated them on the real operator's metrics, once every outage's
+      // alerts are due to be quiet (the longer scenarios usually ran past that already).
+      const alertNames = Object.keys(KEDA_ALERTS) as (keyof typeof KEDA_ALERTS)[];
+      const quietDue = Math.max(
+        0,
+        ...failures.map((f) => {
+          const c = KEDA_ALERTS.KedaScalerFailing;
+          // The bound, plus a second for the resolving evaluation to be recorded.
+          return f.length === 0
+            ? 0
+            : f[f.length - 1] + (c.windowSeconds + c.evalSeconds + c.scrapeSeconds + 1) * 1000;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, quietDue - Date.now())));
+      const alertSeries = await prometheus!.samples(
+        `ALERTS{alertname=~"${alertNames.join('|')}"}`,
+        (Date.now() - metrics!.since) / 1000 + 10,
+      );
+      /** Per scenario, per rule: real seconds from the scenario's start. */
+      const alerts: AlertOutcome[][] = list.map((scenario, i) => {
+        const t0 = clocks[i].t0!;
+        const f = failures[i];
+        const failing =
+          f.length === 0 ? undefined : { first: (f[0] - t0) / 1000, last: (f[f.length - 1] - t0) / 1000 };
+        return alertNames.map((alert) => {
+          const clock = KEDA_ALERTS[alert];
+          const samples: AlertSample[] = alertSeries
+            .filter((x) => x.metric.alertname === alert && x.metric.replay_scenario === scenario.name)
+            .flatMap((x) =>
+              x.values.map(([t]) => ({
+                t: t - t0 / 1000,
+                state: x.metric.alertstate as AlertSample['state'],
+              })),
+            );
+          const expected =
+            failing !== undefined && longEnoughToFire(failing.first, failing.last, clock)
+              ? expectedAlert(failing.first, failing.last, clock)
+              : undefined;
+          return {
+            alert,
+            episodes: alertEpisodes(samples, clock.evalSeconds),
+            ...(failing !== undefined && { failing }),
+            ...(expected !== undefined && { expected }),
+            ...(alert === 'KedaFallbackActive' &&
+              fallbackAt[i] !== undefined && { fallbackConditionAt: (fallbackAt[i] - t0) / 1000 }),
+          };
+        });
+      });
+      const results = replayed.map((r, i) => ({ ...r, alerts: alerts[i] }));
 
       const header = [
         `# Controller replay: Kubernetes v${KUBERNETES_VERSION} HPA + KEDA ${KEDA_VERSION} vs simulate`,
@@ -567,6 +718,17 @@ describeReplay(
         'A scenario with a known divergence may differ from `simulate` (with the scrape alignment); when it does not,',
         'it is held to the bound; it is not held to the sequences stated here.',
         'The gate in front of Prometheus evaluates each query at the instant it arrives (KEDA sends whole seconds).',
+        "The same Prometheus scrapes KEDA's operator (its metrics endpoint on 127.0.0.1) and evaluates the",
+        'cluster-side alert rules `npm run synth` writes for each scenario (the PrometheusRule of',
+        `dist/<env>/apsaramq-keda-alerts.yaml) with every \`for\` and range / ${k} and each group evaluated every`,
+        `${KEDA_ALERTS.KedaScalerFailing.evalSeconds} s (the Prometheus Operator's 30 s / ${k}): KedaScalerFailing,`,
+        `\`increase(keda_scaled_object_errors_total[${KEDA_ALERTS.KedaScalerFailing.windowSeconds}s]) > 0\` for ${KEDA_ALERTS.KedaScalerFailing.forSeconds} s, and KedaFallbackActive, the same for`,
+        `${KEDA_ALERTS.KedaFallbackActive.forSeconds} s. Without an outage neither is ever pending; with one, each is held to where the outage's first and last`,
+        'failing queries put it: pending by a scrape and an evaluation after the first, firing its `for` later,',
+        'quiet after the last and by the range, an evaluation and a scrape after it',
+        "(tests/e2e/harness/replay-alerts.ts expectedAlert), KedaFallbackActive firing after the ScaledObject's",
+        "Fallback condition turned True; times are real seconds from the scenario's start. (KedaPinnedAtMax reads",
+        'kube-state-metrics, which the replay does not run.)',
       ].join('\n');
       const raw = report(results, header, BOUND_SECONDS, k);
       fs.mkdirSync(RUN_DIR, { recursive: true });
@@ -597,6 +759,94 @@ describeReplay(
       }
       const committed = reportData(REPORT_FILE, fs.readFileSync(REPORT_FILE, 'utf8'));
       expect(reportDrift(committed, reportData('this run', text), TIMING.scrapeSeconds)).toEqual([]);
+
+      // The alert rules on real KEDA: quiet without an outage; with one, pending and firing after its first
+      // failing query within the rule's times, quiet again after its last (expectedAlert's bounds).
+      const violations: string[] = [];
+      results.forEach(({ scenario, alerts: outcomes }) => {
+        for (const o of outcomes) {
+          const where = `${scenario.name} ${o.alert}`;
+          const check = (ok: boolean, what: string): void => {
+            if (!ok) violations.push(`${where}: ${what}`);
+          };
+          if (o.failing === undefined) {
+            check(
+              o.episodes.length === 0,
+              `pending or firing at ${o.episodes.map((e) => e.pending).join(', ')} s without an outage`,
+            );
+            continue;
+          }
+          const x = o.expected;
+          const first = o.failing.first;
+          const quietBy = expectedAlert(
+            first,
+            o.failing.last,
+            KEDA_ALERTS[o.alert as keyof typeof KEDA_ALERTS],
+          ).quietBy;
+          for (const e of o.episodes) {
+            check(
+              e.pending > first,
+              `pending at ${e.pending} s, before the first failing query at ${first} s`,
+            );
+            check(e.quiet <= quietBy, `quiet at ${e.quiet} s, after ${quietBy} s`);
+          }
+          if (x === undefined) {
+            check(
+              o.alert !== 'KedaScalerFailing',
+              `the outage (${first}–${o.failing.last} s) is too short to hold it to its times`,
+            );
+            continue;
+          }
+          check(o.episodes.length === 1, `${o.episodes.length} episodes, not one`);
+          const [e] = o.episodes;
+          if (e === undefined) continue;
+          check(e.pending <= x.pendingBy, `pending at ${e.pending} s, after ${x.pendingBy} s`);
+          check(
+            e.firing !== undefined && Math.abs(e.firing - e.pending - x.firingAfterPendingSeconds) < 0.01,
+            `firing at ${e.firing} s, not ${x.firingAfterPendingSeconds} s after pending at ${e.pending} s`,
+          );
+          check(
+            e.firing !== undefined && e.firing <= x.firingBy,
+            `firing at ${e.firing} s, after ${x.firingBy} s`,
+          );
+          check(
+            e.quiet > x.quietAfter,
+            `quiet at ${e.quiet} s, before the last failing query at ${x.quietAfter} s`,
+          );
+          if (o.alert === 'KedaFallbackActive')
+            check(
+              o.fallbackConditionAt !== undefined &&
+                e.firing !== undefined &&
+                o.fallbackConditionAt <= e.firing,
+              `firing at ${e.firing} s, before the ScaledObject's Fallback condition (${o.fallbackConditionAt} s)`,
+            );
+        }
+      });
+      if (
+        !results.some((r) =>
+          r.alerts.some((o) => o.alert === 'KedaFallbackActive' && o.expected !== undefined),
+        )
+      )
+        violations.push("KedaFallbackActive: no scenario's outage is long enough to hold it to its times");
+      // Nothing left pending or firing (every outage is over), and the series the rules select are the operator's.
+      const active = (
+        (await (await fetch(`${prometheus!.serverAddress}/api/v1/alerts`)).json()) as {
+          data: { alerts: { labels: Record<string, string>; state: string }[] };
+        }
+      ).data.alerts.filter((a) => (alertNames as string[]).includes(a.labels.alertname));
+      for (const a of active)
+        violations.push(`${a.labels.replay_scenario} ${a.labels.alertname}: still ${a.state} at the end`);
+      for (const { scenario, workload } of runs) {
+        const selected = `namespace="${namespaceOf(scenario.name)}", scaledObject="${workload.name}"`;
+        for (const selector of [
+          `keda_scaled_object_errors_total{${selected}}`,
+          // KedaPinnedAtMax reads the trigger that carries the backlog: demand when it replaces backlog.
+          `keda_scaler_metrics_value{${selected}, scaler="${workload.scaling.scaleOnDemand === undefined ? 'backlog' : 'demand'}", type="scaledobject"}`,
+        ])
+          if ((await prometheus!.query(selector)).data.result.length === 0)
+            violations.push(`${scenario.name}: no series ${selector} on KEDA's operator`);
+      }
+      expect(violations).toEqual([]);
     });
   },
 );

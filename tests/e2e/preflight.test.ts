@@ -14,7 +14,7 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { PROMETHEUS_AUTH_KEYS } from '../../constructs/shared/names';
 import { loadEnvironment } from '../../infra/config/environment';
-import { loadHandoff } from '../../infra/config/handoff';
+import { apsaraMqHandoff, loadHandoff } from '../../infra/config/handoff';
 import { main } from '../../infra/preflight/cli';
 import { type CrdView, crdName, manifestProblems } from '../../infra/preflight/crd-fields';
 import { buildEnvironment } from '../../infra/synth/app';
@@ -41,7 +41,7 @@ const describePreflight = describeWith(
 
 describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSION} + Prometheus`, () => {
   const spec = loadEnvironment(ENV);
-  const handoff = loadHandoff(ENV);
+  const handoff = apsaraMqHandoff(loadHandoff(ENV));
   const workload = spec.workloads[0];
   const namespace = spec.kubernetes.namespace;
   const authName = `${workload.name}-prometheus`;
@@ -162,6 +162,8 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     await plane.apply(secret(TOKEN));
     await plane.apply(operatorDeployment(KEDA_VERSION));
     await prometheus.nextScrape();
+    // rate() needs two samples in its range: dev's arrival-rate query reads nothing before the second scrape.
+    await prometheus.nextScrape();
     // KEDA's query time is whole seconds (RFC 3339), as the preflight's: a sample under a second old is not seen.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     console.log(
@@ -188,11 +190,13 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
     // The exporter serves three rocketmq_* series of the instance: ready, inflight and the topic's arrivals.
     `ok   broker-metrics instance ${handoff.instanceId}: 3 rocketmq_* series with instance_id ${handoff.instanceId} at ${gateAddress}`,
     `ok   query ScaledObject ${namespace}/${workload.name} trigger backlog: one series (value ${BACKLOG})`,
+    // dev's arrival-rate trigger: the exporter's counter stands at 100, so its rate is 0, one series.
+    `ok   query ScaledObject ${namespace}/${workload.name} trigger arrival-rate: one series (value 0)`,
   ];
 
   test('a good setup: every check ok, exit 0', async () => {
     const result = await preflight();
-    expect(result.stdout.split('\n')).toEqual([...okLines(), 'all 7 checks ok', '']);
+    expect(result.stdout.split('\n')).toEqual([...okLines(), 'all 8 checks ok', '']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
@@ -203,12 +207,13 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
       const fix =
         `run pulumi up --stack ${ENV} (it writes the Secret when kubernetes.createSecrets is true), or create Secret ` +
         `${handoff.prometheus.secretName} in namespace ${namespace} with keys customAuthHeader, customAuthValue`;
-      expect(result.stdout.split('\n').slice(5, 8)).toEqual([
+      expect(result.stdout.split('\n').slice(5, 9)).toEqual([
         `FAIL secret Secret ${namespace}/${handoff.prometheus.secretName}: not found (read by TriggerAuthentication ${authName}); fix: ${fix}`,
         `FAIL broker-metrics instance ${handoff.instanceId}: not queried: TriggerAuthentication ${authName} needs key customAuthHeader of Secret ${namespace}/${handoff.prometheus.secretName}; fix: see the secret check`,
         `FAIL query ScaledObject ${namespace}/${workload.name} trigger backlog: not queried: TriggerAuthentication ${authName} needs key customAuthHeader of Secret ${namespace}/${handoff.prometheus.secretName}; fix: see the secret check`,
+        `FAIL query ScaledObject ${namespace}/${workload.name} trigger arrival-rate: not queried: TriggerAuthentication ${authName} needs key customAuthHeader of Secret ${namespace}/${handoff.prometheus.secretName}; fix: see the secret check`,
       ]);
-      expect(result.stdout.split('\n').slice(8)).toEqual(['3 of 7 checks failed', '']);
+      expect(result.stdout.split('\n').slice(9)).toEqual(['4 of 8 checks failed', '']);
       expect(result.code).toBe(1);
     } finally {
       await plane!.apply(secret(TOKEN));
@@ -248,6 +253,13 @@ describePreflight(`npm run preflight against kube-apiserver + KEDA ${KEDA_VERSIO
         {
           check: 'query',
           object: `ScaledObject ${namespace}/${workload.name} trigger backlog`,
+          status: 'FAIL',
+          message: `no series from ${gateAddress}: KEDA reads an empty result as an error`,
+          fix: 'check the query labels (instance_id, topic, consumer_group) against the series Prometheus has',
+        },
+        {
+          check: 'query',
+          object: `ScaledObject ${namespace}/${workload.name} trigger arrival-rate`,
           status: 'FAIL',
           message: `no series from ${gateAddress}: KEDA reads an empty result as an error`,
           fix: 'check the query labels (instance_id, topic, consumer_group) against the series Prometheus has',

@@ -26,7 +26,15 @@ import {
   simulatedChanges,
   simulateScenario,
 } from './harness/replay';
-import { compressQuery, compressScaledObject, dailyCron, moveCronWindow } from './harness/replay-compress';
+import { alertEpisodes, expectedAlert, longEnoughToFire } from './harness/replay-alerts';
+import {
+  compressQuery,
+  compressRuleGroups,
+  compressScaledObject,
+  dailyCron,
+  moveCronWindow,
+  type PrometheusRuleGroup,
+} from './harness/replay-compress';
 import { REPLAY_SCENARIOS } from './harness/replay-scenarios';
 import { synthObjects } from '../synth/helpers';
 
@@ -45,32 +53,43 @@ describe('compressScaledObject', () => {
     const spec = compressScaledObject(scaledObject('prod', 'order-fulfilment'), 5).spec as Spec;
     // pollingInterval 15, cooldownPeriod 300 (dist/prod/order-fulfilment.yaml) / 5.
     expect([spec.pollingInterval, spec.cooldownPeriod]).toEqual([3, 60]);
-    // Up: window 0, 100 % and 8 pods per 15 s; down: window 300, 20 % per 60 s.
+    // Up: window 0, 900 % and 8 pods per 15 s; down: window 30, 100 % per 15 s.
     expect(spec.advanced!.horizontalPodAutoscalerConfig.behavior).toEqual({
       scaleUp: {
         stabilizationWindowSeconds: 0,
         selectPolicy: 'Max',
         policies: [
-          { type: 'Percent', value: 100, periodSeconds: 3 },
+          { type: 'Percent', value: 900, periodSeconds: 3 },
           { type: 'Pods', value: 8, periodSeconds: 3 },
         ],
       },
       scaleDown: {
-        stabilizationWindowSeconds: 60,
+        stabilizationWindowSeconds: 6,
         selectPolicy: 'Max',
-        policies: [{ type: 'Percent', value: 20, periodSeconds: 12 }],
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 3 }],
       },
     });
     const byName = Object.fromEntries(spec.triggers.map((t) => [t.name, t.metadata]));
-    // The backlog is a count: threshold 3000 as committed.
-    expect([byName.backlog.threshold, byName.backlog.activationThreshold]).toEqual(['3000', '0']);
-    // 37.5 msg/s per replica = 187.5 per fifth of a second; rate over [1m] becomes rate over [12s].
-    expect(byName['arrival-rate'].threshold).toBe('187.5');
-    expect(byName['arrival-rate'].query).toBe(
-      'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[12s]))',
+    // The demand is per second (rate + backlog / 30 s): five times as much per real second, so its target 1
+    // becomes 5 and its drain 30 s becomes 6; the rate over [1m] becomes a rate over [12s].
+    expect([byName.demand.threshold, byName.demand.activationThreshold]).toEqual(['5', '0']);
+    expect(byName.demand.query).toBe(
+      '((sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[12s])) or vector(0)) + ' +
+        '(sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", ' +
+        'instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})) / 6) / 50',
     );
     // Cron has minute resolution: left to moveCronWindow.
-    expect(byName['double-eleven'].start).toBe('58 19 11 11 *');
+    expect(byName['double-eleven'].start).toBe('59 19 11 11 *');
+  });
+
+  test("the demand query's clamp (queue-based) is in pods, so five times as many per real second", () => {
+    const spec = compressScaledObject(scaledObject('staging', 'legacy-billing'), 5).spec as Spec;
+    // 8 queues: clamp_max(..., 8) becomes 40; drain 60 s becomes 12.
+    expect(spec.triggers[0].metadata.query).toBe(
+      'clamp_max(((sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="order-events"}[12s])) or vector(0)) + ' +
+        '(sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", ' +
+        'instance_id="rmq-cn-fakestaging0000", topic="order-events", consumer_group="legacy-billing"})) / 12) / 15, 40)',
+    );
   });
 
   test("writes KEDA's default periods divided when the ScaledObject omits them", () => {
@@ -132,6 +151,141 @@ describe('compressQuery', () => {
     expect(() => compressQuery('q', 'rate(b[7s])', 5)).toThrow(
       "q: query range [7s] 7 s is not a whole multiple of the replay's compression factor 5",
     );
+  });
+});
+
+describe('compressRuleGroups', () => {
+  const group = (rules: PrometheusRuleGroup['rules'], interval?: string): PrometheusRuleGroup[] => [
+    { name: 'g', ...(interval !== undefined && { interval }), rules },
+  ];
+
+  test("puts prod's committed KEDA rules on the replay's clock: for, ranges and the operator's 30 s evaluation / 5", () => {
+    const rule = synthObjects('prod').find((o) => o.kind === 'PrometheusRule') as unknown as {
+      spec: { groups: PrometheusRuleGroup[] };
+    };
+    const [fulfilment] = compressRuleGroups(
+      rule.spec.groups.filter((g) => g.name === 'apsaramq-keda.prod.order-fulfilment'),
+      5,
+      1,
+    );
+    const byName = new Map(fulfilment.rules.map((r) => [r.alert, r]));
+    // No interval in the PrometheusRule: the operator's 30 s, / 5.
+    expect(fulfilment.interval).toBe('6s');
+    // W = max(60, 2 × 15) = 60 s: [1m] → [12s], for 1m → 12s; the fallback's 60 + 4 × 15 = 120 s → 24s.
+    expect(byName.get('KedaScalerFailing')).toMatchObject({
+      for: '12s',
+      expr: 'sum(increase(keda_scaled_object_errors_total{namespace="orders-prod", scaledObject="order-fulfilment"}[12s])) > 0',
+    });
+    expect(byName.get('KedaFallbackActive')?.for).toBe('24s');
+    // deriv over 5m → 60s; for max(60 s drain, 60 s) → 12s.
+    // prod's order-fulfilment scales on the demand trigger (issue 28): the rule reads that trigger's series.
+    expect(byName.get('KedaPinnedAtMax')?.expr).toContain('scaler="demand", type="scaledobject"}[60s]) > 0)');
+    expect(byName.get('KedaPinnedAtMax')?.for).toBe('12s');
+    // Labels and annotations as synthesized.
+    expect(byName.get('KedaScalerFailing')?.labels).toEqual(
+      rule.spec.groups[0].rules.find((r) => r.alert === 'KedaScalerFailing')?.labels,
+    );
+  });
+
+  test.each([
+    ['[1m30s]', '[18s]'],
+    ['[2h]', '[1440s]'],
+    ['[5m:1m]', '[60s:12s]'],
+    ['[5m:]', '[60s:]'],
+    ['[10s] offset 5m', '[2s] offset 60s'],
+  ])('divides %s into %s', (range, compressed) => {
+    const [g] = compressRuleGroups(group([{ alert: 'A', expr: `max_over_time(x${range}) > 0` }]), 5, 1);
+    expect(g.rules[0].expr).toBe(`max_over_time(x${compressed}) > 0`);
+  });
+
+  test("divides a group's own interval, for and keep_firing_for, and leaves a rule without for without one", () => {
+    const [g] = compressRuleGroups(
+      group(
+        [
+          { alert: 'A', expr: 'x > 0', for: '1m', keep_firing_for: '5m' },
+          { record: 'r', expr: 'sum(x)' },
+        ],
+        '1m',
+      ),
+      5,
+      1,
+    );
+    expect(g).toEqual({
+      name: 'g',
+      interval: '12s',
+      rules: [
+        { alert: 'A', expr: 'x > 0', for: '12s', keep_firing_for: '60s' },
+        { record: 'r', expr: 'sum(x)' },
+      ],
+    });
+  });
+
+  test('refuses what does not divide, a range left with fewer than two scrapes, and a duration it cannot read', () => {
+    expect(() => compressRuleGroups(group([{ alert: 'A', expr: 'rate(x[7s]) > 0' }]), 5, 1)).toThrow(
+      "rule group g rule A: query range [7s] 7 s is not a whole multiple of the replay's compression factor 5",
+    );
+    expect(() => compressRuleGroups(group([{ alert: 'A', expr: 'x > 0', for: '7s' }]), 5, 1)).toThrow(
+      "rule group g rule A: for 7s 7 s is not a whole multiple of the replay's compression factor 5",
+    );
+    expect(() => compressRuleGroups(group([], '45s'), 10, 1)).toThrow(
+      "rule group g: interval 45s 45 s is not a whole multiple of the replay's compression factor 10",
+    );
+    // [10s] / 5 = 2 s: two scrapes at 1 s, not at 2 s.
+    expect(compressRuleGroups(group([{ alert: 'A', expr: 'rate(x[10s]) > 0' }]), 5, 1)[0].rules[0].expr).toBe(
+      'rate(x[2s]) > 0',
+    );
+    expect(() => compressRuleGroups(group([{ alert: 'A', expr: 'rate(x[10s]) > 0' }]), 5, 2)).toThrow(
+      "rule group g rule A: query range [10s] becomes 2 s, below 4 s: two scrapes of the replay's Prometheus",
+    );
+    expect(() => compressRuleGroups(group([{ alert: 'A', expr: 'rate(x[500ms]) > 0' }]), 5, 1)).toThrow(
+      'rule group g rule A: query range [500ms] is not a duration the replay reads',
+    );
+  });
+});
+
+describe('alertEpisodes', () => {
+  test('one episode per run of evaluations, quiet one interval after its last sample', () => {
+    const samples = [
+      { t: 106, state: 'pending' as const },
+      { t: 100, state: 'pending' as const },
+      { t: 112, state: 'firing' as const },
+      { t: 118, state: 'firing' as const },
+      // Resolved at 124, pending again at 130.
+      { t: 130, state: 'pending' as const },
+    ];
+    expect(alertEpisodes(samples, 6)).toEqual([
+      { pending: 100, firing: 112, last: 118, quiet: 124 },
+      { pending: 130, last: 130, quiet: 136 },
+    ]);
+    expect(alertEpisodes([], 6)).toEqual([]);
+  });
+});
+
+describe('expectedAlert and longEnoughToFire', () => {
+  const scalerFailing = { windowSeconds: 12, forSeconds: 12, evalSeconds: 6, scrapeSeconds: 1 };
+  test("KedaScalerFailing on the replay's clock, worked by hand", () => {
+    // First failing query at 25 s, last at 95 s: pending by 25 + 1 + 6 = 32, firing 12 s later by 44, quiet by
+    // 95 + 12 + 6 + 1 = 114.
+    expect(expectedAlert(25, 95, scalerFailing)).toEqual({
+      pendingAfter: 25,
+      pendingBy: 32,
+      firingAfterPendingSeconds: 12,
+      firingBy: 44,
+      quietAfter: 95,
+      quietBy: 114,
+    });
+    // A `for` of 15 s on a 6 s grid fires at the third evaluation: 18 s after pending.
+    expect(expectedAlert(0, 60, { ...scalerFailing, forSeconds: 15 }).firingAfterPendingSeconds).toBe(18);
+  });
+
+  test.each([
+    // D + 2 (S + E) - W: 12 + 14 - 12 = 14 s for KedaScalerFailing, 24 + 14 - 12 = 26 s for KedaFallbackActive.
+    [12, 13.9, false],
+    [12, 14, true],
+    [24, 25.9, false],
+    [24, 26, true],
+  ])('for %i s: an outage of %f s is long enough to be sure it fires: %s', (forSeconds, length, sure) => {
+    expect(longEnoughToFire(100, 100 + length, { ...scalerFailing, forSeconds })).toBe(sure);
   });
 });
 
@@ -228,10 +382,10 @@ describe('onHpaClock', () => {
 
 describe('ratePeriods', () => {
   test('is the longest policy period per direction of the compressed behavior, one sync without a behavior', () => {
-    // prod order-fulfilment: up 15 s, down 60 s, / 5.
+    // prod order-fulfilment: up 15 s, down 15 s, / 5.
     expect(ratePeriods(compressScaledObject(scaledObject('prod', 'order-fulfilment'), 5), 3)).toEqual({
       up: 3,
-      down: 12,
+      down: 3,
       legacy: false,
     });
     // prod order-analytics has no behavior: the HPA's legacy limits apply at every sync.

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { AlertRules, type AlertRulesProps, ConstructPropsError } from '../../constructs/k8s';
 import type { WorkloadAlertsInput } from '../../constructs/shared/alerts';
+import { testChart } from '../shared/scratch';
 
 const workload: WorkloadAlertsInput = {
   environment: 'dev',
@@ -19,7 +20,7 @@ const workload: WorkloadAlertsInput = {
 const props: AlertRulesProps = { name: 'alerts', environment: 'dev', workloads: [workload] };
 
 function synth(p: AlertRulesProps) {
-  const chart = Testing.chart();
+  const chart = testChart();
   const rules = new AlertRules(chart, 'rules', p);
   return {
     rules,

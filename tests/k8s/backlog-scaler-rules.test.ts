@@ -12,6 +12,7 @@ import {
   type BacklogScalerSchedule,
 } from '../../constructs/k8s';
 import { SCALER_PROPS as base } from './fixtures';
+import { testChart } from '../shared/scratch';
 
 // The KEDA objects' labels for name orders, environment dev: the autoscaler component, no image so no version.
 const LABELS = {
@@ -33,7 +34,7 @@ interface Manifest {
 }
 
 function synth(patch: Partial<BacklogScalerProps>): Record<string, Manifest> {
-  const chart = Testing.chart();
+  const chart = testChart();
   new BacklogScaler(chart, 'scaler', { ...base, ...patch });
   const objects = Testing.synth(chart) as Manifest[];
   return Object.fromEntries(objects.map((o) => [o.kind, o]));
@@ -247,7 +248,7 @@ describe('BacklogScaler rules the other files leave out', () => {
   test('the construct throws a ConstructPropsError for BacklogScaler, naming itself', () => {
     let error: unknown;
     try {
-      new BacklogScaler(Testing.chart(), 'bad', { ...base, kedaVersion: '1.0.0' });
+      new BacklogScaler(testChart(), 'bad', { ...base, kedaVersion: '1.0.0' });
     } catch (e) {
       error = e;
     }

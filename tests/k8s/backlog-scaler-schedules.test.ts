@@ -5,6 +5,7 @@
  */
 import { Testing } from 'cdk8s';
 import { BacklogScaler, ConstructPropsError, type BacklogScalerProps } from '../../constructs/k8s';
+import { testChart } from '../shared/scratch';
 
 const props: BacklogScalerProps = {
   name: 'orders',
@@ -41,7 +42,7 @@ interface Trigger {
 }
 
 function triggers(p: BacklogScalerProps): Trigger[] {
-  const chart = Testing.chart();
+  const chart = testChart();
   new BacklogScaler(chart, 'scaler', p);
   const scaled = Testing.synth(chart).find((o) => o.kind === 'ScaledObject') as {
     spec: { triggers: Trigger[] };
@@ -125,7 +126,7 @@ describe('BacklogScaler schedules', () => {
       'schedules[0].name ("Double_11") must be a DNS-1123 label: [a-z0-9-], at most 63 characters',
     ],
   ])('refuses %s before creating anything', (_title, edit, message) => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const bad = { ...props, schedules: [{ ...props.schedules![0], ...edit }, props.schedules![1]] };
     let error: unknown;
     try {

@@ -10,6 +10,7 @@ import {
   type BacklogScalerProps,
 } from '../../constructs/k8s';
 import { SCALER_PROPS as base } from './fixtures';
+import { testChart } from '../shared/scratch';
 
 // KEDA 2.17+ fallback behavior: an outage never scales in (pkg/fallback/fallback.go doFallback; issue 11).
 const IF_HIGHER = 'currentReplicasIfHigher';
@@ -22,7 +23,7 @@ interface Synth {
 }
 
 function synth(patch: Partial<BacklogScalerProps>): Synth {
-  const chart = Testing.chart();
+  const chart = testChart();
   new BacklogScaler(chart, 'scaler', { ...base, ...patch });
   const objects = Testing.synth(chart) as { kind: string }[];
   return {
@@ -256,7 +257,11 @@ describe('BacklogScaler rules: each violation exactly', () => {
       { serverAddress: 'https://x/api/v1/query/' },
       'serverAddress must be the base URL: KEDA appends /api/v1/query itself',
     ],
-    ['auth', { auth: 'oauth' as 'token' }, 'auth ("oauth") must be token or accessKey'],
+    [
+      'auth',
+      { auth: 'oauth' as 'token' },
+      'auth ("oauth") must be one of token, accessKey, none, bearer, basic',
+    ],
     ['instance id', { instanceId: ' ' }, 'instanceId must be a non-empty string'],
     ['topic', { topic: '' }, 'topic must be a non-empty string'],
     ['group', { consumerGroup: '' }, 'consumerGroup must be a non-empty string'],
@@ -368,7 +373,7 @@ describe('BacklogScaler rules: each violation exactly', () => {
   });
 
   test('the construct throws them all at once before creating anything', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     expect(() => new BacklogScaler(chart, 'bad', { ...base, threshold: 0, topic: '' })).toThrow(
       new ConstructPropsError('BacklogScaler', [
         'topic must be a non-empty string',

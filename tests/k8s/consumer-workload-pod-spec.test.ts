@@ -11,6 +11,7 @@ import {
   type ConsumerWorkloadProps,
 } from '../../constructs/k8s';
 import { WORKLOAD_PROPS as base } from './fixtures';
+import { testChart } from '../shared/scratch';
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -42,7 +43,7 @@ interface Manifest {
 }
 
 function synth(patch: Partial<ConsumerWorkloadProps>): Record<string, Manifest> {
-  const chart = Testing.chart();
+  const chart = testChart();
   new ConsumerWorkload(chart, 'workload', { ...base, ...patch });
   const objects = Testing.synth(chart) as Manifest[];
   return Object.fromEntries(objects.map((o) => [o.kind, o]));
@@ -377,7 +378,7 @@ describe('ConsumerWorkload rules the other files leave out', () => {
   );
 
   test('the construct throws a ConstructPropsError named so, for ConsumerWorkload, before creating anything', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     let error: unknown;
     try {
       new ConsumerWorkload(chart, 'bad', { ...base, tmpSizeMiB: 0 });

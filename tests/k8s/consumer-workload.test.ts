@@ -7,6 +7,7 @@ import {
   type ConsumerWorkloadProps,
 } from '../../constructs/k8s';
 import { WORKLOAD_PROPS as base } from './fixtures';
+import { testChart } from '../shared/scratch';
 
 interface Pod {
   terminationGracePeriodSeconds: number;
@@ -19,7 +20,7 @@ interface Pod {
 }
 
 function synth(patch: Partial<ConsumerWorkloadProps>) {
-  const chart = Testing.chart();
+  const chart = testChart();
   new ConsumerWorkload(chart, 'workload', { ...base, ...patch });
   const objects = Testing.synth(chart) as { kind: string; spec?: Record<string, unknown> }[];
   const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as {

@@ -7,13 +7,14 @@ import {
   type ConsumerWorkloadProps,
 } from '../../constructs/k8s';
 import { WORKLOAD_PROPS as workload, SCALER_PROPS as scaler } from './fixtures';
+import { testChart } from '../shared/scratch';
 
 function build<P>(
   Kind: new (scope: ReturnType<typeof Testing.chart>, id: string, props: P) => unknown,
   props: P,
 ): () => void {
   return () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new Kind(chart, 'x', props);
   };
 }
@@ -107,7 +108,11 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
       { serverAddress: 'http://x/api/v1/query' },
       /serverAddress must be the base URL/,
     ],
-    ['auth mode', { auth: 'oauth' as 'token' }, /auth \("oauth"\) must be token or accessKey/],
+    [
+      'auth mode',
+      { auth: 'oauth' as 'token' },
+      /auth \("oauth"\) must be one of token, accessKey, none, bearer, basic/,
+    ],
     [
       'polling interval',
       { pollingIntervalSeconds: 0 },
@@ -180,7 +185,7 @@ describe('BacklogScaler rejects invalid props, naming the prop (KEDA webhook rul
   });
 
   test('queue-based: max capped at the queue count and the backlog clamped to queueCount × threshold', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const s = new BacklogScaler(chart, 'q', {
       ...scaler,
       loadBalancing: 'queue',

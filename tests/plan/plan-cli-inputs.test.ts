@@ -6,11 +6,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { launched } from '../shared/launch';
 
 jest.setTimeout(120_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 /** Far above a refused run (well under 10 s here); a run blocked on a FIFO is killed at this point. */
 const TIMEOUT_MS = 60_000;
 const NAME_RULE =
@@ -38,16 +38,13 @@ afterEach(() => {
 });
 
 function plan(args: string[]) {
-  const run = spawnSync(
-    TSX,
-    [path.join(ROOT, 'infra/plan/cli.ts'), '--out', path.join(scratch, 'out'), ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, APSARAMQ_KEDA_STACKS_DIR: stacks },
-      timeout: TIMEOUT_MS,
-    },
-  );
+  const [node, script] = launched('infra/plan/cli.ts');
+  const run = spawnSync(node, [...script, '--out', path.join(scratch, 'out'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, APSARAMQ_KEDA_STACKS_DIR: stacks },
+    timeout: TIMEOUT_MS,
+  });
   return { status: run.status, signal: run.signal, stderr: run.stderr };
 }
 

@@ -1,18 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
 import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan/report';
+import { launched } from '../shared/launch';
+import { scratchDir } from '../shared/scratch';
 
 jest.setTimeout(60_000);
 
 const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const [node, script] = launched('infra/plan/cli.ts');
 
 function plan(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(tsx, [path.join(root, 'infra', 'plan', 'cli.ts'), ...args], {
+  const run = spawnSync(node, [...script, ...args], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -31,7 +32,7 @@ function parseSvg(svg: string): { root: string; text: string } {
 }
 
 describe('npm run plan', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-plan-'));
+  const out = scratchDir('apsaramq-keda-plan-');
 
   test('writes the chart and the numbers, and prints the same numbers', () => {
     const run = plan(['--env', 'prod', '--workload', 'payment-ledger', '--profile', 'steady', '--out', out]);
@@ -46,8 +47,8 @@ describe('npm run plan', () => {
       'recommended',
       'seed guide',
       'oracle',
-      'backlog (messages',
-      'replicas (pods)',
+      'backlog: messages ready + in flight',
+      'replicas the Deployment asks for',
     ])
       expect(chart.text).toContain(series);
     const json = JSON.parse(
@@ -64,7 +65,7 @@ describe('npm run plan', () => {
   });
 
   test('every committed environment plans end to end, one chart and one JSON per workload', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-plan-all-'));
+    const dir = scratchDir('apsaramq-keda-plan-all-');
     const expected: string[] = [];
     for (const env of listEnvironments()) {
       const run = plan(['--env', env, '--profile', 'seed-replay', '--out', dir]);
@@ -189,8 +190,12 @@ describe('npm run plan', () => {
     expect(run.stdout).toContain(
       'assumed: pod start-up 45 s, 2 s in flight per message, a removed pod lingers 60 s (maxProcessingSeconds)',
     );
+    // Named after the flags, beside (not over) the default run's files that the first test wrote.
     const json = JSON.parse(
-      fs.readFileSync(path.join(out, 'prod-payment-ledger-steady.json'), 'utf8'),
+      fs.readFileSync(
+        path.join(out, 'prod-payment-ledger-steady-processing-seconds-2-startup-seconds-45.json'),
+        'utf8',
+      ),
     ) as ReturnType<typeof buildPlan>['plan'];
     const spec = loadEnvironment('prod');
     const workload = spec.workloads.find((w) => w.name === 'payment-ledger')!;

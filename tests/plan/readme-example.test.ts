@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEnvironment } from '../../infra/config/environment';
 import { buildPlan, formatPlanTable, resolveProfile } from '../../infra/plan/report';
+import { launched } from '../shared/launch';
+import { scratchDir } from '../shared/scratch';
 
 jest.setTimeout(60_000);
 
@@ -25,11 +26,12 @@ describe('README plan example', () => {
 
   test('the CLI writes exactly the committed chart and numbers', () => {
     // vega is ESM-only and jest runs CommonJS here, so the chart is rendered by the CLI itself.
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-readme-'));
+    const out = scratchDir('apsaramq-keda-readme-');
+    const [node, script] = launched('infra/plan/cli.ts');
     const cli = spawnSync(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
+      node,
       [
-        path.join(root, 'infra', 'plan', 'cli.ts'),
+        ...script,
         ...['--env', 'prod', '--workload', 'order-fulfilment', '--profile', 'flash-sale', '--out', out],
       ],
       { cwd: root, encoding: 'utf8' },

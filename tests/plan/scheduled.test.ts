@@ -69,29 +69,30 @@ test('prod/order-fulfilment double-eleven, worked by hand', () => {
   expect(s).toMatchObject({ name: 'double-eleven', desiredReplicas: 32, expectedMessagesPerSecond: 1600 });
   expect(s.peak).toEqual({ fromSecond: 1800, toSecond: 2700, ratePerSecond: 1600 });
   expect(s.peakReplicas).toBe(32);
-  // Lead: the HPA reads the cron metric within one 15 s sync; from 3 pods the scale-up (+8 pods or +100% per
-  // 15 s) reaches 32 at +30 s, ready 20 s later: ceil((15 + 50) / 60) = 2 min before minute 30.
+  // Lead: the HPA reads the cron metric within one 15 s sync; before the sale the demand trigger holds
+  // ceil(160 / 50) = 4 pods, and the scale-up (+900% or +8 pods per 15 s) allows 4 × 10 = 40 >= 32 in one step,
+  // ready 20 s later: ceil((15 + 20) / 60) = 1 min before minute 30.
   expect({ lead: s.leadSeconds, sync: s.hpaSyncSeconds, ramp: s.rampSeconds }).toEqual({
-    lead: 120,
+    lead: 60,
     sync: 15,
-    ramp: 50,
+    ramp: 20,
   });
-  // Close: the 300 s scale-down window holds 32 after the last cron reading: floor((300 - 15) / 60) = 4 min early.
-  expect(s.endBeforePeakEndSeconds).toBe(240);
-  expect(s.window).toEqual({ fromSecond: 1680, toSecond: 2460 });
-  // The stack file's window 19:58 to 20:11 Beijing time lasts 13 min = 2 + 15 - 4: no warning about it.
-  expect(s.stackWindowSeconds).toBe(780);
+  // Close: the 30 s scale-down window holds the pods less than a minute: floor((30 - 15) / 60) = 0, at the end.
+  expect(s.endBeforePeakEndSeconds).toBe(0);
+  expect(s.window).toEqual({ fromSecond: 1740, toSecond: 2700 });
+  // The stack file's window 19:59 to 20:15 Beijing time lasts 16 min = 1 + 15 - 0: no warning about it.
+  expect(s.stackWindowSeconds).toBe(960);
   expect(plan.warnings.filter((w) => w.includes('schedules'))).toEqual([]);
   // The cron trigger's replicas in the simulated ScaledObject, and the schedules kept in the paste block.
   expect(s.scaling.schedules).toEqual([
-    { name: 'double-eleven', desiredReplicas: 32, windows: [{ fromSecond: 1680, toSecond: 2460 }] },
+    { name: 'double-eleven', desiredReplicas: 32, windows: [{ fromSecond: 1740, toSecond: 2700 }] },
   ]);
   expect(s.stackScaling.schedules).toEqual([
     {
       name: 'double-eleven',
       timezone: 'Asia/Shanghai',
-      start: '58 19 11 11 *',
-      end: '11 20 11 11 *',
+      start: '59 19 11 11 *',
+      end: '15 20 11 11 *',
       expectedMessagesPerSecond: 1600,
     },
   ]);

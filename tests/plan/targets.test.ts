@@ -58,7 +58,9 @@ describe.each(cases)('%s/%s', (env, name) => {
 /**
  * prod/order-fulfilment: 50 msg/s per pod, base rate 0.08 × 50 × 40 = 160 msg/s. Steady: the oracle holds
  * ceil(160 / 50) = 4 pods with no event; min 3 pods fall 10 msg/s short, so a backlog-only config saw-tooths
- * 3 ↔ 4, and the arrival-rate trigger at 0.8 × 50 = 40 msg/s per pod asks ceil(160 / 40) = 4 once.
+ * 3 ↔ 4; the arrival-rate trigger at 0.8 × 50 = 40 msg/s per pod asks ceil(160 / 40) = 4 once, and the demand
+ * trigger reads 160 / 50 = 3.2 pods, inside the HPA's 0.1 tolerance of 3 until a backlog tips it to 4: once, and
+ * cheaper, so it is the recommendation.
  * Diurnal: 0.2 × 160 = 32 to 1.5 × 160 = 240 msg/s, the oracle 1 → 5 → 1 pods: 4 events up, 4 down = 8.
  */
 const HAND_WORKED: Record<
@@ -78,7 +80,7 @@ test.each(Object.entries(HAND_WORKED))('%s: hand-worked scale events', (key, row
   const steady = planFor(env, name, 'steady');
   expect(steady.oracle.summary.scaleEvents).toBe(row.steadyOracleEvents);
   expect(steady.recommended.summary.scaleEvents).toBe(row.steadyRecommendedEvents);
-  expect(steady.recommended.scaling.arrivalRateThreshold).toBe(40);
+  expect(steady.recommended.scaling.demand).toEqual({ messagesPerSecondPerReplica: 50, drainSeconds: 60 });
   const diurnal = planFor(env, name, 'diurnal');
   expect(diurnal.oracle.summary.scaleEvents).toBe(row.diurnalOracleEvents);
   expect(diurnal.scaleEventBudget).toBe(2 * row.diurnalOracleEvents);

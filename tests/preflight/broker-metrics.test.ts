@@ -13,7 +13,7 @@ import {
 import { type PromtoolTest, testRules } from '../shared/promtool';
 import { describeWithPrometheus } from '../synth/prometheus-harness';
 
-const where = { instanceId: 'rmq-cn-abc', serverAddress: 'https://arms.example/api', environment: 'prod' };
+const where = { scope: 'rmq-cn-abc', serverAddress: 'https://arms.example/api', environment: 'prod' };
 const vector = (series: unknown[]): string =>
   JSON.stringify({ status: 'success', data: { resultType: 'vector', result: series } });
 

@@ -6,7 +6,9 @@
 import {
   apiServiceAvailability,
   classifyQueryAnswer,
+  demandArrivalQuery,
   formatResult,
+  judgeDemandArrival,
   kedaVersionOf,
   missingSecretKeys,
   redact,
@@ -194,5 +196,31 @@ describe('authHeaders', () => {
     ['no authModes: no header', undefined, {}],
   ])('%s', (_name, mode, expected) => {
     expect(authHeaders(mode, params)).toEqual(expected);
+  });
+});
+
+describe("the demand trigger's arrival part", () => {
+  // prod order-fulfilment's demand query as synth writes it (constructs/README.md shows it).
+  const rate = 'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m]))';
+  const demand = `((${rate} or vector(0)) + (sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})) / 30) / 50`;
+
+  test('is the rate the whole query reads as 0 when missing, sent alone', () => {
+    expect(demandArrivalQuery(demand)).toBe(rate);
+    expect(demandArrivalQuery(`clamp_max(${demand}, 8)`)).toBe(rate);
+    expect(demandArrivalQuery('sum({__name__=~"a|b", topic="t"})')).toBeUndefined();
+  });
+
+  test('one series is ok; none names the labels to check, since the demand then counts only the backlog', () => {
+    const answer = (result: unknown[]) =>
+      classifyQueryAnswer(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    expect(judgeDemandArrival(answer([{ metric: {}, value: [1, '12.5'] }]), 'http://p')).toEqual({
+      status: 'ok',
+      message: 'one series (value 12.5)',
+    });
+    expect(judgeDemandArrival(answer([]), 'http://p')).toEqual({
+      status: 'FAIL',
+      message: 'no series from http://p: the demand counts no arrivals, only the backlog',
+      fix: 'check scaleOnDemand.metricName and its labels (instance_id, topic) against the series Prometheus has',
+    });
   });
 });

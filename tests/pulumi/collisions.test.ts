@@ -4,16 +4,16 @@
  * before any resource exists.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { copiedDevCollisions } from '../config/helpers';
 import { STACKS_DIR_VARIABLE } from '../../infra/config/environment';
 import { apsaraMqKedaStack } from '../../infra/pulumi/program';
 import { runWithMocks, STACKS_DIR, stackFileConfig, stackRuntime } from './harness';
+import { scratchDir } from '../shared/scratch';
 
 /** A scratch copy of stacks/, edited by `edit`, that the program reads through APSARAMQ_KEDA_STACKS_DIR. */
 function stacksCopy(edit: (dir: string) => void): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-pulumi-collisions-'));
+  const dir = scratchDir('apsaramq-keda-pulumi-collisions-');
   fs.cpSync(STACKS_DIR, dir, { recursive: true });
   edit(dir);
   return dir;

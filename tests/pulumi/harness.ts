@@ -35,6 +35,7 @@ export const CANARY = {
   configToken: 'CANARY-config-token',
   kubeconfig: 'CANARY-kubeconfig',
   clusterKubeconfig: 'CANARY-ack-cluster-kubeconfig',
+  prometheusPassword: 'CANARY-prometheus-password',
 } as const;
 export const ALL_CANARIES: readonly string[] = Object.values(CANARY);
 
@@ -643,9 +644,18 @@ export function stackRuntime(environment: string, config = stackFileConfig(envir
     runtime[KUBECONFIG_CONFIG_KEY] = CANARY.kubeconfig;
     secretKeys.push(KUBECONFIG_CONFIG_KEY);
   }
-  if (prometheus.auth === 'token' && prometheus.serverAddress !== undefined) {
+  const selfManaged = config[`${PROJECT}:broker`] === 'self-managed';
+  if (
+    (prometheus.auth === 'token' && prometheus.serverAddress !== undefined) ||
+    (selfManaged && prometheus.auth === 'bearer')
+  ) {
     runtime[`${PROJECT}:prometheusToken`] = CANARY.configToken;
     secretKeys.push(`${PROJECT}:prometheusToken`);
+  }
+  // issue 27: basic auth to a self-managed Prometheus.
+  if (selfManaged && prometheus.auth === 'basic') {
+    runtime[`${PROJECT}:prometheusPassword`] = CANARY.prometheusPassword;
+    secretKeys.push(`${PROJECT}:prometheusPassword`);
   }
   return { config: runtime, secretKeys };
 }

@@ -1,3 +1,4 @@
+import { apsaraMqHandoff } from '../../infra/config/handoff';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -402,8 +403,11 @@ describe.each(GENERIC)('stack $env (generic)', ({ env, installsAddon }) => {
   });
 
   test('protects every resource of a stack whose instance is a subscription, and none of another stack', () => {
-    const instance = loadEnvironment(env).instance;
-    const subscription = !isExistingInstance(instance) && instance.paymentType === 'Subscription';
+    const spec = loadEnvironment(env);
+    const subscription =
+      spec.broker === 'apsaramq' &&
+      !isExistingInstance(spec.instance) &&
+      spec.instance.paymentType === 'Subscription';
     // A protected parent protects its children (@pulumi/pulumi resource.js: opts.protect from parent.__protect);
     // the engine refuses to delete any protected resource, so a destroy of such a stack deletes nothing.
     const unexpected = run.resources.filter((r) => r.protect !== subscription).map((r) => r.name);
@@ -633,7 +637,7 @@ describe.each(HAND_WORKED)('stack %s', (env) => {
   });
 
   test('hands off the VPC endpoint the provider reads back for the instance', async () => {
-    const handoff = await valueOf(outputs.handoff);
+    const handoff = apsaraMqHandoff(await valueOf(outputs.handoff));
     expect(handoff.instanceId).toBe(INSTANCE_ID[env]);
     expect(handoff.rocketMqEndpoint).toBe(`${INSTANCE_ID[env]}-vpc.${REGION[env]}.rmq.aliyuncs.com:8080`);
   });

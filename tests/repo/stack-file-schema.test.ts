@@ -3,12 +3,12 @@
  * generator writes today, so a key added to infra/config/schema.ts cannot be missing from either.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { knownConfigKeys } from '../../infra/config/config-keys';
 import { PROJECT_SECTIONS } from '../../infra/config/environment';
 import { diffSummary, generatedFiles, main } from '../../infra/schema/cli';
 import { stackFileSchema } from '../../infra/schema/stack-file-schema';
+import { scratchDir } from '../shared/scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -22,7 +22,7 @@ function runSchema(...argv: string[]): { code: number; stdout: string; stderr: s
 
 /** A scratch root holding a copy of the committed stacks/README.md and schema. */
 function scratchRoot(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-'));
+  const root = scratchDir('schema-');
   fs.mkdirSync(path.join(root, 'stacks'));
   for (const file of ['stacks/README.md', 'stacks/stack-file.schema.json']) {
     fs.copyFileSync(path.join(ROOT, file), path.join(root, file));

@@ -51,6 +51,29 @@ describe('simulateAcrossPhases', () => {
     );
   });
 
+  test("given the input's own summary, the same spread, that placement taken from it and not run again", () => {
+    const input: SimulationInput = {
+      scaling: { threshold: 100, minReplicas: 1, maxReplicas: 20, pollingIntervalSeconds: 30 },
+      workload: { messagesPerSecondPerPod: 10, startupSeconds: 5, targetDrainSeconds: 10 },
+      traffic: {
+        arrivals: [
+          { fromSecond: 0, ratePerSecond: 5 },
+          { fromSecond: 100, ratePerSecond: 120 },
+          { fromSecond: 400, ratePerSecond: 10 },
+        ],
+      },
+      durationSeconds: 900,
+      // Its own placement is one of the six: KEDA at 15 s (half of 30), the HPA at 0 s.
+      timing: { kedaPhaseSeconds: 15, hpaPhaseSeconds: 0 },
+    };
+    const own = simulate(input).summary;
+    expect(simulateAcrossPhases(input, own)).toEqual(simulateAcrossPhases(input));
+    // A marked summary shows where it went: only into its own placement's figures.
+    const marked = { ...own, oscillations: 1_000 };
+    expect(simulateAcrossPhases(input, marked).oscillations.max).toBe(1_000);
+    expect(simulateAcrossPhases(input).oscillations.max).toBeLessThan(1_000);
+  });
+
   test('a traffic step waits for the next HPA sync, so the earliest placement misses the target least', () => {
     const input: SimulationInput = {
       scaling: { threshold: 100, minReplicas: 1, maxReplicas: 20 },

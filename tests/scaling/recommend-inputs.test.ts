@@ -1,4 +1,4 @@
-import { RECOMMENDED_BEHAVIOR, recommend, type RecommendInput } from '../../constructs/scaling';
+import { DEMAND_BEHAVIOR, recommend, type RecommendInput } from '../../constructs/scaling';
 
 // Small inputs worked by hand: a few short runs each, so the file takes seconds (recommend.test.ts takes ~30 s).
 
@@ -143,8 +143,9 @@ describe('recommend: extra candidates', () => {
       durationSeconds: 200,
       extraCandidates: [{ minReplicas: 1, maxReplicas: 5, threshold: 1 }],
     });
-    // 2 thresholds (100, 50) × 2 rate triggers × 1 activation × 2 polling intervals × 2 behaviors + 1 extra.
-    expect(result.candidatesEvaluated).toBe(17);
+    // 2 thresholds (100, 50) × 2 rate triggers × 1 activation × 2 polling intervals × 2 behaviors, 2 drain
+    // seconds × 2 behaviors with the demand trigger, + 1 extra.
+    expect(result.candidatesEvaluated).toBe(21);
     expect(result.recommended.scaling).toMatchObject({ maxReplicas: 1, threshold: 100 });
     expect(result.recommended.summary.secondsOverDrainTarget).toBe(109);
     expect(result.recommended.summary.replicaSeconds).toBe(200);
@@ -318,7 +319,7 @@ describe('recommend: ties in replica-seconds', () => {
 });
 
 describe('recommend: flapping configs are out', () => {
-  test('without down-stabilization the configs without behavior flap; the stabilized behavior is chosen', () => {
+  test('without down-stabilization the configs without behavior flap; a config that does not is chosen', () => {
     // 10 msg/s per pod, target 10 s, 1..2 pods, the HPA scales down at once (stabilization 0) unless the
     // behavior says otherwise. 150 waiting at 0, a burst of 400 at 60 s. The HPA sees the backlog 30 s late.
     // Every config scales 1 → 2 at the 0 s sync (150 / 100 or / 50, clamped); one pod takes the 150 by 15 s
@@ -328,6 +329,11 @@ describe('recommend: flapping configs are out', () => {
     // a flap. 2 × 45 + 1 × 60 + 2 × 15 = 180 replica-seconds, 33 s over.
     // RECOMMENDED_BEHAVIOR keeps 2 (its scale-down stabilization is 300 s): 2 × 120 = 240 replica-seconds, the
     // burst drained at 20 msg/s by 80 s (over 71..79 s): 13 s over. 33 is within 13 + 30 s and cheaper, but flaps.
+    // The demand trigger with DEMAND_BEHAVIOR (down within 30 s) reads (0 + 150 / 10) / 10 = 1.5 at 0 s: 2; it
+    // sees the backlog gone at 45 s (the 0 of 15 s), its 30 s window holds 2 until 60 s, then 1; at 105 s it sees
+    // 250 of 75 s and the burst in the rate window, (400 / 60 + 250 / 10) / 10 = 3.2: 2 again, 45 s after the
+    // scale-down, past its own 30 s window: no flap. The burst still waits for one pod (33 s over, as without
+    // behavior); 2 × 60 + 1 × 45 + 2 × 15 = 195 replica-seconds, 3 events: within the slack, the cheapest.
     // 'flapsOffAligned' (a cron asking 2 pods in [0, 30) and [55, 56), its backlog threshold too high to matter)
     // does not flap at the aligned syncs: up at 0, down at 30 (2 × 30 + 90 = 150 replica-seconds, 33 s over as
     // above), but at the 10 s placement it scales up at 10, down at 40, up at 55 (a flap, 4 events, within twice
@@ -364,11 +370,12 @@ describe('recommend: flapping configs are out', () => {
       timing: { hpaDownscaleStabilizationSeconds: 0 },
       extraCandidates: [flapsOffAligned],
     });
-    expect(result.recommended.scaling.behavior).toEqual(RECOMMENDED_BEHAVIOR);
+    expect(result.recommended.scaling.behavior).toEqual(DEMAND_BEHAVIOR);
+    expect(result.recommended.scaling.demand).toEqual({ messagesPerSecondPerReplica: 10, drainSeconds: 10 });
     expect(result.recommended.summary).toMatchObject({
-      replicaSeconds: 240,
-      secondsOverDrainTarget: 13,
-      scaleEvents: 1,
+      replicaSeconds: 195,
+      secondsOverDrainTarget: 33,
+      scaleEvents: 3,
       oscillations: 0,
     });
   });
@@ -528,8 +535,9 @@ describe('recommend: activation candidates and the 30 s slack', () => {
 
   test('idle replicas make activation candidates even with minReplicas above zero', () => {
     const input: RecommendInput = { ...belowActivation(30), minReplicas: 1 };
-    // 2 thresholds × 2 rate triggers × 2 polling intervals × 2 behaviors, times the activations.
-    expect(recommend(input).candidatesEvaluated).toBe(16);
-    expect(recommend({ ...input, fixed: { idleReplicaCount: 0 } }).candidatesEvaluated).toBe(32);
+    // 2 thresholds × 2 rate triggers × 2 polling intervals × 2 behaviors, times the activations, + 4 demand
+    // candidates (activation 0 only).
+    expect(recommend(input).candidatesEvaluated).toBe(20);
+    expect(recommend({ ...input, fixed: { idleReplicaCount: 0 } }).candidatesEvaluated).toBe(36);
   });
 });

@@ -45,7 +45,9 @@ describe('recommend', () => {
 
   test('activation candidates only when KEDA may scale to zero', () => {
     const fromZero = recommend({ ...input, minReplicas: 0 });
-    expect(fromZero.candidatesEvaluated).toBe(2 * flashSaleResult().candidatesEvaluated);
+    // The grid's 16 twice (activation 0 and a tenth of a pod's share), the 4 demand candidates once (activation 0).
+    expect(flashSaleResult().candidatesEvaluated).toBe(20);
+    expect(fromZero.candidatesEvaluated).toBe(2 * 16 + 4);
   });
 
   test('never beats the oracle on replica-seconds, and respects the bounds', () => {
@@ -53,8 +55,9 @@ describe('recommend', () => {
     expect(result.recommended.summary.replicaSeconds).toBeGreaterThanOrEqual(result.oracle.replicaSeconds);
     expect(result.recommended.scaling.minReplicas).toBe(3);
     expect(result.recommended.scaling.maxReplicas).toBe(40);
-    // 2 thresholds × 2 (with or without the rate trigger) × 1 activation × 2 polling intervals × 2 behaviors.
-    expect(result.candidatesEvaluated).toBe(16);
+    // 2 thresholds × 2 (with or without the rate trigger) × 1 activation × 2 polling intervals × 2 behaviors, and
+    // the demand trigger with the backlog drained in 60 or 30 s × 2 behaviors.
+    expect(result.candidatesEvaluated).toBe(20);
   });
 
   test('warns when max replicas exceed the queue count and when peak consumption exceeds serverless lossless TPS', () => {
@@ -111,11 +114,18 @@ describe('recommend', () => {
     const steady = builtInProfile('steady', 160);
     const result = recommend({ ...input, traffic: steady.traffic, durationSeconds: steady.durationSeconds });
     // 160 msg/s at 50 per pod: the oracle holds ceil(3.2) = 4 pods, no scale event; the backlog-only
-    // candidates saw-tooth 3 ↔ 4, the arrival-rate one (40 msg/s per pod) settles on 4 with one event.
+    // candidates saw-tooth 3 ↔ 4; the arrival-rate one (40 msg/s per pod) goes to 4 at the first sync (ratio
+    // 4 / 3), 4 × 3600 = 14,400 replica-seconds. The demand one reads 3.2 pods against 3 running, inside the
+    // HPA's 0.1 tolerance, until three pods (150 msg/s) have left 450 waiting by t = 45: seen at 75 s (30 s
+    // late) as 3.2 + 450 / 60 / 50 = 3.35, ratio 1.117: 4 from 75 s, 3 × 75 + 4 × 3525 = 14,325, one event.
     expect(result.oracle.scaleEvents).toBe(0);
     expect(result.scaleEventBudget).toBe(1);
-    expect(result.recommended.summary).toMatchObject({ scaleEvents: 1, oscillations: 0 });
-    expect(result.recommended.scaling.arrivalRateThreshold).toBe(40);
+    expect(result.recommended.summary).toMatchObject({
+      scaleEvents: 1,
+      oscillations: 0,
+      replicaSeconds: 14_325,
+    });
+    expect(result.recommended.scaling.demand).toEqual({ messagesPerSecondPerReplica: 50, drainSeconds: 60 });
   });
 
   test('rejects invalid input naming the field', () => {

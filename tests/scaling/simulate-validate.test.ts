@@ -269,12 +269,12 @@ describe('simulate input validation: each rule with its exact message', () => {
     [
       'an unknown outage trigger',
       timing({ outages: [{ fromSecond: 0, toSecond: 5, triggers: ['backlog', 'cron'] }] }),
-      'timing.outages[0].triggers[1] must be backlog or arrivalRate, got cron',
+      'timing.outages[0].triggers[1] must be backlog, arrivalRate or demand, got cron',
     ],
     [
       'an empty-string outage trigger',
       timing({ outages: [{ fromSecond: 0, toSecond: 5, triggers: [''] }] }),
-      'timing.outages[0].triggers[0] must be backlog or arrivalRate, got ',
+      'timing.outages[0].triggers[0] must be backlog, arrivalRate or demand, got ',
     ],
     ['durationSeconds 0', top({ durationSeconds: 0 }), 'durationSeconds must be > 0, got 0'],
     [

@@ -183,3 +183,12 @@ describe('toPrometheusRule', () => {
     });
   });
 });
+
+describe('KedaPinnedAtMax with the demand trigger (issue 28)', () => {
+  test("reads the demand trigger's series: KEDA labels keda_scaler_metrics_value with the trigger's name", () => {
+    const rules = workloadAlertRules({ ...orderFulfilment, fallback: false, backlogTrigger: 'demand' });
+    expect(rules.find((r) => r.alert === 'KedaPinnedAtMax')!.expr).toContain(
+      'deriv(keda_scaler_metrics_value{namespace="orders-prod", scaledObject="order-fulfilment", scaler="demand", type="scaledobject"}[5m]) > 0',
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { scratchDir } from './scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -17,9 +17,18 @@ const CLIS = {
   preflight: 'infra/preflight/cli.ts',
   schema: 'infra/schema/cli.ts',
 } as const;
+/** The CLIs package.json runs from their bundle (infra/launch/launch.cjs); the others run under tsx. */
+const LAUNCHED: readonly (keyof typeof CLIS)[] = ['synth', 'plan', 'bench'];
+const LAUNCH = path.join(ROOT, 'infra', 'launch', 'launch.cjs');
 
-const run = (cli: keyof typeof CLIS, args: string[]) =>
-  spawnSync(TSX, [CLIS[cli], ...args], { cwd: ROOT, encoding: 'utf8', input: '', timeout: 20_000 });
+/** The command of the CLI's script, as npm runs it. */
+const command = (cli: keyof typeof CLIS): [string, string[]] =>
+  LAUNCHED.includes(cli) ? [process.execPath, [LAUNCH, CLIS[cli]]] : [TSX, [CLIS[cli]]];
+
+const run = (cli: keyof typeof CLIS, args: string[]) => {
+  const [program, first] = command(cli);
+  return spawnSync(program, [...first, ...args], { cwd: ROOT, encoding: 'utf8', input: '', timeout: 20_000 });
+};
 
 describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('npm run %s', (cli) => {
   test('is the script package.json runs', () => {
@@ -28,7 +37,9 @@ describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('npm run %s', (cli) =>
         scripts: Record<string, string>;
       }
     ).scripts;
-    expect(scripts[cli]).toBe(`tsx ${CLIS[cli]}`);
+    expect(scripts[cli]).toBe(
+      LAUNCHED.includes(cli) ? `node infra/launch/launch.cjs ${CLIS[cli]}` : `tsx ${CLIS[cli]}`,
+    );
   });
 
   test('--help prints the usage and exits 0 without doing the work', () => {
@@ -57,13 +68,14 @@ describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('npm run %s', (cli) =>
 });
 
 describe('a closed stdout (| true, | head) ends the command quietly', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-epipe-'));
+  const out = scratchDir('apsaramq-keda-epipe-');
+  const launched = (cli: keyof typeof CLIS): string => `"${process.execPath}" "${LAUNCH}" ${CLIS[cli]}`;
   test.each([
-    ['plan', `${CLIS.plan} --env dev --profile steady --out ${out}`],
-    ['synth --check', `${CLIS.synth} --check --out ${out}`],
-    ['bench --help', `${CLIS.bench} --help`],
-  ])('%s', (_name, command) => {
-    const result = spawnSync('bash', ['-c', `"${TSX}" ${command} | true; echo "exit=\${PIPESTATUS[0]}"`], {
+    ['plan', `${launched('plan')} --env dev --profile steady --out ${out}`],
+    ['synth --check', `${launched('synth')} --check --out ${out}`],
+    ['bench --help', `${launched('bench')} --help`],
+  ])('%s', (_name, line) => {
+    const result = spawnSync('bash', ['-c', `${line} | true; echo "exit=\${PIPESTATUS[0]}"`], {
       cwd: ROOT,
       encoding: 'utf8',
     });

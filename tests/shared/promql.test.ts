@@ -4,6 +4,7 @@ import {
   FROM_ZERO_ARRIVAL_WINDOW,
   arrivalRateQuery,
   backlogQuery,
+  demandQuery,
   promqlString,
 } from '../../constructs/shared/promql';
 
@@ -75,9 +76,15 @@ describe('backlogQuery', () => {
     ['topic', { instanceId: 'i', topic: '', consumerGroup: 'g' }],
     ['consumerGroup', { instanceId: 'i', topic: 't', consumerGroup: '' }],
     // A value that is not a string at all (untyped callers) is refused the same way, not with a TypeError.
-    ['instanceId', { instanceId: undefined as unknown as string, topic: 't', consumerGroup: 'g' }],
+    ['topic', { instanceId: 'i', topic: 1 as unknown as string, consumerGroup: 'g' }],
   ])('rejects an empty %s', (name, input) => {
     expect(() => backlogQuery(input)).toThrow(new RangeError(`${name} must be a non-empty string`));
+  });
+  // issue 27: instanceId is one of two scopes; without either the query has no broker side.
+  test('rejects a query with neither instanceId nor brokerCluster', () => {
+    expect(() => backlogQuery({ instanceId: undefined, topic: 't', consumerGroup: 'g' })).toThrow(
+      new RangeError('set exactly one of instanceId or brokerCluster'),
+    );
   });
 });
 
@@ -153,5 +160,112 @@ describe('backlogQuery whenGroupAbsent', () => {
         whenGroupAbsent: { arrivalMetricName: 'm_total', threshold },
       }),
     ).toThrow(`whenGroupAbsent.threshold must be a positive number, got ${threshold}`);
+  });
+});
+
+describe('demandQuery', () => {
+  const group =
+    'sum({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", instance_id="i", topic="orders", consumer_group="g"})';
+  const rate = 'sum(rate(rocketmq_messages_in_total{instance_id="i", topic="orders"}[1m]))';
+  const base = {
+    instanceId: 'i',
+    topic: 'orders',
+    consumerGroup: 'g',
+    messagesPerSecondPerReplica: 50,
+    drainSeconds: 30,
+  };
+
+  test('(arrival rate, 0 when missing, + backlog / drainSeconds) / per-replica rate: the demand in pods', () => {
+    expect(demandQuery(base)).toBe(`((${rate} or vector(0)) + (${group}) / 30) / 50`);
+  });
+
+  test('clamped at the queues, in pods, for a queue-based consumer', () => {
+    expect(demandQuery({ ...base, clampMaxReplicas: 8 })).toBe(
+      `clamp_max(((${rate} or vector(0)) + (${group}) / 30) / 50, 8)`,
+    );
+  });
+
+  test("a workload that can sleep: the backlog part's stand-in is one replica's worth, 50 × 30 = 1500", () => {
+    const arrived = 'sum(increase(rocketmq_messages_in_total{instance_id="i", topic="orders"}[5m]))';
+    expect(demandQuery({ ...base, whenGroupAbsent: true })).toBe(
+      `((${rate} or vector(0)) + (${group} or (${arrived} > bool 0) * 1500) / 30) / 50`,
+    );
+  });
+
+  test.each([
+    [{ messagesPerSecondPerReplica: 0 }, 'messagesPerSecondPerReplica must be a positive number, got 0'],
+    [{ drainSeconds: -1 }, 'drainSeconds must be a positive number, got -1'],
+    [{ clampMaxReplicas: 1.5 }, 'clampMaxReplicas must be a positive integer, got 1.5'],
+  ])('refuses %p', (edit, message) => {
+    expect(() => demandQuery({ ...base, ...edit })).toThrow(new RangeError(message));
+  });
+});
+
+// issue 27: the open-source 5.x exporter's label set (measured: tests/e2e/self-managed-metrics.test.ts).
+describe('queries on a self-managed broker cluster', () => {
+  const brokerCluster = { label: 'cluster', name: 'DefaultCluster' };
+  const series =
+    '{__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", cluster="DefaultCluster", topic="invoices", consumer_group="invoice-posting"}';
+
+  test('selects the cluster label instead of instance_id, each broker counted once, one series in all', () => {
+    expect(backlogQuery({ brokerCluster, topic: 'invoices', consumerGroup: 'invoice-posting' })).toBe(
+      `sum(max by (__name__, node_id, is_retry) (${series}))`,
+    );
+  });
+
+  test('keeps the scale-from-zero stand-in (one pod of 1200 when anything arrived) and the queue clamp (6 × 1200)', () => {
+    expect(
+      backlogQuery({
+        brokerCluster,
+        topic: 'invoices',
+        consumerGroup: 'invoice-posting',
+        whenGroupAbsent: { arrivalMetricName: 'rocketmq_messages_in_total', threshold: 1200 },
+        clampMax: 7200,
+      }),
+    ).toBe(
+      `clamp_max((sum(max by (__name__, node_id, is_retry) (${series})) or (sum(increase(rocketmq_messages_in_total{cluster="DefaultCluster", topic="invoices"}[5m])) > bool 0) * 1200), 7200)`,
+    );
+  });
+
+  test('a relabeled cluster label is selected as named, its value escaped', () => {
+    expect(
+      backlogQuery({
+        brokerCluster: { label: 'rocketmq_cluster', name: 'a"b' },
+        topic: 't',
+        consumerGroup: 'g',
+      }),
+    ).toContain('rocketmq_cluster="a\\"b", topic="t", consumer_group="g"');
+  });
+
+  test('the arrival rate takes each broker (and message type) once', () => {
+    expect(arrivalRateQuery({ brokerCluster, topic: 'invoices' })).toBe(
+      'sum(max by (node_id, message_type) (rate(rocketmq_messages_in_total{cluster="DefaultCluster", topic="invoices"}[1m])))',
+    );
+  });
+
+  test.each<[string, Parameters<typeof backlogQuery>[0], string]>([
+    [
+      'both scopes',
+      { instanceId: 'rmq-cn-1', brokerCluster, topic: 't', consumerGroup: 'g' },
+      'set exactly one of instanceId or brokerCluster',
+    ],
+    ['no scope', { topic: 't', consumerGroup: 'g' }, 'set exactly one of instanceId or brokerCluster'],
+    [
+      'a label the query selects itself',
+      { brokerCluster: { label: 'topic', name: 'x' }, topic: 't', consumerGroup: 'g' },
+      'brokerCluster.label must be a Prometheus label name other than __name__, topic, consumer_group, node_id, is_retry, got topic',
+    ],
+    [
+      'a label that is no label name',
+      { brokerCluster: { label: 'a-b', name: 'x' }, topic: 't', consumerGroup: 'g' },
+      'brokerCluster.label must be a Prometheus label name other than __name__, topic, consumer_group, node_id, is_retry, got a-b',
+    ],
+    [
+      'an empty cluster name',
+      { brokerCluster: { label: 'cluster', name: '' }, topic: 't', consumerGroup: 'g' },
+      'brokerCluster.name must be a non-empty string',
+    ],
+  ])('refuses %s', (_what, input, message) => {
+    expect(() => backlogQuery(input)).toThrow(message);
   });
 });

@@ -10,6 +10,7 @@ import { describeWithPrometheus } from './prometheus-harness';
 import { checkRules } from '../shared/promtool';
 import { stackConfig } from '../config/helpers';
 import { find, synthObjects, type Manifest } from './helpers';
+import { testApp } from '../shared/scratch';
 
 interface RuleView {
   alert: string;
@@ -95,7 +96,7 @@ describe('PrometheusRule of prod', () => {
 });
 
 describeWithPrometheus('PrometheusRule on promtool')('PrometheusRule on promtool', () => {
-  test.each(['dev', 'staging', 'prod'])(
+  test.each(['dev', 'staging', 'prod', 'selfhosted'])(
     'promtool check rules accepts the rules synthesized for %s',
     (env) => {
       const spec = prometheusRule(env).spec;
@@ -111,7 +112,7 @@ describe('alerts.cluster.enabled false', () => {
   test('leaves the PrometheusRule and the dashboard out and keeps every workload chart', () => {
     const config = stackConfig('prod');
     config['apsaramq-keda:alerts'] = { cluster: { enabled: false } };
-    const app = Testing.app();
+    const app = testApp();
     const charts = buildEnvironment(app, parseEnvironment('prod', config), loadHandoff('prod'));
     const kinds = charts.flatMap((c) => Testing.synth(c) as Manifest[]).map((o) => o.kind);
     expect(charts.map((c) => c.node.id)).toEqual(['order-fulfilment', 'order-analytics', 'payment-ledger']);
@@ -122,11 +123,42 @@ describe('alerts.cluster.enabled false', () => {
   test('ruleLabels reach the PrometheusRule beside the recommended labels', () => {
     const config = stackConfig('prod');
     config['apsaramq-keda:alerts'] = { cluster: { ruleLabels: { release: 'kube-prometheus-stack' } } };
-    const charts = buildEnvironment(Testing.app(), parseEnvironment('prod', config), loadHandoff('prod'));
+    const charts = buildEnvironment(testApp(), parseEnvironment('prod', config), loadHandoff('prod'));
     const objects = charts.flatMap((c) => Testing.synth(c) as Manifest[]);
     const labels = (find(objects, 'PrometheusRule', 'apsaramq-keda-alerts') as unknown as PrometheusRuleView)
       .metadata.labels;
     expect(labels.release).toBe('kube-prometheus-stack');
     expect(loadEnvironment('prod').alerts.cluster.ruleLabels).toEqual({});
+  });
+});
+
+describe('the PrometheusRule of a self-managed environment (issue 27)', () => {
+  const rule = find(synthObjects('selfhosted'), 'PrometheusRule', 'apsaramq-keda-alerts') as unknown as {
+    spec: { groups: { rules: { alert: string; expr: string }[] }[] };
+  };
+  const rules = rule.spec.groups.flatMap((g) => g.rules);
+
+  test('holds the broker-side rules beside KEDA rules: the in-cluster Prometheus scrapes the broker (no ARMS)', () => {
+    expect(rules.map((r) => r.alert)).toEqual([
+      'RocketMQBacklogBeyondCapacity',
+      'RocketMQConsumptionDelay',
+      'RocketMQDeadLetters',
+      'RocketMQNobodyConsuming',
+      'KedaScalerFailing',
+      'KedaFallbackActive',
+      'KedaPinnedAtMax',
+    ]);
+  });
+
+  test("selects the exporter's cluster label and its lag-latency name, never instance_id", () => {
+    const byName = Object.fromEntries(rules.map((r) => [r.alert, r.expr]));
+    // invoice-posting: 6 replicas × 20 msg/s × 60 s = 7200; lag bound (60 s + 20 s) × 1000 = 80000 ms.
+    expect(byName.RocketMQBacklogBeyondCapacity).toBe(
+      'sum(max by (__name__, node_id, is_retry) ({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", cluster="DefaultCluster", topic="invoices", consumer_group="invoice-posting"})) > 7200',
+    );
+    expect(byName.RocketMQConsumptionDelay).toBe(
+      'max(rocketmq_consumer_lag_latency_milliseconds{cluster="DefaultCluster", topic="invoices", consumer_group="invoice-posting"}) > 80000',
+    );
+    expect(rules.filter((r) => r.expr.includes('instance_id'))).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { listEnvironments } from '../../infra/config/environment';
 import { environmentsWithHandoff, snapshotTree, subtree } from './helpers';
+import { scratchDir } from '../shared/scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-synth-cli-'));
+const tmp = (): string => scratchDir('apsaramq-keda-synth-cli-');
 
 /** A scratch copy of stacks/, edited by `edit`. */
 function stacksCopy(edit: (dir: string) => void = () => undefined): string {
@@ -223,7 +223,7 @@ describe('npm run synth --out ownership', () => {
     expect(result.stderr).toBe(
       `synth: ${dir} is not empty and synth did not write it (no ${RECORD}); nothing was written.\n` +
         `  In the way: .git/, README.md, dev/, other-team/\n` +
-        `  Pass --force to adopt it (synth writes dev/, prod/, staging/ and ${RECORD} there, replaces the existing dev/ and leaves every other entry alone), or point --out at an empty or new directory.\n`,
+        `  Pass --force to adopt it (synth writes dev/, prod/, selfhosted/, staging/ and ${RECORD} there, replaces the existing dev/ and leaves every other entry alone), or point --out at an empty or new directory.\n`,
     );
     expect(snapshotTree(dir)).toEqual(before);
   });
@@ -256,7 +256,7 @@ describe('npm run synth --out ownership', () => {
   test('a full synth removes a recorded environment that has no stack file any more and says so; an unrecorded folder, a README and a dotfile stay', () => {
     const out = tmp();
     expect(synth(['--out', out]).status).toBe(0);
-    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'staging']));
+    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'selfhosted', 'staging']));
     fs.mkdirSync(path.join(out, 'old'));
     fs.writeFileSync(path.join(out, 'old', 'order-fulfilment.yaml'), 'kind: Deployment\n');
     fs.mkdirSync(path.join(out, 'qa'));
@@ -273,7 +273,7 @@ describe('npm run synth --out ownership', () => {
     expect(after['README.md']).toBe('ours\n');
     expect(after[RECORD]).toBe(recordText(ENVS));
 
-    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'staging']));
+    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'selfhosted', 'staging']));
     fs.mkdirSync(path.join(out, 'old'));
     const json = synth(['--out', out, '--json']);
     expect(json.status).toBe(0);
@@ -287,7 +287,7 @@ describe('npm run synth --out ownership', () => {
   test('an unrecorded folder named like an environment it writes is refused with exit 2, and replaced with --force', () => {
     const out = tmp();
     expect(synth(['--out', out]).status).toBe(0);
-    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'prod']));
+    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'prod', 'selfhosted']));
     fs.writeFileSync(path.join(out, 'staging', 'mine.yaml'), 'mine\n');
     const before = snapshotTree(out);
     const refused = synth(['--out', out]);
@@ -304,7 +304,7 @@ describe('npm run synth --out ownership', () => {
   test('--env replaces only the selected folder and the record keeps the others; into a new directory it records only that one', () => {
     const out = tmp();
     expect(synth(['--out', out]).status).toBe(0);
-    markPrevious(out, ['prod', 'staging']);
+    markPrevious(out, ['prod', 'selfhosted', 'staging']);
     const before = snapshotTree(out);
     fs.appendFileSync(path.join(out, 'dev', 'kustomization.yaml'), '# hand edit\n');
     expect(synth(['--out', out, '--env', 'dev']).status).toBe(0);
@@ -322,17 +322,19 @@ describe('npm run synth --out ownership', () => {
     const out = tmp();
     const missing = synth(['--out', out, '--check']);
     expect(missing.status).toBe(1);
-    expect(missing.stdout).toContain(`${out}/${RECORD}: missing (would record dev, prod, staging)\n`);
+    expect(missing.stdout).toContain(
+      `${out}/${RECORD}: missing (would record dev, prod, selfhosted, staging)\n`,
+    );
     expect(fs.readdirSync(out)).toEqual([]);
 
     expect(synth(['--out', out]).status).toBe(0);
     const upToDate = synth(['--out', out, '--check']);
     expect(upToDate.status).toBe(0);
     expect(upToDate.stdout).toBe(
-      `${out}/dev/: up to date\n${out}/prod/: up to date\n${out}/staging/: up to date\n${out}/${RECORD}: up to date\n`,
+      `${out}/dev/: up to date\n${out}/prod/: up to date\n${out}/selfhosted/: up to date\n${out}/staging/: up to date\n${out}/${RECORD}: up to date\n`,
     );
 
-    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'staging']));
+    fs.writeFileSync(path.join(out, RECORD), recordText(['dev', 'old', 'prod', 'selfhosted', 'staging']));
     fs.mkdirSync(path.join(out, 'old'));
     fs.mkdirSync(path.join(out, 'qa'));
     fs.writeFileSync(path.join(out, 'qa', 'hand.yaml'), 'mine\n');
@@ -340,9 +342,9 @@ describe('npm run synth --out ownership', () => {
     const stale = synth(['--out', out, '--check']);
     expect(stale.status).toBe(1);
     expect(stale.stdout).toBe(
-      `${out}/dev/: up to date\n${out}/prod/: up to date\n${out}/staging/: up to date\n` +
+      `${out}/dev/: up to date\n${out}/prod/: up to date\n${out}/selfhosted/: up to date\n${out}/staging/: up to date\n` +
         `${out}/old/: would be removed (no stacks/Pulumi.old.yaml)\n` +
-        `${out}/${RECORD}: stale (would record dev, prod, staging)\n` +
+        `${out}/${RECORD}: stale (would record dev, prod, selfhosted, staging)\n` +
         `${out}/: left alone (not written by synth): qa/\n` +
         `run npm run synth to update ${out}/\n`,
     );
@@ -436,7 +438,7 @@ describe('npm run synth --out ownership', () => {
     fs.writeFileSync(path.join(out, 'prod', 'notes.txt'), 'mine\n');
     const refused = synth(['--out', out]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain(`  In the way: dev/, prod/, staging/\n`);
+    expect(refused.stderr).toContain(`  In the way: dev/, prod/, selfhosted/, staging/\n`);
     expect(fs.existsSync(path.join(out, 'prod', 'notes.txt'))).toBe(true);
   });
 
@@ -446,7 +448,7 @@ describe('npm run synth --out ownership', () => {
     expect(synth(['--out', a]).status).toBe(0);
     expect(synth(['--out', b]).status).toBe(0);
     expect(fs.readFileSync(path.join(a, RECORD), 'utf8')).toBe(
-      '{\n  "tool": "apsaramq-keda synth",\n  "format": 1,\n  "environments": [\n    "dev",\n    "prod",\n    "staging"\n  ]\n}\n',
+      '{\n  "tool": "apsaramq-keda synth",\n  "format": 1,\n  "environments": [\n    "dev",\n    "prod",\n    "selfhosted",\n    "staging"\n  ]\n}\n',
     );
     expect(fs.readFileSync(path.join(b, RECORD))).toEqual(fs.readFileSync(path.join(a, RECORD)));
   });
@@ -501,7 +503,7 @@ describe('npm run synth --out ownership', () => {
     expect(result.stderr).toContain(
       `cdk8s synth: ${dir} is not empty and synth did not write it (no ${RECORD}); nothing was written.\n` +
         `  In the way: .git/, README.md, dev/, other-team/\n` +
-        `  Run npm run synth -- --out ${dir} --force to adopt it (synth writes dev/, prod/, staging/ and ${RECORD} there, replaces the existing dev/ and leaves every other entry alone), or point APSARAMQ_KEDA_DIST at an empty or new directory.\n`,
+        `  Run npm run synth -- --out ${dir} --force to adopt it (synth writes dev/, prod/, selfhosted/, staging/ and ${RECORD} there, replaces the existing dev/ and leaves every other entry alone), or point APSARAMQ_KEDA_DIST at an empty or new directory.\n`,
     );
     expect(snapshotTree(dir)).toEqual(before);
   });
@@ -514,6 +516,8 @@ describe('npm run synth interrupted between the renames of prod/', () => {
     run(TSX, ['--require', FAULT, path.join(ROOT, 'infra/synth/cli.ts'), '--out', out], {
       FS_FAULT_RENAME_TO: path.join(out, 'prod'),
       FS_FAULT_MODE: mode,
+      // A killed synth cannot remove its scratch directory: give it one this file removes.
+      ...(mode === 'kill' && { TMPDIR: tmp() }),
     });
   /** A synthesized directory with hand-marked files (so previous and new differ) and a README of the user. */
   function previousOutput(): string {

@@ -4,13 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { copiedDevCollisions } from '../config/helpers';
+import { scratchDir } from '../shared/scratch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-collisions-'));
+const tmp = (): string => scratchDir('apsaramq-keda-collisions-');
 
 /** A scratch copy of stacks/ with qa copied from dev without edits, and a hand-off for qa (dev's, renamed). */
 function stacksWithCopiedQa(): string {
@@ -124,7 +124,14 @@ describe('npm run synth with a stack file copied from another environment', () =
     const result = synth(['--out', out], edited);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['.apsaramq-keda-synth.json', 'dev', 'prod', 'qa', 'staging']);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      '.apsaramq-keda-synth.json',
+      'dev',
+      'prod',
+      'qa',
+      'selfhosted',
+      'staging',
+    ]);
   });
 });
 

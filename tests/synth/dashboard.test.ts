@@ -25,7 +25,7 @@ function dashboardOf(env: string): { labels: Record<string, string>; json: Dashb
   };
 }
 
-describe.each(['dev', 'staging', 'prod'])('dashboard of %s', (env) => {
+describe.each(['dev', 'staging', 'prod', 'selfhosted'])('dashboard of %s', (env) => {
   const { labels, json } = dashboardOf(env);
   const spec = loadEnvironment(env);
 
@@ -43,9 +43,12 @@ describe.each(['dev', 'staging', 'prod'])('dashboard of %s', (env) => {
     );
     const handoff = loadHandoff(env);
     const tested = spec.workloads.flatMap((w) =>
-      workloadPanels({ ...workloadAlertsInput(spec, w), instanceId: handoff.instanceId }).flatMap((p) =>
-        p.queries.map((q) => `${q.source} ${q.expr}`),
-      ),
+      workloadPanels({
+        ...workloadAlertsInput(spec, w),
+        ...('brokerCluster' in handoff
+          ? { brokerCluster: handoff.brokerCluster }
+          : { instanceId: handoff.instanceId }),
+      }).flatMap((p) => p.queries.map((q) => `${q.source} ${q.expr}`)),
     );
     const shipped = json.panels
       .filter((p) => p.type === 'timeseries')

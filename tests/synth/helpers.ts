@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { listEnvironments, loadEnvironment } from '../../infra/config/environment';
 import { handoffFilePath, loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
+import { testApp } from '../shared/scratch';
 
 export interface Manifest {
   apiVersion: string;
@@ -18,7 +19,7 @@ export function environmentsWithHandoff(): string[] {
 
 /** Every object of every chart of one committed environment. */
 export function synthObjects(environment: string): Manifest[] {
-  const app: App = Testing.app();
+  const app: App = testApp();
   const charts = buildEnvironment(app, loadEnvironment(environment), loadHandoff(environment));
   return charts.flatMap((chart) => Testing.synth(chart) as Manifest[]);
 }

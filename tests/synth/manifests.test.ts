@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { loadEnvironment, stackFilePath } from '../../infra/config/environment';
-import { loadHandoff } from '../../infra/config/handoff';
+import { apsaraMqHandoff, loadHandoff, type SelfManagedHandoff } from '../../infra/config/handoff';
 import {
   environmentsWithHandoff,
   find,
@@ -30,10 +30,12 @@ function workloadNames(environment: string): string[] {
 }
 
 interface Expected {
-  /** Backlog trigger: threshold and activationThreshold as the ScaledObject strings them. */
+  /** The first trigger: the backlog's, or the demand trigger in its place (stack key scaleOnDemand). */
+  readonly trigger: 'backlog' | 'demand';
+  /** That trigger's threshold and activationThreshold as the ScaledObject strings them. */
   readonly threshold: string;
   readonly activationThreshold: string;
-  /** The complete backlog query. */
+  /** Its complete query. */
   readonly query: string;
   readonly minReplicaCount: number;
   readonly maxReplicaCount: number;
@@ -70,6 +72,8 @@ const DEFAULT_RESOURCES = {
  * min(maxReplicas, queueCount) and the query clamped at that × threshold; fallback default failureThreshold
  * 3 and replicas max(min, 1, ceil(max / 2)), behavior currentReplicasIfHigher (KEDA 2.17); a PDB when min >= 2;
  * arrival-rate threshold = messagesPerSecondPerPod × targetUtilization; defaults polling 30 s, cooldown 300 s;
+ * scaleOnDemand: one trigger `demand`, threshold 1, activation 0, query `((<rate> or vector(0)) + (<group sum>) / drainSeconds) /
+ * (messagesPerSecondPerPod × targetUtilization)`, clamped at maxReplicaCount pods when queue-based;
  * min 0: without the group's series the query wakes on the topic's arrivals, `<group> or (sum(increase(
  * rocketmq_messages_in_total{instance_id, topic}[5m])) > bool 0) * threshold`; grace period (constructs/scaling/consumer-shutdown.ts) = ceil(receive wait 30
  * + request timeout 3 + held 10 / messagesPerSecondPerPod + maxProcessingSeconds + request timeout 3 + margin 5)
@@ -78,20 +82,24 @@ const DEFAULT_RESOURCES = {
 const SAMPLE_APP_PROBES = { port: 8080, readinessPath: '/readyz', livenessPath: '/livez' } as const;
 const HAND_WORKED: Record<string, Record<string, Expected>> = {
   dev: {
-    // 20 msg/s × 60 s = 1200; activation 0 (min 0); min 0, max 5, so the arrival fallback; fallback
-    // ceil(5 / 2) = 3; grace ceil(41 + 10 / 20 + 20) = ceil(61.5) = 62.
+    // threshold 600 as written; activation 0 (min 0); min 0, max 5, so the arrival fallback; fallback
+    // ceil(5 / 2) = 3; rate 20 × 0.8 = 16; grace ceil(41 + 10 / 20 + 20) = ceil(61.5) = 62.
     'order-fulfilment': {
-      threshold: '1200',
+      trigger: 'backlog',
+      threshold: '600',
       activationThreshold: '0',
       query:
         `sum({${METRICS}, instance_id="rmq-cn-fakedev0000", topic="orders", consumer_group="order-fulfilment"})` +
-        ' or (sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m])) > bool 0) * 1200',
+        ' or (sum(increase(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[5m])) > bool 0) * 600',
       minReplicaCount: 0,
       maxReplicaCount: 5,
       pollingInterval: 15,
       cooldownPeriod: 300,
       fallback: { failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' },
-      arrivalRate: undefined,
+      arrivalRate: {
+        query: 'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakedev0000", topic="orders"}[1m]))',
+        threshold: '16',
+      },
       authModes: 'custom',
       terminationGracePeriodSeconds: 62,
       podDisruptionBudget: false,
@@ -102,39 +110,41 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
     },
   },
   staging: {
-    // 40 msg/s × 60 s = 2400; min 1, max 10; fallback ceil(10 / 2) = 5; rate 40 × 0.8 = 32;
-    // grace ceil(41 + 10 / 40 + 20) = ceil(61.25) = 62.
+    // Demand: 40 msg/s × utilization 1 = 40 per replica, drain 30 s as written; min 1 (no stand-in), max 10;
+    // fallback ceil(10 / 2) = 5; grace ceil(41 + 10 / 40 + 20) = ceil(61.25) = 62.
     'order-fulfilment': {
-      threshold: '2400',
-      activationThreshold: '10',
-      query: `sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="orders", consumer_group="order-fulfilment"})`,
+      trigger: 'demand',
+      threshold: '1',
+      activationThreshold: '0',
+      query:
+        '((sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="orders"}[1m])) or vector(0)) + ' +
+        `(sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="orders", consumer_group="order-fulfilment"})) / 30) / 40`,
       minReplicaCount: 1,
       maxReplicaCount: 10,
-      pollingInterval: 30,
+      pollingInterval: 15,
       cooldownPeriod: 300,
       fallback: { failureThreshold: 3, replicas: 5, behavior: 'currentReplicasIfHigher' },
-      arrivalRate: {
-        query:
-          'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="orders"}[1m]))',
-        threshold: '32',
-      },
+      arrivalRate: undefined,
       authModes: 'basic',
       terminationGracePeriodSeconds: 62,
       podDisruptionBudget: false,
       probes: SAMPLE_APP_PROBES,
       resources: DEFAULT_RESOURCES,
-      behavior: false,
+      behavior: true,
       schedules: [],
     },
-    // Queue-based, 8 queues: 15 msg/s × 120 s = 1800; max min(8, 8) = 8; clamp 8 × 1800 = 14400;
-    // fallback ceil(8 / 2) = 4; grace ceil(41 + 10 / 15 + 45) = ceil(86.67) = 87; probes: false (4.x image).
+    // Queue-based, 8 queues, demand: 15 per replica, drain 60 s as written, max min(8, 8) = 8 so clamped at 8
+    // pods; fallback ceil(8 / 2) = 4; grace ceil(41 + 10 / 15 + 45) = ceil(86.67) = 87; probes: false (4.x image).
     'legacy-billing': {
-      threshold: '1800',
+      trigger: 'demand',
+      threshold: '1',
       activationThreshold: '0',
-      query: `clamp_max(sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="order-events", consumer_group="legacy-billing"}), 14400)`,
+      query:
+        'clamp_max(((sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakestaging0000", topic="order-events"}[1m])) or vector(0)) + ' +
+        `(sum({${METRICS}, instance_id="rmq-cn-fakestaging0000", topic="order-events", consumer_group="legacy-billing"})) / 60) / 15, 8)`,
       minReplicaCount: 1,
       maxReplicaCount: 8,
-      pollingInterval: 30,
+      pollingInterval: 15,
       cooldownPeriod: 300,
       fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' },
       arrivalRate: undefined,
@@ -143,26 +153,26 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       podDisruptionBudget: false,
       probes: undefined,
       resources: DEFAULT_RESOURCES,
-      behavior: false,
+      behavior: true,
       schedules: [],
     },
   },
   prod: {
-    // 50 msg/s × 60 s = 3000; min 3, max 40; fallback as written (3, 10); rate 50 × 0.75 = 37.5;
+    // Demand: 50 msg/s × 1 = 50 per replica, drain 30 s as written; min 3, max 40; fallback as written (3, 10);
     // grace ceil(41 + 10 / 50 + 30) = ceil(71.2) = 72; PDB (min 3 >= 2).
     'order-fulfilment': {
-      threshold: '3000',
+      trigger: 'demand',
+      threshold: '1',
       activationThreshold: '0',
-      query: `sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})`,
+      query:
+        '((sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m])) or vector(0)) + ' +
+        `(sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-fulfilment"})) / 30) / 50`,
       minReplicaCount: 3,
       maxReplicaCount: 40,
       pollingInterval: 15,
       cooldownPeriod: 300,
       fallback: { failureThreshold: 3, replicas: 10, behavior: 'currentReplicasIfHigher' },
-      arrivalRate: {
-        query: 'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m]))',
-        threshold: '37.5',
-      },
+      arrivalRate: undefined,
       authModes: 'custom',
       terminationGracePeriodSeconds: 72,
       podDisruptionBudget: true,
@@ -181,8 +191,8 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
           metricType: 'AverageValue',
           metadata: {
             timezone: 'Asia/Shanghai',
-            start: '58 19 11 11 *',
-            end: '11 20 11 11 *',
+            start: '59 19 11 11 *',
+            end: '15 20 11 11 *',
             desiredReplicas: '32',
           },
         },
@@ -191,6 +201,7 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
     // 200 msg/s × 600 s = 120000; min 2, max 6; fallback max(2, 1, ceil(6 / 2)) = 3;
     // grace ceil(41 + 10 / 200 + 10) = ceil(51.05) = 52.
     'order-analytics': {
+      trigger: 'backlog',
       threshold: '120000',
       activationThreshold: '0',
       query: `sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="orders", consumer_group="order-analytics"})`,
@@ -209,17 +220,22 @@ const HAND_WORKED: Record<string, Record<string, Expected>> = {
       schedules: [],
     },
     // Queue-based, 16 queues: 30 msg/s × 120 s = 3600; max min(16, 16) = 16; clamp 16 × 3600 = 57600;
-    // fallback ceil(16 / 2) = 8; grace ceil(41 + 10 / 30 + 60) = ceil(101.33) = 102.
+    // rate 30 × 0.8 = 24; fallback ceil(16 / 2) = 8; grace ceil(41 + 10 / 30 + 60) = ceil(101.33) = 102.
     'payment-ledger': {
+      trigger: 'backlog',
       threshold: '3600',
       activationThreshold: '0',
       query: `clamp_max(sum({${METRICS}, instance_id="rmq-cn-fakeprod0000", topic="payments", consumer_group="payment-ledger"}), 57600)`,
       minReplicaCount: 2,
       maxReplicaCount: 16,
-      pollingInterval: 30,
+      pollingInterval: 15,
       cooldownPeriod: 300,
       fallback: { failureThreshold: 3, replicas: 8, behavior: 'currentReplicasIfHigher' },
-      arrivalRate: undefined,
+      arrivalRate: {
+        query:
+          'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="payments"}[1m]))',
+        threshold: '24',
+      },
       authModes: 'custom',
       terminationGracePeriodSeconds: 102,
       podDisruptionBudget: true,
@@ -249,8 +265,11 @@ const rows = Object.entries(HAND_WORKED).flatMap(([env, workloads]) =>
 );
 
 describe.each(rows)('hand-worked %s', (_row, env, name, expected) => {
-  test('backlog trigger: threshold, activation and the complete query', () => {
-    const backlog = scaledObject(env, name).spec.triggers.find((t) => t.name === 'backlog');
+  test('the backlog trigger, or the demand trigger in its place: threshold, activation and the complete query', () => {
+    const triggers = scaledObject(env, name).spec.triggers;
+    const other = expected.trigger === 'backlog' ? 'demand' : 'backlog';
+    expect(triggers.find((t) => t.name === other)).toBeUndefined();
+    const backlog = triggers.find((t) => t.name === expected.trigger);
     expect(backlog).toMatchObject({
       type: 'prometheus',
       metricType: 'AverageValue',
@@ -358,14 +377,14 @@ test('prod/order-fulfilment: the behavior as the stack file writes it, keys in A
           stabilizationWindowSeconds: 0,
           selectPolicy: 'Max',
           policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Percent', value: 900, periodSeconds: 15 },
             { type: 'Pods', value: 8, periodSeconds: 15 },
           ],
         },
         scaleDown: {
-          stabilizationWindowSeconds: 300,
+          stabilizationWindowSeconds: 30,
           selectPolicy: 'Max',
-          policies: [{ type: 'Percent', value: 20, periodSeconds: 60 }],
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
         },
       },
     },
@@ -376,6 +395,40 @@ describe.each(environments)('manifests of %s', (environment) => {
   test('match the reviewed snapshot', () => {
     expect(synthObjects(environment)).toMatchSnapshot();
   });
+
+  // issue 27: a self-managed environment provisions its broker from dist/ (the ApsaraMQ ones through Pulumi).
+  if (loadEnvironment(environment).broker === 'self-managed') {
+    test('hold the provisioning Job: every account of the stack, its password read from its Secret by reference', () => {
+      const spec = loadEnvironment(environment);
+      const jobs = synthObjects(environment).filter((o) => o.kind === 'Job');
+      expect(jobs).toHaveLength(1);
+      const job = jobs[0] as unknown as {
+        metadata: { name: string };
+        spec: {
+          template: {
+            spec: {
+              containers: {
+                env: {
+                  name: string;
+                  value?: string;
+                  valueFrom?: { secretKeyRef: { name: string; key: string } };
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+      expect(job.metadata.name).toMatch(/^rocketmq-provisioning-[0-9a-f]{10}$/);
+      const env = job.spec.template.spec.containers[0].env;
+      expect(env.filter((e) => e.value !== undefined).map((e) => e.name)).toEqual(['NAMESRV', 'CLUSTER']);
+      expect(env.filter((e) => e.name.startsWith('USER_')).map((e) => e.valueFrom!.secretKeyRef)).toEqual(
+        [...spec.workloads, ...spec.producers].map((a) => ({
+          name: `${a.name}-rocketmq-credentials`,
+          key: 'password',
+        })),
+      );
+    });
+  }
 
   test('never contain a Secret object', () => {
     expect(synthObjects(environment).filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -395,19 +448,85 @@ describe.each(environments)('manifests of %s', (environment) => {
   describe.each(workloadNames(environment))('workload %s', (name) => {
     const workload = () => loadEnvironment(environment).workloads.find((w) => w.name === name)!;
 
-    test('the backlog trigger runs one exact-match query of its instance, topic and group, without a by', () => {
-      const w = workload();
-      const handoff = loadHandoff(environment);
-      const backlog = scaledObject(environment, name).spec.triggers.find((t) => t.name === 'backlog')!;
-      expect(backlog.metadata.serverAddress).toBe(handoff.prometheus.serverAddress);
-      expect(backlog.metadata.query).not.toMatch(/\bby\b/);
-      // Exact-match label selectors: the only regex matcher picks the two metric names.
-      expect(backlog.metadata.query.match(/\w+=~/g)).toEqual(['__name__=~']);
-      expect(backlog.metadata.query).toContain(
-        `instance_id="${handoff.instanceId}", topic="${w.topic}", consumer_group="${w.consumerGroup}"})`,
-      );
-      expect(Number(backlog.metadata.threshold)).toBeGreaterThan(0);
-    });
+    if (loadEnvironment(environment).broker === 'apsaramq') {
+      test('the backlog (or demand) trigger runs one exact-match query of its instance, topic and group, without a by', () => {
+        const w = workload();
+        const handoff = apsaraMqHandoff(loadHandoff(environment));
+        const backlog = scaledObject(environment, name).spec.triggers.find(
+          (t) => t.name === 'backlog' || t.name === 'demand',
+        )!;
+        expect(backlog.metadata.serverAddress).toBe(handoff.prometheus.serverAddress);
+        expect(backlog.metadata.query).not.toMatch(/\bby\b/);
+        // Exact-match label selectors: the only regex matcher picks the two metric names.
+        expect(backlog.metadata.query.match(/\w+=~/g)).toEqual(['__name__=~']);
+        expect(backlog.metadata.query).toContain(
+          `instance_id="${handoff.instanceId}", topic="${w.topic}", consumer_group="${w.consumerGroup}"})`,
+        );
+        expect(Number(backlog.metadata.threshold)).toBeGreaterThan(0);
+      });
+
+      test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
+        const objects = synthObjects(environment);
+        const handoff = loadHandoff(environment);
+        const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
+        // The Prometheus triggers authenticate; a cron trigger reads no metric store.
+        const prometheus = scaled.spec.triggers.filter((t) => t.type === 'prometheus');
+        expect(
+          scaled.spec.triggers.filter((t) => t.type !== 'prometheus').every((t) => t.type === 'cron'),
+        ).toBe(true);
+        const refs = prometheus.map((t) => t.authenticationRef.name);
+        expect(new Set(refs).size).toBe(1);
+        const auth = find(objects, 'TriggerAuthentication', refs[0]) as unknown as {
+          spec: { secretTargetRef: { parameter: string; name: string; key: string }[] };
+        };
+        const parameters = {
+          custom: ['customAuthHeader', 'customAuthValue'],
+          basic: ['username', 'password'],
+        };
+        const mode = scaled.spec.triggers[0].metadata.authModes as 'custom' | 'basic';
+        expect(mode).toBe(handoff.prometheus.auth === 'token' ? 'custom' : 'basic');
+        expect(auth.spec.secretTargetRef).toEqual(
+          parameters[mode].map((p) => ({ parameter: p, key: p, name: handoff.prometheus.secretName })),
+        );
+      });
+    } else {
+      // issue 27: a self-managed environment selects its broker cluster and reads an in-cluster Prometheus.
+      test('the backlog trigger selects the broker cluster label, topic and group exactly; one series (no by outside the per-broker max)', () => {
+        const w = workload();
+        const handoff = loadHandoff(environment) as SelfManagedHandoff;
+        const backlog = scaledObject(environment, name).spec.triggers.find((t) => t.name === 'backlog')!;
+        const query = backlog.metadata.query;
+        expect(backlog.metadata.serverAddress).toBe(handoff.prometheus.serverAddress);
+        expect(query).not.toContain('instance_id');
+        expect(query.match(/\w+=~/g)).toEqual(['__name__=~']);
+        const { label, name: cluster } = handoff.brokerCluster;
+        expect(query).toContain(
+          `${label}="${cluster}", topic="${w.topic}", consumer_group="${w.consumerGroup}"}))`,
+        );
+        // The only by is the per-broker max inside the outer sum: the result has no labels, one series.
+        expect(query.match(/\bby \([^)]*\)/g)).toEqual(['by (__name__, node_id, is_retry)']);
+        expect(
+          query.startsWith('sum(max by (__name__, node_id, is_retry) (') ||
+            query.startsWith('clamp_max((sum(max by'),
+        ).toBe(true);
+      });
+
+      test('with auth none the triggers name no TriggerAuthentication, and none is synthesized', () => {
+        const objects = synthObjects(environment);
+        const handoff = loadHandoff(environment) as SelfManagedHandoff;
+        expect(handoff.prometheus.auth).toBe('none');
+        const scaled = find(objects, 'ScaledObject', name) as unknown as {
+          spec: {
+            triggers: { type: string; authenticationRef?: unknown; metadata: Record<string, string> }[];
+          };
+        };
+        for (const t of scaled.spec.triggers.filter((x) => x.type === 'prometheus')) {
+          expect(t.authenticationRef).toBeUndefined();
+          expect(t.metadata.authModes).toBeUndefined();
+        }
+        expect(objects.filter((o) => o.kind === 'TriggerAuthentication')).toEqual([]);
+      });
+    }
 
     test('a missing backlog series is an error, and a fallback never scales in (KEDA 2.17+)', () => {
       // Source: kedacore/keda pkg/scalers/prometheus_scaler.go ExecutePromQuery (ignoreNullValues default true
@@ -415,31 +534,10 @@ describe.each(environments)('manifests of %s', (environment) => {
       const spec = scaledObject(environment, name).spec as ScaledObjectView['spec'] & {
         fallback?: { behavior?: string };
       };
-      expect(spec.triggers.find((t) => t.name === 'backlog')!.metadata.ignoreNullValues).toBe('false');
+      const first = spec.triggers.find((t) => t.name === 'backlog' || t.name === 'demand')!;
+      expect(first.metadata.ignoreNullValues).toBe('false');
       expect(spec.fallback === undefined ? 'no fallback' : spec.fallback.behavior).toBe(
         workload().scaling.fallback === false ? 'no fallback' : 'currentReplicasIfHigher',
-      );
-    });
-
-    test('authenticates through the TriggerAuthentication reading the Pulumi-created Secret', () => {
-      const objects = synthObjects(environment);
-      const handoff = loadHandoff(environment);
-      const scaled = find(objects, 'ScaledObject', name) as unknown as ScaledObjectView;
-      // The Prometheus triggers authenticate; a cron trigger reads no metric store.
-      const prometheus = scaled.spec.triggers.filter((t) => t.type === 'prometheus');
-      expect(
-        scaled.spec.triggers.filter((t) => t.type !== 'prometheus').every((t) => t.type === 'cron'),
-      ).toBe(true);
-      const refs = prometheus.map((t) => t.authenticationRef.name);
-      expect(new Set(refs).size).toBe(1);
-      const auth = find(objects, 'TriggerAuthentication', refs[0]) as unknown as {
-        spec: { secretTargetRef: { parameter: string; name: string; key: string }[] };
-      };
-      const parameters = { custom: ['customAuthHeader', 'customAuthValue'], basic: ['username', 'password'] };
-      const mode = scaled.spec.triggers[0].metadata.authModes as 'custom' | 'basic';
-      expect(mode).toBe(handoff.prometheus.auth === 'token' ? 'custom' : 'basic');
-      expect(auth.spec.secretTargetRef).toEqual(
-        parameters[mode].map((p) => ({ parameter: p, key: p, name: handoff.prometheus.secretName })),
       );
     });
 
@@ -518,8 +616,10 @@ describe.each(environments)('manifests of %s', (environment) => {
   });
 });
 
-test('prod: two groups on one topic get two queries that differ only in consumer_group', () => {
-  const query = (name: string): string => scaledObject('prod', name).spec.triggers[0].metadata.query;
+test('prod: two groups on one topic get two backlog selections that differ only in consumer_group', () => {
+  // order-fulfilment's demand query holds its group's backlog sum as order-analytics' backlog query is.
+  const query = (name: string): string =>
+    /sum\(\{__name__[^}]*\}\)/.exec(scaledObject('prod', name).spec.triggers[0].metadata.query)![0];
   expect(query('order-fulfilment').replace('order-fulfilment', 'X')).toBe(
     query('order-analytics').replace('order-analytics', 'X'),
   );

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   planOutput,
@@ -9,8 +8,9 @@ import {
   type OutputRequest,
 } from '../../infra/synth/ownership';
 import { snapshotTree } from './helpers';
+import { scratchDir } from '../shared/scratch';
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-ownership-'));
+const tmp = (): string => scratchDir('apsaramq-keda-ownership-');
 const RECORD = '.apsaramq-keda-synth.json';
 
 /** A directory holding `entries`: a name ending in `/` is a folder (with one file), any other a file. */

@@ -13,9 +13,12 @@ import { Testing } from 'cdk8s';
 import { hpaExternalProposal } from '../../constructs/scaling';
 import { loadEnvironment } from '../../infra/config/environment';
 import { environmentsWithHandoff } from './helpers';
-import { loadHandoff } from '../../infra/config/handoff';
+import { apsaraMqHandoff, loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from './helpers';
+import { testApp } from '../shared/scratch';
+import { freePort } from '../e2e/harness/processes';
+import { ownPrometheusReady } from '../e2e/harness/prometheus';
 
 jest.setTimeout(90_000);
 
@@ -42,7 +45,10 @@ interface Series {
   group: string;
   ready: number;
   inflight: number;
-  /** HPA proposal from one replica, worked out by hand from the committed thresholds; absent for decoys. */
+  /**
+   * HPA proposal from one replica, worked out by hand from the committed thresholds (for a demand trigger from
+   * its backlog part alone, the arrival rate being extrapolated low here); absent for decoys.
+   */
   replicasFromOne?: number;
 }
 
@@ -53,10 +59,10 @@ const SERIES: Series[] = [
     instanceId: 'rmq-cn-fakedev0000',
     topic: 'orders',
     group: 'order-fulfilment',
-    ready: 4000,
+    ready: 2000,
     inflight: 321,
     replicasFromOne: 4,
-  }, // 4321 / 1200
+  }, // 2321 / 600 = 3.87
   // staging: one message-based, one queue-based consumer whose backlog exceeds the clamp
   {
     instanceId: 'rmq-cn-fakestaging0000',
@@ -64,8 +70,8 @@ const SERIES: Series[] = [
     group: 'order-fulfilment',
     ready: 5000,
     inflight: 200,
-    replicasFromOne: 3,
-  }, // 5200 / 2400
+    replicasFromOne: 5,
+  }, // demand: 5200 / 30 s / 40 msg/s = 4.33 pods
   {
     instanceId: 'rmq-cn-fakestaging0000',
     topic: 'order-events',
@@ -73,7 +79,7 @@ const SERIES: Series[] = [
     ready: 20_000,
     inflight: 400,
     replicasFromOne: 8,
-  }, // clamped to 8 × 1800
+  }, // demand: 20400 / 60 s / 15 msg/s = 22.7 pods, clamped to 8
   // prod: two groups on one topic, plus an ordered consumer
   {
     instanceId: 'rmq-cn-fakeprod0000',
@@ -81,8 +87,8 @@ const SERIES: Series[] = [
     group: 'order-fulfilment',
     ready: 9000,
     inflight: 600,
-    replicasFromOne: 4,
-  }, // 9600 / 3000
+    replicasFromOne: 7,
+  }, // demand: 9600 / 30 s / 50 msg/s = 6.4 pods
   {
     instanceId: 'rmq-cn-fakeprod0000',
     topic: 'orders',
@@ -106,6 +112,8 @@ const SERIES: Series[] = [
 /** Messages per second arriving per (instance, topic), as a counter that grows with wall time. */
 const ARRIVAL_RATES: Record<string, number> = {
   'rmq-cn-fakeprod0000/orders': 40,
+  'rmq-cn-fakeprod0000/payments': 20,
+  'rmq-cn-fakedev0000/orders': 8,
   'rmq-cn-fakestaging0000/orders': 12,
   'rmq-cn-decoy0000/orders': 1000,
 };
@@ -129,14 +137,6 @@ function exposition(startedAt: number): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface QueryResult {
@@ -206,7 +206,9 @@ describeE2e('backlog queries against a real Prometheus', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
-    await waitFor('Prometheus to be ready', async () => (await fetch(`${serverAddress}/-/ready`)).ok);
+    await waitFor('Prometheus to be ready', () =>
+      ownPrometheusReady(serverAddress, path.join(workdir, 'data')),
+    );
     // Wait for enough scrapes for rate() over the counters: a few samples.
     await waitFor('the exporter series and rate samples', async () => {
       const r = await kedaQuery(serverAddress, 'count_over_time(rocketmq_messages_in_total[1m])');
@@ -226,26 +228,29 @@ describeE2e('backlog queries against a real Prometheus', () => {
 
   /** The committed environment synthesized against the local Prometheus standing in for ARMS. */
   function scaledObjects(environment: string): { name: string; view: ScaledObjectView }[] {
-    const handoff = loadHandoff(environment);
+    const handoff = apsaraMqHandoff(loadHandoff(environment));
     const local = { ...handoff, prometheus: { ...handoff.prometheus, serverAddress } };
-    const charts = buildEnvironment(Testing.app(), loadEnvironment(environment), local);
+    const charts = buildEnvironment(testApp(), loadEnvironment(environment), local);
     return charts
       .flatMap((c) => Testing.synth(c) as Manifest[])
       .filter((o) => o.kind === 'ScaledObject')
       .map((o) => ({ name: o.metadata.name, view: o as unknown as ScaledObjectView }));
   }
 
-  const cases = environmentsWithHandoff().flatMap((environment) => {
-    const spec = loadEnvironment(environment);
-    return spec.workloads.map((w) => ({ environment, workload: w }));
-  });
+  // The ARMS environments: the exposition below names instance_id (self-managed: tests/e2e/self-managed-metrics.test.ts).
+  const cases = environmentsWithHandoff()
+    .filter((environment) => loadEnvironment(environment).broker === 'apsaramq')
+    .flatMap((environment) => {
+      const spec = loadEnvironment(environment);
+      return spec.workloads.map((w) => ({ environment, workload: w }));
+    });
 
   test.each(cases.map((c) => [`${c.environment}/${c.workload.name}`, c] as const))(
-    '%s: the backlog query returns exactly one series with ready + inflight, and the HPA proposal follows',
+    '%s: the backlog (or demand) query returns exactly one series with ready + inflight, and the HPA proposal follows',
     async (_label, { environment, workload }) => {
-      const handoff = loadHandoff(environment);
+      const handoff = apsaraMqHandoff(loadHandoff(environment));
       const { view } = scaledObjects(environment).find((s) => s.name === workload.name)!;
-      const trigger = view.spec.triggers.find((t) => t.name === 'backlog')!;
+      const trigger = view.spec.triggers.find((t) => t.name === 'backlog' || t.name === 'demand')!;
       expect(trigger.metadata.serverAddress).toBe(serverAddress);
 
       const result = await kedaQuery(trigger.metadata.serverAddress, trigger.metadata.query);
@@ -261,12 +266,21 @@ describeE2e('backlog queries against a real Prometheus', () => {
       )!;
       const threshold = Number(trigger.metadata.threshold);
       const backlog = series.ready + series.inflight;
-      const expected =
-        workload.loadBalancing === 'queue'
-          ? Math.min(backlog, view.spec.maxReplicaCount * threshold)
-          : backlog;
       const value = Number(result.data.result[0].value[1]);
-      expect(value).toBe(expected);
+      const demand = workload.scaling.scaleOnDemand;
+      // The backlog trigger reads the backlog (clamped at the queues). The demand trigger reads pods: the backlog's
+      // share, backlog / drainSeconds / per-replica rate, plus the arrival rate's (0 up to the produced rate,
+      // rate() extrapolating low while its range fills); clamped at the queues.
+      const clampAt = workload.loadBalancing === 'queue' ? view.spec.maxReplicaCount : Infinity;
+      const perReplica = workload.messagesPerSecondPerPod * (demand?.targetUtilization ?? 1);
+      const fromBacklog = backlog / (demand?.drainSeconds ?? workload.targetDrainSeconds) / perReplica;
+      const rate = (ARRIVAL_RATES[`${handoff.instanceId}/${workload.topic}`] ?? 0) * 1.1;
+      const [low, high] =
+        demand === undefined
+          ? [Math.min(backlog, clampAt * threshold), Math.min(backlog, clampAt * threshold)]
+          : [Math.min(clampAt, fromBacklog), Math.min(clampAt, fromBacklog + rate / perReplica)];
+      expect(value).toBeGreaterThanOrEqual(low - 1e-9);
+      expect(value).toBeLessThanOrEqual(high + 1e-9);
 
       // KEDA hands the value to the HPA; from one replica the proposal is ceil(value / threshold).
       const proposal = hpaExternalProposal({
@@ -274,17 +288,33 @@ describeE2e('backlog queries against a real Prometheus', () => {
         metricValue: value,
         targetAverageValue: threshold,
       });
-      expect(proposal).toBe(series.replicasFromOne);
+      // A demand's arrival share may add a pod to what its backlog alone asks for.
+      expect(proposal - series.replicasFromOne!).toBeGreaterThanOrEqual(0);
+      expect(proposal - series.replicasFromOne!).toBeLessThanOrEqual(demand === undefined ? 0 : 1);
       expect(proposal).toBeLessThanOrEqual(view.spec.maxReplicaCount);
     },
   );
+
+  test('the demand query is the arrival rate plus the backlog over drainSeconds, per replica, at one instant', async () => {
+    // prod order-fulfilment: (rate + 9600 / 30) / 50; the rate's share subtracted in the same evaluation leaves
+    // 9600 / 30 / 50 = 6.4 exactly.
+    const { view } = scaledObjects('prod').find((s) => s.name === 'order-fulfilment')!;
+    const demand = view.spec.triggers.find((t) => t.name === 'demand')!;
+    const rate =
+      'sum(rate(rocketmq_messages_in_total{instance_id="rmq-cn-fakeprod0000", topic="orders"}[1m]))';
+    const r = await kedaQuery(serverAddress, `(${demand.metadata.query}) - (${rate}) / 50`);
+    expect(r.data.result).toHaveLength(1);
+    expect(Number(r.data.result[0].value[1])).toBeCloseTo(6.4, 9);
+  });
 
   test('prod order-analytics: a second group on the same topic does not leak into order-fulfilment', async () => {
     const objects = scaledObjects('prod');
     const values = await Promise.all(
       ['order-fulfilment', 'order-analytics'].map(async (name) => {
-        const trigger = objects.find((o) => o.name === name)!.view.spec.triggers[0];
-        const r = await kedaQuery(serverAddress, trigger.metadata.query);
+        // order-fulfilment's demand query holds its group's backlog sum: the same selection as order-analytics'.
+        const query = objects.find((o) => o.name === name)!.view.spec.triggers[0].metadata.query;
+        const group = /sum\(\{__name__[^}]*\}\)/.exec(query)![0];
+        const r = await kedaQuery(serverAddress, group);
         return Number(r.data.result[0].value[1]);
       }),
     );
@@ -293,24 +323,30 @@ describeE2e('backlog queries against a real Prometheus', () => {
 
   test('the arrival-rate trigger returns one series per topic, in proportion to the produced rates', async () => {
     // rate() over 1m sees only the seconds scraped so far, so the absolute value is extrapolated low; both
-    // series share scrape timestamps, so their ratio is exact. A leak of the decoy instance (1000/s) would show.
+    // series share scrape timestamps, so their ratio in one evaluation is exact. A leak of the decoy instance
+    // (1000/s) would show.
     const measured: Record<string, number> = {};
+    const queries: Record<string, string> = {};
     for (const { environment, workload } of cases.filter(
       (c) => c.workload.scaling.scaleOnArrivalRate !== undefined,
     )) {
-      const handoff = loadHandoff(environment);
+      const handoff = apsaraMqHandoff(loadHandoff(environment));
       const { view } = scaledObjects(environment).find((s) => s.name === workload.name)!;
       const trigger = view.spec.triggers.find((t) => t.name === 'arrival-rate')!;
       const result = await kedaQuery(serverAddress, trigger.metadata.query);
       expect(result.data.result).toHaveLength(1);
       const key = `${handoff.instanceId}/${workload.topic}`;
       measured[key] = Number(result.data.result[0].value[1]);
+      queries[key] = trigger.metadata.query;
       expect(measured[key]).toBeGreaterThan(0);
       expect(measured[key]).toBeLessThanOrEqual(ARRIVAL_RATES[key] * 1.1);
     }
-    const prod = measured['rmq-cn-fakeprod0000/orders'];
-    const staging = measured['rmq-cn-fakestaging0000/orders'];
-    expect(prod / staging).toBeCloseTo(40 / 12, 1);
+    // Two label-less one-series vectors divide into one series, both read at the same instant.
+    const ratio = await kedaQuery(
+      serverAddress,
+      `(${queries['rmq-cn-fakeprod0000/payments']}) / (${queries['rmq-cn-fakedev0000/orders']})`,
+    );
+    expect(Number(ratio.data.result[0].value[1])).toBeCloseTo(20 / 8, 2);
   });
 
   test("the seed guide's `by (consumer_group)` form returns one series per group, which KEDA rejects", async () => {

@@ -8,6 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../e2e/harness/processes';
+import { ownPrometheusReady } from '../e2e/harness/prometheus';
 
 export const binary = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
 
@@ -55,14 +57,6 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface RunningPrometheus {
@@ -114,7 +108,9 @@ export async function startPrometheus(exposition: () => string): Promise<Running
     fs.rmSync(workdir, { recursive: true, force: true });
   };
   try {
-    await waitFor('Prometheus to be ready', async () => (await fetch(`${serverAddress}/-/ready`)).ok);
+    await waitFor('Prometheus to be ready', () =>
+      ownPrometheusReady(serverAddress, path.join(workdir, 'data')),
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
@@ -8,17 +7,21 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { parseAllDocuments } from 'yaml';
 import { loadEnvironment, parseEnvironment } from '../../infra/config/environment';
 import { loadHandoff, parseHandoff, HandoffError } from '../../infra/config/handoff';
 import { synthEnvironment, SynthInputError } from '../../infra/synth/app';
 import { synthAll } from '../../infra/synth/pipeline';
 import { environmentsWithHandoff, synthObjects, type Manifest } from './helpers';
+import { scratchDir } from '../shared/scratch';
 
 /** Kubernetes 1.28, KEDA 2.x and Prometheus Operator schemas, one validating model per kind. */
 const MODELS: Record<string, (o: Manifest) => { validate(): void }> = {
   'apps/v1/Deployment': (o) => new Deployment(o),
   'v1/ServiceAccount': (o) => new ServiceAccount(o),
+  // The provisioning Job of a self-managed environment (issue 27) and its script.
+  'batch/v1/Job': (o) => new Job(o),
   'v1/ConfigMap': (o) => new ConfigMap(o),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
   'keda.sh/v1alpha1/ScaledObject': (o) =>
@@ -29,7 +32,7 @@ const MODELS: Record<string, (o: Manifest) => { validate(): void }> = {
     new PrometheusRule(o as unknown as ConstructorParameters<typeof PrometheusRule>[0]),
 };
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-test-'));
+const tmp = (): string => scratchDir('apsaramq-keda-test-');
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -61,13 +64,15 @@ describe('synth output', () => {
     synthAll(a);
     synthAll(b);
     const first = readTree(a);
-    // One file per workload of the stack file, plus the kustomization and the alert rules (every committed
-    // stack keeps the cluster side on), for every environment with a hand-off.
+    // One file per workload of the stack file, plus the kustomization, the alert rules and the dashboard (every
+    // committed stack keeps the cluster side on), for every environment with a hand-off; a self-managed one also
+    // its provisioning Job (issue 27).
     const expected = environmentsWithHandoff().flatMap((env) => [
       `${env}/kustomization.yaml`,
       `${env}/apsaramq-keda-alerts.yaml`,
       `${env}/apsaramq-keda-dashboard.yaml`,
       ...loadEnvironment(env).workloads.map((w) => `${env}/${w.name}.yaml`),
+      ...(loadEnvironment(env).broker === 'self-managed' ? [`${env}/rocketmq-provisioning.yaml`] : []),
     ]);
     expect(Object.keys(first).sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(0);

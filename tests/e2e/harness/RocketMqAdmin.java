@@ -8,6 +8,7 @@ import com.alibaba.fastjson.JSONObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,18 +47,28 @@ public class RocketMqAdmin {
                 admin.createAndUpdateTopicConfig(broker, config);
                 System.out.println("topic " + t.getString("name"));
             }
-            // The proxy caches routes for topicRouteServiceCacheRefreshSeconds: a client must not ask for a route
-            // before the broker has registered the topic with the name server.
-            for (JSONObject t : list(plan, "topics")) {
-                long deadline = System.currentTimeMillis() + 30_000;
+            // The proxy caches a missing route for topicRouteServiceCacheRefreshSeconds (20 s): a client must not ask
+            // for a route before the broker has registered the topic with the name server. Also waits for the
+            // routes of topics created elsewhere (awaitRoutes), e.g. by mqadmin in the provisioning Job.
+            List<String> routed = new ArrayList<>();
+            for (JSONObject t : list(plan, "topics")) routed.add(t.getString("name"));
+            JSONArray awaited = plan.getJSONArray("awaitRoutes");
+            if (awaited != null) for (int i = 0; i < awaited.size(); i++) routed.add(awaited.getString(i));
+            int awaitSeconds = plan.getIntValue("awaitSeconds");
+            for (String topic : routed) {
+                long deadline = System.currentTimeMillis() + awaitSeconds * 1000L;
                 while (true) {
+                    Exception last = null;
                     try {
-                        if (!admin.examineTopicRouteInfo(t.getString("name")).getQueueDatas().isEmpty()) break;
+                        if (!admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty()) break;
                     } catch (Exception e) {
-                        if (System.currentTimeMillis() > deadline) throw e;
+                        last = e;
                     }
+                    if (System.currentTimeMillis() > deadline)
+                        throw new IllegalStateException("the name server has no route for topic " + topic + " after " + awaitSeconds + " s", last);
                     Thread.sleep(200);
                 }
+                System.out.println("route " + topic);
             }
             for (JSONObject g : list(plan, "groups")) {
                 SubscriptionGroupConfig config = new SubscriptionGroupConfig();

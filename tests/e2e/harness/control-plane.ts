@@ -21,6 +21,14 @@ export interface ControlPlaneTiming {
   readonly downscaleStabilizationSeconds: number;
 }
 
+export interface ControlPlaneOptions {
+  /**
+   * The port of the KEDA operator's Prometheus metrics (--metrics-bind-address on 127.0.0.1), so a Prometheus
+   * started beside the control plane can scrape it. @default a free port
+   */
+  readonly kedaOperatorMetricsPort?: number;
+}
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -42,6 +50,8 @@ export interface ControlPlane {
   readonly pids: Readonly<Record<string, number>>;
   /** A cluster-admin kubeconfig file for the API server (client certificate), for a CLI under test. */
   readonly kubeconfig: string;
+  /** host:port of the KEDA operator's Prometheus metrics endpoint (/metrics). */
+  readonly kedaOperatorMetrics: string;
   /** The logs of every component so far, for a failing test. */
   logs(): Record<string, string>;
   stop(): Promise<void>;
@@ -55,6 +65,8 @@ const RESOURCES: Record<string, { plural: string; cluster?: boolean }> = {
   ConfigMap: { plural: 'configmaps' },
   Service: { plural: 'services' },
   Deployment: { plural: 'deployments' },
+  // A self-managed environment's provisioning Job (dist/<env>/rocketmq-provisioning.yaml).
+  Job: { plural: 'jobs' },
   PodDisruptionBudget: { plural: 'poddisruptionbudgets' },
   ScaledObject: { plural: 'scaledobjects' },
   TriggerAuthentication: { plural: 'triggerauthentications' },
@@ -148,6 +160,7 @@ export async function startControlPlane(
   bins: ControlPlaneBinaries,
   kedaModuleDir: string,
   timing: ControlPlaneTiming,
+  options: ControlPlaneOptions = {},
 ): Promise<ControlPlane> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-kube-'));
   const pkiDir = path.join(workdir, 'pki');
@@ -183,12 +196,13 @@ export async function startControlPlane(
     adapterPort,
     adapterMetrics,
     grpcPort,
-    opMetrics,
+    freeMetricsPort,
     opProbe,
     hookPort,
     hookMetrics,
     hookProbe,
   ] = await Promise.all(Array.from({ length: 11 }, () => freePort()));
+  const opMetrics = options.kedaOperatorMetricsPort ?? freeMetricsPort;
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfig = path.join(workdir, 'admin.kubeconfig');
   fs.writeFileSync(
@@ -508,5 +522,14 @@ export async function startControlPlane(
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`, { cause: error });
   }
   const pids = Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, p.pid]));
-  return { request, watch, apply, logs, pids, kubeconfig, stop };
+  return {
+    request,
+    watch,
+    apply,
+    logs,
+    pids,
+    kubeconfig,
+    kedaOperatorMetrics: `127.0.0.1:${opMetrics}`,
+    stop,
+  };
 }

@@ -59,22 +59,64 @@ export async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * Where the harness takes ports from: outside the kernel's ephemeral range (net.ipv4.ip_local_port_range), which
+ * every outgoing connection takes its source port from, so none can take a probed port before the process it is
+ * meant for binds it (KEDA's metrics adapter once lost 42539 that way). Below the range when there is room,
+ * else above it; each jest worker has its own slice, so two suites never probe the same port.
+ */
+function portSlice(): { from: number; to: number } {
+  let [low, high] = [32768, 60999];
+  try {
+    [low, high] = fs
+      .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+  } catch {
+    // Not Linux: its default range.
+  }
+  const [from, to] = low - 20_000 >= 4_000 ? [20_000, low] : [high + 1, 65_536];
+  if (to - from < 4_000)
+    throw new Error(
+      `no room for test ports outside the ephemeral range ${low}-${high} (ip_local_port_range)`,
+    );
+  const slices = 4;
+  const size = Math.floor((to - from) / slices);
+  const slice = Number(process.env.JEST_WORKER_ID ?? '0') % slices;
+  return { from: from + slice * size, to: from + (slice + 1) * size };
 }
 
-/** A port p with p + every offset free as well (the broker listens on listenPort - 2 and + 1 too). */
+const handedOut = new Set<number>();
+let cursor: number | undefined;
+
+/**
+ * A port p such that p + every offset is free too, from this worker's slice, never one handed out before by
+ * this process.
+ */
 export async function freePortWith(offsets: readonly number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const all = await Promise.all([0, ...offsets].map((o) => isPortFree(base + o)));
-    if (all.every(Boolean)) return base;
+  const { from, to } = portSlice();
+  // Bases whose whole group lies in the slice: first .. last.
+  const first = from - Math.min(0, ...offsets);
+  const last = to - 1 - Math.max(0, ...offsets);
+  cursor ??= from + Math.floor(Math.random() * (to - from));
+  for (let attempt = 0; attempt <= last - first; attempt += 1) {
+    if (cursor < first || cursor > last) cursor = first;
+    const base = cursor;
+    cursor += 1;
+    const group = [0, ...offsets].map((o) => base + o);
+    if (group.some((p) => handedOut.has(p))) continue;
+    // Reserved before the probe, so a concurrent call skips them.
+    for (const p of group) handedOut.add(p);
+    if ((await Promise.all(group.map(isPortFree))).every(Boolean)) return base;
+    for (const p of group) handedOut.delete(p);
   }
-  throw new Error(`no free port with offsets ${offsets.join(',')} after 50 attempts`);
+  throw new Error(`no free port with offsets ${offsets.join(',')} in ${from}-${to - 1}`);
+}
+
+/** A free port for a process the harness starts: see freePortWith. */
+export async function freePort(): Promise<number> {
+  return freePortWith([]);
 }
 
 export async function waitFor(

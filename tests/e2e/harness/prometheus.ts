@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
 import { freePort, startProcess, type Started, stopProcess, waitFor } from './processes';
 
 export interface ScrapeTarget {
@@ -17,22 +18,46 @@ export interface QueryResult {
   data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
 }
 
+/** One series of a range selector's answer: [unix seconds, value] per stored sample. */
+export interface SampledSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
 export interface Prometheus {
   readonly serverAddress: string;
   readonly pid: number;
   readonly scrapeIntervalSeconds: number;
   /** GET /api/v1/query?query=...&time=<RFC3339>: the request KEDA's prometheus scaler sends. */
   query(promql: string): Promise<QueryResult>;
+  /** Every stored sample of `selector` in the last `seconds`, with its own timestamp (a range selector's answer). */
+  samples(selector: string, seconds: number): Promise<SampledSeries[]>;
   /** Waits until the next scrape of every target after now has landed. */
   nextScrape(): Promise<void>;
   log(): string;
   stop(): Promise<void>;
 }
 
+/**
+ * Whether the Prometheus at `serverAddress` is ready and is the one started with `storage` as its TSDB path; a
+ * stranger's (its own failed to bind the port) throws, so queries never answer from another run's data.
+ */
+export async function ownPrometheusReady(serverAddress: string, storage: string): Promise<boolean> {
+  if (!(await fetch(`${serverAddress}/-/ready`)).ok) return false;
+  const flags = (await (await fetch(`${serverAddress}/api/v1/status/flags`)).json()) as {
+    data: Record<string, string>;
+  };
+  if (flags.data['storage.tsdb.path'] !== storage)
+    throw new Error(`prometheus exited: another Prometheus answers on ${serverAddress}`);
+  return true;
+}
+
 export async function startPrometheus(
   binary: string,
   targets: readonly ScrapeTarget[],
   scrapeIntervalSeconds = 1,
+  /** Rule groups as a rule file holds them (`groups:`), evaluated at each group's own interval. @default none */
+  ruleGroups: readonly unknown[] = [],
 ): Promise<Prometheus> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-prom-'));
   const port = await freePort();
@@ -41,6 +66,7 @@ export async function startPrometheus(
     'global:',
     `  scrape_interval: ${scrapeIntervalSeconds}s`,
     `  evaluation_interval: ${scrapeIntervalSeconds}s`,
+    ...(ruleGroups.length > 0 ? ['rule_files: [rules.yml]'] : []),
     'scrape_configs:',
   ];
   for (const t of targets) {
@@ -56,6 +82,9 @@ export async function startPrometheus(
     }
   }
   fs.writeFileSync(path.join(workdir, 'prometheus.yml'), `${lines.join('\n')}\n`);
+  // Relative rule_files resolve against the configuration file's directory.
+  if (ruleGroups.length > 0)
+    fs.writeFileSync(path.join(workdir, 'rules.yml'), stringify({ groups: ruleGroups }));
   let server: Started | undefined;
   const stop = async (): Promise<void> => {
     await stopProcess(server);
@@ -71,10 +100,23 @@ export async function startPrometheus(
       ],
       { cwd: workdir },
     );
-    await waitFor('Prometheus to be ready', async () => (await fetch(`${serverAddress}/-/ready`)).ok, 45_000);
+    const started = server;
+    const storage = path.join(workdir, 'data');
+    await waitFor(
+      'Prometheus to be ready',
+      async () => {
+        if (started.child.exitCode !== null) throw new Error(`prometheus exited ${started.child.exitCode}`);
+        return await ownPrometheusReady(serverAddress, storage);
+      },
+      45_000,
+    );
   } catch (error) {
+    // Its own words (a refused configuration or rule file, a port in use) with the timeout.
+    const output = server?.output().slice(-3000) ?? '';
     await stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- prometheus\n${output}`, {
+      cause: error,
+    });
   }
   const query = async (promql: string): Promise<QueryResult> => {
     const url = `${serverAddress}/api/v1/query?query=${encodeURIComponent(promql)}&time=${encodeURIComponent(new Date().toISOString())}`;
@@ -82,6 +124,13 @@ export async function startPrometheus(
     if (response.status !== 200)
       throw new Error(`Prometheus answered ${response.status} to ${promql}: ${await response.text()}`);
     return (await response.json()) as QueryResult;
+  };
+  const samples = async (selector: string, seconds: number): Promise<SampledSeries[]> => {
+    const promql = `${selector}[${Math.ceil(seconds)}s]`;
+    const response = await fetch(`${serverAddress}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    if (response.status !== 200)
+      throw new Error(`Prometheus answered ${response.status} to ${promql}: ${await response.text()}`);
+    return ((await response.json()) as { data: { result: SampledSeries[] } }).data.result;
   };
   const nextScrape = async (): Promise<void> => {
     const after = Date.now() / 1000;
@@ -103,6 +152,7 @@ export async function startPrometheus(
     pid: running.pid,
     scrapeIntervalSeconds,
     query,
+    samples,
     nextScrape,
     log: () => running.output(),
     stop,

@@ -20,14 +20,101 @@ function divide(where: string, field: string, value: number, k: number): number 
   return value / k;
 }
 
-const RANGE = /\[(\d+)([smh])\]/g;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+/** A Prometheus duration of whole units (`90s`, `1m30s`, `2h`), in seconds; undefined for any other text. */
+function durationSeconds(text: string): number | undefined {
+  const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (m === null || text === '') return undefined;
+  const [d, h, min, s] = m.slice(1).map((v) => Number(v ?? 0));
+  return ((d * 24 + h) * 60 + min) * 60 + s;
+}
+
+/**
+ * Each range `[d]`, subquery `[d:r]` and `offset d` of a PromQL expression divided by k, written in seconds. A
+ * range compressed below `minRangeSeconds` is refused: rate() and increase() need two samples in it.
+ */
+function compressExpr(where: string, expr: string, k: number, minRangeSeconds: number): string {
+  const divided = (what: string, text: string): number => {
+    const seconds = durationSeconds(text);
+    if (seconds === undefined) throw new RangeError(`${where}: ${what} is not a duration the replay reads`);
+    return divide(where, what, seconds, k);
+  };
+  return expr
+    .replace(/\[([0-9a-z]+)(?::([0-9a-z]*))?\]/g, (all: string, range: string, step: string | undefined) => {
+      const seconds = divided(`query range ${all}`, range);
+      if (seconds < minRangeSeconds)
+        throw new RangeError(
+          `${where}: query range ${all} becomes ${seconds} s, below ${minRangeSeconds} s: two scrapes of the replay's Prometheus`,
+        );
+      if (step === undefined) return `[${seconds}s]`;
+      return `[${seconds}s:${step === '' ? '' : `${divided(`subquery step ${all}`, step)}s`}]`;
+    })
+    .replace(/\boffset\s+([0-9a-z]+)/g, (all: string, d: string) => `offset ${divided(all, d)}s`);
+}
 
 /** Each range selector `[d]` of a PromQL query as `[d / K s]` (Prometheus duration syntax). */
 export function compressQuery(where: string, query: string, k: number): string {
-  return query.replace(RANGE, (_all, n: string, unit: string) => {
-    const seconds = Number(n) * UNIT_SECONDS[unit];
-    return `[${divide(where, `query range [${n}${unit}]`, seconds, k)}s]`;
+  return compressExpr(where, query, k, 0);
+}
+
+/**
+ * The Prometheus Operator's rule evaluation interval when neither the Prometheus nor a group sets one
+ * (prometheus-operator v0.93.0 pkg/apis/monitoring/v1/prometheus_types.go, evaluationInterval default "30s").
+ */
+export const OPERATOR_EVALUATION_INTERVAL_SECONDS = 30;
+
+/** One alerting or recording rule of a PrometheusRule (prometheus-operator prometheusrule_types.go Rule). */
+export interface PrometheusRuleRule {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly keep_firing_for?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** One group of a PrometheusRule's spec.groups (prometheus-operator prometheusrule_types.go RuleGroup). */
+export interface PrometheusRuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly PrometheusRuleRule[];
+}
+
+/**
+ * A PrometheusRule's groups on the replay's clock, as a Prometheus rule file takes them: each group's evaluation
+ * interval (OPERATOR_EVALUATION_INTERVAL_SECONDS when it sets none), each rule's `for` and `keep_firing_for`, and
+ * every range, subquery and offset of its expr divided by k (so `for: 1m` → `12s`, `[1m]` → `[12s]` for k = 5).
+ * Refuses (RangeError naming the group, rule and field) a duration that is not a whole multiple of k seconds, and
+ * a range that would hold fewer than two scrapes at `scrapeSeconds`.
+ */
+export function compressRuleGroups(
+  groups: readonly PrometheusRuleGroup[],
+  k: number,
+  scrapeSeconds: number,
+): PrometheusRuleGroup[] {
+  return groups.map((group) => {
+    const interval = group.interval ?? `${OPERATOR_EVALUATION_INTERVAL_SECONDS}s`;
+    const seconds = (where: string, field: string, text: string): string => {
+      const value = durationSeconds(text);
+      if (value === undefined)
+        throw new RangeError(`${where}: ${field} ${text} is not a duration the replay reads`);
+      return `${divide(where, `${field} ${text}`, value, k)}s`;
+    };
+    return {
+      ...group,
+      interval: seconds(`rule group ${group.name}`, 'interval', interval),
+      rules: group.rules.map((rule) => {
+        const where = `rule group ${group.name} rule ${rule.alert ?? rule.record ?? '?'}`;
+        return {
+          ...rule,
+          expr: compressExpr(where, rule.expr, k, 2 * scrapeSeconds),
+          ...(rule.for !== undefined && { for: seconds(where, 'for', rule.for) }),
+          ...(rule.keep_firing_for !== undefined && {
+            keep_firing_for: seconds(where, 'keep_firing_for', rule.keep_firing_for),
+          }),
+        };
+      }),
+    };
   });
 }
 
@@ -106,6 +193,19 @@ export function compressScaledObject(object: KubeObject, k: number): KubeObject 
     const at = `${where} trigger ${trigger.name ?? trigger.type}`;
     const query = trigger.metadata.query;
     trigger.metadata.query = compressQuery(at, query, k);
+    // The demand query divides the backlog by drainSeconds, a period: / K like the rest (its rate() part and the
+    // threshold are per second, × K below), so the whole value is K × the production demand.
+    if (trigger.name === 'demand')
+      trigger.metadata.query = trigger.metadata.query.replace(
+        /\) \/ (\d+(?:\.\d+)?)\) \/ /,
+        (_all, drain: string) => `) / ${divide(at, 'the demand drainSeconds', Number(drain), k)}) / `,
+      );
+    // Its clamp (queue-based) is in pods: × K with the value.
+    if (trigger.name === 'demand')
+      trigger.metadata.query = trigger.metadata.query.replace(
+        /^(clamp_max\(.*), (\d+)\)$/,
+        (_all, inner: string, pods: string) => `${inner}, ${Number(pods) * k})`,
+      );
     if (perSecond(query))
       for (const key of ['threshold', 'activationThreshold'])
         if (trigger.metadata[key] !== undefined)

@@ -19,6 +19,7 @@ import type { Handoff } from '../../../infra/config/handoff';
 import { currentScaling } from '../../../infra/plan/plan';
 import type { KubeObject } from './control-plane';
 import { KEDA_VERSION, KUBERNETES_VERSION } from './control-plane-build';
+import { alertLines, type AlertOutcome } from './replay-alerts';
 
 /**
  * Periods of the real side that are not a ScaledObject's: kube-controller-manager's flags (one process for every
@@ -43,8 +44,11 @@ export interface Scenario {
   /** The committed environment and workload whose synthesized manifests are applied as they are. */
   readonly environment: string;
   readonly workload: string;
-  /** A field no committed workload sets, when the scenario is about it (idle). @default none */
-  readonly variant?: Pick<WorkloadSpec, 'idleReplicaCount'>;
+  /**
+   * A field no committed workload sets, when the scenario is about it (idle), or a `scaling` block the workload
+   * had before the committed one, when the scenario is about a trigger that block has. @default none
+   */
+  readonly variant?: Partial<Pick<WorkloadSpec, 'idleReplicaCount' | 'scaling'>>;
   /** Arrivals and external drain (the pods consume nothing: no kubelet runs them). */
   readonly traffic: SimulationTraffic;
   /** Windows in which the scenario's queries fail (HTTP 503) or come back empty, per trigger. */
@@ -104,14 +108,26 @@ export function scenarioEnvironment(
   namespace: string,
   serverAddress: string,
 ): { spec: EnvironmentSpec; handoff: Handoff } {
+  const scoped =
+    spec.broker === 'self-managed' && 'brokerCluster' in handoff
+      ? // The scenario's own broker cluster (withReplayScope) on both sides, as synth requires them equal.
+        // The in-cluster Prometheus address is the spec's too.
+        {
+          ...spec,
+          selfManaged: { ...spec.selfManaged, brokerCluster: handoff.brokerCluster.name },
+          prometheus: { ...spec.prometheus, serverAddress },
+        }
+      : spec;
   return {
-    spec: { ...spec, kubernetes: { ...spec.kubernetes, namespace }, workloads: [workload] },
+    spec: { ...scoped, kubernetes: { ...spec.kubernetes, namespace }, workloads: [workload] },
+    // The spread keeps the hand-off's own flavor (its prometheus comes from the same object); TypeScript cannot
+    // see that through a union spread.
     handoff: {
       ...handoff,
       namespace,
       prometheus: { ...handoff.prometheus, serverAddress },
       workloads: handoff.workloads.filter((h) => h.name === workload.name),
-    },
+    } as Handoff,
   };
 }
 
@@ -369,14 +385,20 @@ export function measuredPhase(at: number | undefined, realPeriod: number, k: num
   return Math.round((((at % realPeriod) + realPeriod) % realPeriod) * k) % production;
 }
 
-/** Exposition text of the scenario's exporter: RocketMQ 5.x consumer series as ARMS names them. */
+/**
+ * Exposition text of the scenario's exporter: RocketMQ 5.x consumer series as ARMS names them, or, with
+ * `selfManaged`, as the Apache 5.x exporter does (one broker's node_id, is_retry and message_type: measured in
+ * tests/e2e/self-managed-metrics.test.ts). Prometheus adds the instance_id or cluster label as a target label.
+ */
 export function exposition(
   labels: { instanceId: string; topic: string; group: string },
   arrivalMetric: string,
   series: { backlog: number; arrived: number },
   groupSeries = true,
+  selfManaged = false,
 ): string {
-  const group = `instance_id="${labels.instanceId}",topic="${labels.topic}",consumer_group="${labels.group}"`;
+  const broker = selfManaged ? ',node_id="broker-a"' : '';
+  const group = `instance_id="${labels.instanceId}",topic="${labels.topic}",consumer_group="${labels.group}"${broker}${selfManaged ? ',is_retry="false"' : ''}`;
   return [
     ...(groupSeries
       ? [
@@ -387,9 +409,31 @@ export function exposition(
         ]
       : []),
     `# TYPE ${arrivalMetric} counter`,
-    `${arrivalMetric}{instance_id="${labels.instanceId}",topic="${labels.topic}"} ${series.arrived}`,
+    `${arrivalMetric}{instance_id="${labels.instanceId}",topic="${labels.topic}"${broker}${selfManaged ? ',message_type="NORMAL"' : ''}} ${series.arrived}`,
     '',
   ].join('\n');
+}
+
+/** The label and value that give a scenario its own broker in the shared Prometheus. */
+export interface ReplayScope {
+  /** instance_id (ARMS), or the self-managed hand-off's cluster label. */
+  readonly label: string;
+  readonly value: string;
+}
+
+/** Scenario `i`'s own instance id, or its own broker cluster name for a self-managed hand-off. */
+export function replayScope(handoff: Handoff, i: number): ReplayScope {
+  const suffix = String.fromCharCode(97 + i);
+  return 'brokerCluster' in handoff
+    ? { label: handoff.brokerCluster.label, value: `replay-${suffix}` }
+    : { label: 'instance_id', value: `rmq-cn-replay${suffix}` };
+}
+
+/** The hand-off with the scenario's own instance id or broker cluster name. */
+export function withReplayScope(handoff: Handoff, scope: ReplayScope): Handoff {
+  return 'brokerCluster' in handoff
+    ? { ...handoff, brokerCluster: { ...handoff.brokerCluster, name: scope.value } }
+    : { ...handoff, instanceId: scope.value };
 }
 
 export interface Server {
@@ -473,6 +517,8 @@ export interface ReplayResult {
   readonly knownDivergence?: string;
   /** Real seconds between the ticks of each controller: the HPA's sync, the ScaledObject's polling interval. */
   readonly timers: Timers;
+  /** The KEDA alert rules as the replay's Prometheus evaluated them. @default none reported */
+  readonly alerts?: readonly AlertOutcome[];
 }
 
 /** Real seconds between the ticks of the HPA and of KEDA's polling loop for one scenario. */
@@ -519,7 +565,7 @@ export function report(
       `| [${scenario.name}](#${scenario.name}) | ${real.map((c) => c.replicas).join(' → ')} | ${comparison.sameSequence ? 'yes' : '**no**'} | ${comparison.sameSequence ? `${comparison.maxAbsLag} (${Number((comparison.maxAbsLag * k).toFixed(1))})` : '—'} |`,
     );
   lines.push('');
-  for (const { scenario, real, simulated, comparison, phases, knownDivergence } of results) {
+  for (const { scenario, real, simulated, comparison, phases, knownDivergence, alerts } of results) {
     lines.push(
       `## ${scenario.name}`,
       '',
@@ -557,6 +603,7 @@ export function report(
       lines.push('**Different sequences.**', '');
     }
     if (knownDivergence !== undefined) lines.push(`Known divergence: ${knownDivergence}`, '');
+    lines.push(...alertLines(alerts ?? []));
   }
   const data: ReportData = {
     compression: k,

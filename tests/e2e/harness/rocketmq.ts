@@ -58,6 +58,13 @@ export interface AdminPlan {
   readonly acls?: readonly AclPlan[];
   /** Broker settings changed at runtime (updateBrokerConfig). */
   readonly brokerConfig?: Readonly<Record<string, string>>;
+  /**
+   * Topics created elsewhere (e.g. by mqadmin) whose route to wait for on the name server, ≤ 30 s each, as for
+   * `topics`: a client asking the proxy earlier gets a missing route the proxy keeps for 20 s.
+   */
+  readonly awaitRoutes?: readonly string[];
+  /** How long to wait for each route. @default 30 */
+  readonly awaitSeconds?: number;
 }
 
 export interface RocketMqOptions {
@@ -283,6 +290,9 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   const jvmEnv = { ...process.env, LD_PRELOAD: preload };
 
   const jvm = (heapMiB: number): string[] => [
+    // Temporary files go into the work directory, which stop() removes: RocksDB's unpacked JNI library, and the
+    // proxy's self-signed TLS certificate (Netty SelfSignedCertificate: keyutil_<host>_<n>.crt/.key).
+    `-Djava.io.tmpdir=${workdir}`,
     `-Xms${heapMiB}m`,
     `-Xmx${heapMiB}m`,
     '-XX:MaxDirectMemorySize=256m',
@@ -297,7 +307,13 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   let namesrv: Started | undefined;
   let proxy: Started | undefined;
   let proxyStarts = 0;
-  const startProxy = async (): Promise<Started> => {
+  const brokerLog = path.join(workdir, 'logs', 'rocketmqlogs', 'broker.log');
+  // Source: apache/rocketmq 5.3.3 broker BrokerOuterAPI.registerBrokerAll, logged after each registration.
+  const REGISTERED = 'Registering current broker to name server completed';
+  const registrations = (): number =>
+    fs.existsSync(brokerLog) ? fs.readFileSync(brokerLog, 'utf8').split(REGISTERED).length - 1 : 0;
+  const startProxy = async (awaitRegistration: boolean): Promise<Started> => {
+    const registeredBefore = registrations();
     proxyStarts += 1;
     const started = startProcess(
       'java',
@@ -329,6 +345,20 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       },
       120_000,
     );
+    // A broker serves before the name server lists it when its first registration fails (a loaded machine); until
+    // then mqadmin's cluster commands find no broker. The next attempt comes 10 s after start, then every 30 s
+    // (BrokerController.start, registerNameServerPeriod). Only at the first start: startBroker resolves when the
+    // restarted broker serves, the moment tests/e2e/consumer-failure.test.ts times the consumers' reconnect from.
+    if (awaitRegistration)
+      await waitFor(
+        'the broker to register with the name server',
+        () => {
+          if (started.child.exitCode !== null)
+            throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+          return registrations() > registeredBefore;
+        },
+        60_000,
+      );
     return started;
   };
   const stop = async (): Promise<void> => {
@@ -343,7 +373,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       [...jvm(128), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', path.join(conf, 'namesrv.conf')],
       { cwd: workdir, env: jvmEnv, logFile: path.join(workdir, 'namesrv.out') },
     );
-    await startProxy();
+    await startProxy(true);
     await waitFor(
       'the broker Prometheus exporter',
       async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok,
@@ -374,6 +404,8 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
         users: (plan.users ?? []).map((u) => ({ ...u, userType: u.userType ?? 'Normal' })),
         acls: (plan.acls ?? []).map((a) => ({ ...a, decision: a.decision ?? 'Allow' })),
         brokerConfig: plan.brokerConfig,
+        awaitRoutes: plan.awaitRoutes ?? [],
+        awaitSeconds: plan.awaitSeconds ?? 30,
       }),
     );
     const result = spawnSync('java', [...jvm(128), ADMIN_SOURCE, file], {
@@ -409,7 +441,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     },
     startBroker: async () => {
       if (proxy !== undefined) throw new Error('startBroker: the broker is running; stopBroker first');
-      await startProxy();
+      await startProxy(false);
     },
     shimmedPorts: () =>
       rewrittenPorts(
@@ -420,10 +452,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
     startMs,
     workdir,
     admin,
-    logs: () => {
-      const file = path.join(workdir, 'logs', 'rocketmqlogs', 'broker.log');
-      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    },
+    logs: () => (fs.existsSync(brokerLog) ? fs.readFileSync(brokerLog, 'utf8') : ''),
     stop,
   };
   if (options.plan !== undefined) {

@@ -88,12 +88,13 @@ export interface LoadOptions {
   readonly rate?: number;
 }
 
-/** `npm run load` once, to the end; returns its stdout (the summary line). */
-export function runLoad(options: LoadOptions): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(
-    TSX,
-    [
-      MAIN,
+/** The load command's arguments after the entry, and its environment: what runLoad and startLoad share. */
+function loadCommand(options: LoadOptions & { readonly concurrency?: number }): {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+} {
+  return {
+    args: [
       'load',
       '--topic',
       options.topic,
@@ -105,18 +106,34 @@ export function runLoad(options: LoadOptions): { stdout: string; stderr: string;
       options.tag ?? 'load',
       '--ids-file',
       options.idsFile,
+      ...(options.concurrency === undefined ? [] : ['--concurrency', String(options.concurrency)]),
     ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: {
-        ...process.env,
-        [CONSUMER_ENV.endpoint]: options.endpoint,
-        [CONSUMER_ENV.username]: options.username,
-        [CONSUMER_ENV.password]: options.password,
-      },
+    env: {
+      ...process.env,
+      [CONSUMER_ENV.endpoint]: options.endpoint,
+      [CONSUMER_ENV.username]: options.username,
+      [CONSUMER_ENV.password]: options.password,
     },
-  );
+  };
+}
+
+/** `npm run load` once, to the end; returns its stdout (the summary line). */
+export function runLoad(options: LoadOptions): { stdout: string; stderr: string; status: number | null } {
+  const { args, env } = loadCommand(options);
+  const result = spawnSync(TSX, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+export interface LoadProcessOptions extends LoadOptions {
+  /** Sends awaiting their receipt at once. @default the load generator's (64) */
+  readonly concurrency?: number;
+}
+
+/**
+ * `npm run load` as a background process (runLoad blocks the event loop, which a test that watches the API
+ * server meanwhile cannot afford). Its progress line on stderr, once a second, carries the messages sent so far.
+ */
+export function startLoad(options: LoadProcessOptions): Started {
+  const { args, env } = loadCommand(options);
+  return startProcess(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env });
 }
