@@ -182,10 +182,22 @@ export const REPLAY_SCENARIOS: readonly Scenario[] = [
     variant: { idleReplicaCount: 0, scaling: BEFORE_ISSUE_28['staging/order-fulfilment'] },
     description:
       'idleReplicaCount 0 (min 1, activation 10): idle at 0 while inactive; 5,000 messages at t = 30 s activate ' +
-      'it (KEDA 0 → 1), the HPA takes it to ceil(5000 / 2400) = 3; the backlog is gone at t = 150 s, and KEDA ' +
-      'sets idle 0 after the 300 s cooldown.',
-    traffic: backlog(30, 150, 5000),
-    durationSeconds: 500,
+      'it (KEDA 0 → 1), the HPA takes it to ceil(5000 / 2400) = 3; at t = 150 s all but 100 are gone: the HPA ' +
+      'proposes its min 1 and scales 3 → 1 after the 300 s stabilization, while the 100 above the activation ' +
+      'threshold keep it active; the last are gone at t = 300 s, and KEDA sets idle 0 after the 300 s cooldown. ' +
+      "(The HPA's step and KEDA's are about 150 s apart: with both at t = 150 s their order would hang on the timer " +
+      'phases.)',
+    traffic: {
+      arrivals: burst(30, 31, 5000),
+      externalDrain: [
+        { fromSecond: 0, ratePerSecond: 0 },
+        { fromSecond: 150, ratePerSecond: 4900 },
+        { fromSecond: 151, ratePerSecond: 0 },
+        { fromSecond: 300, ratePerSecond: 100 },
+        { fromSecond: 301, ratePerSecond: 0 },
+      ],
+    },
+    durationSeconds: 660,
   },
   {
     name: 'staging-queue-clamp',
