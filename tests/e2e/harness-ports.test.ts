@@ -8,8 +8,9 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { freePort, freePortWith } from './harness/processes';
+import { freePort, freePortWith, ProcessGone, waitFor } from './harness/processes';
 import { ownPrometheusReady } from './harness/prometheus';
+import { waitFor as waitForPrometheus } from '../synth/prometheus-harness';
 
 const [ephemeralLow, ephemeralHigh] = fs
   .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
@@ -73,6 +74,59 @@ describe('a Prometheus on the port that is not the one the harness started', () 
         `another Prometheus answers on ${address}`,
       );
       await expect(ownPrometheusReady(address, '/tmp/someone-else/data')).resolves.toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('waitFor', () => {
+  test('ends at once when a check reports its process gone, naming it', async () => {
+    const started = Date.now();
+    await expect(
+      waitFor('a server', () => Promise.reject(new ProcessGone('server exited 1')), 10_000),
+    ).rejects.toThrow('server exited 1');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('keeps waiting through any other error, and names the last one when it times out', async () => {
+    let calls = 0;
+    await expect(
+      waitFor(
+        'a server',
+        () => {
+          calls += 1;
+          throw new Error(`connection refused (${calls})`);
+        },
+        600,
+        100,
+      ),
+    ).rejects.toThrow(/^timed out after 600 ms waiting for a server: connection refused \(\d+\)$/);
+    expect(calls).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a stranger on the Prometheus port ends the wait at once', async () => {
+    const server = http.createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        request.url === '/api/v1/status/flags'
+          ? JSON.stringify({ status: 'success', data: { 'storage.tsdb.path': '/tmp/someone-else/data' } })
+          : 'Prometheus Server is Ready.\n',
+      );
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const address = `http://127.0.0.1:${port}`;
+      const started = Date.now();
+      await expect(
+        waitFor('Prometheus to be ready', () => ownPrometheusReady(address, '/tmp/ours/data'), 10_000),
+      ).rejects.toBeInstanceOf(ProcessGone);
+      // The tests/synth suites' wait, 45 s by default.
+      await expect(
+        waitForPrometheus('Prometheus to be ready', () => ownPrometheusReady(address, '/tmp/ours/data')),
+      ).rejects.toBeInstanceOf(ProcessGone);
+      expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -3,12 +3,6 @@
  * RocketMQ 5.x consumer series, then every synthesized ScaledObject query runs through the HTTP API the way
  * KEDA's prometheus scaler calls it. Locally the suite skips loudly without the binary; under CI=true it fails.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { hpaExternalProposal } from '../../constructs/scaling';
 import { loadEnvironment } from '../../infra/config/environment';
@@ -17,27 +11,17 @@ import { apsaraMqHandoff, loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 import type { Manifest, ScaledObjectView } from './helpers';
 import { testApp } from '../shared/scratch';
-import { freePort } from '../e2e/harness/processes';
-import { ownPrometheusReady } from '../e2e/harness/prometheus';
+import {
+  describeWithPrometheus,
+  kedaQuery,
+  type RunningPrometheus,
+  startPrometheus,
+  waitFor,
+} from './prometheus-harness';
 
 jest.setTimeout(90_000);
 
-const binary = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
-const inCi = process.env.CI === 'true';
-if (binary === '') {
-  if (inCi) {
-    // eslint-disable-next-line jest/expect-expect -- fails by throwing, with the install hint as its message
-    test('prometheus is installed (required under CI=true)', () => {
-      throw new Error('prometheus binary not found: .ci/run must apt-get install prometheus');
-    });
-  } else {
-    console.warn(
-      '\n!!! SKIPPING the real-Prometheus end-to-end suite: no `prometheus` on PATH.\n' +
-        '!!! Install it with: apt-get update && apt-get install -y prometheus (CI fails without it).\n',
-    );
-  }
-}
-const describeE2e = binary === '' ? describe.skip : describe;
+const describeE2e = describeWithPrometheus('the real-Prometheus end-to-end suite');
 
 interface Series {
   instanceId: string;
@@ -139,76 +123,14 @@ function exposition(startedAt: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface QueryResult {
-  status: string;
-  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-}
-
-/** The request KEDA's prometheus scaler sends: GET <serverAddress>/api/v1/query?query=...&time=<RFC3339>. */
-async function kedaQuery(serverAddress: string, query: string): Promise<QueryResult> {
-  const url = `${serverAddress}/api/v1/query?query=${encodeURIComponent(query)}&time=${encodeURIComponent(new Date().toISOString())}`;
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return (await response.json()) as QueryResult;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describeE2e('backlog queries against a real Prometheus', () => {
   const startedAt = Date.now();
-  let exporter: http.Server;
-  let prometheus: ChildProcess;
-  let workdir: string;
+  let prometheus: RunningPrometheus | undefined;
   let serverAddress: string;
-  let prometheusLog = '';
 
   beforeAll(async () => {
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-prom-'));
-    exporter = http.createServer((req, res) => {
-      res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(req.url === '/metrics' ? exposition(startedAt) : '');
-    });
-    await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
-    const exporterPort = (exporter.address() as AddressInfo).port;
-    const port = await freePort();
-    serverAddress = `http://127.0.0.1:${port}`;
-    fs.writeFileSync(
-      path.join(workdir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: rocketmq',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${exporterPort}']`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      binary,
-      [
-        `--config.file=${path.join(workdir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(workdir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk: Buffer) => (prometheusLog += chunk.toString()));
-    await waitFor('Prometheus to be ready', () =>
-      ownPrometheusReady(serverAddress, path.join(workdir, 'data')),
-    );
+    prometheus = await startPrometheus(() => exposition(startedAt));
+    serverAddress = prometheus.serverAddress;
     // Wait for enough scrapes for rate() over the counters: a few samples.
     await waitFor('the exporter series and rate samples', async () => {
       const r = await kedaQuery(serverAddress, 'count_over_time(rocketmq_messages_in_total[1m])');
@@ -217,13 +139,7 @@ describeE2e('backlog queries against a real Prometheus', () => {
   });
 
   afterAll(async () => {
-    if (prometheus !== undefined && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
-    await new Promise<void>((resolve) => (exporter ? exporter.close(() => resolve()) : resolve()));
-    fs.rmSync(workdir, { recursive: true, force: true });
+    await prometheus?.stop();
   });
 
   /** The committed environment synthesized against the local Prometheus standing in for ARMS. */
@@ -355,6 +271,6 @@ describeE2e('backlog queries against a real Prometheus', () => {
       'sum by (consumer_group) ({__name__=~"rocketmq_consumer_ready_messages|rocketmq_consumer_inflight_messages", topic="orders"})',
     );
     expect(r.data.result.length).toBeGreaterThan(1);
-    expect(prometheusLog).not.toMatch(/level=error/);
+    expect(prometheus?.log()).not.toMatch(/level=error/);
   });
 });

@@ -2,14 +2,11 @@
  * A real Prometheus (Debian's `prometheus`) scraping a loopback exporter every second, started and stopped
  * by pid. `binary` is '' when it is not installed: suites skip loudly locally and fail under CI=true.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { freePort } from '../e2e/harness/processes';
-import { ownPrometheusReady } from '../e2e/harness/prometheus';
+import { waitFor as waitUntil } from '../e2e/harness/processes';
+import { type Prometheus, startPrometheus as startScraping } from '../e2e/harness/prometheus';
 
 export const binary = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
 
@@ -42,78 +39,41 @@ export async function kedaQuery(serverAddress: string, query: string): Promise<Q
   return (await response.json()) as QueryResult;
 }
 
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 45_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Waits for `check` up to `timeoutMs` (45 s by default); a check that reports a dead process ends it at once. */
+export function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+  return waitUntil(what, check, timeoutMs);
 }
 
 export interface RunningPrometheus {
   readonly serverAddress: string;
+  /** What Prometheus printed so far. */
+  log(): string;
   /** Stops Prometheus by pid, then the exporter, and removes the work directory. */
   stop(): Promise<void>;
 }
 
 /** Starts an exporter serving `exposition()` at /metrics and a Prometheus scraping it every second. */
 export async function startPrometheus(exposition: () => string): Promise<RunningPrometheus> {
-  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'apsaramq-keda-prom-'));
   const exporter = http.createServer((req, res) => {
     res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(req.url === '/metrics' ? exposition() : '');
   });
   await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
-  const exporterPort = (exporter.address() as AddressInfo).port;
-  const port = await freePort();
-  const serverAddress = `http://127.0.0.1:${port}`;
-  fs.writeFileSync(
-    path.join(workdir, 'prometheus.yml'),
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: rocketmq',
-      '    static_configs:',
-      `      - targets: ['127.0.0.1:${exporterPort}']`,
-      '',
-    ].join('\n'),
-  );
-  const prometheus: ChildProcess = spawn(
-    binary,
-    [
-      `--config.file=${path.join(workdir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(workdir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  const stop = async (): Promise<void> => {
-    if (prometheus.exitCode === null && prometheus.pid !== undefined) {
-      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
-      process.kill(prometheus.pid, 'SIGTERM');
-      await exited;
-    }
-    await new Promise<void>((resolve) => exporter.close(() => resolve()));
-    fs.rmSync(workdir, { recursive: true, force: true });
-  };
+  const closeExporter = () => new Promise<void>((resolve) => exporter.close(() => resolve()));
+  const target = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
+  let prometheus: Prometheus;
   try {
-    await waitFor('Prometheus to be ready', () =>
-      ownPrometheusReady(serverAddress, path.join(workdir, 'data')),
-    );
+    prometheus = await startScraping(binary, [{ job: 'rocketmq', target }], 1);
   } catch (error) {
-    await stop();
+    await closeExporter();
     throw error;
   }
-  return { serverAddress, stop };
+  return {
+    serverAddress: prometheus.serverAddress,
+    log: () => prometheus.log(),
+    stop: async () => {
+      await prometheus.stop();
+      await closeExporter();
+    },
+  };
 }

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ControlPlaneBinaries } from './control-plane-build';
-import { freePort, startProcess, type Started, stopProcess, waitFor } from './processes';
+import { freePort, ProcessGone, startProcess, type Started, stopProcess, waitFor } from './processes';
 
 export interface ControlPlaneTiming {
   /** kube-controller-manager --horizontal-pod-autoscaler-sync-period, seconds. */
@@ -321,7 +321,7 @@ export async function startControlPlane(
   const alive = (name: string): void => {
     const p = procs[name];
     if (p.child.exitCode !== null)
-      throw new Error(`${name} exited (${p.child.exitCode}): ${p.output().slice(-3000)}`);
+      throw new ProcessGone(`${name} exited (${p.child.exitCode}): ${p.output().slice(-3000)}`);
   };
   const logs = (): Record<string, string> =>
     Object.fromEntries(Object.entries(procs).map(([name, p]) => [name, p.output()]));

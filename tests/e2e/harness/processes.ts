@@ -119,6 +119,14 @@ export async function freePort(): Promise<number> {
   return freePortWith([]);
 }
 
+/**
+ * What a waitFor check throws when waiting can no longer succeed (the process exited, could not bind, or another
+ * process answers on its port): waitFor rethrows it at once instead of waiting out its timeout.
+ */
+export class ProcessGone extends Error {
+  override readonly name = 'ProcessGone';
+}
+
 export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
@@ -132,8 +140,7 @@ export async function waitFor(
       if (await check()) return;
     } catch (error) {
       lastError = error;
-      // A check that reports a dead process fails at once.
-      if (error instanceof Error && /exited|could not bind/.test(error.message)) throw error;
+      if (error instanceof ProcessGone) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }

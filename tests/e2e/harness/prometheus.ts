@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, startProcess, type Started, stopProcess, waitFor } from './processes';
+import { freePort, ProcessGone, startProcess, type Started, stopProcess, waitFor } from './processes';
 
 export interface ScrapeTarget {
   readonly job: string;
@@ -48,7 +48,7 @@ export async function ownPrometheusReady(serverAddress: string, storage: string)
     data: Record<string, string>;
   };
   if (flags.data['storage.tsdb.path'] !== storage)
-    throw new Error(`prometheus exited: another Prometheus answers on ${serverAddress}`);
+    throw new ProcessGone(`another Prometheus answers on ${serverAddress}`);
   return true;
 }
 
@@ -105,7 +105,8 @@ export async function startPrometheus(
     await waitFor(
       'Prometheus to be ready',
       async () => {
-        if (started.child.exitCode !== null) throw new Error(`prometheus exited ${started.child.exitCode}`);
+        if (started.child.exitCode !== null)
+          throw new ProcessGone(`prometheus exited ${started.child.exitCode}`);
         return await ownPrometheusReady(serverAddress, storage);
       },
       45_000,

@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePortWith, startProcess, type Started, stopProcess, waitFor } from './processes';
+import { freePortWith, ProcessGone, startProcess, type Started, stopProcess, waitFor } from './processes';
 import { cacheDir } from './cache';
 import { loopbackBindLibrary, rewrittenPorts } from './loopback-bind';
 
@@ -338,9 +338,9 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
       'the RocketMQ proxy to start',
       () => {
         if (started.child.exitCode !== null)
-          throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+          throw new ProcessGone(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
         if (/Failed to bind|BindException/.test(started.output()))
-          throw new Error(`proxy could not bind:\n${started.output()}`);
+          throw new ProcessGone(`proxy could not bind:\n${started.output()}`);
         return started.output().includes('rocketmq-proxy startup successfully');
       },
       120_000,
@@ -354,7 +354,7 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
         'the broker to register with the name server',
         () => {
           if (started.child.exitCode !== null)
-            throw new Error(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
+            throw new ProcessGone(`proxy exited ${started.child.exitCode}:\n${started.output()}`);
           return registrations() > registeredBefore;
         },
         60_000,
