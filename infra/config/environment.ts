@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { closestKey, isEngineKey, knownConfigKeys, REGION_KEY, unknownKeyMessage } from './config-keys';
 import {
   assertEnvironmentName,
@@ -123,7 +123,8 @@ export function parseEnvironment(
       violations.push(`${formatPath(finding.path)}: ${finding.message}`);
     }
   }
-  const parsed = schema.safeParse(raw);
+  // Once per run: zod's generated fast path (new Function per object schema) costs more to build than it saves.
+  const parsed = schema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     for (const issue of closestIssues(parsed.error.issues)) {
       if (issue.path[0] === 'region' && raw.region === undefined) continue;

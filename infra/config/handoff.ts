@@ -3,7 +3,7 @@
  * It holds ids, addresses and Secret names — never a password, key or token.
  */
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../shared/input-error';
 import { DNS1123_LABEL } from '../../constructs/shared';
 import { assertEnvironmentName, defaultStacksDir, formatPath } from './environment';
@@ -117,7 +117,9 @@ export function parseHandoff(source: string, value: unknown): Handoff {
   const findings = secretFindings(value);
   const selfManaged =
     typeof value === 'object' && value !== null && (value as { broker?: unknown }).broker === 'self-managed';
-  const parsed = selfManaged ? selfManagedHandoffSchema.safeParse(value) : handoffSchema.safeParse(value);
+  const parsed = selfManaged
+    ? selfManagedHandoffSchema.safeParse(value, { jitless: true })
+    : handoffSchema.safeParse(value, { jitless: true });
   const violations = [...findings, ...(parsed.success ? [] : parsed.error.issues.flatMap(issueMessages))];
   if (violations.length > 0 || !parsed.success) throw new HandoffError(source, violations);
   return parsed.data;

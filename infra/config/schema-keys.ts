@@ -1,5 +1,5 @@
 /** The keys a schema allows at a path, so an unknown key's message can name the closest known one. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The parts of a zod v4 schema definition this walk reads (zod's `_zod.def`). */
 interface SchemaDef {

@@ -1,5 +1,5 @@
 /** The shape of a stack file's `apsaramq-keda:*` config: one zod schema per section, and the types it infers. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CONSUMER_HTTP_DEFAULTS,
   cronScheduleProblems,

@@ -4,7 +4,7 @@
  * with the ApsaraMQ flavor; it has no instance, no region, no ARMS and no RAM user, and reads an in-cluster
  * Prometheus. Each flavor's keys are listed here, so a key of one flavor used in the other is named with its rule.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSecretName } from '../../constructs/shared';
 import { formatPath, type Violation } from './errors';
 import { REGION_KEY } from './config-keys';

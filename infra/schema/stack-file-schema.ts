@@ -2,7 +2,7 @@
  * The JSON Schema of a stack file (`stacks/Pulumi.<env>.yaml`) and its reference in stacks/README.md, both derived
  * from the zod schemas the loader validates with (infra/config/schema.ts), so a key added there appears in both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { stringify } from 'yaml';
 import { ALICLOUD_PROVIDER_KEYS, KUBERNETES_PROVIDER_KEYS, REGION_KEY } from '../config/config-keys';
 import { PROJECT } from '../config/limits';

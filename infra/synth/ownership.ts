@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX_LENGTH } from '../../constructs/shared';
 import { defaultStacksDir, stackFilePath } from '../config/environment';
 import { displayPath, formatPath } from '../config/errors';
