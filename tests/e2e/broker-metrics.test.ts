@@ -24,7 +24,7 @@ import {
 import { producer, receive, receiveIds, sendMany, simpleConsumer } from './harness/clients';
 import { waitFor } from './harness/processes';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
-import { type RocketMq, startRocketMq } from './harness/rocketmq';
+import { type BrokerSample, brokerSamples, type RocketMq, startRocketMq } from './harness/rocketmq';
 import { stackPlan } from './harness/stack-plan';
 import { testApp } from '../shared/scratch';
 
@@ -60,10 +60,7 @@ const ALERTS = {
 /** Deliveries after the first before the broker dead-letters a message of ALERTS.dlq.group. */
 const DLQ_RETRIES = 1;
 
-interface Sample {
-  metric: Record<string, string>;
-  value: number;
-}
+type Sample = BrokerSample;
 
 /** The metric families the exporter declares (`# TYPE <name> <type>`), by name. */
 async function brokerFamilies(broker: RocketMq): Promise<Map<string, string>> {
@@ -73,20 +70,6 @@ async function brokerFamilies(broker: RocketMq): Promise<Map<string, string>> {
       (m) => [m[1], m[2]] as [string, string],
     ),
   );
-}
-
-/** The broker's own numbers: its exporter's text, parsed, straight from the broker (no Prometheus). */
-async function brokerSamples(broker: RocketMq, name: string): Promise<Sample[]> {
-  const text = await (await fetch(`http://${broker.metricsTarget}/metrics`)).text();
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)/.exec(line);
-    if (match === null || match[1] !== name) continue;
-    const metric: Record<string, string> = {};
-    for (const [, k, v] of match[2].matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) metric[k] = v!;
-    out.push({ metric, value: Number(match[3]) });
-  }
-  return out;
 }
 
 async function brokerBacklog(

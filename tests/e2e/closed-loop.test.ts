@@ -32,7 +32,13 @@ import {
   milestones,
   type Progress,
 } from './harness/closed-loop';
-import { startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
+import {
+  startControlPlane,
+  type ControlPlane,
+  type KubeObject,
+  watchControllerWrites,
+  watchOne,
+} from './harness/control-plane';
 import {
   binariesBuilt,
   binaryPaths,
@@ -296,32 +302,10 @@ describeLoop(
         await new Promise((r) => setTimeout(r, 250));
       }
 
-      const selector = (n: string): string =>
-        `watch=1&fieldSelector=${encodeURIComponent(`metadata.name=${n}`)}`;
-      const hpaWrites: number[] = [];
-      const kedaPolls: number[] = [];
-      const watchField = (urlPath: string, read: (o: KubeObject) => unknown, into: number[]): void => {
-        let last: unknown;
-        let first = true;
-        stops.push(
-          plane!.watch(urlPath, (object) => {
-            const value = JSON.stringify(read(object) ?? null);
-            if (!first && value !== last && value !== 'null') into.push(Date.now());
-            first = false;
-            last = value;
-          }),
-        );
-      };
-      watchField(
-        `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers?${selector(`keda-hpa-${name}`)}`,
-        (o) => (o.status as { lastScaleTime?: string } | undefined)?.lastScaleTime,
-        hpaWrites,
-      );
-      watchField(
-        `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects?${selector(name)}`,
-        (o) => (o.status as { lastActiveTime?: string } | undefined)?.lastActiveTime,
-        kedaPolls,
-      );
+      const selector = watchOne;
+      const writes = watchControllerWrites(plane!, namespace, name);
+      stops.push(writes.stop);
+      const { hpaWrites, kedaPolls } = writes;
 
       const t0 = Date.now();
       const realSecond = (ms: number): number => round1((ms - t0) / 1000);

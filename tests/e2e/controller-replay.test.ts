@@ -20,7 +20,14 @@ import { loadHandoff } from '../../infra/config/handoff';
 import { buildEnvironment } from '../../infra/synth/app';
 import { type DeploymentView, environmentsWithHandoff } from '../synth/helpers';
 import { describeWith, IN_CI, which } from './harness/availability';
-import { resourcePath, startControlPlane, type ControlPlane, type KubeObject } from './harness/control-plane';
+import {
+  resourcePath,
+  startControlPlane,
+  type ControlPlane,
+  type KubeObject,
+  watchControllerWrites,
+  watchOne,
+} from './harness/control-plane';
 import {
   binariesBuilt,
   binaryPaths,
@@ -464,34 +471,11 @@ describeReplay(
         const scaledObjectPath = `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects/${name}`;
         const replicas = async (): Promise<number> =>
           ((await plane!.request('GET', deploymentPath)) as { spec: { replicas: number } }).spec.replicas;
-        // The controllers' own writes, in real ms: the HPA's status.lastScaleTime (each rescale) and the
-        // ScaledObject's status.lastActiveTime (each poll while active; scale_executor.go updateLastActiveTime).
-        const hpaWrites: number[] = [];
-        const kedaPolls: number[] = [];
-        const watchField = (urlPath: string, read: (o: KubeObject) => unknown, into: number[]): void => {
-          let last: unknown;
-          let first = true;
-          stops.push(
-            plane!.watch(urlPath, (object) => {
-              const value = JSON.stringify(read(object) ?? null);
-              if (!first && value !== last && value !== 'null') into.push(Date.now());
-              first = false;
-              last = value;
-            }),
-          );
-        };
-        const selector = (n: string): string =>
-          `watch=1&fieldSelector=${encodeURIComponent(`metadata.name=${n}`)}`;
-        watchField(
-          `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers?${selector(`keda-hpa-${name}`)}`,
-          (o) => (o.status as { lastScaleTime?: string } | undefined)?.lastScaleTime,
-          hpaWrites,
-        );
-        watchField(
-          `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects?${selector(name)}`,
-          (o) => (o.status as { lastActiveTime?: string } | undefined)?.lastActiveTime,
-          kedaPolls,
-        );
+        // The controllers' own writes, in real ms.
+        const writes = watchControllerWrites(plane!, namespace, name);
+        stops.push(writes.stop);
+        const { hpaWrites, kedaPolls } = writes;
+        const selector = watchOne;
         // KEDA sets the Fallback condition when a trigger has failed more than failureThreshold HPA reads
         // (kedacore/keda v2.17.2 pkg/fallback/fallback.go updateStatus): KedaFallbackActive's premise.
         stops.push(

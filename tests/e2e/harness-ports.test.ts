@@ -55,29 +55,33 @@ describe('harness ports', () => {
   });
 });
 
+/** Runs `use` with a server on a free port that answers as any ready Prometheus does, from another TSDB path. */
+async function withStranger(use: (address: string) => Promise<void>): Promise<void> {
+  const server = http.createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(
+      request.url === '/api/v1/status/flags'
+        ? JSON.stringify({ status: 'success', data: { 'storage.tsdb.path': '/tmp/someone-else/data' } })
+        : 'Prometheus Server is Ready.\n',
+    );
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  try {
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe('a Prometheus on the port that is not the one the harness started', () => {
-  test('is refused with a clear error instead of answering queries from its own data', async () => {
-    // Answers as any ready Prometheus does, from another TSDB path.
-    const server = http.createServer((request, response) => {
-      response.setHeader('content-type', 'application/json');
-      response.end(
-        request.url === '/api/v1/status/flags'
-          ? JSON.stringify({ status: 'success', data: { 'storage.tsdb.path': '/tmp/someone-else/data' } })
-          : 'Prometheus Server is Ready.\n',
-      );
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    try {
-      const address = `http://127.0.0.1:${port}`;
+  test('is refused with a clear error instead of answering queries from its own data', () =>
+    withStranger(async (address) => {
       await expect(ownPrometheusReady(address, '/tmp/ours/data')).rejects.toThrow(
         `another Prometheus answers on ${address}`,
       );
       await expect(ownPrometheusReady(address, '/tmp/someone-else/data')).resolves.toBe(true);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+    }));
 });
 
 describe('waitFor', () => {
@@ -105,19 +109,8 @@ describe('waitFor', () => {
     expect(calls).toBeGreaterThanOrEqual(3);
   });
 
-  test('a stranger on the Prometheus port ends the wait at once', async () => {
-    const server = http.createServer((request, response) => {
-      response.setHeader('content-type', 'application/json');
-      response.end(
-        request.url === '/api/v1/status/flags'
-          ? JSON.stringify({ status: 'success', data: { 'storage.tsdb.path': '/tmp/someone-else/data' } })
-          : 'Prometheus Server is Ready.\n',
-      );
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    try {
-      const address = `http://127.0.0.1:${port}`;
+  test('a stranger on the Prometheus port ends the wait at once', () =>
+    withStranger(async (address) => {
       const started = Date.now();
       await expect(
         waitFor('Prometheus to be ready', () => ownPrometheusReady(address, '/tmp/ours/data'), 10_000),
@@ -127,8 +120,5 @@ describe('waitFor', () => {
         waitForPrometheus('Prometheus to be ready', () => ownPrometheusReady(address, '/tmp/ours/data')),
       ).rejects.toBeInstanceOf(ProcessGone);
       expect(Date.now() - started).toBeLessThan(2_000);
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+    }));
 });

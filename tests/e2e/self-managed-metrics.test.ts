@@ -14,7 +14,7 @@ import type { Manifest, ScaledObjectView } from '../synth/helpers';
 import { describeWith, which } from './harness/availability';
 import { producer, receive, receiveIds, sendMany, simpleConsumer } from './harness/clients';
 import { type Prometheus, startPrometheus } from './harness/prometheus';
-import { type RocketMq, startRocketMq } from './harness/rocketmq';
+import { brokerSamples, type RocketMq, startRocketMq } from './harness/rocketmq';
 import { testApp } from '../shared/scratch';
 
 jest.setTimeout(240_000);
@@ -30,25 +30,6 @@ const spec = specs[0];
 const workload = spec.workloads[0];
 const peerGroup = `${workload.consumerGroup}-peer`;
 const NEVER = 'self-managed-never-consumed';
-
-interface Sample {
-  metric: Record<string, string>;
-  value: number;
-}
-
-/** The exporter's own text, parsed: what the broker itself says (no Prometheus in between). */
-async function brokerSamples(broker: RocketMq, name: string): Promise<Sample[]> {
-  const text = await (await fetch(`http://${broker.metricsTarget}/metrics`)).text();
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)/.exec(line);
-    if (match === null || match[1] !== name) continue;
-    const metric: Record<string, string> = {};
-    for (const [, k, v] of match[2].matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) metric[k] = v!;
-    out.push({ metric, value: Number(match[3]) });
-  }
-  return out;
-}
 
 async function brokerBacklog(broker: RocketMq, group: string): Promise<number> {
   let total = 0;

@@ -533,3 +533,55 @@ export async function startControlPlane(
     stop,
   };
 }
+
+/** What the HPA and KEDA wrote for one ScaledObject, in real ms, as watchControllerWrites sees it. */
+export interface ControllerWrites {
+  /** Each change of the HPA's status.lastScaleTime: a rescale. */
+  readonly hpaWrites: number[];
+  /**
+   * Each change of the ScaledObject's status.lastActiveTime: a poll while active (kedacore/keda v2.17.2
+   * pkg/scaling/executor/scale_executor.go updateLastActiveTime).
+   */
+  readonly kedaPolls: number[];
+  /** Ends both watches. */
+  readonly stop: () => void;
+}
+
+/** The query of a watch on the one object named `name`. */
+export function watchOne(name: string): string {
+  return `watch=1&fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
+}
+
+/** Watches the ScaledObject `name` in `namespace` and its HPA (keda-hpa-<name>) for the controllers' own writes. */
+export function watchControllerWrites(
+  plane: ControlPlane,
+  namespace: string,
+  name: string,
+): ControllerWrites {
+  const selector = watchOne;
+  const changes = (urlPath: string, read: (o: KubeObject) => unknown, into: number[]): (() => void) => {
+    let last: unknown;
+    let first = true;
+    return plane.watch(urlPath, (object) => {
+      const value = JSON.stringify(read(object) ?? null);
+      if (!first && value !== last && value !== 'null') into.push(Date.now());
+      first = false;
+      last = value;
+    });
+  };
+  const hpaWrites: number[] = [];
+  const kedaPolls: number[] = [];
+  const stops = [
+    changes(
+      `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers?${selector(`keda-hpa-${name}`)}`,
+      (o) => (o.status as { lastScaleTime?: string } | undefined)?.lastScaleTime,
+      hpaWrites,
+    ),
+    changes(
+      `/apis/keda.sh/v1alpha1/namespaces/${namespace}/scaledobjects?${selector(name)}`,
+      (o) => (o.status as { lastActiveTime?: string } | undefined)?.lastActiveTime,
+      kedaPolls,
+    ),
+  ];
+  return { hpaWrites, kedaPolls, stop: () => stops.forEach((s) => s()) };
+}

@@ -465,3 +465,23 @@ export async function startRocketMq(options: RocketMqOptions = {}): Promise<Rock
   }
   return broker;
 }
+
+/** One series of the broker's exporter: its labels and value. */
+export interface BrokerSample {
+  readonly metric: Record<string, string>;
+  readonly value: number;
+}
+
+/** The broker's own numbers: the series `name` of its exporter's text, parsed (no Prometheus in between). */
+export async function brokerSamples(broker: RocketMq, name: string): Promise<BrokerSample[]> {
+  const text = await (await fetch(`http://${broker.metricsTarget}/metrics`)).text();
+  const out: BrokerSample[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)/.exec(line);
+    if (match === null || match[1] !== name) continue;
+    const metric: Record<string, string> = {};
+    for (const [, k, v] of match[2].matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) metric[k] = v!;
+    out.push({ metric, value: Number(match[3]) });
+  }
+  return out;
+}
