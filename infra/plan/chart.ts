@@ -179,9 +179,25 @@ export interface FlowPoint {
  * `secondsOverDrainTarget` counts it.
  */
 export function flowOf(result: SimulationResult): FlowPoint[] {
+  const { consumedPerSecond, oldestWaitingSeconds } = flowColumns(result);
+  return result.timeline.map((p, i) => ({
+    t: p.t,
+    consumedPerSecond: consumedPerSecond[i],
+    oldestWaitingSeconds: oldestWaitingSeconds[i],
+  }));
+}
+
+/** flowOf as two columns, one value per timeline point: no object per second (a day's run has 86,400). */
+export function flowColumns(result: SimulationResult): {
+  readonly consumedPerSecond: Float64Array;
+  readonly oldestWaitingSeconds: Float64Array;
+} {
   const { timeline, summary } = result;
-  const keys: number[] = [];
-  const cumulative: number[] = [];
+  const n = timeline.length;
+  // Each arrival's key (the second its step starts) and the running total through it, first in, first out.
+  const keys = new Float64Array(n + 1);
+  const cumulative = new Float64Array(n + 1);
+  let count = 0;
   let previousT = 0;
   let arrivedInSteps = 0;
   for (const p of timeline) {
@@ -192,34 +208,35 @@ export function flowOf(result: SimulationResult): FlowPoint[] {
   let total = 0;
   if (initial > MESSAGE_SLACK) {
     total = initial;
-    keys.push(0);
-    cumulative.push(total);
+    keys[count] = 0;
+    cumulative[count] = total;
+    count += 1;
   }
-  const points: FlowPoint[] = [];
+  const consumedPerSecond = new Float64Array(n);
+  const oldestWaitingSeconds = new Float64Array(n);
   let head = 0;
   let left = 0;
   previousT = 0;
-  for (const p of timeline) {
+  for (let i = 0; i < n; i += 1) {
+    const p = timeline[i];
     const step = p.t - previousT;
     const arriving = p.arrivalRate * step;
     if (arriving > 0) {
       total += arriving;
-      keys.push(previousT);
-      cumulative.push(total);
+      keys[count] = previousT;
+      cumulative[count] = total;
+      count += 1;
     }
     const waiting = Math.max(0, p.backlog - p.inflight);
     const leftNow = Math.max(left, total - waiting);
     const slack = MESSAGE_SLACK * Math.max(1, total);
-    while (head < cumulative.length && cumulative[head] <= leftNow + slack) head += 1;
-    points.push({
-      t: p.t,
-      consumedPerSecond: step > 0 ? (leftNow - left) / step : 0,
-      oldestWaitingSeconds: head < keys.length && waiting > slack ? p.t - keys[head] : 0,
-    });
+    while (head < count && cumulative[head] <= leftNow + slack) head += 1;
+    consumedPerSecond[i] = step > 0 ? (leftNow - left) / step : 0;
+    oldestWaitingSeconds[i] = head < count && waiting > slack ? p.t - keys[head] : 0;
     left = leftNow;
     previousT = p.t;
   }
-  return points;
+  return { consumedPerSecond, oldestWaitingSeconds };
 }
 
 /**
@@ -318,7 +335,7 @@ export function chartSpec(
   const peaks = new Map<string, { backlog: number; replicas: number; consumed: number; oldest: number }>();
   for (const column of all) {
     const { timeline } = timelines[column.key];
-    const flow = flowOf(timelines[column.key]);
+    const flow = flowColumns(timelines[column.key]);
     const peak = { backlog: 0, replicas: 0, consumed: 0, oldest: 0 };
     const rows: ChartRow[] = [];
     rows.push({
@@ -339,12 +356,12 @@ export function chartSpec(
       for (let j = i; j <= end; j += 1) {
         backlog = Math.max(backlog, timeline[j].backlog);
         replicas = Math.max(replicas, timeline[j].replicas);
-        oldest = Math.max(oldest, flow[j].oldestWaitingSeconds);
+        oldest = Math.max(oldest, flow.oldestWaitingSeconds[j]);
       }
       const from = i === 0 ? 0 : timeline[i - 1].t;
       let consumedMessages = 0;
       for (let j = i; j <= end; j += 1) {
-        consumedMessages += flow[j].consumedPerSecond * (timeline[j].t - (j === 0 ? 0 : timeline[j - 1].t));
+        consumedMessages += flow.consumedPerSecond[j] * (timeline[j].t - (j === 0 ? 0 : timeline[j - 1].t));
       }
       const consumed = consumedMessages / (timeline[end].t - from);
       peak.backlog = Math.max(peak.backlog, backlog);
