@@ -45,7 +45,9 @@ interface Encoding {
 }
 interface Layer {
   readonly data?: { readonly values: Record<string, unknown>[] };
-  readonly transform?: { readonly filter: { readonly field: string; readonly equal: string } }[];
+  readonly transform?: {
+    readonly filter: { readonly field: string; readonly equal?: string; readonly oneOf?: string[] };
+  }[];
   readonly mark?: { readonly type: string; readonly text?: string; readonly interpolate?: string };
   readonly encoding?: Record<string, Encoding>;
   readonly layer?: Layer[];
@@ -72,7 +74,7 @@ const layersOf = (panel: Panel | Layer): Layer[] => (panel.layer ?? []).flatMap(
 const linesOf = (panel: Panel): { config: string; field: string }[] =>
   layersOf(panel)
     .filter((l) => l.mark?.type === 'line')
-    .map((l) => ({ config: l.transform![0].filter.equal, field: l.encoding!.y.field! }));
+    .flatMap((l) => l.transform![0].filter.oneOf!.map((config) => ({ config, field: l.encoding!.y.field! })));
 const rulesOf = (panel: Panel): number[] =>
   layersOf(panel)
     .filter((l) => l.mark?.type === 'rule')
@@ -552,6 +554,17 @@ describe.each(cases)('the rendered %s chart', (_, args, stem, time) => {
     expect(new Set(styles.map((s) => `${s.stroke} ${s.dash}`)).size).toBe(order.length);
     const widths = styles.map((s) => Number(s.width));
     for (let i = 1; i < widths.length; i += 1) expect(widths[i]).toBeLessThan(widths[i - 1]);
+    // And drawn in that order in every panel (the SVG's order is the drawing order): the narrower on top.
+    const compared = order.filter((label) => label !== 'seed guide');
+    // (The arrival area's outline is a line of no config.)
+    expect(drawn.map((l) => l.config).filter((c) => c !== '')).toEqual([
+      ...compared, // consumed
+      ...compared, // backlog
+      ...compared, // oldest waiting
+      ...compared,
+      'reactive bound', // replicas
+      'seed guide',
+    ]);
   });
 
   test('the legend lists the configs with swatches in the style of their lines', () => {
