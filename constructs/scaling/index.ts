@@ -14,6 +14,7 @@ export * from './simulation-types';
 // forwardAmountIn is simulate's stepping form of amountIn, not an entry point.
 export { amountIn, peakRate, rateAt } from './traffic-series';
 export * from './simulate';
+export * from './simulation-memo';
 export * from './oracle';
 export * from './profiles';
 export * from './recommend';

@@ -1,4 +1,5 @@
 import { simulateSummary } from './simulate';
+import type { SimulationMemo } from './simulation-memo';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
@@ -64,18 +65,24 @@ export function timerPhases(
  * caller has it, is `simulateSummary(input)` itself: the placement equal to the input's own phases is not run
  * again (the simulation is deterministic).
  */
-export function simulateAcrossPhases(input: SimulationInput, aligned?: SimulationSummary): PhaseSpread {
+export function simulateAcrossPhases(
+  input: SimulationInput,
+  aligned?: SimulationSummary,
+  /** Runs to share: a placement run before is not run again. @default none */
+  memo?: SimulationMemo,
+): PhaseSpread {
   const phases = timerPhases(
     input.scaling.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
     input.timing?.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS,
     input.stepSeconds ?? 1,
   );
+  const summaryOf = memo === undefined ? simulateSummary : (i: SimulationInput) => memo.simulateSummary(i);
   const ownKeda = input.timing?.kedaPhaseSeconds ?? 0;
   const ownHpa = input.timing?.hpaPhaseSeconds ?? 0;
   const summaries = phases.map((phase) =>
     aligned !== undefined && phase.kedaPhaseSeconds === ownKeda && phase.hpaPhaseSeconds === ownHpa
       ? aligned
-      : simulateSummary({ ...input, timing: { ...input.timing, ...phase } }),
+      : summaryOf({ ...input, timing: { ...input.timing, ...phase } }),
   );
   const range = (get: (s: SimulationSummary) => number): Range => ({
     min: Math.min(...summaries.map(get)),

@@ -5,7 +5,9 @@ import { serverlessCapacity, type InstanceTps, type ServerlessCapacityInput } fr
 import { MessageLedger } from './message-ledger';
 import { simulateOracle } from './oracle';
 import { simulateSummary } from './simulate';
+import type { SimulationMemo } from './simulation-memo';
 import type {
+  SimulationInput,
   SimulationScaling,
   SimulationSummary,
   SimulationTiming,
@@ -101,6 +103,8 @@ export interface RecommendInput {
     | 'kubernetesVersion'
     | 'ignoreNullValues'
   >;
+  /** The caller's runs, shared: a candidate equal to one of them is not simulated again. @default none */
+  readonly memo?: SimulationMemo;
 }
 
 /** One candidate config and what the simulation shows with it. */
@@ -225,9 +229,11 @@ export function recommend(input: RecommendInput): Recommendation {
     ...(input.processingSeconds !== undefined && { processingSeconds: input.processingSeconds }),
     ...(input.maxProcessingSeconds !== undefined && { maxProcessingSeconds: input.maxProcessingSeconds }),
   };
+  const { memo } = input;
+  const summaryOf = memo === undefined ? simulateSummary : (i: SimulationInput) => memo.simulateSummary(i);
   const run = (scaling: SimulationScaling): EvaluatedConfig => ({
     scaling,
-    summary: simulateSummary({
+    summary: summaryOf({
       scaling,
       workload,
       traffic: input.traffic,
@@ -325,6 +331,7 @@ export function recommend(input: RecommendInput): Recommendation {
             ...(input.timing !== undefined && { timing: input.timing }),
           },
           e.summary,
+          memo,
         ),
       }));
     // The aligned timers flatter some configs: the choice is made on the worst timer placement.

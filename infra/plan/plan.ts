@@ -16,6 +16,7 @@ import {
   PROFILE_NAMES,
   recommend,
   simulate,
+  SimulationMemo,
   simulateOracle,
   type ProfileName,
   type Recommendation,
@@ -176,6 +177,8 @@ export interface PlanRun {
   readonly plan: Plan;
   /** Second-by-second runs, keyed by `PlanColumn.key`. */
   readonly timelines: Readonly<Record<string, SimulationResult>>;
+  /** The simulations the plan ran, and the calls it answered with an earlier equal run (`SimulationMemo`). */
+  readonly simulations: { readonly simulated: number; readonly remembered: number };
 }
 
 /** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
@@ -471,8 +474,10 @@ export function buildPlan(
   };
   const base = { workload, traffic: profile.traffic, durationSeconds: profile.durationSeconds };
   const scaling = currentScaling(w, kedaRelease(spec), spec.kubernetes.version);
+  // The committed config is often the recommendation, and the demand config too: one run each.
+  const memo = new SimulationMemo();
   progress('simulating the current config');
-  const current = simulate({
+  const current = memo.simulate({
     ...base,
     scaling,
     ...(options.outage !== undefined && { timing: { outages: [options.outage] } }),
@@ -487,6 +492,7 @@ export function buildPlan(
     durationSeconds: profile.durationSeconds,
     loadBalancing: w.loadBalancing,
     extraCandidates: [scaling],
+    memo,
     fixed: {
       ...(scaling.cooldownPeriodSeconds !== undefined && {
         cooldownPeriodSeconds: scaling.cooldownPeriodSeconds,
@@ -522,9 +528,9 @@ export function buildPlan(
     workload: { ...workload, messagesPerSecondPerPod: w.messagesPerSecondPerPod },
     scaling: { ...scaling, pollingIntervalSeconds: BOUND_POLLING_SECONDS },
   });
-  const demandRun = simulate({ ...base, scaling: recommendation.demand.scaling });
-  const recommended = simulate({ ...base, scaling: recommendation.recommended.scaling });
-  const seedGuideRun = simulate({ ...base, scaling: seedGuide.scaling });
+  const demandRun = memo.simulate({ ...base, scaling: recommendation.demand.scaling });
+  const recommended = memo.simulate({ ...base, scaling: recommendation.recommended.scaling });
+  const seedGuideRun = memo.simulate({ ...base, scaling: seedGuide.scaling });
   progress('placing the scheduled event on the peak');
   const scheduled = scheduledPlan(
     w,
@@ -553,6 +559,7 @@ export function buildPlan(
         acrossPhases: simulateAcrossPhases(
           { ...base, scaling },
           options.outage === undefined ? current.summary : undefined,
+          memo,
         ),
       },
       recommended: {
@@ -562,6 +569,7 @@ export function buildPlan(
           ? simulateAcrossPhases(
               { ...base, scaling: recommendation.recommended.scaling },
               recommended.summary,
+              memo,
             )
           : recommendation.recommended.acrossPhases,
       },
@@ -570,7 +578,7 @@ export function buildPlan(
         scaling: recommendation.demand.scaling,
         summary: demandRun.summary,
         acrossPhases: profile.podsConsumeNothing
-          ? simulateAcrossPhases({ ...base, scaling: recommendation.demand.scaling }, demandRun.summary)
+          ? simulateAcrossPhases({ ...base, scaling: recommendation.demand.scaling }, demandRun.summary, memo)
           : recommendation.demand.acrossPhases,
       },
       reactiveBound: { summary: bound.summary, informationDelaySeconds: bound.informationDelaySeconds },
@@ -600,6 +608,8 @@ export function buildPlan(
       oracle,
       ...(scheduled !== null && { scheduled: scheduled.result }),
     },
+    // Read last: the current column's placements above are run first.
+    simulations: memo.counts,
   };
 }
 

@@ -17,6 +17,19 @@ describe('the committed examples follow their own advice', () => {
     expect(currentFlags(buildPlan(spec, w, resolveProfile(profile, w)).plan)).toEqual([]);
   });
 
+  test('prod/order-fulfilment on the flash sale: the committed config, the recommendation, is run once', () => {
+    // Its committed config is the recommendation and the demand config. Equal to the current column's run:
+    // recommend's grid candidate of it and its extra candidate (2), the recommended and demand columns (2), the
+    // second copy's six timer placements in the shortlist (5 run), the current column's placements (5).
+    const spec = loadEnvironment('prod');
+    const w = spec.workloads.find((x) => x.name === 'order-fulfilment')!;
+    const run = buildPlan(spec, w, resolveProfile('flash-sale', w));
+    expect(run.plan.recommended.scaling).toEqual(run.plan.demand.scaling);
+    expect(run.timelines.recommended).toBe(run.timelines.current);
+    expect(run.timelines.demand).toBe(run.timelines.current);
+    expect(run.simulations.remembered).toBe(14);
+  });
+
   test('dev before issue 28, on the backlog alone with min 0, is flagged for flapping on steady traffic', () => {
     // At 8 msg/s one pod (20 msg/s) empties the backlog, KEDA sees no backlog above activation 0 for its 300 s
     // cooldown and scales to zero; the backlog builds again and wakes it: a scale-down undone every cycle.
