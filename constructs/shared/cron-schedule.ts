@@ -152,19 +152,20 @@ function forCronParser(expression: string): string {
 
 /** The first occurrence of a valid expression after fromMs within robfig's look-ahead, or undefined. */
 function nextOccurrence(expression: string, timezone: string, fromMs: number): number | undefined {
-  let parsed;
   try {
-    parsed = CronExpressionParser.parse(forCronParser(expression), {
+    // next() throws past endDate. hasNext() would search the same way and rewind, so asking it first searches
+    // twice (cron-parser 5.10.6, dist/CronExpression.js hasNext): a yearly date is a year of days in the zone.
+    return CronExpressionParser.parse(forCronParser(expression), {
       tz: timezone,
       currentDate: new Date(fromMs),
       endDate: new Date(fromMs + LOOKAHEAD_MS),
-    });
+    })
+      .next()
+      .getTime();
   } catch {
-    // cron-parser refuses a day that never exists (30 February): no occurrence, as robfig finds none.
+    // cron-parser also refuses a day that never exists (30 February): no occurrence, as robfig finds none.
     return undefined;
   }
-  if (!parsed.hasNext()) return undefined;
-  return parsed.next().getTime();
 }
 
 const LOOKAHEAD_MS = CRON_LOOKAHEAD_YEARS * 366 * 86_400_000;
