@@ -2,6 +2,7 @@ import { requireInt } from './guards';
 import { DEFAULT_DOWNSCALE_STABILIZATION_SECONDS, type HpaBehavior } from './hpa-behavior';
 import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { simulate } from './simulate';
+import type { SimulationMemo } from './simulation-memo';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
   type SecondsWindow,
@@ -154,38 +155,50 @@ export interface PreScaleChoice extends PreScale {
  * and no flap at any timer placement; of those, the ones whose worst-case replica-seconds are within 1.1× the
  * oracle's if any; then the fewest scale events (worst case), then the cheapest. Without a candidate free of
  * over-target seconds, the least over-target, then the cheapest.
+ *
+ * A candidate is run at every timer placement only when the choice needs it: one whose run at the input's own
+ * placement, one of the placements, costs over 1.1× the oracle is never among the cheap, so it is weighed only
+ * when no candidate is cheap and calm.
  */
 export function choosePreScale(
   input: Omit<PreScaleInput, 'scaling'>,
   candidates: readonly SimulationScaling[],
   oracleReplicaSeconds: number,
+  /** Runs to share with the caller's: a timer placement run before is not run again. @default none */
+  memo?: SimulationMemo,
 ): PreScaleChoice {
   if (candidates.length === 0) throw new RangeError('candidates must list at least one config');
-  const placed = candidates.map((scaling) => {
-    const pre = recommendPreScale({ ...input, scaling });
-    return {
-      ...pre,
-      acrossPhases: simulateAcrossPhases({ ...input, scaling: pre.scaling }, pre.result.summary),
-    };
-  });
-  const calm = placed.filter(
-    (p) => p.acrossPhases.secondsOverDrainTarget.max === 0 && p.acrossPhases.oscillations.max === 0,
+  const placed = candidates.map((scaling) => recommendPreScale({ ...input, scaling }));
+  const spreads = new Map<PreScale, PhaseSpread>();
+  const spreadOf = (p: PreScale): PhaseSpread => {
+    let spread = spreads.get(p);
+    if (spread === undefined) {
+      spread = simulateAcrossPhases({ ...input, scaling: p.scaling }, p.result.summary, memo);
+      spreads.set(p, spread);
+    }
+    return spread;
+  };
+  const isCalm = (p: PreScale): boolean =>
+    spreadOf(p).secondsOverDrainTarget.max === 0 && spreadOf(p).oscillations.max === 0;
+  const costCap = PRE_SCALE_COST_FACTOR * oracleReplicaSeconds;
+  // timerPhases always places both timers at 0: then the input's own run is one of the placements.
+  const ownIsPlaced =
+    (input.timing?.kedaPhaseSeconds ?? 0) === 0 && (input.timing?.hpaPhaseSeconds ?? 0) === 0;
+  const byCost = (a: PreScale, b: PreScale): number =>
+    spreadOf(a).replicaSeconds.max - spreadOf(b).replicaSeconds.max;
+  const cheap = placed.filter(
+    (p) =>
+      !(ownIsPlaced && p.result.summary.replicaSeconds > costCap) &&
+      isCalm(p) &&
+      spreadOf(p).replicaSeconds.max <= costCap,
   );
-  const byCost = (a: (typeof placed)[number], b: (typeof placed)[number]): number =>
-    a.acrossPhases.replicaSeconds.max - b.acrossPhases.replicaSeconds.max;
-  let chosen: (typeof placed)[number];
-  if (calm.length > 0) {
-    const cheap = calm.filter(
-      (p) => p.acrossPhases.replicaSeconds.max <= PRE_SCALE_COST_FACTOR * oracleReplicaSeconds,
-    );
-    chosen = [...(cheap.length > 0 ? cheap : calm)].sort(
-      (a, b) => a.acrossPhases.scaleEvents.max - b.acrossPhases.scaleEvents.max || byCost(a, b),
-    )[0];
-  } else {
-    chosen = [...placed].sort(
-      (a, b) =>
-        a.acrossPhases.secondsOverDrainTarget.max - b.acrossPhases.secondsOverDrainTarget.max || byCost(a, b),
-    )[0];
-  }
-  return { ...chosen, candidatesEvaluated: placed.length };
+  const pool = cheap.length > 0 ? cheap : placed.filter(isCalm);
+  const chosen =
+    pool.length > 0
+      ? [...pool].sort((a, b) => spreadOf(a).scaleEvents.max - spreadOf(b).scaleEvents.max || byCost(a, b))[0]
+      : [...placed].sort(
+          (a, b) =>
+            spreadOf(a).secondsOverDrainTarget.max - spreadOf(b).secondsOverDrainTarget.max || byCost(a, b),
+        )[0];
+  return { ...chosen, acrossPhases: spreadOf(chosen), candidatesEvaluated: placed.length };
 }

@@ -1,6 +1,7 @@
 import {
   choosePreScale,
   recommendPreScale,
+  SimulationMemo,
   type PreScaleInput,
   type SimulationScaling,
 } from '../../constructs/scaling';
@@ -91,10 +92,23 @@ describe('choosePreScale', () => {
     expect(choice.acrossPhases.replicaSeconds.max).toBe(2340);
   });
 
+  test('a candidate whose own run is above 1.1× the oracle is not run at the other placements', () => {
+    // C's run at the input's placement (both timers at 0) costs 3420 and B's 4500, both above the bound 2340:
+    // with A cheap and calm, only A's five other placements are run.
+    const memo = new SimulationMemo();
+    const choice = choosePreScale(input, [C, B, A], 2340 / 1.1, memo);
+    expect(choice.acrossPhases.replicaSeconds.max).toBe(2340);
+    expect(choice.candidatesEvaluated).toBe(3);
+    expect(memo.counts).toEqual({ simulated: 5, remembered: 0 });
+  });
+
   test('none within 1.1× the oracle: every calm candidate competes, the fewest events first', () => {
-    const choice = choosePreScale(input, [A, C, B], 1);
+    const memo = new SimulationMemo();
+    const choice = choosePreScale(input, [A, C, B], 1, memo);
     expect(choice.scaling.minReplicas).toBe(3);
     expect(choice.candidatesEvaluated).toBe(3);
+    // Each candidate weighed at its five other placements.
+    expect(memo.counts).toEqual({ simulated: 15, remembered: 0 });
   });
 
   test('a flap makes a candidate not calm; with none calm the cheapest of the least over-target wins', () => {
