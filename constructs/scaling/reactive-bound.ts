@@ -99,6 +99,10 @@ export function reactiveBound(input: SimulationInput): ReactiveBoundResult {
   for (let u = 0; u < n; u += 1) lo[u] = need(u - delay >= 0 ? arrivals[u - delay] : (arrivals[0] ?? 0));
   // What must be consumed by the end of second t: every message keyed at or before t - target (the ledger counts
   // a second over target when now - oldest > target, now = t + 1).
+  // What the seconds from u on cost at the least (each asks for lo or more): a play that cannot end below the
+  // best one's cost is cut as soon as that shows, not when its cost gets there.
+  const loAfter = new Float64Array(n + 1);
+  for (let u = n - 1; u >= 0; u -= 1) loAfter[u] = loAfter[u + 1] + lo[u];
   const deadline = new Float64Array(n);
   if (target !== undefined) {
     for (let t = 0; t < n; t += 1) {
@@ -212,8 +216,10 @@ export function reactiveBound(input: SimulationInput): ReactiveBoundResult {
       if (u - startup < 0 && startup > 0) readyBefore = Math.min(readyBefore, before);
       const ready = Math.min(replicas, readyBefore);
       cost += replicas + Math.max(0, Math.min(readyBefore, previous) - replicas) * linger;
-      // Costs only grow: a play already at the best one's cost cannot be the (strictly) cheaper one.
-      if (cost >= costLimit) return undefined;
+      // Costs only grow, by lo or more a second: a play at the best one's cost, or that cannot end below it, cannot
+      // be the (strictly) cheaper one. The second test keeps a relative 1e-9 clear of the float sums' rounding
+      // (a sum of n terms is off by at most n ulps, and n is at most a week of seconds).
+      if (cost >= costLimit || cost + loAfter[u + 1] > costLimit * (1 + 1e-9)) return undefined;
       consumed = Math.min(consumed + ready * perPod, arrived[u]);
       waiting[u] = arrived[u] - consumed;
       met[u] = consumed >= deadline[u] - DEADLINE_TOLERANCE ? 1 : 0;
@@ -259,17 +265,14 @@ export function reactiveBound(input: SimulationInput): ReactiveBoundResult {
     const ledger = new MessageLedger(initialBacklog, processing, target);
     const scaleLog = new ScaleEventLog(DEFAULT_DOWNSCALE_STABILIZATION_SECONDS);
     const at = (u: number): number => (u < 0 ? before : replicas[u]);
+    const readySince = startupMinimum(replicas, before, startup);
     const timeline: TimelinePoint[] = [];
     let replicaSeconds = 0;
     let peak = 0;
     for (let u = 0; u < n; u += 1) {
       const r = replicas[u];
-      let ready = r;
-      let readyBefore = Infinity;
-      for (let v = u - startup; v < u; v += 1) {
-        ready = Math.min(ready, at(v));
-        readyBefore = Math.min(readyBefore, at(v));
-      }
+      const readyBefore = readySince[u];
+      const ready = Math.min(r, readyBefore);
       if (u > 0) scaleLog.record(u, replicas[u - 1], r);
       replicaSeconds += r + Math.max(0, Math.min(readyBefore, at(u - 1)) - r) * linger;
       peak = Math.max(peak, r);
@@ -289,4 +292,32 @@ export function reactiveBound(input: SimulationInput): ReactiveBoundResult {
       summary: ledger.summary({ replicaSeconds, ...scaleLog.stats(), peakReplicas: peak }),
     };
   }
+}
+
+/**
+ * For each second u, the fewest pods asked for over [u - startup, u - 1] (`before` for the seconds before 0; with
+ * no start-up, Infinity): the pods ready at u. A sliding minimum, the window's indices kept with increasing values.
+ */
+function startupMinimum(replicas: Int32Array, before: number, startup: number): Float64Array {
+  const n = replicas.length;
+  const asked = (v: number): number => (v < 0 ? before : replicas[v]);
+  const minimum = new Float64Array(n);
+  const window = new Int32Array(n + startup);
+  let head = 0;
+  let tail = 0;
+  for (let u = 0; u < n; u += 1) {
+    if (startup === 0) {
+      minimum[u] = Infinity;
+      continue;
+    }
+    // Enter u - 1 (or, at 0, every second of the window before 0), leave what is older than u - startup.
+    for (let v = u === 0 ? -startup : u - 1; v < u; v += 1) {
+      while (tail > head && asked(window[tail - 1]) >= asked(v)) tail -= 1;
+      window[tail] = v;
+      tail += 1;
+    }
+    while (window[head] < u - startup) head += 1;
+    minimum[u] = asked(window[head]);
+  }
+  return minimum;
 }

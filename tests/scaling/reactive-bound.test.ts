@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { propertyRuns } from './property-runs';
 import { reactiveBound, type SimulationInput } from '../../constructs/scaling';
 
 // Every expectation is worked by hand from the class the bound searches (constructs/scaling/reactive-bound.ts):
@@ -102,6 +104,46 @@ describe('reactiveBound', () => {
     );
     expect(run.summary.replicaSeconds).toBeLessThanOrEqual(run.fastest.replicaSeconds);
     expect(run.summary.secondsOverDrainTarget).toBeLessThanOrEqual(run.fastest.secondsOverDrainTarget);
+  });
+
+  test('with no start-up a pod is ready the second it is asked for, and a removed one still lingers', () => {
+    // As above with S = 0: lo = 2 until u = 54, 0 from 55, ready at once, no backlog; 55 × 2 + 2 × 3 = 116.
+    const run = bound(
+      [
+        [0, 20],
+        [50, 0],
+      ],
+      100,
+      { startupSeconds: 0, processingSeconds: 1, maxProcessingSeconds: 3, targetDrainSeconds: 10 },
+    );
+    expect(run.summary.replicaSeconds).toBe(116);
+    expect(run.timeline.every((p) => p.readyReplicas === p.replicas)).toBe(true);
+  });
+
+  test('the pods ready at each second are the fewest asked for over the start-up before it and at it', () => {
+    const scenario = fc.record({
+      rates: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 5 }),
+      startup: fc.integer({ min: 0, max: 12 }),
+      target: fc.integer({ min: 3, max: 40 }),
+    });
+    fc.assert(
+      fc.property(scenario, (c) => {
+        const run = bound(
+          c.rates.map((r, i) => [i * 40, r] as const),
+          c.rates.length * 40,
+          { startupSeconds: c.startup, targetDrainSeconds: c.target },
+        );
+        // Before 0 the traffic ran at its first rate: ceil(rate / 10) pods, at most maxReplicas 5.
+        const before = Math.min(5, Math.ceil(c.rates[0] / 10));
+        const asked = (u: number): number => (u < 0 ? before : run.timeline[u].replicas);
+        run.timeline.forEach((p, u) => {
+          let fewest = p.replicas;
+          for (let v = u - c.startup; v < u; v += 1) fewest = Math.min(fewest, asked(v));
+          expect(p.readyReplicas).toBe(fewest);
+        });
+      }),
+      { numRuns: propertyRuns(40, 8) },
+    );
   });
 
   test('refuses pods that consume nothing', () => {
