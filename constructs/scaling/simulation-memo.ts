@@ -4,7 +4,7 @@ import type { SimulationInput, SimulationResult, SimulationSummary } from './sim
 /**
  * The simulations of one plan, each distinct input run once. A plan asks for the same run several times: the
  * committed config is also a candidate of `recommend` and often its choice, so its run, its six timer placements
- * and the demand column's are the same runs (prod order-fulfilment's flash sale: 15 of 64 runs, its day: 15 of
+ * and the demand column's are the same runs (prod order-fulfilment's flash sale: 14 of 64 runs, its day: 13 of
  * 61, each of 86,400 steps). `simulate` is deterministic, so an input equal to one already run gets that run's
  * result; inputs are read-only and never changed after a call, as everywhere in this module.
  *

@@ -518,8 +518,8 @@ export function chartSpec(
   /**
    * The lines of every config in `drawn`, in one layer. vega draws them in the order their configs first come in
    * the data (vega-transforms 5.2.2, src/Facet.js: one subflow a key, made at its first tuple), and the rows are
-   * in drawing order. A layer a line cost each panel its own filter, marks and parse: a flash-sale plan's chart
-   * took 245 ms against 183 ms so, cold (one process a run, five runs each).
+   * in drawing order. A layer a line cost each line a filter, marks and a parse of its own (infra/README.md,
+   * "Where the time goes").
    */
   const lineLayer = (
     drawn: readonly string[],
