@@ -1,6 +1,14 @@
 import { simulate, simulateSummary } from './simulate';
 import type { SimulationInput, SimulationResult, SimulationSummary } from './simulation-types';
 
+/** What a `SimulationMemo` did. */
+export interface SimulationCounts {
+  /** Inputs simulated. */
+  readonly simulated: number;
+  /** Calls answered with the result of an equal input run before. */
+  readonly remembered: number;
+}
+
 /**
  * The simulations of one plan, each distinct input run once. A plan asks for the same run several times: the
  * committed config is also a candidate of `recommend` and often its choice, so its run, its six timer placements
@@ -48,8 +56,8 @@ export class SimulationMemo {
     return summary;
   }
 
-  /** Runs simulated, and calls answered from an earlier run. */
-  get counts(): { readonly simulated: number; readonly remembered: number } {
+  /** What the memo did so far. */
+  get counts(): SimulationCounts {
     return { simulated: this.simulated, remembered: this.remembered };
   }
 

@@ -17,6 +17,7 @@ import {
   recommend,
   simulate,
   SimulationMemo,
+  type SimulationCounts,
   simulateOracle,
   type ProfileName,
   type Recommendation,
@@ -178,7 +179,7 @@ export interface PlanRun {
   /** Second-by-second runs, keyed by `PlanColumn.key`. */
   readonly timelines: Readonly<Record<string, SimulationResult>>;
   /** The simulations the plan ran, and the calls it answered with an earlier equal run (`SimulationMemo`). */
-  readonly simulations: { readonly simulated: number; readonly remembered: number };
+  readonly simulations: SimulationCounts;
 }
 
 /** Base rate of the built-in profiles: the 10× flash-sale peak then needs 80% of the useful maximum. */
