@@ -14,7 +14,8 @@ export * from './simulation-types';
 // forwardAmountIn is simulate's stepping form of amountIn, not an entry point.
 export { amountIn, peakRate, rateAt } from './traffic-series';
 export * from './simulate';
-export * from './simulation-memo';
+// summaryRunner is how the searches take a memo, not an entry point.
+export { SimulationMemo, type SimulationCounts } from './simulation-memo';
 export * from './oracle';
 export * from './profiles';
 export * from './recommend';

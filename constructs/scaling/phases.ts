@@ -1,5 +1,4 @@
-import { simulateSummary } from './simulate';
-import type { SimulationMemo } from './simulation-memo';
+import { summaryRunner, type SimulationMemo } from './simulation-memo';
 import {
   DEFAULT_HPA_SYNC_SECONDS,
   DEFAULT_POLLING_INTERVAL_SECONDS,
@@ -76,7 +75,7 @@ export function simulateAcrossPhases(
     input.timing?.hpaSyncSeconds ?? DEFAULT_HPA_SYNC_SECONDS,
     input.stepSeconds ?? 1,
   );
-  const summaryOf = memo === undefined ? simulateSummary : (i: SimulationInput) => memo.simulateSummary(i);
+  const summaryOf = summaryRunner(memo);
   const ownKeda = input.timing?.kedaPhaseSeconds ?? 0;
   const ownHpa = input.timing?.hpaPhaseSeconds ?? 0;
   const summaries = phases.map((phase) =>

@@ -97,12 +97,12 @@ export function reactiveBound(input: SimulationInput): ReactiveBoundResult {
   const before = need(arrivals[0] ?? 0);
   const lo = new Int32Array(n);
   for (let u = 0; u < n; u += 1) lo[u] = need(u - delay >= 0 ? arrivals[u - delay] : (arrivals[0] ?? 0));
-  // What must be consumed by the end of second t: every message keyed at or before t - target (the ledger counts
-  // a second over target when now - oldest > target, now = t + 1).
   // What the seconds from u on cost at the least (each asks for lo or more): a play that cannot end below the
   // best one's cost is cut as soon as that shows, not when its cost gets there.
   const loAfter = new Float64Array(n + 1);
   for (let u = n - 1; u >= 0; u -= 1) loAfter[u] = loAfter[u + 1] + lo[u];
+  // What must be consumed by the end of second t: every message keyed at or before t - target (the ledger counts
+  // a second over target when now - oldest > target, now = t + 1).
   const deadline = new Float64Array(n);
   if (target !== undefined) {
     for (let t = 0; t < n; t += 1) {

@@ -4,10 +4,8 @@ import { simulateAcrossPhases, type PhaseSpread } from './phases';
 import { serverlessCapacity, type InstanceTps, type ServerlessCapacityInput } from './serverless';
 import { MessageLedger } from './message-ledger';
 import { simulateOracle } from './oracle';
-import { simulateSummary } from './simulate';
-import type { SimulationMemo } from './simulation-memo';
+import { summaryRunner, type SimulationMemo } from './simulation-memo';
 import type {
-  SimulationInput,
   SimulationScaling,
   SimulationSummary,
   SimulationTiming,
@@ -230,7 +228,7 @@ export function recommend(input: RecommendInput): Recommendation {
     ...(input.maxProcessingSeconds !== undefined && { maxProcessingSeconds: input.maxProcessingSeconds }),
   };
   const { memo } = input;
-  const summaryOf = memo === undefined ? simulateSummary : (i: SimulationInput) => memo.simulateSummary(i);
+  const summaryOf = summaryRunner(memo);
   const run = (scaling: SimulationScaling): EvaluatedConfig => ({
     scaling,
     summary: summaryOf({

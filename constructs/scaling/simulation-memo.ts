@@ -71,6 +71,11 @@ export class SimulationMemo {
   }
 }
 
+/** `simulateSummary`, through `memo` when there is one: for a function that takes a memo as an option. */
+export function summaryRunner(memo?: SimulationMemo): (input: SimulationInput) => SimulationSummary {
+  return memo === undefined ? simulateSummary : (input) => memo.simulateSummary(input);
+}
+
 /**
  * JSON.stringify's replacer for a key that ignores key order and keeps what JSON would lose: objects with their
  * keys sorted, non-finite numbers (JSON writes null) as strings of their own kind.
